@@ -1,0 +1,33 @@
+// Package hooks wires Jangkau's rules, derivations and routes into a
+// PocketBase app. Logic lives in the domain packages; this package only
+// connects it to PocketBase's events.
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"jangkau/catalog"
+)
+
+// Register binds every Jangkau hook and route to app.
+func Register(app core.App) {
+	registerAreas(app)
+	registerUsers(app)
+	registerRecords(app)
+
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "jangkauRefuseDeactivated",
+		Func: func(e *core.ServeEvent) error {
+			// A deactivated account is refused on its very next request,
+			// whatever token it still holds.
+			e.Router.BindFunc(func(re *core.RequestEvent) error {
+				if re.Auth != nil && re.Auth.Collection().Name == catalog.Users && re.Auth.GetBool("deactivated") {
+					return re.UnauthorizedError("Akun ini dinonaktifkan. / This account is deactivated.", nil)
+				}
+				return re.Next()
+			})
+			return e.Next()
+		},
+	})
+}

@@ -1,0 +1,50 @@
+// Command jangkau is the offline-first sync server of Lampung's
+// anti-trafficking task force (GT PP TPPO), built on PocketBase.
+package main
+
+import (
+	"embed"
+	"io/fs"
+	"log"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"jangkau/commands"
+	"jangkau/hooks"
+	_ "jangkau/migrations"
+)
+
+//go:embed all:pb_public
+var publicFiles embed.FS
+
+func main() {
+	app := pocketbase.New()
+
+	// Migrations are hand-written Go (migrations/); never generated from the admin UI.
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
+	commands.Register(app, app.RootCmd)
+	hooks.Register(app)
+
+	public, err := fs.Sub(publicFiles, "pb_public")
+	if err != nil {
+		log.Fatal(err)
+	}
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(public, true))
+			}
+			return e.Next()
+		},
+		Priority: 999, // after every other route
+	})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
