@@ -1,6 +1,8 @@
 package access
 
 import (
+	"fmt"
+
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -81,6 +83,39 @@ func CheckVillageRecord(a Actor, rec *core.Record) validation.Errors {
 		return validation.Errors{"village": errNoWriteRole}
 	}
 	return nil
+}
+
+// ReviewFields are what a reviewer (verifier, secretariat) may change on an
+// activity or outreach log: the content belongs to the village.
+var ReviewFields = map[string]bool{"status": true, "review_note": true, "reviewed_by": true, "reviewed_at": true, "updated": true}
+
+var errReviewerEdit = validation.NewError("reviewer_edit",
+	"Verifikator hanya boleh menyetujui atau mengembalikan; isi catatan diubah oleh desa. / A reviewer may only approve or return; the village edits the content.")
+
+// CheckReviewerEdit refuses content changes by reviewers on a reviewed record.
+func CheckReviewerEdit(a Actor, rec *core.Record) validation.Errors {
+	if a.Superuser || a.Role == catalog.RoleVillageOfficer {
+		return nil
+	}
+	for _, f := range ChangedFields(rec) {
+		if !ReviewFields[f] {
+			return validation.Errors{f: errReviewerEdit}
+		}
+	}
+	return nil
+}
+
+// ChangedFields lists the fields whose value differs from the last saved one.
+func ChangedFields(rec *core.Record) []string {
+	orig := rec.Original()
+	var changed []string
+	for _, f := range rec.Collection().Fields {
+		name := f.GetName()
+		if fmt.Sprint(rec.Get(name)) != fmt.Sprint(orig.Get(name)) {
+			changed = append(changed, name)
+		}
+	}
+	return changed
 }
 
 // CheckAreaFigure checks that the actor may write an aggregate figure

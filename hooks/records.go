@@ -8,6 +8,7 @@ import (
 	"jangkau/areas"
 	"jangkau/catalog"
 	"jangkau/privacy"
+	"jangkau/review"
 )
 
 // villageCollections carry a village and the district and regency derived from it.
@@ -62,6 +63,16 @@ func registerRecords(app core.App) {
 			return e.BadRequestError("Failed to create the record.", errs)
 		}
 		stampAuthor(e.Record, actor)
+		if isReviewed(e.Record) {
+			if !actor.Superuser {
+				for _, f := range reviewStamps {
+					e.Record.Set(f, "")
+				}
+			}
+			if errs := review.Check(actor, e.Record); errs != nil {
+				return e.BadRequestError("Failed to create the record.", errs)
+			}
+		}
 		return e.Next()
 	})
 	app.OnRecordUpdateRequest(villageCollections...).BindFunc(func(e *core.RecordRequestEvent) error {
@@ -69,7 +80,23 @@ func registerRecords(app core.App) {
 		if errs := access.CheckVillageRecord(actor, e.Record); errs != nil {
 			return e.BadRequestError("Failed to update the record.", errs)
 		}
-		keepServerFields(e.Record)
+		if !actor.Superuser {
+			keepServerFields(e.Record)
+		}
+		if isReviewed(e.Record) {
+			if !actor.Superuser {
+				keep(e.Record, reviewStamps...)
+				if actor.Role == catalog.RoleVillageOfficer {
+					keep(e.Record, "review_note")
+				}
+			}
+			if errs := access.CheckReviewerEdit(actor, e.Record); errs != nil {
+				return e.BadRequestError("Failed to update the record.", errs)
+			}
+			if errs := review.Check(actor, e.Record); errs != nil {
+				return e.BadRequestError("Failed to update the record.", errs)
+			}
+		}
 		if e.Record.Collection().Name == catalog.VillagePrograms && !actor.Superuser {
 			e.Record.Set("updated_by", actor.ID)
 		}
@@ -90,7 +117,9 @@ func registerRecords(app core.App) {
 		if errs := access.CheckAreaFigure(actor, e.Record); errs != nil {
 			return e.BadRequestError("Failed to update the record.", errs)
 		}
-		keepServerFields(e.Record)
+		if !actor.Superuser {
+			keepServerFields(e.Record)
+		}
 		return e.Next()
 	})
 }
@@ -98,13 +127,24 @@ func registerRecords(app core.App) {
 // serverFields are never taken from a client on update.
 var serverFields = []string{"created_by", "client_created_at"}
 
-func keepServerFields(rec *core.Record) {
+// reviewStamps are set by the review machine, never by a client.
+var reviewStamps = []string{"reviewed_by", "reviewed_at", "submitted_at"}
+
+func keepServerFields(rec *core.Record) { keep(rec, serverFields...) }
+
+// keep puts back the last saved value of each named field the collection has.
+func keep(rec *core.Record, fields ...string) {
 	orig := rec.Original()
-	for _, f := range serverFields {
+	for _, f := range fields {
 		if rec.Collection().Fields.GetByName(f) != nil {
 			rec.Set(f, orig.Get(f))
 		}
 	}
+}
+
+func isReviewed(rec *core.Record) bool {
+	n := rec.Collection().Name
+	return n == catalog.Activities || n == catalog.OutreachLogs
 }
 
 // stampAuthor records who created a record; superusers keep what they send.
@@ -133,6 +173,9 @@ func deriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	}
 	if !area.GetBool("active") && (rec.IsNew() || rec.Original().GetString("village") != code) {
 		return validation.Errors{"village": errInactiveArea}
+	}
+	if isReviewed(rec) && rec.GetString("status") == "" {
+		rec.Set("status", catalog.StatusDraft)
 	}
 	rec.Set("district", areas.DistrictOf(code))
 	rec.Set("regency", areas.RegencyOf(code))
