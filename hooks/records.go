@@ -1,7 +1,7 @@
 package hooks
 
 import (
-	validation "github.com/go-ozzo/ozzo-validation/v4"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
@@ -24,6 +24,9 @@ var (
 		"Harus desa/kelurahan, bukan wilayah tingkat lain. / Must be a village, not an area of another level.")
 	errInactiveArea = validation.NewError("inactive_area",
 		"Wilayah ini sudah tidak aktif (kode diganti). / This area is no longer active (its code was replaced).")
+	errEmptyID = validation.NewError("empty_id",
+		"Id kosong: kirim id buatan ponsel (15-36 karakter A-Z a-z 0-9 _ -) atau jangan kirim id sama sekali. / "+
+			"Empty id: send the phone's id (15-36 characters A-Z a-z 0-9 _ -) or leave the id out.")
 	errNotRegencyOrProvince = validation.NewError("wrong_area_level",
 		"Angka agregat hanya untuk kabupaten/kota atau provinsi. / Aggregate figures are for a regency or the province only.")
 )
@@ -59,6 +62,13 @@ func registerRecords(app core.App) {
 	// the author itself.
 	app.OnRecordCreateRequest(villageCollections...).BindFunc(func(e *core.RecordRequestEvent) error {
 		actor := access.ActorOf(e.Auth)
+		// An id sent empty is a client bug (a phone that lost its local id),
+		// not a request for a server id: refuse it rather than risk a duplicate.
+		if info, err := e.RequestInfo(); err == nil {
+			if v, ok := info.Body["id"]; ok && v == "" {
+				return e.BadRequestError("Failed to create the record.", validation.Errors{"id": errEmptyID})
+			}
+		}
 		if errs := access.CheckVillageRecord(actor, e.Record); errs != nil {
 			return e.BadRequestError("Failed to create the record.", errs)
 		}

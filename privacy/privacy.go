@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"strconv"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/catalog"

@@ -1,0 +1,52 @@
+package privacy
+
+import "testing"
+
+func TestCheckText(t *testing.T) {
+	refused := map[string]string{
+		"1801234567890001":             CodeNIK,
+		"NIK: 1801234567890001.":       CodeNIK,
+		"1801 2345 6789 0001":          CodeNIK,
+		"18.01.01.010190.0001":         CodeNIK,
+		"081234567890":                 CodePhone,
+		"0812-3456-7890":               CodePhone,
+		"0812 3456 789":                CodePhone,
+		"+6281234567890":               CodePhone,
+		"+62 812 3456 7890":            CodePhone,
+		"hubungi 6285712345678 segera": CodePhone,
+		"wa:08571234567":               CodePhone,
+	}
+	for s, code := range refused {
+		err := CheckText(s)
+		if err == nil || err.Code() != code {
+			t.Errorf("%q: got %v, want %s", s, err, code)
+		}
+	}
+	accepted := []string{
+		"", "35 peserta (12 anak, 23 dewasa)", "Tahun 2024 dan 2025", "Rp 15.000.000", "Rp 62.850.000",
+		"Rp 1.250.000.000", "Perdes No. 3 Tahun 2024", "10 20 30 40 50 60 70 80", "REF-2025-000123",
+		"SAPA 129", "tanggal 10-03-2025 pukul 08.00", "12345678901234567 (17 digit)", "NPWP 12.345.678.9-012.000",
+		"0800 hotline", "08 peserta",
+	}
+	for _, s := range accepted {
+		if err := CheckText(s); err != nil {
+			t.Errorf("%q refused: %v", s, err)
+		}
+	}
+}
+
+func TestSuppressCount(t *testing.T) {
+	cases := []struct {
+		n     int
+		level string
+		want  string
+	}{
+		{0, "regency", "0"}, {1, "regency", "<5"}, {4, "regency", "<5"}, {5, "regency", "5"},
+		{3, "district", "<5"}, {3, "province", "3"}, {1, "province", "1"}, {12, "regency", "12"},
+	}
+	for _, c := range cases {
+		if got := SuppressCount(c.n, c.level); got != c.want {
+			t.Errorf("SuppressCount(%d, %s) = %q, want %q", c.n, c.level, got, c.want)
+		}
+	}
+}
