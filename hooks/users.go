@@ -7,6 +7,7 @@ import (
 	"jangkau/access"
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/records"
 )
 
 func registerUsers(app core.App) {
@@ -39,7 +40,7 @@ func deriveUserRegency(app core.App, rec *core.Record) validation.Errors {
 	role := rec.GetString("role")
 	area, err := app.FindRecordById(catalog.Areas, rec.GetString("area"))
 	if err != nil {
-		return validation.Errors{"area": errUnknownArea}
+		return validation.Errors{"area": records.ErrUnknownArea}
 	}
 	if want, ok := catalog.RoleAreaLevel[role]; ok && area.GetString("level") != want {
 		return validation.Errors{"area": errUserAreaLevel}

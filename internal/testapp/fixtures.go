@@ -10,14 +10,14 @@ import (
 
 // Areas used by the fixtures.
 const (
-	VillageA    = "18.01.04.2001" // Hajimena, Natar, Lampung Selatan
-	VillageA2   = "18.01.04.2011" // Branti Raya, Natar, Lampung Selatan
-	VillageB    = "18.02.01.2001" // Sri Way Langsep, Kalirejo, Lampung Tengah
-	RegencyA    = "18.01"
-	RegencyB    = "18.02"
-	DistrictA   = "18.01.04"
-	Province    = "18"
-	Password    = "test-password-123"
+	VillageA  = "18.01.04.2001" // Hajimena, Natar, Lampung Selatan
+	VillageA2 = "18.01.04.2011" // Branti Raya, Natar, Lampung Selatan
+	VillageB  = "18.02.01.2001" // Sri Way Langsep, Kalirejo, Lampung Tengah
+	RegencyA  = "18.01"
+	RegencyB  = "18.02"
+	DistrictA = "18.01.04"
+	Province  = "18"
+	Password  = "test-password-123"
 )
 
 // Accounts of the fixtures, by email.

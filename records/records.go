@@ -1,0 +1,187 @@
+// Package records prepares writes of Jangkau's domain records the same way on
+// every path: the REST and batch hooks and the sync endpoints call these
+// functions, so scope, authorship and review rules cannot drift apart.
+package records
+
+import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/access"
+	"jangkau/areas"
+	"jangkau/catalog"
+	"jangkau/review"
+)
+
+// VillageCollections carry a village and the district and regency derived from it.
+var VillageCollections = []string{catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms}
+
+// FigureCollections carry an area of regency or province level.
+var FigureCollections = []string{catalog.CaseAggregates, catalog.RadAchievements}
+
+// IsReviewed reports whether rec goes through the review status machine.
+func IsReviewed(rec *core.Record) bool {
+	n := rec.Collection().Name
+	return n == catalog.Activities || n == catalog.OutreachLogs
+}
+
+// ServerFields are never taken from a client on update.
+var ServerFields = []string{"created_by", "client_created_at", "district", "regency"}
+
+// ReviewStamps are set by the review machine, never by a client.
+var ReviewStamps = []string{"reviewed_by", "reviewed_at", "submitted_at"}
+
+var (
+	errUnknownArea = validation.NewError("unknown_area",
+		"Kode wilayah tidak dikenal. / Unknown area code.")
+	errNotVillage = validation.NewError("wrong_area_level",
+		"Harus desa/kelurahan, bukan wilayah tingkat lain. / Must be a village, not an area of another level.")
+	errInactiveArea = validation.NewError("inactive_area",
+		"Wilayah ini sudah tidak aktif (kode diganti). / This area is no longer active (its code was replaced).")
+	errNotRegencyOrProvince = validation.NewError("wrong_area_level",
+		"Angka agregat hanya untuk kabupaten/kota atau provinsi. / Aggregate figures are for a regency or the province only.")
+	errCreateRole = validation.NewError("forbidden_role",
+		"Peran Anda tidak boleh membuat catatan ini. / Your role may not create this record.")
+)
+
+// ErrUnknownArea is the field error for an area code that does not exist.
+var ErrUnknownArea = errUnknownArea
+
+// CanCreate mirrors the collections' create rules for paths that build
+// records themselves (sync).
+func CanCreate(a access.Actor, collection string) bool {
+	if a.Superuser {
+		return true
+	}
+	switch collection {
+	case catalog.Activities, catalog.OutreachLogs:
+		return a.Role == catalog.RoleVillageOfficer
+	case catalog.VillagePrograms:
+		return a.Role == catalog.RoleVillageOfficer || a.Role == catalog.RoleDistrictVerifier || a.Role == catalog.RoleProvinceSecretariat
+	}
+	return false
+}
+
+// PrepareVillageCreate checks and completes a new village-level record
+// written by the actor: scope, author, review state.
+func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
+	if !CanCreate(a, rec.Collection().Name) {
+		return validation.Errors{"village": errCreateRole}
+	}
+	if errs := access.CheckVillageRecord(a, rec); errs != nil {
+		return errs
+	}
+	if !a.Superuser {
+		setIfField(rec, "created_by", a.ID)
+		setIfField(rec, "updated_by", a.ID)
+	}
+	if IsReviewed(rec) {
+		if !a.Superuser {
+			for _, f := range ReviewStamps {
+				rec.Set(f, "")
+			}
+		}
+		return review.Check(a, rec)
+	}
+	return nil
+}
+
+// PrepareVillageUpdate checks and completes an update of a village-level
+// record by the actor: scope, server-owned fields, reviewer limits, review state.
+func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
+	if errs := access.CheckVillageRecord(a, rec); errs != nil {
+		return errs
+	}
+	if !a.Superuser {
+		Keep(rec, ServerFields...)
+	}
+	if IsReviewed(rec) {
+		if !a.Superuser {
+			Keep(rec, ReviewStamps...)
+			if a.Role == catalog.RoleVillageOfficer {
+				Keep(rec, "review_note")
+			}
+		}
+		if errs := access.CheckReviewerEdit(a, rec); errs != nil {
+			return errs
+		}
+		if errs := review.Check(a, rec); errs != nil {
+			return errs
+		}
+	}
+	if rec.Collection().Name == catalog.VillagePrograms && !a.Superuser {
+		rec.Set("updated_by", a.ID)
+	}
+	return nil
+}
+
+// PrepareFigureWrite checks and completes a create or update of an aggregate
+// figure (case figures, RAD achievements) by the actor.
+func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
+	if errs := access.CheckAreaFigure(a, rec); errs != nil {
+		return errs
+	}
+	if a.Superuser {
+		return nil
+	}
+	if rec.IsNew() {
+		rec.Set("created_by", a.ID)
+	} else {
+		Keep(rec, "created_by")
+	}
+	return nil
+}
+
+func setIfField(rec *core.Record, field string, v any) {
+	if rec.Collection().Fields.GetByName(field) != nil {
+		rec.Set(field, v)
+	}
+}
+
+// Keep puts back the last saved value of each named field the collection has.
+func Keep(rec *core.Record, fields ...string) {
+	orig := rec.Original()
+	for _, f := range fields {
+		if rec.Collection().Fields.GetByName(f) != nil {
+			rec.Set(f, orig.Get(f))
+		}
+	}
+}
+
+// DeriveVillageScope checks that the record's village is an active village
+// and sets the district and regency from its code: they are never taken
+// from the client. It runs on every save.
+func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
+	code := rec.GetString("village")
+	area, err := app.FindRecordById(catalog.Areas, code)
+	if err != nil {
+		return validation.Errors{"village": errUnknownArea}
+	}
+	if area.GetString("level") != catalog.LevelVillage {
+		return validation.Errors{"village": errNotVillage}
+	}
+	if !area.GetBool("active") && (rec.IsNew() || rec.Original().GetString("village") != code) {
+		return validation.Errors{"village": errInactiveArea}
+	}
+	if IsReviewed(rec) && rec.GetString("status") == "" {
+		rec.Set("status", catalog.StatusDraft)
+	}
+	rec.Set("district", areas.DistrictOf(code))
+	rec.Set("regency", areas.RegencyOf(code))
+	return nil
+}
+
+// DeriveFigureScope checks that an aggregate figure is for a regency or the
+// province, and sets its regency (empty for the province).
+func DeriveFigureScope(app core.App, rec *core.Record) validation.Errors {
+	area, err := app.FindRecordById(catalog.Areas, rec.GetString("area"))
+	if err != nil {
+		return validation.Errors{"area": errUnknownArea}
+	}
+	level := area.GetString("level")
+	if level != catalog.LevelRegency && level != catalog.LevelProvince {
+		return validation.Errors{"area": errNotRegencyOrProvince}
+	}
+	rec.Set("regency", areas.RegencyOf(area.Id))
+	return nil
+}
