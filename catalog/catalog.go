@@ -13,6 +13,7 @@ const (
 	CaseAggregates  = "case_aggregates"
 	RadIndicators   = "rad_indicators"
 	RadAchievements = "rad_achievements"
+	Devices         = "devices"
 )
 
 // Roles of Jangkau's users.

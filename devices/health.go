@@ -1,0 +1,84 @@
+// Package devices keeps track of the phones and browsers that sync: their
+// health (last contact, queue length, app version) and, with enrollment,
+// their credentials and revocation.
+package devices
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"jangkau/areas"
+	"jangkau/catalog"
+)
+
+// RequestKey is the request-store key under which the device middleware
+// puts the id of the device a request comes from.
+const RequestKey = "jangkau.device"
+
+// FromRequest returns the id of the enrolled device that sent e ("" for a
+// plain user token).
+func FromRequest(e *core.RequestEvent) string {
+	id, _ := e.Get(RequestKey).(string)
+	return id
+}
+
+// Contact is what a client reports about itself on a sync call.
+type Contact struct {
+	DeviceID    string // enrolled device (from its token), if any
+	ClientID    string // the client's own install id, when it sends one
+	AppVersion  string
+	QueueLength *int
+	Pull, Push  bool
+	Cursor      int64
+}
+
+// Touch records a contact of the user's device. A device is found by its
+// enrolled id, else by the client id the app sends (created on first
+// contact); with neither nothing is recorded.
+func Touch(app core.App, user *core.Record, c Contact) error {
+	if user == nil || user.Collection().Name != catalog.Users {
+		return nil
+	}
+	var dev *core.Record
+	var err error
+	switch {
+	case c.DeviceID != "":
+		dev, err = app.FindRecordById(catalog.Devices, c.DeviceID)
+		if err != nil {
+			return err
+		}
+	case c.ClientID != "":
+		dev, err = app.FindFirstRecordByFilter(catalog.Devices, "user = {:u} && client_id = {:c}", map[string]any{"u": user.Id, "c": c.ClientID})
+		if err != nil {
+			col, cerr := app.FindCollectionByNameOrId(catalog.Devices)
+			if cerr != nil {
+				return cerr
+			}
+			dev = core.NewRecord(col)
+			dev.Set("user", user.Id)
+			dev.Set("client_id", c.ClientID)
+		}
+	default:
+		return nil
+	}
+	now := types.NowDateTime()
+	dev.Set("area", user.GetString("area"))
+	dev.Set("regency", areas.RegencyOf(user.GetString("area")))
+	dev.Set("last_seen", now)
+	if c.Pull {
+		dev.Set("last_pull", now)
+		if c.Cursor > 0 {
+			dev.Set("last_cursor", c.Cursor)
+		}
+	}
+	if c.Push {
+		dev.Set("last_push", now)
+	}
+	if c.AppVersion != "" {
+		dev.Set("app_version", c.AppVersion)
+	}
+	if c.QueueLength != nil && *c.QueueLength >= 0 {
+		dev.Set("queue_length", *c.QueueLength)
+	}
+	return app.Save(dev)
+}
