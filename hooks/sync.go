@@ -12,15 +12,16 @@ import (
 
 // feedWrite wraps a write of a synced record and its feed row in one
 // transaction, on every path (REST, batch, sync, admin UI, Go code).
-func feedWrite(deleted bool) func(e *core.RecordEvent) error {
+func feedWrite(op sync.Op) func(e *core.RecordEvent) error {
 	return func(e *core.RecordEvent) error {
 		original := e.App
+		oldVillage := sync.ScopeBefore(e.Record)
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return sync.Append(tx, e.Record, deleted)
+			return sync.Append(tx, e.Record, op, oldVillage)
 		})
 		e.App = original
 		return err
@@ -28,9 +29,9 @@ func feedWrite(deleted bool) func(e *core.RecordEvent) error {
 }
 
 func registerSync(app core.App) {
-	app.OnRecordCreateExecute(sync.Collections...).BindFunc(feedWrite(false))
-	app.OnRecordUpdateExecute(sync.Collections...).BindFunc(feedWrite(false))
-	app.OnRecordDeleteExecute(sync.Collections...).BindFunc(feedWrite(true))
+	app.OnRecordCreateExecute(sync.Collections...).BindFunc(feedWrite(sync.OpCreate))
+	app.OnRecordUpdateExecute(sync.Collections...).BindFunc(feedWrite(sync.OpUpdate))
+	app.OnRecordDeleteExecute(sync.Collections...).BindFunc(feedWrite(sync.OpDelete))
 
 	hub := sync.NewHub()
 	notify := func(e *core.RecordEvent) error {

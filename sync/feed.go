@@ -109,21 +109,40 @@ func scopeOfRecord(rec *core.Record) (village, regency string) {
 
 func now() string { return time.Now().UTC().Format("2006-01-02 15:04:05.000Z") }
 
-// Append writes the feed row of a saved or deleted record. It is called by
-// the execute hooks inside the transaction of the write itself.
-func Append(app core.App, rec *core.Record, deleted bool) error {
+// Op is the kind of write a feed row records.
+type Op int
+
+// The kinds of write.
+const (
+	OpCreate Op = iota
+	OpUpdate
+	OpDelete
+)
+
+// ScopeBefore returns the scope village of a record as last saved; the
+// execute hook reads it before the write so Append can tell a move.
+func ScopeBefore(rec *core.Record) string {
+	if rec.IsNew() {
+		return ""
+	}
+	v, _ := scopeOfRecord(rec.Original())
+	return v
+}
+
+// Append writes the feed row of a created, updated or deleted record. It is
+// called by the execute hooks inside the transaction of the write itself;
+// oldVillage is ScopeBefore(rec) taken before the write.
+func Append(app core.App, rec *core.Record, op Op, oldVillage string) error {
 	village, regency := scopeOfRecord(rec)
-	if !deleted && !rec.IsNew() {
+	if op == OpUpdate && oldVillage != village {
 		// A record that left its village: the old village's phones must
 		// drop it. The tombstone is numbered first, so a reader who sees
 		// both rows (the regency's verifier) ends with the record.
-		if oldVillage, _ := scopeOfRecord(rec.Original()); oldVillage != village {
-			if err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, areas.RegencyOf(oldVillage), true); err != nil {
-				return err
-			}
+		if err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, areas.RegencyOf(oldVillage), true); err != nil {
+			return err
 		}
 	}
-	return upsertFeedRow(app, rec.Collection().Name, rec.Id, village, regency, deleted)
+	return upsertFeedRow(app, rec.Collection().Name, rec.Id, village, regency, op == OpDelete)
 }
 
 func upsertFeedRow(app core.App, collection, id, village, regency string, deleted bool) error {
@@ -163,8 +182,7 @@ func Backfill(app core.App) error {
 				return err
 			}
 			for _, r := range recs {
-				r.MarkAsNew() // no move tombstones for a backfill
-				if err := Append(tx, r, false); err != nil {
+				if err := Append(tx, r, OpCreate, ""); err != nil {
 					return err
 				}
 			}

@@ -38,12 +38,14 @@ func scopeFromKey(key string) (Scope, bool) {
 	return Scope{}, false
 }
 
-func rxCollection(e *core.RequestEvent) (string, error) {
-	name := e.Request.PathValue("collection")
+// rxCollection reads the collection of the path; for an unknown one it
+// answers 400 itself and returns ok false.
+func rxCollection(e *core.RequestEvent) (name string, ok bool, err error) {
+	name = e.Request.PathValue("collection")
 	if !IsSynced(name) {
-		return name, badRequest(e, "collection", "unknown_collection", fmt.Sprintf("Koleksi %q tidak disinkronkan. / Collection %q is not synced.", name, name))
+		return name, false, badRequest(e, "collection", "unknown_collection", fmt.Sprintf("Koleksi %q tidak disinkronkan. / Collection %q is not synced.", name, name))
 	}
-	return name, nil
+	return name, true, nil
 }
 
 // RxPull answers GET /api/sync/rxdb/{collection}/pull?checkpoint=&limit= with
@@ -56,8 +58,8 @@ func RxPull(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	collection, err := rxCollection(e)
-	if err != nil {
+	collection, ok, err := rxCollection(e)
+	if !ok {
 		return err
 	}
 	q := e.Request.URL.Query()
@@ -186,8 +188,8 @@ func RxPush(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	collection, err := rxCollection(e)
-	if err != nil {
+	collection, ok, err := rxCollection(e)
+	if !ok {
 		return err
 	}
 	if !IsWritable(collection) {

@@ -110,8 +110,8 @@ func (h *Hub) RxPullStream(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	collection, err := rxCollection(e)
-	if err != nil {
+	collection, ok, err := rxCollection(e)
+	if !ok {
 		return err
 	}
 	return h.serve(e, scope, collection, `"RESYNC"`, func() string { return `"RESYNC"` })
