@@ -100,6 +100,12 @@ func (s *jsonStream) raw(str string) {
 	}
 }
 
+func (s *jsonStream) bytes(b []byte) {
+	if s.err == nil {
+		_, s.err = s.w.Write(b)
+	}
+}
+
 func (s *jsonStream) value(v any) {
 	if s.err != nil {
 		return

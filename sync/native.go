@@ -76,12 +76,22 @@ func NativePull(e *core.RequestEvent) error {
 		if i > 0 {
 			out.raw(",")
 		}
-		item := map[string]any{"collection": c.Collection, "id": c.ID, "deleted": c.Deleted, "version": c.Seq}
+		out.raw(`{"collection":`)
+		out.value(c.Collection)
+		out.raw(`,"id":`)
+		out.value(c.ID)
+		out.raw(`,"deleted":`)
+		out.value(c.Deleted)
+		out.raw(`,"version":`)
+		out.value(c.Seq)
 		if !c.Deleted {
-			c.Doc["version"] = c.Seq
-			item["record"] = c.Doc
+			out.raw(`,"record":{"version":`)
+			out.value(c.Seq)
+			out.raw(",")
+			out.bytes(c.Doc)
+			out.raw("}")
 		}
-		out.value(item)
+		out.raw("}")
 	}
 	out.raw("]}")
 	return out.close()
@@ -139,6 +149,9 @@ func NativePush(e *core.RequestEvent) error {
 	var cursor int64
 	err := e.App.RunInTransaction(func(tx core.App) error {
 		results = results[:0]
+		if err := p.Prepare(tx, body.Mutations); err != nil {
+			return err
+		}
 		for _, m := range body.Mutations {
 			base := m.BaseVersion
 			res, err := p.Apply(tx, m, func(exists bool, version int64) bool {

@@ -97,7 +97,7 @@ func RxPull(e *core.RequestEvent) error {
 		cp.Seq = 0 // purged tombstones: download the scope again
 	}
 
-	docs := make([]map[string]any, 0, limit)
+	docs := make([]json.RawMessage, 0, limit)
 	if cp.Drop != "" {
 		old, ok := scopeFromKey(cp.Drop)
 		if ok {
@@ -124,7 +124,7 @@ func RxPull(e *core.RequestEvent) error {
 	return rxAnswer(e, r, docs, cp)
 }
 
-func rxAnswer(e *core.RequestEvent, r *Reader, docs []map[string]any, cp RxCheckpoint) error {
+func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, cp RxCheckpoint) error {
 	r.Close()
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, cp.Seq
@@ -132,18 +132,26 @@ func rxAnswer(e *core.RequestEvent, r *Reader, docs []map[string]any, cp RxCheck
 	return e.JSON(http.StatusOK, map[string]any{"documents": docs, "checkpoint": cp})
 }
 
-func rxDocument(c Change) map[string]any {
+func rxDocument(c Change) json.RawMessage {
 	if c.Deleted {
-		return map[string]any{"id": c.ID, "_deleted": true, "version": c.Seq}
+		return rxTombstone(c.ID, c.Seq)
 	}
-	c.Doc["_deleted"] = false
-	c.Doc["version"] = c.Seq
-	return c.Doc
+	buf := append([]byte(`{"_deleted":false,"version":`), strconv.FormatInt(c.Seq, 10)...)
+	buf = append(buf, ',')
+	buf = append(buf, c.Doc...)
+	return append(buf, '}')
+}
+
+func rxTombstone(id string, seq int64) json.RawMessage {
+	buf := append([]byte(`{"id":`), appendJSONString(nil, id)...)
+	buf = append(buf, `,"_deleted":true,"version":`...)
+	buf = strconv.AppendInt(buf, seq, 10)
+	return append(buf, '}')
 }
 
 // dropPage lists, as deletes, records the old scope showed that the new
 // scope does not.
-func dropPage(r *Reader, old, current Scope, collection string, after int64, limit int) ([]map[string]any, int64, bool, error) {
+func dropPage(r *Reader, old, current Scope, collection string, after int64, limit int) ([]json.RawMessage, int64, bool, error) {
 	var rows []struct {
 		Seq      int64  `db:"seq"`
 		RecordID string `db:"record_id"`
@@ -160,12 +168,12 @@ func dropPage(r *Reader, old, current Scope, collection string, after int64, lim
 	if more {
 		rows = rows[:limit]
 	}
-	var docs []map[string]any
+	var docs []json.RawMessage
 	next := after
 	for _, row := range rows {
 		next = row.Seq
 		if !current.Covers(row.Village, row.Regency) {
-			docs = append(docs, map[string]any{"id": row.RecordID, "_deleted": true, "version": row.Seq})
+			docs = append(docs, rxTombstone(row.RecordID, row.Seq))
 		}
 	}
 	return docs, next, more, nil
@@ -212,6 +220,14 @@ func RxPush(e *core.RequestEvent) error {
 	rejectedDocs := []Result{}
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
+		muts := make([]Mutation, len(rows))
+		for i, row := range rows {
+			id, _ := row.NewDocumentState["id"].(string)
+			muts[i] = Mutation{Collection: collection, ID: id}
+		}
+		if err := p.Prepare(tx, muts); err != nil {
+			return err
+		}
 		for _, row := range rows {
 			doc := row.NewDocumentState
 			id, _ := doc["id"].(string)
