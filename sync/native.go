@@ -144,7 +144,7 @@ func NativePush(e *core.RequestEvent) error {
 		seen[m.MutationID] = true
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, ClientID: clientID, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := e.App.RunInTransaction(func(tx core.App) error {

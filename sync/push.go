@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/records"
 	"jangkau/review"
@@ -77,6 +78,7 @@ type Pusher struct {
 	Actor    access.Actor
 	Auth     *core.Record
 	ClientID string // enrolled device id, or the client's own id; keys replays
+	DeviceID string // enrolled device id, when the request came with a device token
 	Flavor   Flavor // how values arrive and conflict records are returned
 
 	prior    map[string]Result          // results of mutation ids seen before, loaded by Prepare
@@ -263,6 +265,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		} else if !ok {
 			return p.refusal(m, existing), nil
 		}
+		p.setActor(existing, m)
 		if err := tx.Delete(existing); err != nil {
 			return Result{}, err
 		}
@@ -314,7 +317,20 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	return p.save(tx, m, candidate)
 }
 
+// setActor tells the audit trail who (user, device) and when (phone time)
+// made the change.
+func (p *Pusher) setActor(rec *core.Record, m Mutation) {
+	a := audit.Actor{DeviceID: p.DeviceID, ClientTime: m.ClientTime}
+	if p.Actor.Superuser {
+		a.SuperuserID = p.Actor.ID
+	} else {
+		a.UserID = p.Actor.ID
+	}
+	audit.SetActor(rec, a)
+}
+
 func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error) {
+	p.setActor(rec, m)
 	if err := tx.Save(rec); err != nil {
 		var verrs validation.Errors
 		if errors.As(err, &verrs) {

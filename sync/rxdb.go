@@ -10,6 +10,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/devices"
+
 	"jangkau/areas"
 )
 
@@ -215,7 +217,7 @@ func RxPush(e *core.RequestEvent) error {
 			return badRequest(e, fmt.Sprintf("%d.newDocumentState", i), "missing_document", "newDocumentState wajib. / newDocumentState is required.")
 		}
 	}
-	p := &Pusher{Actor: actor, Auth: e.Auth, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native}
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
 	err = e.App.RunInTransaction(func(tx core.App) error {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/devices"
 )
 
 // watermelonMigration is the `migration` query parameter WatermelonDB sends
@@ -201,7 +203,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	sort.Strings(tables)
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, Flavor: Watermelon}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Watermelon}
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
