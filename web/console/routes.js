@@ -1,0 +1,38 @@
+// The console's route table: one line per page, with the roles that see it
+// and, for the menu, its label. Later issues add their pages here (the
+// province dashboard, RAD, case figures, exports and accounts of issue 7).
+import { Queue } from './pages/queue.jsx';
+import { RecordPage } from './pages/record.jsx';
+import { Phones } from './pages/phones.jsx';
+import { FieldApp } from './pages/field.jsx';
+import { Dashboard } from './pages/dashboard.jsx';
+import { About } from './pages/about.jsx';
+
+import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
+
+/**
+ * path: hash path (":name" segments become params); page: component;
+ * roles: who may open it ("*" everyone signed in); nav: menu label key
+ * (pages without one are reached by links).
+ */
+export const routes = [
+  { path: '/queue', page: Queue, roles: [VERIFIER], nav: 'nav.queue' },
+  { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE] },
+  { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
+  // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
+  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE], nav: 'nav.dashboard' },
+  { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
+  { path: '/about', page: About, roles: '*', nav: 'nav.about' },
+];
+
+/** Where each role lands after signing in. */
+export const homeOf = {
+  [VERIFIER]: '/queue',
+  [PROVINCE]: '/dashboard',
+  [TASKFORCE]: '/dashboard',
+  [OFFICER]: '/field',
+};
+
+export function allowed(route, role) {
+  return route.roles === '*' || route.roles.includes(role);
+}

@@ -1,0 +1,46 @@
+// Server errors as people read them: PocketBase's error shape
+// {status, message, data: {field: {code, message}}} turned into one message
+// per field, in the current language.
+import { pick, t } from './i18n.js';
+
+// PocketBase's own validation codes carry English-only messages.
+const PB_CODES = {
+  validation_required: 'err.required',
+  validation_nil_or_not_empty_required: 'err.required',
+  validation_invalid_email: 'err.email',
+  validation_length_out_of_range: 'err.length',
+  validation_max_text_constraint: 'err.length',
+  validation_not_unique: 'err.unique',
+};
+
+function fieldMessage(e) {
+  if (!e) return '';
+  if (e.code && PB_CODES[e.code]) return t(PB_CODES[e.code]);
+  return pick(e.message || e.code || '');
+}
+
+/** { field: message } of a failed request (empty when none). */
+export function fieldErrors(err) {
+  const data = err?.response?.data || err?.data?.data || {};
+  const out = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (v && typeof v === 'object') out[k] = fieldMessage(v);
+  }
+  return out;
+}
+
+/** One line for a failed request as a whole. */
+export function errorMessage(err) {
+  if (!err) return '';
+  if (err.isAbort) return '';
+  const status = err.status ?? err.response?.status;
+  if (status === 0 || (status === undefined && err instanceof TypeError)) return t('err.offline');
+  if (status === 401) return t('err.session');
+  if (status === 403) return t('err.forbidden');
+  if (status === 404) return t('err.notfound');
+  const msg = err.response?.message || err.message || '';
+  if (!msg || /^Something went wrong/.test(msg) || /^Failed to /.test(msg)) {
+    return Object.keys(fieldErrors(err)).length ? t('err.fields') : t('err.generic');
+  }
+  return pick(msg);
+}
