@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/apis"
@@ -37,7 +38,16 @@ func main() {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {
 			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(public, true))
+				static := apis.Static(public, true)
+				e.Router.GET("/{path...}", func(re *core.RequestEvent) error {
+					// An unknown API path is a 404 in JSON, not the web
+					// app's index.html with 200 (which clients would
+					// mistake for an answer).
+					if strings.HasPrefix(re.Request.URL.Path, "/api/") {
+						return re.NotFoundError("", nil)
+					}
+					return static(re)
+				})
 			}
 			return e.Next()
 		},

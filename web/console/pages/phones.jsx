@@ -44,7 +44,7 @@ function staleFirst(a, b) {
 async function loadDevices() {
   try {
     const r = await pb.send('/api/devices', { query: { perPage: 500 } });
-    return { supported: true, items: (r.items || []).slice().sort(staleFirst) };
+    if (Array.isArray(r?.items)) return { supported: true, items: r.items.slice().sort(staleFirst) };
   } catch (err) {
     if (err.status !== 404) throw err;
   }
