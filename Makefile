@@ -6,7 +6,7 @@ export GOFLAGS := -mod=mod
 BIN := ./jangkau
 ADDR ?= 127.0.0.1:8090
 
-.PHONY: build run demo test test-go test-node bench clean
+.PHONY: build run demo test test-go test-node bench clean web web-check test-browser
 
 build:
 	go build -o $(BIN) .
@@ -18,7 +18,7 @@ run: build
 demo: build
 	$(BIN) demo
 
-test: test-go
+test: test-go test-browser
 
 test-go:
 	go vet ./...
@@ -29,3 +29,31 @@ bench: build
 
 clean:
 	rm -rf $(BIN) pb_data test-output
+
+# Web apps (web/ -> pb_public/, embedded by main.go). make run and make build
+# need only Go: the built bundle is committed. After editing web/, run
+# make web and commit pb_public; CI runs make web-check.
+CHROMIUM ?= /usr/bin/chromium
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: web/node_modules/.installed
+	cd web && node build.mjs
+
+# Fails when the committed pb_public differs from a fresh build of web/.
+web-check: web
+	@git diff --exit-code --stat -- pb_public || { echo "pb_public is stale: run make web and commit it" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- pb_public)" || { git status --short -- pb_public; echo "pb_public has files git does not know: run make web and commit it" >&2; exit 1; }
+
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests: the real binary (built after the bundle) driven through
+# Debian's Chromium (apt-get install chromium); screenshots in test-output/browser/.
+test-browser: web tests/browser/node_modules/.installed
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
+	$(MAKE) build
+	cd tests/browser && CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 ./*.test.mjs

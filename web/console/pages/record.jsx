@@ -262,11 +262,6 @@ export function RecordPage({ user, params }) {
         <StatusBadge status={record.status} />
       </div>
       {done && <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : 'record.done.returned')} />}
-      <Decision user={user} collection={collection} record={record}
-        onDone={(saved, status) => { setRecord(saved); setDone(status); setVersion((v) => v + 1); }} />
-      {!done && user.role === VERIFIER && record.status !== 'submitted' && (
-        <p class="alert info" id="not-submitted">{record.status === 'approved' ? t('record.locked') : t('record.notsubmitted', { status: label('statuses', record.status) })}</p>
-      )}
       <div class="record-grid">
         <div>
           {meta.sections.map(([title, fields]) => {
@@ -298,6 +293,11 @@ export function RecordPage({ user, params }) {
           </section>
         </div>
         <div>
+          {!done && user.role === VERIFIER && record.status !== 'submitted' && (
+            <p class="alert info" id="not-submitted">{record.status === 'approved' ? t('record.locked') : t('record.notsubmitted', { status: label('statuses', record.status) })}</p>
+          )}
+          <Decision user={user} collection={collection} record={record}
+            onDone={(saved, status) => { setRecord(saved); setDone(status); setVersion((v) => v + 1); }} />
           <Photos record={record} />
           <History collection={collection} id={record.id} version={version + record.updated} />
         </div>
