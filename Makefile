@@ -56,4 +56,5 @@ tests/browser/node_modules/.installed: tests/browser/package-lock.json
 test-browser: web tests/browser/node_modules/.installed
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
 	$(MAKE) build
+	rm -rf test-output/browser
 	cd tests/browser && CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 ./*.test.mjs

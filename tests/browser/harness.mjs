@@ -54,8 +54,8 @@ export async function startServer() {
   const dir = await mkdtemp(join(tmpdir(), 'jangkau-browser-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  await run(BIN, ['migrate', 'up', '--dir', dir]);
-  await run(BIN, ['superuser', 'upsert', 'admin@uji.jangkau.id', PASSWORD, '--dir', dir]);
+  await run(BIN, ['migrate', 'up', '--dir', dir], { maxBuffer: 64 << 20 });
+  await run(BIN, ['superuser', 'upsert', 'admin@uji.jangkau.id', PASSWORD, '--dir', dir], { maxBuffer: 64 << 20 });
   const proc = spawn(BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });

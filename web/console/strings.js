@@ -139,6 +139,7 @@ export default {
   'phones.col.queue': ['Antrean di ponsel', 'Queue on phone'],
   'phones.col.version': ['Versi aplikasi', 'App version'],
   'phones.col.state': ['Status', 'State'],
+  'phones.unnamed': ['Ponsel tanpa nama', 'Unnamed phone'],
   'phones.never': ['belum pernah', 'never'],
   'phones.stale': ['lama tidak sinkron', 'stale'],
   'phones.empty': ['Belum ada ponsel.', 'No phones yet.'],

@@ -23,7 +23,7 @@ function fromRecord(d) {
   const u = d.expand?.user;
   return {
     id: d.id, name: d.name, platform: d.platform, appVersion: d.app_version, queueLength: d.queue_length || 0,
-    lastSync: lastSyncOf(d), state: d.revoked_at ? 'revoked' : d.enrolled ? 'active' : 'unenrolled',
+    lastSync: lastSyncOf(d), enrolledAt: d.enrolled_at, created: d.created, state: d.revoked_at ? 'revoked' : d.enrolled ? 'active' : 'unenrolled',
     area: u?.area || d.area, userName: u?.name || '',
   };
 }
@@ -175,11 +175,12 @@ export function Phones() {
           </thead>
           <tbody>
             {data.items.map((d) => {
-              const days = d.daysSinceSync ?? daysSince(d.lastSync);
+              // A phone that never synced counts from its enrollment (as the server orders them).
+              const days = d.daysSinceSync ?? daysSince(d.lastSync || d.enrolledAt || d.created);
               const stale = d.state !== 'revoked' && (days === null || days >= STALE_DAYS);
               return (
                 <tr data-id={d.id} class={stale ? 'stale' : d.state === 'revoked' ? 'revoked' : ''}>
-                  <td data-label={t('phones.col.phone')}>{d.name || d.platform || d.id}{d.name && d.platform ? <span class="sub">{d.platform}</span> : null}</td>
+                  <td data-label={t('phones.col.phone')}>{d.name || d.platform || t('phones.unnamed')}{d.name && d.platform ? <span class="sub">{d.platform}</span> : null}</td>
                   <td data-label={t('phones.col.village')}>{d.area ? <Village code={d.area} /> : t('common.none')}</td>
                   <td data-label={t('phones.col.officer')}>{d.userName || t('common.none')}</td>
                   <td data-label={t('phones.col.sync')}>

@@ -184,9 +184,10 @@ export function Queue({ user, query }) {
       clearTimeout(reloadTimer.current);
       reloadTimer.current = setTimeout(() => { if (!stop) load({ live: true }); }, 250);
     };
-    pb.realtime.subscribe('PB_CONNECT', () => { if (!stop) { setLive(true); hint(); } }).then((u) => unsubs.push(u)).catch(() => {});
+    const keep = (u) => { if (stop) u().catch(() => {}); else unsubs.push(u); };
+    pb.realtime.subscribe('PB_CONNECT', () => { if (!stop) { setLive(true); hint(); } }).then(keep).catch(() => {});
     for (const c of Object.keys(COLLECTIONS)) {
-      pb.collection(c).subscribe('*', hint).then((u) => unsubs.push(u)).catch(() => setLive(false));
+      pb.collection(c).subscribe('*', hint).then(keep).catch(() => setLive(false));
     }
     pb.realtime.onDisconnect = () => { if (!stop) setLive(false); };
     return () => {
@@ -291,7 +292,7 @@ export function Queue({ user, query }) {
                   <td data-label={t('queue.col.record')}>
                     <a class="rec-link" href={`#/record/${collection}/${encodeURIComponent(r.id)}`}>{meta.title(r)}</a>
                     {fresh.has(r.id) && <span class="badge st-new">{t('common.new')}</span>}
-                    <span class="sub">{collection === 'activities' ? meta.subtitle(r) : meta.subtitle(r)}</span>
+                    <span class="sub">{meta.subtitle(r)}</span>
                   </td>
                   <td data-label={t('queue.col.village')}><Village code={r.village} /></td>
                   <td data-label={t('queue.col.date')}>{fmtDate(r[meta.dateField])}</td>
