@@ -265,7 +265,7 @@ export function RecordPage({ user, params }) {
       <div class="record-grid">
         <div>
           {meta.sections.map(([title, fields]) => {
-            const shown = fields.filter(([name, kind]) => kind === 'participants' || (!empty(record[name]) && !(kind === 'count' && !record[name])) || ['title', 'type', 'village', 'date', 'start_date', 'outreach_type'].includes(name));
+            const shown = fields.filter(([name, kind]) => kind === 'participants' || (!empty(record[name]) && !((kind === 'count' || kind === 'money') && !record[name])) || ['title', 'type', 'village', 'date', 'start_date', 'outreach_type'].includes(name));
             if (!shown.length) return null;
             return (
               <section class="card">
