@@ -327,3 +327,12 @@ test('a village officer is pointed to the field app', async () => {
   await page.locator('#not-found').waitFor();
   await context.close();
 });
+
+test('an unknown API path is a 404 in JSON, not the web app', async () => {
+  const r = await fetch(server.url + '/api/no-such-route');
+  assert.equal(r.status, 404);
+  assert.match(r.headers.get('content-type'), /json/);
+  const page = await fetch(server.url + '/some/page');
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /assets\/console\.js\?v=/);
+});
