@@ -35,6 +35,7 @@ before(async () => {
   await s.createUser({ email: 'hajimena@uji.jangkau.id', name: 'Operator Hajimena', role: 'village_officer', area: HAJIMENA });
   await s.createUser({ email: 'sidodadi@uji.jangkau.id', name: 'Operator Sidodadi', role: 'village_officer', area: SIDODADI });
   await s.createUser({ email: 'tengah@uji.jangkau.id', name: 'Operator Lampung Tengah', role: 'village_officer', area: OTHER_REGENCY_VILLAGE });
+  await s.createUser({ email: 'sekretariat@uji.jangkau.id', name: 'Sekretariat GT Provinsi', role: 'province_secretariat', area: '18' });
   for (const k of ['verifikator', 'hajimena', 'sidodadi', 'tengah']) tokens[k] = await s.login(`${k}@uji.jangkau.id`);
 
   const post = async (who, collection, body) => (await s.api('POST', `/api/collections/${collection}/records`, tokens[who], body)).id;
@@ -325,6 +326,27 @@ test('a village officer is pointed to the field app', async () => {
   // The queue is not among its pages, even by address.
   await page.goto(server.url + '/#/queue');
   await page.locator('#not-found').waitFor();
+  await context.close();
+});
+
+test('the province secretariat lands on the dashboard and may reopen an approved record with a reason', async () => {
+  const context = await browser.newContext({ ...SIZES.laptop, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const page = await context.newPage();
+  const shot = shooter(page, 'laptop-province');
+  await signIn(page, 'sekretariat@uji.jangkau.id');
+  await page.locator('#dashboard').waitFor();
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'Ponsel', 'Tentang']);
+  assert.equal(await page.locator('[data-nav="queue"]').count(), 0);
+  await shot('dashboard-placeholder');
+  await page.goto(`${server.url}/#/record/activities/${ids.pelatihan}`);
+  await page.locator('#record[data-status="approved"]').waitFor();
+  await page.locator('#return').click();
+  assert.match(await page.locator('#err-review_note').textContent(), /alasan membuka kembali/);
+  await page.locator('#review_note').fill('Jumlah peserta tidak sesuai daftar hadir; mohon diperiksa ulang.');
+  await page.locator('#return').click();
+  await page.locator('#record[data-status="returned"]').waitFor();
+  assert.equal((await statusOf('activities', ids.pelatihan)).status, 'returned');
+  await shot('reopened');
   await context.close();
 });
 

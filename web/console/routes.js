@@ -18,9 +18,9 @@ import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
 export const routes = [
   { path: '/queue', page: Queue, roles: [VERIFIER], nav: 'nav.queue' },
   { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE] },
-  { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
   { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE], nav: 'nav.dashboard' },
+  { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/about', page: About, roles: '*', nav: 'nav.about' },
 ];
