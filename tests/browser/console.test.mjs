@@ -208,6 +208,7 @@ test('a district verifier works through the review queue (laptop)', async (t) =>
 
   await t.test('the queue updates live when a village phone syncs a submitted record', async () => {
     // Hajimena's phone pushes a new activity through the sync protocol.
+    await page.locator('#live[data-live="on"]').waitFor(); // subscribed
     ids.live = 'webLiveTest00001';
     const res = await server.api('POST', '/api/sync/push', tokens.hajimena, {
       clientId: 'install-hajimena', queueLength: 0, appVersion: '1.0.0',

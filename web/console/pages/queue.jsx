@@ -185,10 +185,11 @@ export function Queue({ user, query }) {
       reloadTimer.current = setTimeout(() => { if (!stop) load({ live: true }); }, 250);
     };
     const keep = (u) => { if (stop) u().catch(() => {}); else unsubs.push(u); };
-    pb.realtime.subscribe('PB_CONNECT', () => { if (!stop) { setLive(true); hint(); } }).then(keep).catch(() => {});
-    for (const c of Object.keys(COLLECTIONS)) {
-      pb.collection(c).subscribe('*', hint).then(keep).catch(() => setLive(false));
-    }
+    const subs = [pb.realtime.subscribe('PB_CONNECT', () => { if (!stop) { setLive(true); hint(); } }).then(keep)];
+    for (const c of Object.keys(COLLECTIONS)) subs.push(pb.collection(c).subscribe('*', hint).then(keep));
+    // PB_CONNECT fires only on a new connection: one another page opened
+    // earlier is already there.
+    Promise.all(subs).then(() => { if (!stop) setLive(pb.realtime.isConnected); }, () => { if (!stop) setLive(false); });
     pb.realtime.onDisconnect = () => { if (!stop) setLive(false); };
     return () => {
       stop = true;
