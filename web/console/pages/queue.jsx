@@ -2,7 +2,7 @@
 // logs of the regency, filtered by district, village, type and date, kept
 // up to date by realtime events (a hint to reload: realtime has no replay).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t, label, codes, fmtDate, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
+import { t, label, codes, pick, fmtDate, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
 import { errorMessage } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName, childrenOf, districtName, villagesUnder } from '../areas.js';
@@ -103,7 +103,7 @@ async function approveAll(collection, ids, onProgress) {
 function fieldMessages(err) {
   const data = err?.response?.data || {};
   const msgs = Object.values(data).map((v) => v?.message).filter(Boolean);
-  return msgs.length ? ' ' + msgs.map((m) => m.split(' / ')[0]).join(' ') : '';
+  return msgs.length ? ' ' + msgs.map(pick).join(' ') : '';
 }
 
 export function Queue({ user, query }) {
