@@ -63,8 +63,12 @@ function Photos({ record }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState(null);
   useEffect(() => {
-    if (!names.length) return;
-    pb.files.getToken().then(setToken, setError);
+    if (!names.length) return undefined;
+    // A file token lives 3 minutes: renew it so that opening a photo later still works.
+    const get = () => pb.files.getToken().then(setToken, setError);
+    get();
+    const timer = setInterval(get, 150000);
+    return () => clearInterval(timer);
   }, [record.id, names.join(',')]);
   if (!('photos' in record) && !pending) return null; // server without photos yet
   return (
