@@ -125,24 +125,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
 		start := time.Now()
-		var cursor int64
-		got := 0
-		for {
-			var page struct {
-				Cursor  int64         `json:"cursor"`
-				HasMore bool          `json:"hasMore"`
-				Changes []interface{} `json:"changes"`
-			}
-			status, err := srv.Do("GET", fmt.Sprintf("/api/sync/pull?cursor=%d&limit=%d&collections=activities", cursor, sync.MaxPageSize), sec, nil, &page)
-			if err != nil || status != 200 {
-				b.Fatalf("pull: %d %v", status, err)
-			}
-			got += len(page.Changes)
-			cursor = page.Cursor
-			if !page.HasMore {
-				break
-			}
-		}
+		got := fullPull(b, srv, sec)
 		ours := time.Since(start)
 		start = time.Now()
 		stockGot := 0
@@ -231,24 +214,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 		must(b, err)
 		before := srv.PeakRSS()
 		start := time.Now()
-		var cursor int64
-		got := 0
-		for {
-			var page struct {
-				Cursor  int64         `json:"cursor"`
-				HasMore bool          `json:"hasMore"`
-				Changes []interface{} `json:"changes"`
-			}
-			status, err := srv.Do("GET", fmt.Sprintf("/api/sync/pull?cursor=%d&limit=%d&collections=activities", cursor, sync.MaxPageSize), sec, nil, &page)
-			if err != nil || status != 200 {
-				b.Fatalf("pull: %d %v", status, err)
-			}
-			got += len(page.Changes)
-			cursor = page.Cursor
-			if !page.HasMore {
-				break
-			}
-		}
+		got := fullPull(b, srv, sec)
 		took := time.Since(start)
 		status, size, err := srv.DoCount("GET", "/api/sync/watermelon?last_pulled_at=0&tables=activities", sec, nil, nil)
 		if err != nil || status != 200 {
@@ -264,3 +230,26 @@ func BenchmarkSyncVsStock(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// fullPull downloads every activity in pages of the largest size and
+// returns how many changes came.
+func fullPull(b *testing.B, srv *benchdata.Server, token string) int {
+	var cursor int64
+	got := 0
+	for {
+		var page struct {
+			Cursor  int64         `json:"cursor"`
+			HasMore bool          `json:"hasMore"`
+			Changes []interface{} `json:"changes"`
+		}
+		status, err := srv.Do("GET", fmt.Sprintf("/api/sync/pull?cursor=%d&limit=%d&collections=activities", cursor, sync.MaxPageSize), token, nil, &page)
+		if err != nil || status != 200 {
+			b.Fatalf("pull: %d %v", status, err)
+		}
+		got += len(page.Changes)
+		cursor = page.Cursor
+		if !page.HasMore {
+			return got
+		}
+	}
+}
