@@ -45,8 +45,9 @@ func Authenticate(app core.App, token string) (*core.Record, string, error) {
 // refresh token that was already exchanged means two copies of the
 // credentials exist (a copied or stolen phone): the device is revoked and
 // both copies stop working. The one exception is the token rotated out
-// last, presented again within RefreshRetryGrace: that is the same phone
-// retrying a refresh whose answer it lost.
+// that was presented for the last rotation, presented again within
+// RefreshRetryGrace: that is the same phone retrying a refresh whose answer
+// it lost.
 func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 	c, err := parse(app, purposeRefresh, refreshToken)
 	if err != nil {
@@ -76,7 +77,9 @@ func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 		cur := int64(dev.GetInt("refresh_gen"))
 		switch {
 		case c.Gen == cur && hash(c.ID) == dev.GetString("refresh_hash"):
-		case c.Gen == cur-1 && now.Sub(dev.GetDateTime("refresh_at").Time()) <= RefreshRetryGrace:
+		case c.Gen == int64(dev.GetInt("refresh_prev_gen")) && c.Gen < cur &&
+			now.Sub(dev.GetDateTime("refresh_at").Time()) <= RefreshRetryGrace:
+			// the same token as in the last rotation, retried: its answer was lost
 		case c.Gen > 0 && c.Gen < cur:
 			setRevoked(tx, dev, ReasonRefreshReuse, access.Actor{})
 			reused = true
@@ -84,6 +87,7 @@ func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 		default:
 			return errRefreshInvalid
 		}
+		dev.Set("refresh_prev_gen", c.Gen)
 		cr, err := issue(tx, dev, cur+1)
 		if err != nil {
 			return err

@@ -113,8 +113,10 @@ func wantRefused(t *testing.T, what string, res tt.Response, status int, field, 
 	}
 }
 
-// setClock stops the app's device clock at a fixed time.
+// setClock stops the app's device clock at a fixed time (in the
+// millisecond precision the database keeps).
 func setClock(app core.App, at time.Time) {
+	at = at.Truncate(time.Millisecond)
 	devices.SetClock(app, func() time.Time { return at })
 }
 
@@ -221,4 +223,13 @@ func (c *sse) waitClosed() bool {
 	case <-time.After(10 * time.Second):
 		return false
 	}
+}
+
+func mustUser(t *testing.T, srv *tt.Server, email string) *core.Record {
+	t.Helper()
+	u, err := srv.App.FindAuthRecordByEmail(catalog.Users, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -24,10 +24,11 @@ const (
 	// was issued, that is after the last refresh: a sliding window, so a
 	// phone that syncs at least every 120 days never needs a password.
 	RefreshTokenLifetime = 120 * 24 * time.Hour
-	// RefreshRetryGrace lets the refresh token that was rotated out last be
-	// presented once more shortly after, because village networks drop
-	// answers: the app retries a refresh whose answer it never got. Any
-	// older token, or the same one after the grace, revokes the device.
+	// RefreshRetryGrace lets the refresh token presented in the last
+	// rotation be presented again shortly after, because village networks
+	// drop answers: the app retries a refresh whose answer it never got.
+	// Any other used token, or the same one after the grace, revokes the
+	// device.
 	RefreshRetryGrace = 30 * time.Second
 )
 

@@ -70,9 +70,11 @@ func init() {
 		devices.Fields.Add(&core.RelationField{Name: "enrolled_by", CollectionId: users.Id, MaxSelect: 1})
 		devices.Fields.Add(&core.TextField{Name: "enrolled_by_superuser", Max: 100})
 		// The refresh lineage: the generation of the one refresh token that
-		// is valid now, the SHA-256 of its id, when it was issued (the last
-		// use of the previous one) and when it lapses.
+		// is valid now, the SHA-256 of its id, the generation that was
+		// presented to get it (which may retry briefly), when it was issued
+		// (the last use) and when it lapses.
 		devices.Fields.Add(&core.NumberField{Name: "refresh_gen", OnlyInt: true, Min: float(0)})
+		devices.Fields.Add(&core.NumberField{Name: "refresh_prev_gen", OnlyInt: true, Min: float(0)})
 		devices.Fields.Add(&core.TextField{Name: "refresh_hash", Max: 100, Hidden: true})
 		devices.Fields.Add(&core.DateField{Name: "refresh_at"})
 		devices.Fields.Add(&core.DateField{Name: "refresh_expires"})
