@@ -1,0 +1,217 @@
+// Package sync is Jangkau's offline sync engine: a change feed with a
+// server sequence written in the same transaction as every change, scoped
+// pulls from a consistent snapshot, exactly-once pushes with per-mutation
+// results, and the native, WatermelonDB and RxDB protocols on top.
+package sync
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/areas"
+	"jangkau/catalog"
+)
+
+// Collections are the synced collections, in the order a full pull sends
+// them (reference data first).
+var Collections = []string{catalog.Areas, catalog.RadIndicators, catalog.VillagePrograms, catalog.Activities, catalog.OutreachLogs}
+
+// WritableCollections are the synced collections phones may push to.
+var WritableCollections = []string{catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms}
+
+// IsSynced reports whether collection is in the change feed.
+func IsSynced(collection string) bool {
+	for _, c := range Collections {
+		if c == collection {
+			return true
+		}
+	}
+	return false
+}
+
+// IsWritable reports whether phones may push to collection.
+func IsWritable(collection string) bool {
+	for _, c := range WritableCollections {
+		if c == collection {
+			return true
+		}
+	}
+	return false
+}
+
+// TombstoneRetention is how long deletes stay in the feed: longer than any
+// realistic offline window (the brief asks for at least 400 days).
+const TombstoneRetention = 450 * 24 * time.Hour
+
+// SchemaSQL creates the feed tables. One feed row per record and village:
+// a record that moves to another village leaves a tombstone for the old one,
+// so phones of the old village drop it.
+var SchemaSQL = []string{
+	`CREATE TABLE IF NOT EXISTS sync_changes (
+		collection TEXT NOT NULL,
+		record_id  TEXT NOT NULL,
+		village    TEXT NOT NULL DEFAULT '',
+		regency    TEXT NOT NULL DEFAULT '',
+		seq        INTEGER NOT NULL,
+		deleted    INTEGER NOT NULL DEFAULT 0,
+		changed_at TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (collection, record_id, village)
+	) WITHOUT ROWID`,
+	`CREATE UNIQUE INDEX IF NOT EXISTS idx_sync_changes_seq ON sync_changes (seq)`,
+	`CREATE INDEX IF NOT EXISTS idx_sync_changes_village ON sync_changes (village, regency, seq)`,
+	`CREATE INDEX IF NOT EXISTS idx_sync_changes_regency ON sync_changes (regency, seq)`,
+	`CREATE INDEX IF NOT EXISTS idx_sync_changes_tombstones ON sync_changes (deleted, changed_at) WHERE deleted = 1`,
+	`CREATE TABLE IF NOT EXISTS sync_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
+	`INSERT OR IGNORE INTO sync_counters (name, value) VALUES ('seq', 0), ('horizon', 0)`,
+	`CREATE TABLE IF NOT EXISTS sync_mutations (
+		user_id     TEXT NOT NULL,
+		client_id   TEXT NOT NULL,
+		mutation_id TEXT NOT NULL,
+		result      TEXT NOT NULL,
+		created     TEXT NOT NULL,
+		PRIMARY KEY (user_id, client_id, mutation_id)
+	) WITHOUT ROWID`,
+}
+
+// NextSeq takes the next sequence number. It must run inside the write
+// transaction of the change it numbers, so numbers follow commit order.
+func NextSeq(app core.App) (int64, error) {
+	var seq int64
+	err := app.DB().NewQuery(`UPDATE sync_counters SET value = value + 1 WHERE name = 'seq' RETURNING value`).Row(&seq)
+	return seq, err
+}
+
+func counter(db dbx.Builder, name string) (int64, error) {
+	var v int64
+	err := db.NewQuery(`SELECT value FROM sync_counters WHERE name = {:n}`).Bind(dbx.Params{"n": name}).Row(&v)
+	return v, err
+}
+
+// CurrentSeq is the sequence number of the last committed change.
+func CurrentSeq(app core.App) (int64, error) { return counter(app.DB(), "seq") }
+
+// scopeOfRecord returns the feed scope columns of a record: records are
+// scoped by village, reference data by regency ('' = everyone).
+func scopeOfRecord(rec *core.Record) (village, regency string) {
+	switch rec.Collection().Name {
+	case catalog.Areas:
+		return "", areas.RegencyOf(rec.Id)
+	case catalog.RadIndicators:
+		return "", ""
+	}
+	v := rec.GetString("village")
+	return v, areas.RegencyOf(v)
+}
+
+func now() string { return time.Now().UTC().Format("2006-01-02 15:04:05.000Z") }
+
+// Op is the kind of write a feed row records.
+type Op int
+
+// The kinds of write.
+const (
+	OpCreate Op = iota
+	OpUpdate
+	OpDelete
+)
+
+// ScopeBefore returns the scope village of a record as last saved; the
+// execute hook reads it before the write so Append can tell a move.
+func ScopeBefore(rec *core.Record) string {
+	if rec.IsNew() {
+		return ""
+	}
+	v, _ := scopeOfRecord(rec.Original())
+	return v
+}
+
+// Append writes the feed row of a created, updated or deleted record. It is
+// called by the execute hooks inside the transaction of the write itself;
+// oldVillage is ScopeBefore(rec) taken before the write.
+func Append(app core.App, rec *core.Record, op Op, oldVillage string) error {
+	village, regency := scopeOfRecord(rec)
+	if op == OpUpdate && oldVillage != village {
+		// A record that left its village: the old village's phones must
+		// drop it. The tombstone is numbered first, so a reader who sees
+		// both rows (the regency's verifier) ends with the record.
+		if err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, areas.RegencyOf(oldVillage), true); err != nil {
+			return err
+		}
+	}
+	return upsertFeedRow(app, rec.Collection().Name, rec.Id, village, regency, op == OpDelete)
+}
+
+func upsertFeedRow(app core.App, collection, id, village, regency string, deleted bool) error {
+	seq, err := NextSeq(app)
+	if err != nil {
+		return err
+	}
+	del := 0
+	if deleted {
+		del = 1
+	}
+	_, err = app.DB().NewQuery(`INSERT INTO sync_changes (collection, record_id, village, regency, seq, deleted, changed_at)
+		VALUES ({:c}, {:id}, {:v}, {:r}, {:s}, {:d}, {:t})
+		ON CONFLICT (collection, record_id, village) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, regency = excluded.regency, changed_at = excluded.changed_at`).
+		Bind(dbx.Params{"c": collection, "id": id, "v": village, "r": regency, "s": seq, "d": del, "t": now()}).Execute()
+	return err
+}
+
+// VersionOf returns the record's current version: the sequence of its last
+// change (0 when the feed has never seen it).
+func VersionOf(app core.App, collection, id string) (int64, error) {
+	var v sql.NullInt64
+	err := app.DB().NewQuery(`SELECT MAX(seq) FROM sync_changes WHERE collection = {:c} AND record_id = {:id} AND deleted = 0`).
+		Bind(dbx.Params{"c": collection, "id": id}).Row(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	return v.Int64, nil
+}
+
+// Backfill numbers every existing record of the synced collections.
+func Backfill(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		for _, name := range Collections {
+			recs, err := tx.FindAllRecords(name)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if err := Append(tx, r, OpCreate, ""); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// PurgeTombstones removes deletes older than the retention and moves the
+// horizon: a cursor older than the horizon must re-download its scope.
+func PurgeTombstones(app core.App, olderThan time.Time) (int64, error) {
+	var purged int64
+	err := app.RunInTransaction(func(tx core.App) error {
+		cutoff := olderThan.UTC().Format("2006-01-02 15:04:05.000Z")
+		var maxSeq sql.NullInt64
+		if err := tx.DB().NewQuery(`SELECT MAX(seq) FROM sync_changes WHERE deleted = 1 AND changed_at < {:t}`).
+			Bind(dbx.Params{"t": cutoff}).Row(&maxSeq); err != nil {
+			return err
+		}
+		if !maxSeq.Valid {
+			return nil
+		}
+		res, err := tx.DB().NewQuery(`DELETE FROM sync_changes WHERE deleted = 1 AND changed_at < {:t}`).Bind(dbx.Params{"t": cutoff}).Execute()
+		if err != nil {
+			return err
+		}
+		purged, _ = res.RowsAffected()
+		_, err = tx.DB().NewQuery(`UPDATE sync_counters SET value = MAX(value, {:s}) WHERE name = 'horizon'`).Bind(dbx.Params{"s": maxSeq.Int64}).Execute()
+		return err
+	})
+	return purged, err
+}

@@ -1,0 +1,164 @@
+package sync
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/devices"
+)
+
+// NativePull answers GET /api/sync/pull?cursor=&limit=&collections=: one page
+// of changes in the caller's scope after the cursor, from one snapshot.
+func NativePull(e *core.RequestEvent) error {
+	_, scope, apiErr := caller(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	q := e.Request.URL.Query()
+	cursor, ok := parseCursor(q.Get("cursor"))
+	if !ok {
+		return badRequest(e, "cursor", "invalid_cursor", "Kursor harus bilangan bulat >= 0. / The cursor must be an integer >= 0.")
+	}
+	limit := DefaultPageSize
+	if raw := q.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return badRequest(e, "limit", "invalid_limit", fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize))
+		}
+		limit = n
+	}
+	var collections []string
+	if raw := q.Get("collections"); raw != "" {
+		for _, c := range strings.Split(raw, ",") {
+			if !IsSynced(c) {
+				return badRequest(e, "collections", "unknown_collection", fmt.Sprintf("Koleksi %q tidak disinkronkan. / Collection %q is not synced.", c, c))
+			}
+			collections = append(collections, c)
+		}
+	}
+
+	r, err := OpenReader(e.App)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	defer r.Close()
+	if cursor > r.Upto {
+		return badRequest(e, "cursor", "cursor_unknown", msgCursorUnknown)
+	}
+	reset := resetNeeded(r, cursor, e.Auth)
+	if reset {
+		cursor = 0
+	}
+	changes, next, more, err := r.Page(scope, cursor, collections, limit, Native)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	r.Close()
+
+	contact := clientReport(e)
+	contact.Pull, contact.Cursor = true, next
+	touch(e, contact)
+
+	out := newJSONStream(e)
+	out.raw(`{"cursor":`)
+	out.value(next)
+	out.raw(`,"hasMore":`)
+	out.value(more)
+	out.raw(`,"reset":`)
+	out.value(reset)
+	out.raw(`,"changes":[`)
+	for i, c := range changes {
+		if i > 0 {
+			out.raw(",")
+		}
+		item := map[string]any{"collection": c.Collection, "id": c.ID, "deleted": c.Deleted, "version": c.Seq}
+		if !c.Deleted {
+			c.Doc["version"] = c.Seq
+			item["record"] = c.Doc
+		}
+		out.value(item)
+	}
+	out.raw("]}")
+	return out.close()
+}
+
+// nativePushBody is the body of POST /api/sync/push.
+type nativePushBody struct {
+	ClientID    string     `json:"clientId"`
+	QueueLength *int       `json:"queueLength"`
+	AppVersion  string     `json:"appVersion"`
+	Mutations   []Mutation `json:"mutations"`
+}
+
+// NativePush answers POST /api/sync/push: every mutation in one transaction,
+// each with its own result.
+func NativePush(e *core.RequestEvent) error {
+	actor, _, apiErr := caller(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	var body nativePushBody
+	dec := json.NewDecoder(e.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah: "+err.Error()+" / The request body is not valid JSON.")
+	}
+	if len(body.Mutations) > MaxMutations {
+		return badRequest(e, "mutations", "too_many_mutations",
+			fmt.Sprintf("Paling banyak %d mutasi per kiriman. / At most %d mutations per push.", MaxMutations, MaxMutations))
+	}
+	clientID := devices.FromRequest(e)
+	if clientID == "" {
+		clientID = strings.TrimSpace(body.ClientID)
+	}
+	if clientID == "" || len(clientID) > 100 {
+		return badRequest(e, "clientId", "client_id_required",
+			"clientId wajib (id pemasangan aplikasi, 1-100 karakter) agar kiriman ulang tidak tercatat dua kali. / "+
+				"clientId is required (the app install's id, 1-100 characters) so that a retried push is not written twice.")
+	}
+	seen := map[string]bool{}
+	for i, m := range body.Mutations {
+		if m.MutationID == "" || len(m.MutationID) > 100 {
+			return badRequest(e, fmt.Sprintf("mutations.%d.mutationId", i), "mutation_id_required",
+				"Setiap mutasi perlu mutationId (1-100 karakter). / Every mutation needs a mutationId (1-100 characters).")
+		}
+		if seen[m.MutationID] {
+			return badRequest(e, fmt.Sprintf("mutations.%d.mutationId", i), "mutation_id_repeated",
+				"mutationId yang sama muncul dua kali dalam satu kiriman. / The same mutationId appears twice in one push.")
+		}
+		seen[m.MutationID] = true
+	}
+
+	p := &Pusher{Actor: actor, Auth: e.Auth, ClientID: clientID, Flavor: Native}
+	results := make([]Result, 0, len(body.Mutations))
+	var cursor int64
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		results = results[:0]
+		for _, m := range body.Mutations {
+			base := m.BaseVersion
+			res, err := p.Apply(tx, m, func(exists bool, version int64) bool {
+				if !exists {
+					return base != nil && *base > 0
+				}
+				return base == nil || *base != version
+			})
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
+		var err error
+		cursor, err = CurrentSeq(tx)
+		return err
+	})
+	if err != nil {
+		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
+	}
+	touch(e, devices.Contact{DeviceID: devices.FromRequest(e), ClientID: clientID, AppVersion: body.AppVersion, QueueLength: body.QueueLength, Push: true})
+	return e.JSON(http.StatusOK, map[string]any{"results": results, "cursor": cursor})
+}

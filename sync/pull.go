@@ -1,0 +1,178 @@
+package sync
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// MaxPageSize caps one page of a pull; larger scopes are read in pages.
+const MaxPageSize = 5000
+
+// DefaultPageSize is the page size when the client names none.
+const DefaultPageSize = 1000
+
+// Change is one entry of a pull: the current state of a record, or its delete.
+type Change struct {
+	Seq        int64
+	Collection string
+	ID         string
+	Deleted    bool
+	Doc        map[string]any // nil when Deleted
+}
+
+// Reader reads the feed and the records from one consistent snapshot.
+type Reader struct {
+	app     core.App
+	tx      *dbx.Tx
+	Upto    int64 // last sequence in the snapshot
+	Horizon int64 // tombstones at or before it may have been purged
+	cols    map[string]*core.Collection
+}
+
+// OpenReader starts a read transaction: every page read through it sees the
+// same committed state, whatever is written meanwhile.
+func OpenReader(app core.App) (*Reader, error) {
+	db, ok := app.ConcurrentDB().(*dbx.DB)
+	if !ok {
+		// inside a write transaction: read through it
+		return openOn(app, nil)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return nil, err
+	}
+	return openOn(app, tx)
+}
+
+func openOn(app core.App, tx *dbx.Tx) (*Reader, error) {
+	r := &Reader{app: app, tx: tx, cols: map[string]*core.Collection{}}
+	var err error
+	if r.Upto, err = counter(r.db(), "seq"); err != nil {
+		r.Close()
+		return nil, err
+	}
+	if r.Horizon, err = counter(r.db(), "horizon"); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Reader) db() dbx.Builder {
+	if r.tx != nil {
+		return r.tx
+	}
+	return r.app.DB()
+}
+
+// Close ends the read transaction.
+func (r *Reader) Close() {
+	if r.tx != nil {
+		_ = r.tx.Rollback()
+		r.tx = nil
+	}
+}
+
+func (r *Reader) collection(name string) (*core.Collection, error) {
+	if c, ok := r.cols[name]; ok {
+		return c, nil
+	}
+	c, err := r.app.FindCachedCollectionByNameOrId(name)
+	if err != nil {
+		return nil, err
+	}
+	r.cols[name] = c
+	return c, nil
+}
+
+type feedRow struct {
+	Seq        int64  `db:"seq"`
+	Collection string `db:"collection"`
+	RecordID   string `db:"record_id"`
+	Deleted    bool   `db:"deleted"`
+}
+
+// Page returns up to limit changes after the cursor, in sequence order, each
+// record at most once (its latest state). next is the cursor to continue
+// from; more tells whether the snapshot holds further changes.
+func (r *Reader) Page(scope Scope, after int64, collections []string, limit int, flavor Flavor) (changes []Change, next int64, more bool, err error) {
+	if limit <= 0 || limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	q := r.db().Select("seq", "collection", "record_id", "deleted").From("sync_changes").
+		Where(dbx.NewExp("seq > {:after} AND seq <= {:upto}", dbx.Params{"after": after, "upto": r.Upto})).
+		AndWhere(scope.where()).
+		OrderBy("seq").Limit(int64(limit + 1))
+	if len(collections) > 0 {
+		names := make([]any, len(collections))
+		for i, c := range collections {
+			names[i] = c
+		}
+		q.AndWhere(dbx.In("collection", names...))
+	}
+	var rows []feedRow
+	if err := q.All(&rows); err != nil {
+		return nil, after, false, err
+	}
+	if len(rows) > limit {
+		rows, more = rows[:limit], true
+	}
+	// Caught up: the cursor jumps to the snapshot's end, past rows of other
+	// scopes, so the next pull starts there.
+	next = max(after, r.Upto)
+	if more {
+		next = rows[len(rows)-1].Seq
+	}
+
+	// latest row per record wins (a move leaves a tombstone and an upsert)
+	latest := map[[2]string]int{}
+	for i, row := range rows {
+		latest[[2]string{row.Collection, row.RecordID}] = i
+	}
+	byCol := map[string][]any{}
+	for i, row := range rows {
+		if latest[[2]string{row.Collection, row.RecordID}] == i && !row.Deleted {
+			byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
+		}
+	}
+	docs := map[[2]string]map[string]any{}
+	for name, ids := range byCol {
+		col, err := r.collection(name)
+		if err != nil {
+			return nil, after, false, err
+		}
+		for start := 0; start < len(ids); start += 500 {
+			end := min(start+500, len(ids))
+			qr, err := r.db().Select("*").From(col.Name).Where(dbx.In("id", ids[start:end]...)).Rows()
+			if err != nil {
+				return nil, after, false, err
+			}
+			for qr.Next() {
+				row := dbx.NullStringMap{}
+				if err := qr.ScanMap(row); err != nil {
+					qr.Close()
+					return nil, after, false, err
+				}
+				doc := encodeRow(col, row, flavor)
+				docs[[2]string{name, row["id"].String}] = doc
+			}
+			qr.Close()
+		}
+	}
+	changes = make([]Change, 0, len(rows))
+	for i, row := range rows {
+		key := [2]string{row.Collection, row.RecordID}
+		if latest[key] != i {
+			continue
+		}
+		c := Change{Seq: row.Seq, Collection: row.Collection, ID: row.RecordID, Deleted: row.Deleted}
+		if !row.Deleted {
+			c.Doc = docs[key]
+			if c.Doc == nil { // cannot happen within one snapshot; be safe
+				c.Deleted = true
+			}
+		}
+		changes = append(changes, c)
+	}
+	return changes, next, more, nil
+}

@@ -1,0 +1,408 @@
+package sync
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/access"
+	"jangkau/catalog"
+	"jangkau/records"
+	"jangkau/review"
+)
+
+// Mutation statuses.
+const (
+	StatusApplied   = "applied"   // written
+	StatusDuplicate = "duplicate" // the server already holds exactly this; nothing written
+	StatusConflict  = "conflict"  // the server's record changed since the version the phone edited
+	StatusRejected  = "rejected"  // refused for good: fix it or drop it, never retry as is
+)
+
+// Rejection reasons.
+const (
+	ReasonInvalid   = "invalid"
+	ReasonLocked    = "locked"
+	ReasonForbidden = "forbidden"
+	ReasonIDTaken   = "id_taken"
+)
+
+// MaxMutations caps one push.
+const MaxMutations = 500
+
+// Mutation is one change a phone made offline.
+type Mutation struct {
+	MutationID  string         `json:"mutationId"`
+	Collection  string         `json:"collection"`
+	ID          string         `json:"id"`
+	Op          string         `json:"op"` // "upsert" or "delete"
+	BaseVersion *int64         `json:"baseVersion"`
+	Data        map[string]any `json:"data"`
+	ClientTime  string         `json:"clientTime,omitempty"`
+}
+
+// FieldError is the refusal of one field, bilingual.
+type FieldError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Result is what happened to one mutation.
+type Result struct {
+	MutationID string                `json:"mutationId,omitempty"`
+	Collection string                `json:"collection"`
+	ID         string                `json:"id"`
+	Status     string                `json:"status"`
+	Reason     string                `json:"reason,omitempty"`
+	Version    int64                 `json:"version,omitempty"`
+	Record     map[string]any        `json:"record,omitempty"` // the server's record, on conflict
+	Errors     map[string]FieldError `json:"errors,omitempty"`
+	Replayed   bool                  `json:"replayed,omitempty"` // this mutation id was applied before
+}
+
+// ConflictCheck decides whether a mutation conflicts with the server's
+// record (exists, at version). Each protocol has its own notion of the base.
+type ConflictCheck func(exists bool, version int64) bool
+
+// Pusher applies mutations of one authenticated caller.
+type Pusher struct {
+	Actor    access.Actor
+	Auth     *core.Record
+	ClientID string // enrolled device id, or the client's own id; keys replays
+	Flavor   Flavor // how values arrive and conflict records are returned
+}
+
+var idRe = regexp.MustCompile(`^[A-Za-z0-9_-]{15,36}$`)
+
+// ignoredFields travel with documents but are never taken from a client.
+var ignoredFields = map[string]bool{
+	"id": true, "collectionId": true, "collectionName": true, "created": true, "updated": true,
+	"version": true, "_status": true, "_changed": true, "_deleted": true, "_rev": true, "_meta": true,
+	"_attachments": true, "district": true, "regency": true, "created_by": true, "updated_by": true,
+	"reviewed_by": true, "reviewed_at": true, "submitted_at": true,
+}
+
+func fieldErr(code, message string) FieldError { return FieldError{Code: code, Message: message} }
+
+func rejected(m Mutation, reason string, errs map[string]FieldError) Result {
+	return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusRejected, Reason: reason, Errors: errs}
+}
+
+// Apply applies one mutation inside the caller's write transaction tx, in
+// its own savepoint: a refused mutation leaves nothing behind and does not
+// stop the others. A replayed mutation id returns the first result. The
+// error is for failures of the server itself; the whole push must then be
+// rolled back.
+func (p *Pusher) Apply(tx core.App, m Mutation, conflict ConflictCheck) (Result, error) {
+	if m.MutationID != "" && p.ClientID != "" {
+		if prev, ok, err := p.previous(tx, m.MutationID); err != nil || ok {
+			return prev, err
+		}
+	}
+	if _, err := tx.DB().NewQuery("SAVEPOINT jangkau_mutation").Execute(); err != nil {
+		return Result{}, err
+	}
+	res, err := p.apply(tx, m, conflict)
+	if err == nil && res.Status != StatusConflict && m.MutationID != "" && p.ClientID != "" {
+		err = p.remember(tx, m.MutationID, res)
+	}
+	if err != nil || res.Status == StatusRejected || res.Status == StatusConflict {
+		if _, rbErr := tx.DB().NewQuery("ROLLBACK TO jangkau_mutation").Execute(); rbErr != nil {
+			return Result{}, rbErr
+		}
+		// a rejection is remembered after the rollback so a retry of the
+		// same mutation gets the same answer without another attempt
+		if err == nil && res.Status == StatusRejected && m.MutationID != "" && p.ClientID != "" {
+			err = p.remember(tx, m.MutationID, res)
+		}
+	}
+	if _, relErr := tx.DB().NewQuery("RELEASE jangkau_mutation").Execute(); relErr != nil && err == nil {
+		err = relErr
+	}
+	return res, err
+}
+
+func (p *Pusher) previous(tx core.App, mutationID string) (Result, bool, error) {
+	var raw string
+	err := tx.DB().NewQuery(`SELECT result FROM sync_mutations WHERE user_id = {:u} AND client_id = {:c} AND mutation_id = {:m}`).
+		Bind(dbx.Params{"u": p.Actor.ID, "c": p.ClientID, "m": mutationID}).Row(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Result{}, false, nil
+	}
+	if err != nil {
+		return Result{}, false, err
+	}
+	var res Result
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		return Result{}, false, err
+	}
+	res.Replayed = true
+	return res, true, nil
+}
+
+func (p *Pusher) remember(tx core.App, mutationID string, res Result) error {
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	_, err = tx.DB().NewQuery(`INSERT OR IGNORE INTO sync_mutations (user_id, client_id, mutation_id, result, created) VALUES ({:u}, {:c}, {:m}, {:r}, {:t})`).
+		Bind(dbx.Params{"u": p.Actor.ID, "c": p.ClientID, "m": mutationID, "r": string(raw), "t": now()}).Execute()
+	return err
+}
+
+func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result, error) {
+	if !IsWritable(m.Collection) {
+		return rejected(m, ReasonInvalid, map[string]FieldError{"collection": fieldErr("unknown_collection",
+			fmt.Sprintf("Koleksi %q tidak bisa dikirim dari ponsel. / Collection %q cannot be pushed.", m.Collection, m.Collection))}), nil
+	}
+	if !idRe.MatchString(m.ID) {
+		return rejected(m, ReasonInvalid, map[string]FieldError{"id": fieldErr("invalid_id",
+			"Id harus 15-36 karakter A-Z a-z 0-9 _ -. / The id must be 15-36 characters A-Z a-z 0-9 _ -.")}), nil
+	}
+	if m.Op != "upsert" && m.Op != "delete" {
+		return rejected(m, ReasonInvalid, map[string]FieldError{"op": fieldErr("invalid_op",
+			`Operasi harus "upsert" atau "delete". / The op must be "upsert" or "delete".`)}), nil
+	}
+	col, err := tx.FindCachedCollectionByNameOrId(m.Collection)
+	if err != nil {
+		return Result{}, err
+	}
+	info := &core.RequestInfo{Auth: p.Auth}
+	existing, err := tx.FindRecordById(col, m.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Result{}, err
+	}
+	var version int64
+	if existing != nil {
+		if ok, err := tx.CanAccessRecord(existing, info, col.ViewRule); err != nil {
+			return Result{}, err
+		} else if !ok {
+			// never reveal what the other village's record is
+			return rejected(m, ReasonIDTaken, map[string]FieldError{"id": fieldErr("id_taken",
+				"Id ini sudah dipakai catatan lain. Buat id baru. / This id is already used by another record. Make a new id.")}), nil
+		}
+		if version, err = VersionOf(tx, col.Name, m.ID); err != nil {
+			return Result{}, err
+		}
+	}
+
+	if m.Op == "delete" {
+		if existing == nil {
+			return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied}, nil
+		}
+		if conflict != nil && conflict(true, version) {
+			return p.conflictResult(tx, m, existing, version)
+		}
+		if ok, err := tx.CanAccessRecord(existing, info, col.DeleteRule); err != nil {
+			return Result{}, err
+		} else if !ok {
+			return p.refusal(m, existing), nil
+		}
+		if err := tx.Delete(existing); err != nil {
+			return Result{}, err
+		}
+		return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied}, nil
+	}
+
+	values, errs := p.decode(col, m.Data)
+	if len(errs) > 0 {
+		return rejected(m, ReasonInvalid, errs), nil
+	}
+
+	if existing == nil {
+		if conflict != nil && conflict(false, 0) {
+			// the phone edited a record the server has deleted since
+			return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict}, nil
+		}
+		rec := core.NewRecord(col)
+		rec.Id = m.ID
+		for k, v := range values {
+			rec.Set(k, v)
+		}
+		if m.ClientTime != "" && values["client_created_at"] == nil {
+			rec.Set("client_created_at", m.ClientTime)
+		}
+		if verrs := records.PrepareVillageCreate(p.Actor, rec); verrs != nil {
+			return p.validationResult(m, verrs), nil
+		}
+		return p.save(tx, m, rec)
+	}
+
+	candidate := existing.Clone()
+	for k, v := range values {
+		candidate.Set(k, v)
+	}
+	if changed := access.ChangedFields(candidate); len(changed) == 0 {
+		return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusDuplicate, Version: version}, nil
+	}
+	if conflict != nil && conflict(true, version) {
+		return p.conflictResult(tx, m, existing, version)
+	}
+	if ok, err := tx.CanAccessRecord(existing, info, col.UpdateRule); err != nil {
+		return Result{}, err
+	} else if !ok {
+		return p.refusal(m, existing), nil
+	}
+	if verrs := records.PrepareVillageUpdate(p.Actor, candidate); verrs != nil {
+		return p.validationResult(m, verrs), nil
+	}
+	return p.save(tx, m, candidate)
+}
+
+func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error) {
+	if err := tx.Save(rec); err != nil {
+		var verrs validation.Errors
+		if errors.As(err, &verrs) {
+			return p.validationResult(m, verrs), nil
+		}
+		return Result{}, err
+	}
+	version, err := VersionOf(tx, rec.Collection().Name, rec.Id)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied, Version: version}, nil
+}
+
+// refusal explains a write the rules refuse: approved records are locked.
+func (p *Pusher) refusal(m Mutation, existing *core.Record) Result {
+	if existing.GetString("status") == catalog.StatusApproved {
+		return rejected(m, ReasonLocked, map[string]FieldError{"status": fieldErr(review.CodeLocked,
+			"Catatan sudah disetujui dan terkunci. / The record is approved and locked.")})
+	}
+	return rejected(m, ReasonForbidden, map[string]FieldError{"id": fieldErr("forbidden",
+		"Anda tidak boleh mengubah atau menghapus catatan ini. / You may not change or delete this record.")})
+}
+
+func (p *Pusher) validationResult(m Mutation, verrs validation.Errors) Result {
+	errs := map[string]FieldError{}
+	reason := ReasonInvalid
+	for field, e := range verrs {
+		fe := FieldError{Code: "validation_invalid_value", Message: e.Error()}
+		var ve validation.Error
+		if errors.As(e, &ve) {
+			fe.Code = ve.Code()
+			fe.Message = ve.Error()
+		}
+		if fe.Code == review.CodeLocked {
+			reason = ReasonLocked
+		}
+		if fe.Code == "not_your_area" || fe.Code == "forbidden_role" {
+			reason = ReasonForbidden
+		}
+		errs[field] = fe
+	}
+	return rejected(m, reason, errs)
+}
+
+func (p *Pusher) conflictResult(tx core.App, m Mutation, existing *core.Record, version int64) (Result, error) {
+	doc, err := Document(tx, existing.Collection(), existing.Id, p.Flavor)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict, Version: version, Record: doc}, nil
+}
+
+// Document returns the current stored document of a record in the flavor,
+// with its version.
+func Document(app core.App, col *core.Collection, id string, flavor Flavor) (map[string]any, error) {
+	row := dbx.NullStringMap{}
+	if err := app.DB().Select("*").From(col.Name).Where(dbx.HashExp{"id": id}).One(row); err != nil {
+		return nil, err
+	}
+	doc := encodeRow(col, row, flavor)
+	v, err := VersionOf(app, col.Name, id)
+	if err != nil {
+		return nil, err
+	}
+	doc["version"] = v
+	return doc, nil
+}
+
+// decode checks the types of a mutation's fields against the collection and
+// returns the values to set. Unknown fields are refused; server-owned
+// fields are ignored (phones echo back what they pulled).
+func (p *Pusher) decode(col *core.Collection, data map[string]any) (map[string]any, map[string]FieldError) {
+	values := map[string]any{}
+	errs := map[string]FieldError{}
+	for name, v := range data {
+		if ignoredFields[name] {
+			continue
+		}
+		f := col.Fields.GetByName(name)
+		if f == nil || f.GetHidden() || f.Type() == core.FieldTypeFile || f.Type() == core.FieldTypeAutodate {
+			if f != nil && f.Type() == core.FieldTypeFile {
+				continue // photos travel through the media upload, not the data sync
+			}
+			errs[name] = fieldErr("unknown_field", fmt.Sprintf("Kolom %q tidak dikenal. / Unknown field %q.", name, name))
+			continue
+		}
+		val, fe := decodeValue(f, v, p.Flavor)
+		if fe != nil {
+			errs[name] = *fe
+			continue
+		}
+		values[name] = val
+	}
+	return values, errs
+}
+
+func typeErr(name, want string) *FieldError {
+	fe := fieldErr("invalid_type", fmt.Sprintf("Kolom %q harus %s. / Field %q must be %s.", name, want, name, want))
+	return &fe
+}
+
+func decodeValue(f core.Field, v any, flavor Flavor) (any, *FieldError) {
+	name := f.GetName()
+	if v == nil {
+		return nil, nil
+	}
+	if isMulti(f) {
+		if s, ok := v.(string); ok {
+			// WatermelonDB sends lists and objects as JSON-encoded strings
+			if strings.TrimSpace(s) == "" {
+				return nil, nil
+			}
+			var decoded any
+			if err := json.Unmarshal([]byte(s), &decoded); err != nil {
+				return nil, typeErr(name, "a JSON list")
+			}
+			v = decoded
+		}
+		if _, isJSON := f.(*core.JSONField); isJSON {
+			return v, nil
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return nil, typeErr(name, "a list of strings")
+		}
+		for _, item := range list {
+			if _, ok := item.(string); !ok {
+				return nil, typeErr(name, "a list of strings")
+			}
+		}
+		return list, nil
+	}
+	switch f.Type() {
+	case core.FieldTypeNumber:
+		if _, ok := v.(float64); !ok {
+			return nil, typeErr(name, "a number")
+		}
+	case core.FieldTypeBool:
+		if _, ok := v.(bool); !ok {
+			return nil, typeErr(name, "true or false")
+		}
+	default:
+		if _, ok := v.(string); !ok {
+			return nil, typeErr(name, "text")
+		}
+	}
+	return v, nil
+}

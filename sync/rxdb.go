@@ -1,0 +1,269 @@
+package sync
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/areas"
+)
+
+// RxCheckpoint is the position of an RxDB replication: the last sequence
+// returned, and the scope it was read in. While a changed scope is being
+// cleaned up, Drop names the old scope and DropSeq the position in it.
+type RxCheckpoint struct {
+	Seq     int64  `json:"seq"`
+	Scope   string `json:"scope"`
+	Drop    string `json:"drop,omitempty"`
+	DropSeq int64  `json:"dropSeq,omitempty"`
+}
+
+// scopeFromKey reads a scope back from its key.
+func scopeFromKey(key string) (Scope, bool) {
+	switch {
+	case key == "province":
+		return Scope{All: true}, true
+	case strings.HasPrefix(key, "village:"):
+		v := strings.TrimPrefix(key, "village:")
+		return Scope{Village: v, Regency: areas.RegencyOf(v)}, areas.LevelOf(v) == "village"
+	case strings.HasPrefix(key, "regency:"):
+		r := strings.TrimPrefix(key, "regency:")
+		return Scope{Regency: r}, areas.LevelOf(r) == "regency"
+	}
+	return Scope{}, false
+}
+
+// rxCollection reads the collection of the path; for an unknown one it
+// answers 400 itself and returns ok false.
+func rxCollection(e *core.RequestEvent) (name string, ok bool, err error) {
+	name = e.Request.PathValue("collection")
+	if !IsSynced(name) {
+		return name, false, badRequest(e, "collection", "unknown_collection", fmt.Sprintf("Koleksi %q tidak disinkronkan. / Collection %q is not synced.", name, name))
+	}
+	return name, true, nil
+}
+
+// RxPull answers GET /api/sync/rxdb/{collection}/pull?checkpoint=&limit= with
+// {"documents": [...], "checkpoint": {...}}; deleted documents carry
+// "_deleted": true. When the user's scope changed since the checkpoint, the
+// documents that left the scope come first, as deletes, then the new scope
+// from the start.
+func RxPull(e *core.RequestEvent) error {
+	_, scope, apiErr := caller(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	collection, ok, err := rxCollection(e)
+	if !ok {
+		return err
+	}
+	q := e.Request.URL.Query()
+	var cp RxCheckpoint
+	if raw := q.Get("checkpoint"); raw != "" && raw != "null" {
+		if err := json.Unmarshal([]byte(raw), &cp); err != nil || cp.Seq < 0 {
+			return badRequest(e, "checkpoint", "invalid_checkpoint", "Checkpoint bukan JSON {seq, scope} yang sah. / The checkpoint is not a valid {seq, scope} JSON object.")
+		}
+	}
+	limit := DefaultPageSize
+	if raw := q.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return badRequest(e, "limit", "invalid_limit", fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize))
+		}
+		limit = n
+	}
+
+	r, err := OpenReader(e.App)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	defer r.Close()
+	if cp.Seq > r.Upto || cp.DropSeq > r.Upto {
+		return badRequest(e, "checkpoint", "cursor_unknown", msgCursorUnknown)
+	}
+	key := scope.Key()
+	if cp.Scope != "" && cp.Scope != key && cp.Drop == "" {
+		// the user moved: drop what the old scope showed, then start over
+		cp = RxCheckpoint{Scope: key, Drop: cp.Scope}
+	} else if cp.Scope == "" && cp.Seq > 0 {
+		cp.Scope = key
+	}
+	if cp.Drop == "" && resetNeeded(r, cp.Seq, nil) {
+		cp.Seq = 0 // purged tombstones: download the scope again
+	}
+
+	docs := make([]map[string]any, 0, limit)
+	if cp.Drop != "" {
+		old, ok := scopeFromKey(cp.Drop)
+		if ok {
+			dropped, next, more, err := dropPage(r, old, scope, collection, cp.DropSeq, limit)
+			if err != nil {
+				return e.InternalServerError("", err)
+			}
+			docs = append(docs, dropped...)
+			cp.DropSeq = next
+			if more {
+				return rxAnswer(e, r, docs, cp)
+			}
+		}
+		cp.Drop, cp.DropSeq, cp.Seq = "", 0, 0
+	}
+	changes, next, _, err := r.Page(scope, cp.Seq, []string{collection}, limit-len(docs), Native)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	for _, c := range changes {
+		docs = append(docs, rxDocument(c))
+	}
+	cp.Seq, cp.Scope = next, key
+	return rxAnswer(e, r, docs, cp)
+}
+
+func rxAnswer(e *core.RequestEvent, r *Reader, docs []map[string]any, cp RxCheckpoint) error {
+	r.Close()
+	contact := clientReport(e)
+	contact.Pull, contact.Cursor = true, cp.Seq
+	touch(e, contact)
+	return e.JSON(http.StatusOK, map[string]any{"documents": docs, "checkpoint": cp})
+}
+
+func rxDocument(c Change) map[string]any {
+	if c.Deleted {
+		return map[string]any{"id": c.ID, "_deleted": true, "version": c.Seq}
+	}
+	c.Doc["_deleted"] = false
+	c.Doc["version"] = c.Seq
+	return c.Doc
+}
+
+// dropPage lists, as deletes, records the old scope showed that the new
+// scope does not.
+func dropPage(r *Reader, old, current Scope, collection string, after int64, limit int) ([]map[string]any, int64, bool, error) {
+	var rows []struct {
+		Seq      int64  `db:"seq"`
+		RecordID string `db:"record_id"`
+		Village  string `db:"village"`
+		Regency  string `db:"regency"`
+	}
+	err := r.db().Select("seq", "record_id", "village", "regency").From("sync_changes").
+		Where(dbx.NewExp("collection = {:c} AND deleted = 0 AND seq > {:after} AND seq <= {:upto}", dbx.Params{"c": collection, "after": after, "upto": r.Upto})).
+		AndWhere(old.where()).OrderBy("seq").Limit(int64(limit + 1)).All(&rows)
+	if err != nil {
+		return nil, after, false, err
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	var docs []map[string]any
+	next := after
+	for _, row := range rows {
+		next = row.Seq
+		if !current.Covers(row.Village, row.Regency) {
+			docs = append(docs, map[string]any{"id": row.RecordID, "_deleted": true, "version": row.Seq})
+		}
+	}
+	return docs, next, more, nil
+}
+
+// rxPushRow is one entry of an RxDB push.
+type rxPushRow struct {
+	AssumedMasterState map[string]any `json:"assumedMasterState"`
+	NewDocumentState   map[string]any `json:"newDocumentState"`
+}
+
+// RxPush answers POST /api/sync/rxdb/{collection}/push with the array of the
+// current master states of the documents that conflicted. A document the
+// server refuses for good (locked, out of scope) also comes back with the
+// server's state, so the phone takes it; an invalid new document has no
+// master state and is listed only with ?details=1, which answers
+// {"conflicts": [...], "rejected": [...]}.
+func RxPush(e *core.RequestEvent) error {
+	actor, _, apiErr := caller(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	collection, ok, err := rxCollection(e)
+	if !ok {
+		return err
+	}
+	if !IsWritable(collection) {
+		return badRequest(e, "collection", "read_only_collection", fmt.Sprintf("Koleksi %q hanya bisa dibaca. / Collection %q is read-only.", collection, collection))
+	}
+	var rows []rxPushRow
+	if err := json.NewDecoder(e.Request.Body).Decode(&rows); err != nil {
+		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah: "+err.Error()+" / The body is not a valid array of {assumedMasterState, newDocumentState}.")
+	}
+	if len(rows) > MaxMutations {
+		return badRequest(e, "body", "too_many_mutations", fmt.Sprintf("Paling banyak %d dokumen per kiriman. / At most %d documents per push.", MaxMutations, MaxMutations))
+	}
+	for i, row := range rows {
+		if row.NewDocumentState == nil {
+			return badRequest(e, fmt.Sprintf("%d.newDocumentState", i), "missing_document", "newDocumentState wajib. / newDocumentState is required.")
+		}
+	}
+	p := &Pusher{Actor: actor, Auth: e.Auth, Flavor: Native}
+	conflicts := []map[string]any{}
+	rejectedDocs := []Result{}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
+		for _, row := range rows {
+			doc := row.NewDocumentState
+			id, _ := doc["id"].(string)
+			m := Mutation{Collection: collection, ID: id, Op: "upsert", Data: doc}
+			if del, _ := doc["_deleted"].(bool); del {
+				m.Op, m.Data = "delete", nil
+			}
+			assumed := row.AssumedMasterState
+			res, err := p.Apply(tx, m, func(exists bool, version int64) bool {
+				if !exists {
+					return false
+				}
+				if assumed == nil {
+					return true
+				}
+				v, _ := assumed["version"].(float64)
+				return int64(v) != version
+			})
+			if err != nil {
+				return err
+			}
+			switch res.Status {
+			case StatusConflict:
+				if res.Record != nil {
+					conflicts = append(conflicts, rxMaster(res.Record))
+				}
+			case StatusRejected:
+				rejectedDocs = append(rejectedDocs, res)
+				if res.Reason != ReasonInvalid || assumed != nil {
+					// locked or forbidden: hand the phone the server's state
+					col, _ := tx.FindCachedCollectionByNameOrId(collection)
+					if master, err := Document(tx, col, id, Native); err == nil {
+						conflicts = append(conflicts, rxMaster(master))
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
+	}
+	contact := clientReport(e)
+	contact.Push = true
+	touch(e, contact)
+	if e.Request.URL.Query().Get("details") == "1" {
+		return e.JSON(http.StatusOK, map[string]any{"conflicts": conflicts, "rejected": rejectedDocs})
+	}
+	return e.JSON(http.StatusOK, conflicts)
+}
+
+func rxMaster(doc map[string]any) map[string]any {
+	doc["_deleted"] = false
+	return doc
+}

@@ -1,0 +1,66 @@
+package sync
+
+import (
+	"github.com/pocketbase/dbx"
+
+	"jangkau/access"
+	"jangkau/areas"
+	"jangkau/catalog"
+)
+
+// Scope is the part of the feed one caller may read. It mirrors the list
+// rules of the synced collections.
+type Scope struct {
+	All     bool   // province secretariat, task force, superuser
+	Village string // village officer
+	Regency string // verifier, or the officer's regency (for reference data)
+}
+
+// ScopeOf returns the caller's scope; ok is false for callers who may not sync.
+func ScopeOf(a access.Actor) (s Scope, ok bool) {
+	switch {
+	case a.Superuser, a.Role == catalog.RoleProvinceSecretariat, a.Role == catalog.RoleTaskforceMember:
+		return Scope{All: true}, true
+	case a.Role == catalog.RoleDistrictVerifier:
+		return Scope{Regency: a.Area}, true
+	case a.Role == catalog.RoleVillageOfficer:
+		return Scope{Village: a.Area, Regency: areas.RegencyOf(a.Area)}, true
+	}
+	return Scope{}, false
+}
+
+// Key names the scope; RxDB checkpoints carry it so a changed scope is noticed.
+func (s Scope) Key() string {
+	switch {
+	case s.All:
+		return "province"
+	case s.Village != "":
+		return "village:" + s.Village
+	default:
+		return "regency:" + s.Regency
+	}
+}
+
+// Covers reports whether a feed row with these scope columns is in the scope.
+func (s Scope) Covers(village, regency string) bool {
+	switch {
+	case s.All:
+		return true
+	case s.Village != "":
+		return village == s.Village || (village == "" && (regency == "" || regency == s.Regency))
+	default:
+		return regency == "" || regency == s.Regency
+	}
+}
+
+// where is the feed filter of the scope; each branch can use an index.
+func (s Scope) where() dbx.Expression {
+	switch {
+	case s.All:
+		return dbx.NewExp("1=1")
+	case s.Village != "":
+		return dbx.NewExp("(village = {:sv} OR (village = '' AND regency IN ('', {:sr})))", dbx.Params{"sv": s.Village, "sr": s.Regency})
+	default:
+		return dbx.NewExp("regency IN ('', {:sr})", dbx.Params{"sr": s.Regency})
+	}
+}

@@ -1,0 +1,276 @@
+package sync
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// watermelonMigration is the `migration` query parameter WatermelonDB sends
+// after a local schema migration: tables and columns added since `from`.
+type watermelonMigration struct {
+	From    int      `json:"from"`
+	Tables  []string `json:"tables"`
+	Columns []struct {
+		Table   string   `json:"table"`
+		Columns []string `json:"columns"`
+	} `json:"columns"`
+}
+
+// watermelonTables reads the optional `tables` parameter (default: every synced collection).
+func watermelonTables(e *core.RequestEvent) ([]string, error) {
+	raw := e.Request.URL.Query().Get("tables")
+	if raw == "" {
+		return Collections, nil
+	}
+	var tables []string
+	for _, t := range strings.Split(raw, ",") {
+		if !IsSynced(t) {
+			return nil, fmt.Errorf("%s", t)
+		}
+		tables = append(tables, t)
+	}
+	return tables, nil
+}
+
+// WatermelonPull answers GET /api/sync/watermelon?last_pulled_at=&schema_version=&migration=
+// with {"changes": {table: {created, updated, deleted}}, "timestamp": n}, streamed
+// from one snapshot. A cursor the server can no longer answer incrementally
+// gets the whole scope with "experimentalStrategy": "replacement".
+func WatermelonPull(e *core.RequestEvent) error {
+	_, scope, apiErr := caller(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	q := e.Request.URL.Query()
+	cursor, ok := parseCursor(q.Get("last_pulled_at"))
+	if !ok {
+		return badRequest(e, "last_pulled_at", "invalid_cursor", "last_pulled_at harus bilangan bulat >= 0 atau null. / last_pulled_at must be an integer >= 0 or null.")
+	}
+	tables, err := watermelonTables(e)
+	if err != nil {
+		return badRequest(e, "tables", "unknown_table", fmt.Sprintf("Tabel %q tidak disinkronkan. / Table %q is not synced.", err.Error(), err.Error()))
+	}
+	fromStart := map[string]bool{}
+	if raw := q.Get("migration"); raw != "" && raw != "null" {
+		var mig watermelonMigration
+		if err := json.Unmarshal([]byte(raw), &mig); err != nil {
+			return badRequest(e, "migration", "invalid_migration", "Parameter migration bukan JSON yang sah. / The migration parameter is not valid JSON.")
+		}
+		// tables or columns new to the phone: send them whole
+		for _, t := range mig.Tables {
+			fromStart[t] = true
+		}
+		for _, c := range mig.Columns {
+			fromStart[c.Table] = true
+		}
+	}
+
+	r, err := OpenReader(e.App)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	defer r.Close()
+	if cursor > r.Upto {
+		return badRequest(e, "last_pulled_at", "cursor_unknown", msgCursorUnknown)
+	}
+	replacement := resetNeeded(r, cursor, e.Auth)
+
+	out := newJSONStream(e)
+	out.raw(`{"changes":{`)
+	for ti, table := range tables {
+		after := cursor
+		if replacement || fromStart[table] {
+			after = 0
+		}
+		kind := "updated"
+		if after == 0 {
+			kind = "created"
+		}
+		if ti > 0 {
+			out.raw(",")
+		}
+		out.value(table)
+		out.raw(`:{"` + kind + `":[`)
+		var deleted []string
+		first := true
+		for {
+			changes, next, more, err := r.Page(scope, after, []string{table}, MaxPageSize, Watermelon)
+			if err != nil {
+				return err // headers are sent: the client sees a broken body and retries
+			}
+			for _, c := range changes {
+				if c.Deleted {
+					if after > 0 { // a first download needs no deletes
+						deleted = append(deleted, c.ID)
+					}
+					continue
+				}
+				if !first {
+					out.raw(",")
+				}
+				first = false
+				out.value(c.Doc)
+			}
+			after = next
+			if !more || out.err != nil {
+				break
+			}
+		}
+		other := "created"
+		if kind == "created" {
+			other = "updated"
+		}
+		out.raw(`],"` + other + `":[],"deleted":`)
+		if deleted == nil {
+			deleted = []string{}
+		}
+		out.value(deleted)
+		out.raw("}")
+	}
+	out.raw(`},"timestamp":`)
+	out.value(r.Upto)
+	if replacement {
+		out.raw(`,"experimentalStrategy":"replacement"`)
+	}
+	out.raw("}")
+	upto := r.Upto
+	r.Close()
+	contact := clientReport(e)
+	contact.Pull, contact.Cursor = true, upto
+	touch(e, contact)
+	return out.close()
+}
+
+// watermelonTableChanges is one table of a WatermelonDB push.
+type watermelonTableChanges struct {
+	Created []map[string]any `json:"created"`
+	Updated []map[string]any `json:"updated"`
+	Deleted []string         `json:"deleted"`
+}
+
+// WatermelonPush answers POST /api/sync/watermelon?last_pulled_at=n following
+// WatermelonDB's backend rules: one transaction; a create of an existing id
+// is an update; a delete of a missing id is ignored; 409 and nothing written
+// when a pushed record changed on the server after last_pulled_at; records
+// the server refuses come back in experimentalRejectedIds.
+func WatermelonPush(e *core.RequestEvent) error {
+	actor, _, apiErr := caller(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	lastPulled, ok := parseCursor(e.Request.URL.Query().Get("last_pulled_at"))
+	if !ok {
+		return badRequest(e, "last_pulled_at", "invalid_cursor", "last_pulled_at harus bilangan bulat >= 0. / last_pulled_at must be an integer >= 0.")
+	}
+	var body map[string]watermelonTableChanges
+	if err := json.NewDecoder(e.Request.Body).Decode(&body); err != nil {
+		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan objek perubahan WatermelonDB yang sah: "+err.Error()+" / The body is not a valid WatermelonDB changes object.")
+	}
+	tables := make([]string, 0, len(body))
+	total := 0
+	for table, ch := range body {
+		if !IsWritable(table) {
+			return badRequest(e, table, "unknown_table", fmt.Sprintf("Tabel %q tidak bisa dikirim dari ponsel. / Table %q cannot be pushed.", table, table))
+		}
+		col, err := e.App.FindCachedCollectionByNameOrId(table)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
+			id, _ := rec["id"].(string)
+			for name := range rec {
+				if !ignoredFields[name] && col.Fields.GetByName(name) == nil {
+					return badRequest(e, table+"."+name, "unknown_field",
+						fmt.Sprintf("Kolom %s.%s tidak dikenal server (rekaman %s). / Column %s.%s is unknown to the server (record %s).", table, name, id, table, name, id))
+				}
+			}
+		}
+		total += len(ch.Created) + len(ch.Updated) + len(ch.Deleted)
+		tables = append(tables, table)
+	}
+	if total > MaxMutations {
+		return badRequest(e, "body", "too_many_mutations",
+			fmt.Sprintf("Paling banyak %d rekaman per kiriman. / At most %d records per push.", MaxMutations, MaxMutations))
+	}
+	sort.Strings(tables)
+
+	p := &Pusher{Actor: actor, Auth: e.Auth, Flavor: Watermelon}
+	rejectedIDs := map[string][]string{}
+	rejections := map[string]map[string]Result{}
+	var conflicts []map[string]string
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		if lastPulled > 0 {
+			// WatermelonDB's rule: any pushed record changed on the server
+			// since the last pull aborts the whole push; the phone pulls first.
+			for _, table := range tables {
+				ch := body[table]
+				var ids []string
+				for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
+					id, _ := rec["id"].(string)
+					ids = append(ids, id)
+				}
+				ids = append(ids, ch.Deleted...)
+				for _, id := range ids {
+					v, err := VersionOf(tx, table, id)
+					if err != nil {
+						return err
+					}
+					if v > lastPulled {
+						conflicts = append(conflicts, map[string]string{"table": table, "id": id})
+					}
+				}
+			}
+			if len(conflicts) > 0 {
+				return nil
+			}
+		}
+		for _, table := range tables {
+			ch := body[table]
+			apply := func(m Mutation) error {
+				res, err := p.Apply(tx, m, nil)
+				if err != nil {
+					return err
+				}
+				if res.Status == StatusRejected {
+					rejectedIDs[table] = append(rejectedIDs[table], m.ID)
+					if rejections[table] == nil {
+						rejections[table] = map[string]Result{}
+					}
+					rejections[table][m.ID] = res
+				}
+				return nil
+			}
+			for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
+				id, _ := rec["id"].(string)
+				if err := apply(Mutation{Collection: table, ID: id, Op: "upsert", Data: rec}); err != nil {
+					return err
+				}
+			}
+			for _, id := range ch.Deleted {
+				if err := apply(Mutation{Collection: table, ID: id, Op: "delete"}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
+	}
+	if len(conflicts) > 0 {
+		return e.JSON(http.StatusConflict, map[string]any{
+			"status":    http.StatusConflict,
+			"message":   "Ada rekaman yang berubah di server sejak tarikan terakhir: tarik dulu, lalu kirim ulang. / Records changed on the server since the last pull: pull, then push again.",
+			"conflicts": conflicts,
+		})
+	}
+	contact := clientReport(e)
+	contact.Push = true
+	touch(e, contact)
+	return e.JSON(http.StatusOK, map[string]any{"experimentalRejectedIds": rejectedIDs, "rejections": rejections})
+}
