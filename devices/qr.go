@@ -7,14 +7,15 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 )
 
-// QRPNG draws content as a QR code in a PNG of size x size pixels. Medium
-// error correction survives a creased printout or a scratched screen.
-func QRPNG(content string, size int) ([]byte, error) {
+// QRPNG draws content as a QR code in a PNG, scale pixels to a module
+// (a whole number, so every module has sharp edges for a phone camera).
+// Medium error correction survives a creased printout or a scratched screen.
+func QRPNG(content string, scale int) ([]byte, error) {
 	q, err := qrcode.New(content, qrcode.Medium)
 	if err != nil {
 		return nil, err
 	}
-	return q.PNG(size)
+	return q.PNG(-max(scale, 1)) // a negative size is pixels per module
 }
 
 // QRSVG draws content as a QR code in SVG: the same modules as the PNG, one

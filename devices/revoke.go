@@ -110,24 +110,27 @@ func WasRevoked(app core.App, deviceID string) bool {
 	return s.ids[deviceID]
 }
 
-// afterRevoke runs once a revocation has committed: it remembers the device
-// and closes its realtime connections.
+// afterRevoke runs once a revocation has committed: it remembers the device,
+// closes its realtime connections and cancels its requests in flight.
 func afterRevoke(app core.App, deviceID string) {
 	s := revokedOf(app)
 	s.mu.Lock()
 	s.ids[deviceID] = true
 	s.mu.Unlock()
 	dropRealtime(app, func(dev string, auth *core.Record) bool { return dev == deviceID })
+	cancelSessions(app, func(dev, user string) bool { return dev == deviceID })
 }
 
-// AfterUserRevoked closes every realtime connection of the user, whatever
-// token opened it; call it after the deactivation has committed. (Messages
+// AfterUserRevoked closes every realtime connection and cancels every
+// request in flight of the user, whatever token opened it; call it after
+// the deactivation has committed. (Messages
 // racing it are stopped by the deactivated flag PocketBase keeps current
 // on each client's auth record.)
 func AfterUserRevoked(app core.App, userID string) {
 	dropRealtime(app, func(dev string, auth *core.Record) bool {
 		return auth != nil && auth.Id == userID && auth.Collection().Name == catalog.Users
 	})
+	cancelSessions(app, func(dev, user string) bool { return user == userID })
 }
 
 // dropRealtime unregisters the realtime clients that match: the broker

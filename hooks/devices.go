@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -120,6 +121,11 @@ func bearer(h string) string {
 func deviceAuth(e *core.RequestEvent) error {
 	token := bearer(e.Request.Header.Get("Authorization"))
 	if token == "" || !devices.IsDeviceToken(token) {
+		// plain user tokens are tracked too: deactivating a user ends
+		// its open streams as well
+		if e.Auth != nil && e.Auth.Collection().Name == catalog.Users {
+			return tracked(e, "")
+		}
 		return e.Next()
 	}
 	// These two authenticate by their body; an expired token an app
@@ -138,6 +144,18 @@ func deviceAuth(e *core.RequestEvent) error {
 	}
 	e.Auth = user
 	e.Set(devices.RequestKey, dev)
+	return tracked(e, dev)
+}
+
+// tracked runs the rest of the request with a context that a revocation
+// or deactivation cancels, so that long-lived answers (sync hint streams)
+// end at once rather than when the phone hangs up.
+func tracked(e *core.RequestEvent, deviceID string) error {
+	ctx, cancel := context.WithCancel(e.Request.Context())
+	defer cancel()
+	done := devices.Track(e.App, deviceID, e.Auth.Id, cancel)
+	defer done()
+	e.Request = e.Request.WithContext(ctx)
 	return e.Next()
 }
 
@@ -229,7 +247,7 @@ func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 			}
 			return e.Blob(http.StatusOK, "image/svg+xml", img)
 		}
-		img, err := devices.QRPNG(uri, 512)
+		img, err := devices.QRPNG(uri, 8)
 		if err != nil {
 			return apiErr(e, err)
 		}
