@@ -119,7 +119,12 @@ func bearer(h string) string {
 // device id in the request store, refusing a bad, expired or revoked one
 // with a 401 instead of letting it pass as anonymous.
 func deviceAuth(e *core.RequestEvent) error {
-	token := bearer(e.Request.Header.Get("Authorization"))
+	// PocketBase never loads a device token, so a loaded auth means a
+	// token of PocketBase's own: no need to look at it again.
+	token := ""
+	if e.Auth == nil {
+		token = bearer(e.Request.Header.Get("Authorization"))
+	}
 	if token == "" || !devices.IsDeviceToken(token) {
 		// plain user tokens are tracked too: deactivating a user ends
 		// its open streams as well
