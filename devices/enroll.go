@@ -186,7 +186,7 @@ func (in *ActivateInput) validate() *Error {
 		}
 	}
 	if in.ClientID != "" && !clientIDRe.MatchString(in.ClientID) {
-		return fieldErr("clientId", CodeInvalidValue, "clientId hanya A-Z a-z 0-9 _ - (maks. 100). / clientId takes only A-Z a-z 0-9 _ - (at most 100).")
+		return fieldErr("clientId", CodeInvalidValue, "Isian clientId hanya A-Z a-z 0-9 _ - (maks. 100). / The clientId takes only A-Z a-z 0-9 _ - (at most 100).")
 	}
 	return nil
 }

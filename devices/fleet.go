@@ -55,14 +55,14 @@ func ParseFilter(get func(string) string) (Filter, error) {
 	if s := get("stale"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 3650 {
-			return f, fieldErr("stale", CodeInvalidValue, "stale harus bilangan hari 1-3650. / stale must be a number of days, 1-3650.")
+			return f, fieldErr("stale", CodeInvalidValue, "Parameter stale harus bilangan hari 1-3650. / The stale parameter must be a number of days, 1-3650.")
 		}
 		f.StaleDays = n
 	}
 	switch f.State {
 	case "", StateActive, StateRevoked, StateUnenrolled:
 	default:
-		return f, fieldErr("state", CodeInvalidValue, "state harus active, revoked atau unenrolled. / state must be active, revoked or unenrolled.")
+		return f, fieldErr("state", CodeInvalidValue, "Parameter state harus active, revoked atau unenrolled. / The state parameter must be active, revoked or unenrolled.")
 	}
 	for _, p := range []struct {
 		name string
@@ -72,7 +72,7 @@ func ParseFilter(get func(string) string) (Filter, error) {
 		if s := get(p.name); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 {
-				return f, fieldErr(p.name, CodeInvalidValue, p.name+" harus bilangan bulat positif. / "+p.name+" must be a positive whole number.")
+				return f, fieldErr(p.name, CodeInvalidValue, "Parameter "+p.name+" harus bilangan bulat positif. / The "+p.name+" parameter must be a positive whole number.")
 			}
 			*p.dst = min(n, p.max)
 		}

@@ -110,6 +110,9 @@ func wantRefused(t *testing.T, what string, res tt.Response, status int, field, 
 	fe, _ := data[field].(map[string]any)
 	if msg := str(fe["message"]); !strings.Contains(msg, " / ") {
 		t.Errorf("%s: message not bilingual: %q", what, msg)
+	} else if top := str(res.JSON()["message"]); top != msg {
+		// the person sees the top message; it says the same as the field's
+		t.Errorf("%s: top message %q differs from the field's %q", what, top, msg)
 	}
 }
 

@@ -339,3 +339,41 @@ func TestKeysAreGeneratedPerInstallation(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyRotation follows docs/devices.md: a new active key signs from the
+// next request on, the old one verifies until its row is deleted.
+func TestKeyRotation(t *testing.T) {
+	srv := tt.NewServer(t)
+	old := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
+	oldKid, _ := signingKey(t, srv, "access")
+	col, _ := srv.App.FindCollectionByNameOrId(catalog.DeviceKeys)
+	k := core.NewRecord(col)
+	k.Set("purpose", "access")
+	k.Set("secret", "bmV3LWFjY2Vzcy1rZXktZm9yLXJvdGF0aW9uLXRlc3QtMDEyMzQ1Njc4OQ")
+	k.Set("active", true)
+	if err := srv.App.Save(k); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newPhone(t, srv, tt.VerifierA, tt.OfficerA2)
+	if h, _ := jwtParts(t, fresh.Token); h["kid"] != k.Id {
+		t.Fatalf("new token signed with %v, want the new key %s", h["kid"], k.Id)
+	}
+	for _, p := range []*phone{old, fresh} {
+		if res := srv.Do(t, http.MethodGet, activitiesURL, p.Token, nil); res.Status != 200 {
+			t.Errorf("during rotation: %d", res.Status)
+		}
+	}
+	oldKey, _ := srv.App.FindRecordById(catalog.DeviceKeys, oldKid)
+	if err := srv.App.Delete(oldKey); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, "token of a deleted key", srv.Do(t, http.MethodGet, activitiesURL, old.Token, nil), 401, "token", devices.CodeTokenInvalid)
+	if res := srv.Do(t, http.MethodGet, activitiesURL, fresh.Token, nil); res.Status != 200 {
+		t.Errorf("new key: %d", res.Status)
+	}
+	// the old phone renews (the refresh key did not change) and is signed anew
+	renewed := phoneFrom(t, old.refresh(t, srv))
+	if res := srv.Do(t, http.MethodGet, activitiesURL, renewed.Token, nil); res.Status != 200 {
+		t.Errorf("renewed: %d", res.Status)
+	}
+}

@@ -28,7 +28,7 @@ func init() {
 		// No API rules: only superusers (and Go code) can see them.
 		keys := core.NewBaseCollection(catalog.DeviceKeys)
 		keys.Fields.Add(&core.SelectField{Name: "purpose", Values: []string{"enrollment", "access", "refresh"}, MaxSelect: 1, Required: true})
-		keys.Fields.Add(&core.TextField{Name: "secret", Required: true, Min: 32, Max: 200, Hidden: true})
+		keys.Fields.Add(&core.TextField{Name: "secret", Required: true, Min: 43, Max: 200, Hidden: true})
 		keys.Fields.Add(&core.BoolField{Name: "active"})
 		timestamps(keys)
 		if err := app.Save(keys); err != nil {
