@@ -251,8 +251,9 @@ func TestForgedRefreshTokenChangesNothing(t *testing.T) {
 }
 
 // TestOfflineFor90Days is the phone of a village officer that activates,
-// syncs, lies in a drawer for 90 days, refreshes and syncs again without a
-// password, and after 120 days without use needs a new enrollment.
+// syncs (REST and the sync endpoints), lies in a drawer for 90 days,
+// refreshes and syncs again without a password, and after 120 days without
+// use needs a new enrollment.
 func TestOfflineFor90Days(t *testing.T) {
 	srv := tt.NewServer(t)
 	day := 24 * time.Hour
@@ -264,21 +265,39 @@ func TestOfflineFor90Days(t *testing.T) {
 		body["id"] = id
 		return srv.Do(t, http.MethodPost, activitiesURL, tok, body)
 	}
+	syncPush := func(id string, tok string) tt.Response {
+		return srv.Do(t, http.MethodPost, "/api/sync/push", tok, map[string]any{"queueLength": 0, "mutations": []any{
+			map[string]any{"mutationId": id, "collection": "activities", "id": id, "op": "upsert", "data": syncActivity(id)}}})
+	}
 	if res := srv.Do(t, http.MethodGet, activitiesURL, p.Token, nil); res.Status != 200 {
 		t.Fatalf("day 0 pull: %d", res.Status)
 	}
 	if res := write("offlinephone0001", p.Token); res.Status != 200 {
 		t.Fatalf("day 0 push: %d %s", res.Status, res.Body)
 	}
+	if res := srv.Do(t, http.MethodGet, "/api/sync/pull?cursor=0", p.Token, nil); res.Status != 200 {
+		t.Fatalf("day 0 sync pull: %d %s", res.Status, res.Body)
+	}
+	if res := syncPush("offlinesyncpush1", p.Token); res.Status != 200 || !strings.Contains(string(res.Body), `"applied"`) {
+		t.Fatalf("day 0 sync push: %d %s", res.Status, res.Body)
+	}
 
 	setClock(srv.App, start.Add(90*day))
 	wantRefused(t, "day 90 old token", srv.Do(t, http.MethodGet, activitiesURL, p.Token, nil), 401, "token", devices.CodeTokenExpired)
+	old := p.Token
 	p = phoneFrom(t, p.refresh(t, srv))
-	if res := srv.Do(t, http.MethodGet, activitiesURL, p.Token, nil); res.Status != 200 || len(ids(res)) != 2 {
+	if res := srv.Do(t, http.MethodGet, activitiesURL, p.Token, nil); res.Status != 200 || len(ids(res)) != 3 {
 		t.Fatalf("day 90 pull: %d %s", res.Status, res.Body)
 	}
 	if res := write("offlinephone0002", p.Token); res.Status != 200 {
 		t.Fatalf("day 90 push: %d %s", res.Status, res.Body)
+	}
+	wantRefused(t, "day 90 old token on sync", syncPush("offlinesyncpush0", old), 401, "token", devices.CodeTokenExpired)
+	if res := srv.Do(t, http.MethodGet, "/api/sync/pull?cursor=0", p.Token, nil); res.Status != 200 || !strings.Contains(string(res.Body), "offlinesyncpush1") {
+		t.Fatalf("day 90 sync pull: %d %s", res.Status, res.Body)
+	}
+	if res := syncPush("offlinesyncpush2", p.Token); res.Status != 200 || !strings.Contains(string(res.Body), `"applied"`) {
+		t.Fatalf("day 90 sync push: %d %s", res.Status, res.Body)
 	}
 	// the window slides: 119 days after that refresh still works ...
 	setClock(srv.App, start.Add((90+119)*day))
