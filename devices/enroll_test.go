@@ -167,6 +167,7 @@ func TestEnrollmentCodeAttacks(t *testing.T) {
 		{"alg none, no signature", b64json(t, noneHeader) + "." + parts[1] + ".", devices.CodeCodeInvalid},
 		{"alg none, old signature", b64json(t, noneHeader) + "." + parts[1] + "." + parts[2], devices.CodeCodeInvalid},
 		{"HS512 with the real key", signWith(t, jwt.SigningMethodHS512, enrKid, enrKey, mc(nil)), devices.CodeCodeInvalid},
+		{"RS256 header, HS256 signature", b64json(t, map[string]any{"alg": "RS256", "typ": "JWT", "kid": enrKid}) + "." + parts[1] + "." + parts[2], devices.CodeCodeInvalid},
 		{"HS384 with the real key", signWith(t, jwt.SigningMethodHS384, enrKid, enrKey, mc(nil)), devices.CodeCodeInvalid},
 		{"tampered user", parts[0] + "." + b64json(t, tampered) + "." + parts[2], devices.CodeCodeInvalid},
 		{"tampered expiry", parts[0] + "." + b64json(t, mc(map[string]any{"exp": time.Now().Add(9999 * time.Hour).Unix()})) + "." + parts[2], devices.CodeCodeInvalid},

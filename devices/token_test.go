@@ -124,6 +124,8 @@ func TestDeviceTokenMisuse(t *testing.T) {
 		{"enrollment code as access token", str(b["code"]), devices.CodeTokenInvalid},
 		{"escalated subject", parts[0] + "." + b64json(t, claims) + "." + parts[2], devices.CodeTokenInvalid},
 		{"alg none", b64json(t, map[string]any{"alg": "none", "typ": "JWT"}) + "." + parts[1] + ".", devices.CodeTokenInvalid},
+		{"unknown alg", b64json(t, map[string]any{"alg": "XX999", "typ": "JWT"}) + "." + parts[1] + "." + parts[2], devices.CodeTokenInvalid},
+		{"RS256 header", b64json(t, map[string]any{"alg": "RS256", "typ": "JWT", "kid": kid}) + "." + parts[1] + "." + parts[2], devices.CodeTokenInvalid},
 		{"HS512 with the real key", signWith(t, jwt.SigningMethodHS512, kid, key, mc(nil)), devices.CodeTokenInvalid},
 		{"refresh key", signWith(t, jwt.SigningMethodHS256, refreshKid, refreshKey, mc(nil)), devices.CodeTokenInvalid},
 		{"real key, other user's device", signWith(t, jwt.SigningMethodHS256, kid, key, mc(map[string]any{"sub": tt.UserID(tt.Secretariat)})), devices.CodeTokenInvalid},

@@ -16,8 +16,8 @@ import (
 	"jangkau/devices"
 )
 
-// DeviceAuthMiddlewareID names the device-token middleware, for tests and
-// for routes that must unbind it.
+// DeviceAuthMiddlewareID names the device-token middleware (PocketBase's
+// router can unbind a middleware by id, should a route ever need that).
 const DeviceAuthMiddlewareID = "jangkauDeviceAuth"
 
 var (
@@ -261,15 +261,14 @@ func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 }
 
 func credentialsJSON(c *devices.Credentials) map[string]any {
-	exp := func(t interface{ String() string }) string { return t.String() }
 	tokenExp, _ := types.ParseDateTime(c.TokenExpires)
 	refreshExp, _ := types.ParseDateTime(c.RefreshExpires)
 	return map[string]any{
 		"device":           devices.JSON(c.Device),
 		"token":            c.Token,
-		"tokenExpiresAt":   exp(tokenExp),
+		"tokenExpiresAt":   tokenExp.String(),
 		"refreshToken":     c.RefreshToken,
-		"refreshExpiresAt": exp(refreshExp),
+		"refreshExpiresAt": refreshExp.String(),
 		"record": map[string]any{
 			"id":       c.User.Id,
 			"email":    c.User.Email(),
