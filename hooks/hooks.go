@@ -16,6 +16,7 @@ func Register(app core.App) {
 	registerUsers(app)
 	registerRecords(app)
 	registerSync(app)
+	registerAudit(app)
 	registerDevices(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{

@@ -153,14 +153,14 @@ func Keep(rec *core.Record, fields ...string) {
 // from the client. It runs on every save.
 func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	code := rec.GetString("village")
-	area, err := app.FindRecordById(catalog.Areas, code)
-	if err != nil {
+	area, ok := lookupArea(app, code)
+	if !ok {
 		return validation.Errors{"village": errUnknownArea}
 	}
-	if area.GetString("level") != catalog.LevelVillage {
+	if area.Level != catalog.LevelVillage {
 		return validation.Errors{"village": errNotVillage}
 	}
-	if !area.GetBool("active") && (rec.IsNew() || rec.Original().GetString("village") != code) {
+	if !area.Active && (rec.IsNew() || rec.Original().GetString("village") != code) {
 		return validation.Errors{"village": errInactiveArea}
 	}
 	if IsReviewed(rec) && rec.GetString("status") == "" {
