@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	"jangkau/catalog"
 	"jangkau/devices"
 	tt "jangkau/internal/testapp"
@@ -220,5 +222,32 @@ func TestDeactivationEndsPlainUserStreams(t *testing.T) {
 	case <-other.closed:
 		t.Error("another user's stream was closed")
 	default:
+	}
+}
+
+// TestAuditNamesTheDevice: what a phone writes with its device token is
+// audited as its user's, with the device beside it, on REST, batch and sync.
+func TestAuditNamesTheDevice(t *testing.T) {
+	srv := tt.NewServer(t)
+	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
+	if res := srv.Do(t, http.MethodPost, activitiesURL, p.Token, syncActivity("auditviarest0001")); res.Status != 200 {
+		t.Fatalf("rest: %d %s", res.Status, res.Body)
+	}
+	if res := srv.Do(t, http.MethodPost, "/api/batch", p.Token, map[string]any{"requests": []any{
+		map[string]any{"method": "POST", "url": activitiesURL, "body": syncActivity("auditviabatch001")}}}); res.Status != 200 {
+		t.Fatalf("batch: %d %s", res.Status, res.Body)
+	}
+	if res := srv.Do(t, http.MethodPost, "/api/sync/push", p.Token, map[string]any{"mutations": []any{map[string]any{
+		"mutationId": "a1", "collection": "activities", "id": "auditviasync0001", "op": "upsert", "data": syncActivity("auditviasync0001")}}}); res.Status != 200 {
+		t.Fatalf("sync: %d %s", res.Status, res.Body)
+	}
+	for _, id := range []string{"auditviarest0001", "auditviabatch001", "auditviasync0001"} {
+		recs, err := srv.App.FindRecordsByFilter("audit_log", "record = {:id}", "", 0, 0, dbx.Params{"id": id})
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("%s: no audit entry (%v)", id, err)
+		}
+		if recs[0].GetString("device") != p.Device || recs[0].GetString("user") != tt.UserID(tt.OfficerA) {
+			t.Errorf("%s audited as user %q device %q", id, recs[0].GetString("user"), recs[0].GetString("device"))
+		}
 	}
 }
