@@ -39,6 +39,7 @@ type Error struct {
 	Message string
 }
 
+// Error returns the bilingual message.
 func (e *Error) Error() string { return e.Message }
 
 // APIError is the error as PocketBase's router writes it.
