@@ -15,6 +15,7 @@ func Register(app core.App) {
 	registerAreas(app)
 	registerUsers(app)
 	registerRecords(app)
+	registerMedia(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",

@@ -1,0 +1,331 @@
+package media
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/security"
+)
+
+// Processor is the photo pipeline of one app: a decode limiter shared by
+// every save, and a lock per record so that a phone retrying an upload while
+// the first attempt is still being processed stores the photo once.
+type Processor struct {
+	limiter *Limiter
+
+	mu    sync.Mutex
+	locks map[string]*recordLock
+}
+
+type recordLock struct {
+	sync.Mutex
+	users int
+}
+
+// NewProcessor returns a processor decoding at most decodeSlots photos at
+// the same time.
+func NewProcessor(decodeSlots int) *Processor {
+	return &Processor{limiter: NewLimiter(decodeSlots), locks: map[string]*recordLock{}}
+}
+
+// Limiter returns the processor's decode limiter.
+func (p *Processor) Limiter() *Limiter { return p.limiter }
+
+func (p *Processor) lock(key string) func() {
+	p.mu.Lock()
+	l := p.locks[key]
+	if l == nil {
+		l = &recordLock{}
+		p.locks[key] = l
+	}
+	l.users++
+	p.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		p.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(p.locks, key)
+		}
+		p.mu.Unlock()
+	}
+}
+
+// HasPhotos reports whether rec's collection carries photos.
+func HasPhotos(rec *core.Record) bool {
+	_, ok := rec.Collection().Fields.GetByName(FieldPhotos).(*core.FileField)
+	return ok
+}
+
+// Save is the model hook of collections with photos: it processes the
+// unsaved photos of rec, drops those already stored (same content hash),
+// keeps photo_hashes and photos_pending up to date, checks consent, then
+// calls next (the rest of the save) while holding the record's lock.
+//
+// Outside a transaction it rebases the photos on the latest saved row, so
+// that two uploads to the same record in flight at once both land. Inside a
+// transaction (batch, sync) it does not lock: the transaction already holds
+// the single write connection, and waiting for a lock there could deadlock
+// with a save that waits for that connection.
+func (p *Processor) Save(ctx context.Context, app core.App, rec *core.Record, next func() error) error {
+	if !HasPhotos(rec) {
+		return next()
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	uploads := rec.GetUnsavedFiles(FieldPhotos)
+	if len(uploads) > 0 && !app.IsTransactional() {
+		unlock := p.lock(rec.Collection().Id + "/" + rec.Id)
+		defer unlock()
+	}
+	if errs := p.prepare(ctx, app, rec, uploads); errs != nil {
+		return errs
+	}
+	return next()
+}
+
+func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record, uploads []*filesystem.File) validation.Errors {
+	errs := validation.Errors{}
+
+	kept := keptNames(rec)
+	base := kept
+	saved := map[string]string{}
+	if !rec.IsNew() { // a new record has no stored photos, whatever the client claims
+		orig := rec.Original().GetStringSlice(FieldPhotos)
+		saved = Hashes(rec.Original())
+		if len(uploads) == 0 {
+			// nothing to rebase: no photo of this save can collide
+		} else if latest, err := app.FindRecordById(rec.Collection(), rec.Id); err == nil &&
+			!slices.Equal(latest.GetStringSlice(FieldPhotos), orig) {
+			// Another save changed the photos since this record was read:
+			// start from what is stored now, minus what this save removes.
+			removed := minus(orig, kept)
+			base = minus(latest.GetStringSlice(FieldPhotos), removed)
+			saved = Hashes(latest)
+		}
+	}
+	hashes := map[string]string{}
+	for h, name := range saved {
+		if slices.Contains(base, name) {
+			hashes[h] = name
+		}
+	}
+
+	// Hash first (cheap, streaming): duplicates are dropped before anything
+	// is decoded, and the count and consent checks see the real number.
+	type upload struct {
+		file *filesystem.File
+		hash string
+		size int64
+	}
+	var todo []upload
+	seen := map[string]bool{}
+	for _, f := range uploads {
+		if f.Size > MaxUploadBytes {
+			errs[FieldPhotos] = ErrTooLarge
+			return errs
+		}
+		h, n, err := Hash(fileOpener(f))
+		if err != nil {
+			errs[FieldPhotos] = ErrCorrupt
+			return errs
+		}
+		if n > MaxUploadBytes {
+			errs[FieldPhotos] = ErrTooLarge
+			return errs
+		}
+		if _, stored := hashes[h]; stored || seen[h] {
+			continue // idempotent: the same bytes are stored once
+		}
+		seen[h] = true
+		todo = append(todo, upload{f, h, n})
+	}
+	if len(base)+len(todo) > MaxPhotos {
+		errs[FieldPhotos] = ErrTooMany
+	}
+	expected, ok := Expected(rec)
+	if !ok {
+		errs[FieldExpected] = ErrExpected
+	}
+	if (len(base)+len(todo) > 0 || len(expected) > 0) && !rec.GetBool(FieldConsent) {
+		errs[FieldConsent] = ErrConsent
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+
+	processed := make([]any, 0, len(base)+len(todo))
+	for _, name := range base {
+		processed = append(processed, name)
+	}
+	for _, u := range todo {
+		res, err := p.limiter.Process(ctx, fileOpener(u.file), u.size)
+		if err != nil {
+			if verr, ok := err.(validation.Error); ok {
+				errs[FieldPhotos] = verr
+				return errs
+			}
+			errs[FieldPhotos] = ErrCorrupt
+			app.Logger().Warn("photo processing failed", "error", err, "collection", rec.Collection().Name, "record", rec.Id)
+			return errs
+		}
+		// Replace the original in place: the file field writes whatever
+		// the reader gives at the execute step, and the name no longer
+		// carries the phone's file name (it may name a person or a place).
+		u.file.Reader = &filesystem.BytesReader{Bytes: res.JPEG}
+		u.file.Size = int64(len(res.JPEG))
+		u.file.Name = newFileName()
+		u.file.OriginalName = u.file.Name
+		hashes[u.hash] = u.file.Name
+		processed = append(processed, u.file)
+	}
+	rec.Set(FieldPhotos, processed)
+	rec.Set(FieldHashes, hashes)
+	rec.Set(FieldExpected, expected)
+	rec.Set(FieldPending, Pending(expected, hashes))
+	return nil
+}
+
+// fileOpener opens an unsaved file's content.
+func fileOpener(f *filesystem.File) Opener {
+	return func() (io.ReadCloser, error) { return f.Reader.Open() }
+}
+
+// nameAlphabet has no digits, so a stored name can never look like a NIK
+// or a phone number to the privacy guard.
+const nameAlphabet = "abcdefghijklmnopqrstuvwxyz"
+
+func newFileName() string {
+	return "foto_" + security.RandomStringWithAlphabet(16, nameAlphabet) + ".jpg"
+}
+
+// keptNames lists the already stored files rec still names.
+func keptNames(rec *core.Record) []string {
+	var names []string
+	raw, _ := rec.GetRaw(FieldPhotos).([]any)
+	for _, v := range raw {
+		if s, ok := v.(string); ok {
+			names = append(names, s)
+		}
+	}
+	return names
+}
+
+func minus(from, remove []string) []string {
+	out := make([]string, 0, len(from))
+	for _, s := range from {
+		if !slices.Contains(remove, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var digestRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Expected returns the digests rec's photos_expected announces, lower-cased
+// and without repeats; ok is false when the value is not a list of at most
+// MaxPhotos sha256 hex digests.
+func Expected(rec *core.Record) (digests []string, ok bool) {
+	digests = []string{}
+	raw := rec.GetString(FieldExpected)
+	if raw == "" || raw == "null" {
+		return digests, true
+	}
+	var list []string
+	if err := rec.UnmarshalJSONField(FieldExpected, &list); err != nil {
+		return digests, false
+	}
+	for _, d := range list {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if !digestRe.MatchString(d) {
+			return []string{}, false
+		}
+		if !slices.Contains(digests, d) {
+			digests = append(digests, d)
+		}
+	}
+	if len(digests) > MaxPhotos {
+		return []string{}, false
+	}
+	return digests, true
+}
+
+// Hashes returns rec's photo_hashes: original sha256 -> stored file name.
+func Hashes(rec *core.Record) map[string]string {
+	m := map[string]string{}
+	_ = rec.UnmarshalJSONField(FieldHashes, &m)
+	return m
+}
+
+// Pending lists the expected digests not stored yet, in announced order.
+func Pending(expected []string, hashes map[string]string) []string {
+	out := []string{}
+	for _, d := range expected {
+		if _, ok := hashes[d]; !ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// mediaFields may change in a photo completion; photo_hashes and
+// photos_pending are recomputed by Save whatever a phone echoes back.
+var mediaFields = []string{FieldPhotos, FieldExpected, FieldConsent, FieldHashes, FieldPending, "updated"}
+
+// IsPhotoCompletion reports whether an update of rec (whose changed fields
+// are listed) only delivers photos the phone announced in photos_expected
+// before the record went to review, or gives up on some of them. Data
+// syncs before photos, so a record is often submitted, even approved,
+// while its photos are still on their way over a 2G link; this change
+// adds nothing the verifier did not already see announced.
+func IsPhotoCompletion(rec *core.Record, changed []string) bool {
+	if !HasPhotos(rec) || rec.IsNew() {
+		return false
+	}
+	for _, f := range changed {
+		if !slices.Contains(mediaFields, f) {
+			return false
+		}
+	}
+	orig := rec.Original()
+	if orig.GetBool(FieldConsent) && !rec.GetBool(FieldConsent) {
+		return false
+	}
+	// nothing stored may go: removing a photo is an edit of the content
+	if len(minus(orig.GetStringSlice(FieldPhotos), keptNames(rec))) > 0 {
+		return false
+	}
+	announced, _ := Expected(orig)
+	expected, ok := Expected(rec)
+	if !ok || len(minus(expected, announced)) > 0 {
+		return false
+	}
+	stored := Hashes(orig)
+	for _, f := range rec.GetUnsavedFiles(FieldPhotos) {
+		h, _, err := Hash(fileOpener(f))
+		if err != nil {
+			return false
+		}
+		if _, ok := stored[h]; !ok && !slices.Contains(announced, h) {
+			return false
+		}
+	}
+	return true
+}
+
+const storeKey = "jangkau.media.processor"
+
+// For returns app's processor, creating it with DefaultDecodeSlots on first
+// use. One processor per app means one decode limit per server process.
+func For(app core.App) *Processor {
+	return app.Store().GetOrSet(storeKey, func() any { return NewProcessor(DefaultDecodeSlots) }).(*Processor)
+}
