@@ -67,6 +67,49 @@ func send(srv *tt.Server, method, path, token string, body []byte, contentType s
 	return tt.Response{Status: res.StatusCode, Body: raw}, err
 }
 
+// sendStream streams a multipart body from fields and files without
+// building it in memory first, as a phone's HTTP client does; the
+// memory benchmark uses it so that it measures the server.
+func sendStream(srv *tt.Server, method, path, token string, fields map[string]string, files ...part) (tt.Response, error) {
+	pr, pw := io.Pipe()
+	w := multipart.NewWriter(pw)
+	go func() {
+		err := func() error {
+			for k, v := range fields {
+				if err := w.WriteField(k, v); err != nil {
+					return err
+				}
+			}
+			for _, f := range files {
+				fw, err := w.CreateFormFile(f.field, f.filename)
+				if err != nil {
+					return err
+				}
+				if _, err := fw.Write(f.data); err != nil {
+					return err
+				}
+			}
+			return w.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequest(method, srv.URL+path, pr)
+	if err != nil {
+		return tt.Response{}, err
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return tt.Response{}, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	return tt.Response{Status: res.StatusCode, Body: raw}, err
+}
+
 // upload sends fields and files as multipart/form-data.
 func upload(t testing.TB, srv *tt.Server, method, path, token string, fields map[string]string, files ...part) tt.Response {
 	t.Helper()

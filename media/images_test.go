@@ -188,8 +188,17 @@ func photoLike(w, h int, seed uint64) *image.RGBA {
 	for i := range noise {
 		noise[i] = int8(rng.IntN(33) - 16)
 	}
+	// detail that survives downscaling (foliage, crowds, lettering): value
+	// noise on a grid of cell pixels, bilinearly interpolated
+	const cell = 10
+	gw := w/cell + 2
+	grid := make([]int, gw*(h/cell+2))
+	for i := range grid {
+		grid[i] = rng.IntN(61) - 30
+	}
 	k := 0
 	for y := 0; y < h; y++ {
+		gy, fy := y/cell, y%cell
 		for x := 0; x < w; x++ {
 			r, g, b := 90+120*x/w, 110+100*y/h, 160-80*y/h
 			for _, bx := range boxes {
@@ -197,6 +206,11 @@ func photoLike(w, h int, seed uint64) *image.RGBA {
 					r, g, b = (r+bx.c[0])/2, (g+bx.c[1])/2, (b+bx.c[2])/2
 				}
 			}
+			gx, fx := x/cell, x%cell
+			top := grid[gy*gw+gx]*(cell-fx) + grid[gy*gw+gx+1]*fx
+			bot := grid[(gy+1)*gw+gx]*(cell-fx) + grid[(gy+1)*gw+gx+1]*fx
+			detail := (top*(cell-fy) + bot*fy) / (cell * cell)
+			r, g, b = r+detail, g+detail, b+detail/2
 			tex := int(noise[(x*31+y*17)&0xFFFF]) / 2 // fabric, leaves
 			n := int(noise[k&0xFFFF])
 			k += 7919

@@ -183,17 +183,23 @@ func (l *Limiter) Process(ctx context.Context, open Opener, size int64) (*Result
 		return nil, err
 	}
 	defer r.Close()
-	// imaging.AutoOrientation reads the EXIF orientation while the image
-	// decodes; the EXIF block itself goes no further than this call.
-	img, err := imaging.Decode(io.LimitReader(r, MaxUploadBytes), imaging.AutoOrientation(true))
+	// The EXIF block is read for its orientation and goes no further:
+	// the decoded pixels carry no metadata.
+	var exif bytes.Buffer
+	img, _, err := image.Decode(io.TeeReader(io.LimitReader(r, MaxUploadBytes), &limitedBuffer{&exif, 1 << 17}))
 	if err != nil {
 		return nil, ErrCorrupt
 	}
-	// Fit returns a copy when the image is already small enough, so the
-	// decoded original can be collected before encoding.
+	orientation := 1
+	if format == "jpeg" {
+		orientation = readOrientation(&exif)
+	}
+	// Fit first, turn upright after: the turn then works on 2 megapixels,
+	// not 12. Fit returns a copy even when the photo is small enough, so
+	// the decoded original can be collected before encoding.
 	fitted := imaging.Fit(img, MaxSide, MaxSide, imaging.CatmullRom)
 	img = nil
-	out := flatten(fitted)
+	out := flatten(orient(fitted, orientation))
 
 	var buf bytes.Buffer
 	if err := imaging.Encode(&buf, out, imaging.JPEG, imaging.JPEGQuality(JPEGQuality)); err != nil {
@@ -201,6 +207,20 @@ func (l *Limiter) Process(ctx context.Context, open Opener, size int64) (*Result
 	}
 	b := out.Bounds()
 	return &Result{JPEG: buf.Bytes(), Width: b.Dx(), Height: b.Dy(), Format: format}, nil
+}
+
+// limitedBuffer keeps the first max bytes written to it (the JPEG header
+// segments, where EXIF lives) and drops the rest.
+type limitedBuffer struct {
+	buf *bytes.Buffer
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := l.max - l.buf.Len(); room > 0 {
+		l.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
 }
 
 // checkHeader refuses what is not an accepted image, or is too big to

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -18,7 +19,7 @@ import (
 // every save, and a lock per record so that a phone retrying an upload while
 // the first attempt is still being processed stores the photo once.
 type Processor struct {
-	limiter *Limiter
+	limiter atomic.Pointer[Limiter]
 
 	mu    sync.Mutex
 	locks map[string]*recordLock
@@ -32,11 +33,17 @@ type recordLock struct {
 // NewProcessor returns a processor decoding at most decodeSlots photos at
 // the same time.
 func NewProcessor(decodeSlots int) *Processor {
-	return &Processor{limiter: NewLimiter(decodeSlots), locks: map[string]*recordLock{}}
+	p := &Processor{locks: map[string]*recordLock{}}
+	p.limiter.Store(NewLimiter(decodeSlots))
+	return p
 }
 
 // Limiter returns the processor's decode limiter.
-func (p *Processor) Limiter() *Limiter { return p.limiter }
+func (p *Processor) Limiter() *Limiter { return p.limiter.Load() }
+
+// SetLimiter replaces the decode limiter; decodes already waiting keep the
+// old one. The benchmark uses it to compare bounded and unbounded decoding.
+func (p *Processor) SetLimiter(l *Limiter) { p.limiter.Store(l) }
 
 func (p *Processor) lock(key string) func() {
 	p.mu.Lock()
@@ -167,7 +174,7 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 		processed = append(processed, name)
 	}
 	for _, u := range todo {
-		res, err := p.limiter.Process(ctx, fileOpener(u.file), u.size)
+		res, err := p.Limiter().Process(ctx, fileOpener(u.file), u.size)
 		if err != nil {
 			if verr, ok := err.(validation.Error); ok {
 				errs[FieldPhotos] = verr
