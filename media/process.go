@@ -34,6 +34,7 @@ const (
 	CodeConsent        = "photo_consent_required"
 	CodeExpected       = "photo_invalid_hash"
 	CodeNotDeclared    = "photo_not_declared"
+	CodeLocked         = "locked"
 	CodeProcessAborted = "photo_aborted"
 )
 
@@ -65,6 +66,12 @@ var (
 	ErrExpected = validation.NewError(CodeExpected,
 		"photos_expected harus berisi paling banyak 10 sidik sha256 foto (64 karakter heksadesimal). / "+
 			"photos_expected must hold at most 10 sha256 digests of photos (64 hexadecimal characters).")
+	ErrNotDeclared = validation.NewError(CodeNotDeclared,
+		"Catatan sedang diperiksa atau sudah disetujui: hanya foto (photos) yang diumumkan di photos_expected sebelum pengajuan yang masih dapat dikirim. / "+
+			"The record is under review or approved: only photos (photos) announced in photos_expected before it was submitted can still be sent.")
+	ErrLockedRemoval = validation.NewError(CodeLocked,
+		"Catatan sedang diperiksa atau sudah disetujui: foto (photos) tidak dapat dihapus; minta verifikator mengembalikan catatan. / "+
+			"The record is under review or approved: photos (photos) cannot be removed; ask the verifier to return the record.")
 	ErrAborted = validation.NewError(CodeProcessAborted,
 		"Pemrosesan foto (photos) dibatalkan karena permintaan berakhir; kirim ulang. / "+
 			"Processing of the photo (photos) stopped because the request ended; send it again.")

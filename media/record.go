@@ -288,45 +288,56 @@ func Pending(expected []string, hashes map[string]string) []string {
 // photos_pending are recomputed by Save whatever a phone echoes back.
 var mediaFields = []string{FieldPhotos, FieldExpected, FieldConsent, FieldHashes, FieldPending, "updated"}
 
-// IsPhotoCompletion reports whether an update of rec (whose changed fields
-// are listed) only delivers photos the phone announced in photos_expected
-// before the record went to review, or gives up on some of them. Data
-// syncs before photos, so a record is often submitted, even approved,
-// while its photos are still on their way over a 2G link; this change
-// adds nothing the verifier did not already see announced.
-func IsPhotoCompletion(rec *core.Record, changed []string) bool {
+// CheckPhotoCompletion decides whether an update of rec (whose changed
+// fields are listed) only delivers photos the phone announced in
+// photos_expected before the record went to review, or gives up on some of
+// them. Data syncs before photos, so a record is often submitted, even
+// approved, while its photos are still on their way over a 2G link; such a
+// change adds nothing the verifier did not see announced.
+//
+// It returns ok for such a change; errs when the change touches only the
+// photo fields but breaks the rule (an unannounced photo, a removal, a new
+// announcement), so the phone learns why; neither when other fields
+// change, which the review lock handles.
+func CheckPhotoCompletion(rec *core.Record, changed []string) (ok bool, errs validation.Errors) {
 	if !HasPhotos(rec) || rec.IsNew() {
-		return false
+		return false, nil
 	}
 	for _, f := range changed {
 		if !slices.Contains(mediaFields, f) {
-			return false
+			return false, nil
 		}
 	}
 	orig := rec.Original()
 	if orig.GetBool(FieldConsent) && !rec.GetBool(FieldConsent) {
-		return false
+		return false, validation.Errors{FieldConsent: ErrConsent}
 	}
 	// nothing stored may go: removing a photo is an edit of the content
 	if len(minus(orig.GetStringSlice(FieldPhotos), keptNames(rec))) > 0 {
-		return false
+		return false, validation.Errors{FieldPhotos: ErrLockedRemoval}
 	}
 	announced, _ := Expected(orig)
-	expected, ok := Expected(rec)
-	if !ok || len(minus(expected, announced)) > 0 {
-		return false
+	expected, valid := Expected(rec)
+	if !valid {
+		return false, validation.Errors{FieldExpected: ErrExpected}
+	}
+	if len(minus(expected, announced)) > 0 {
+		return false, validation.Errors{FieldExpected: ErrNotDeclared}
 	}
 	stored := Hashes(orig)
 	for _, f := range rec.GetUnsavedFiles(FieldPhotos) {
+		if f.Size > MaxUploadBytes {
+			return false, validation.Errors{FieldPhotos: ErrTooLarge}
+		}
 		h, _, err := Hash(fileOpener(f))
 		if err != nil {
-			return false
+			return false, validation.Errors{FieldPhotos: ErrCorrupt}
 		}
 		if _, ok := stored[h]; !ok && !slices.Contains(announced, h) {
-			return false
+			return false, validation.Errors{FieldPhotos: ErrNotDeclared}
 		}
 	}
-	return true
+	return true, nil
 }
 
 const storeKey = "jangkau.media.processor"

@@ -406,24 +406,34 @@ func TestSyncFlowShowsPendingPhotos(t *testing.T) {
 	// 3. the lock still holds for everything else
 	name := stringList(res.JSON(), "photos")[0]
 	locked := []struct {
-		name string
-		do   func() tt.Response
+		name, field, code string
+		do                func() tt.Response
 	}{
-		{"unannounced photo", func() tt.Response { return addPhotos(t, srv, catalog.Activities, id, tok, nil, p3) }},
-		{"photo with a data change", func() tt.Response {
-			return addPhotos(t, srv, catalog.Activities, id, tok, map[string]string{"title": "Lain"}, p2)
+		{"unannounced photo", "photos", media.CodeNotDeclared, func() tt.Response { return addPhotos(t, srv, catalog.Activities, id, tok, nil, p3) }},
+		{"unannounced HEIC", "photos", media.CodeNotDeclared, func() tt.Response {
+			return upload(t, srv, http.MethodPatch, activities+"/"+id, tok, nil, part{"photos+", "IMG.HEIC", heicHeader()})
 		}},
-		{"photo removed", func() tt.Response {
+		{"photo removed", "photos", media.CodeLocked, func() tt.Response {
 			return srv.Do(t, http.MethodPatch, activities+"/"+id, tok, map[string]any{"photos-": name})
 		}},
-		{"announcement added", func() tt.Response {
+		{"announcement added", media.FieldExpected, media.CodeNotDeclared, func() tt.Response {
 			return srv.Do(t, http.MethodPatch, activities+"/"+id, tok, map[string]any{media.FieldExpected: []string{h1, h2, sha(p3)}})
+		}},
+		{"photo with a data change", "status", review.CodeLocked, func() tt.Response {
+			return addPhotos(t, srv, catalog.Activities, id, tok, map[string]string{"title": "Lain"}, p2)
 		}},
 	}
 	for _, c := range locked {
-		if res := c.do(); res.Status != 400 || res.FieldError("status") != review.CodeLocked {
-			t.Errorf("%s on a submitted record: %d %s", c.name, res.Status, res.Body)
+		res := c.do()
+		if res.Status != 400 || res.FieldError(c.field) != c.code {
+			t.Errorf("%s on a submitted record: want 400 %s=%s, got %d %s", c.name, c.field, c.code, res.Status, res.Body)
 		}
+		if msg := fieldMessage(res, c.field); !strings.Contains(msg, " / ") {
+			t.Errorf("%s: message %q", c.name, msg)
+		}
+	}
+	if rec, _ := srv.App.FindRecordById(catalog.Activities, id); len(rec.GetStringSlice("photos")) != 1 || rec.GetString("title") != body["title"] {
+		t.Errorf("refused changes left a trace: photos %v title %q", rec.GetStringSlice("photos"), rec.GetString("title"))
 	}
 
 	// 4. approved before the second photo arrived: it still lands
@@ -576,5 +586,57 @@ func TestTenSimultaneousUploadsDecodeTwoAtATime(t *testing.T) {
 		if len(rec.GetStringSlice("photos")) != 1 {
 			t.Errorf("%s: photos %v", id, rec.GetStringSlice("photos"))
 		}
+	}
+}
+
+func TestRemovedPhotoLeavesNoHashBehind(t *testing.T) {
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	a, b := smallPhoto(t, 1), smallPhoto(t, 2)
+	fields := map[string]string{"photo_consent": "true", media.FieldExpected: `["` + sha(a) + `","` + sha(b) + `"]`}
+	res := addPhotos(t, srv, catalog.Activities, tt.ActivityA, tok, fields, a, b)
+	if res.Status != 200 {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	nameA := hashMap(res.JSON())[sha(a)]
+	res = srv.Do(t, http.MethodPatch, activities+"/"+tt.ActivityA, tok, map[string]any{"photos-": nameA})
+	if res.Status != 200 {
+		t.Fatalf("remove: %d %s", res.Status, res.Body)
+	}
+	rec := res.JSON()
+	if h := hashMap(rec); len(h) != 1 || h[sha(b)] == "" {
+		t.Errorf("photo_hashes after removal: %v", h)
+	}
+	// still announced, no longer stored: pending again, and accepted again
+	if p := stringList(rec, media.FieldPending); !slices.Equal(p, []string{sha(a)}) {
+		t.Errorf("pending %v, want a", p)
+	}
+	if files := storedFiles(t, srv.App, catalog.Activities, tt.ActivityA); len(files) != 1 {
+		t.Errorf("files %v", files)
+	}
+	res = addPhotos(t, srv, catalog.Activities, tt.ActivityA, tok, nil, a)
+	if res.Status != 200 || len(stringList(res.JSON(), "photos")) != 2 || len(stringList(res.JSON(), media.FieldPending)) != 0 {
+		t.Errorf("a again: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestAnnouncedBadPhotoOnSubmittedRecordGetsThePhotoError(t *testing.T) {
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	heic := heicHeader()
+	body := tt.Activity(tt.VillageA)
+	body["id"], body["status"], body["photo_consent"] = "announcedHeic001", catalog.StatusSubmitted, true
+	body[media.FieldExpected] = []string{sha(heic)}
+	if res := srv.Do(t, http.MethodPost, activities, tok, body); res.Status != 200 {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	res := upload(t, srv, http.MethodPatch, activities+"/announcedHeic001", tok, nil, part{"photos+", "IMG_0001.HEIC", heic})
+	if res.Status != 400 || res.FieldError("photos") != media.CodeHEIC {
+		t.Fatalf("want the HEIC error, got %d %s", res.Status, res.Body)
+	}
+	// the phone gives up on it: the announcement may shrink on a submitted record
+	res = srv.Do(t, http.MethodPatch, activities+"/announcedHeic001", tok, map[string]any{media.FieldExpected: []string{}})
+	if res.Status != 200 || len(stringList(res.JSON(), media.FieldPending)) != 0 {
+		t.Errorf("giving up on an announced photo: %d %s", res.Status, res.Body)
 	}
 }

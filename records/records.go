@@ -105,8 +105,10 @@ func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
 		}
 		// Photos sync after the data: the village may still deliver the
 		// photos it announced while the record is under review or approved.
-		if a.Role == catalog.RoleVillageOfficer && isLocked(rec) && media.IsPhotoCompletion(rec, access.ChangedFields(rec)) {
-			return nil
+		if a.Role == catalog.RoleVillageOfficer && isLocked(rec) {
+			if ok, errs := media.CheckPhotoCompletion(rec, access.ChangedFields(rec)); ok || errs != nil {
+				return errs
+			}
 		}
 		if errs := access.CheckReviewerEdit(a, rec); errs != nil {
 			return errs
