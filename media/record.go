@@ -2,6 +2,7 @@ package media
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -74,13 +75,22 @@ func HasPhotos(rec *core.Record) bool {
 // Save is the model hook of collections with photos: it processes the
 // unsaved photos of rec, drops those already stored (same content hash),
 // keeps photo_hashes and photos_pending up to date, checks consent, then
-// calls next (the rest of the save) while holding the record's lock.
+// calls next (the rest of the save).
 //
-// Outside a transaction it rebases the photos on the latest saved row, so
-// that two uploads to the same record in flight at once both land. Inside a
-// transaction (batch, sync) it does not lock: the transaction already holds
-// the single write connection, and waiting for a lock there could deadlock
-// with a save that waits for that connection.
+// Photos upload in the background while the phone goes on syncing data, so
+// rec may be older than the stored row by the time it is written (the
+// upload waited for a decode slot, a sync push committed meanwhile). Save
+// therefore rebases on the latest row just before writing: the photos are
+// those stored now plus this save's additions minus its removals, and a
+// save that changes only photo fields takes every other field from the
+// latest row, so a photo upload never undoes a data edit and a data edit
+// never drops a photo.
+//
+// Saves that upload photos hold a per-record lock, so a phone retrying an
+// upload while its first attempt is still processed stores the photo
+// once. Inside a transaction (batch, sync) there is no lock: the
+// transaction holds the single write connection, and waiting for a lock
+// there could deadlock with a save that waits for that connection.
 func (p *Processor) Save(ctx context.Context, app core.App, rec *core.Record, next func() error) error {
 	if !HasPhotos(rec) {
 		return next()
@@ -99,31 +109,57 @@ func (p *Processor) Save(ctx context.Context, app core.App, rec *core.Record, ne
 	return next()
 }
 
-func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record, uploads []*filesystem.File) validation.Errors {
-	errs := validation.Errors{}
+// stored is what a save starts from: the photo names it keeps and their
+// hashes, rebased on the latest row (nil for a new record).
+type stored struct {
+	names  []string
+	hashes map[string]string
+	latest *core.Record
+}
 
+func current(app core.App, rec *core.Record) stored {
 	kept := keptNames(rec)
-	base := kept
-	saved := map[string]string{}
-	if !rec.IsNew() { // a new record has no stored photos, whatever the client claims
-		orig := rec.Original().GetStringSlice(FieldPhotos)
-		saved = Hashes(rec.Original())
-		if len(uploads) == 0 {
-			// nothing to rebase: no photo of this save can collide
-		} else if latest, err := app.FindRecordById(rec.Collection(), rec.Id); err == nil &&
-			!slices.Equal(latest.GetStringSlice(FieldPhotos), orig) {
-			// Another save changed the photos since this record was read:
-			// start from what is stored now, minus what this save removes.
-			removed := minus(orig, kept)
-			base = minus(latest.GetStringSlice(FieldPhotos), removed)
-			saved = Hashes(latest)
-		}
+	if rec.IsNew() {
+		return stored{names: kept, hashes: map[string]string{}}
+	}
+	orig := rec.Original()
+	latest, err := app.FindRecordById(rec.Collection(), rec.Id)
+	if err != nil {
+		latest = orig
+	}
+	names := kept
+	if now := latest.GetStringSlice(FieldPhotos); !slices.Equal(now, orig.GetStringSlice(FieldPhotos)) {
+		// another save changed the photos since rec was read
+		names = minus(now, minus(orig.GetStringSlice(FieldPhotos), kept))
 	}
 	hashes := map[string]string{}
-	for h, name := range saved {
-		if slices.Contains(base, name) {
+	for h, name := range Hashes(latest) {
+		if slices.Contains(names, name) {
 			hashes[h] = name
 		}
+	}
+	return stored{names, hashes, latest}
+}
+
+func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record, uploads []*filesystem.File) validation.Errors {
+	errs := validation.Errors{}
+	photoOnly := !rec.IsNew() && onlyMediaChanged(rec)
+	// a photo-only save leaves consent and the announcement as stored,
+	// unless it changes them itself
+	orig := rec.Original()
+	adoptConsent := photoOnly && rec.GetBool(FieldConsent) == orig.GetBool(FieldConsent)
+	adoptExpected := photoOnly && slices.Equal(mustExpected(rec), mustExpected(orig))
+	adopt := func(latest *core.Record) {
+		if adoptConsent {
+			rec.Set(FieldConsent, latest.GetBool(FieldConsent))
+		}
+		if adoptExpected {
+			rec.Set(FieldExpected, latest.Get(FieldExpected))
+		}
+	}
+	start := current(app, rec)
+	if photoOnly {
+		adopt(start.latest)
 	}
 
 	// Hash first (cheap, streaming): duplicates are dropped before anything
@@ -149,30 +185,27 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 			errs[FieldPhotos] = ErrTooLarge
 			return errs
 		}
-		if _, stored := hashes[h]; stored || seen[h] {
+		if _, ok := start.hashes[h]; ok || seen[h] {
 			continue // idempotent: the same bytes are stored once
 		}
 		seen[h] = true
 		todo = append(todo, upload{f, h, n})
 	}
-	if len(base)+len(todo) > MaxPhotos {
+	if len(start.names)+len(todo) > MaxPhotos {
 		errs[FieldPhotos] = ErrTooMany
 	}
 	expected, ok := Expected(rec)
 	if !ok {
 		errs[FieldExpected] = ErrExpected
 	}
-	if (len(base)+len(todo) > 0 || len(expected) > 0) && !rec.GetBool(FieldConsent) {
+	if (len(start.names)+len(todo) > 0 || len(expected) > 0) && !rec.GetBool(FieldConsent) {
 		errs[FieldConsent] = ErrConsent
 	}
 	if len(errs) > 0 {
 		return errs
 	}
 
-	processed := make([]any, 0, len(base)+len(todo))
-	for _, name := range base {
-		processed = append(processed, name)
-	}
+	var added []upload
 	for _, u := range todo {
 		res, err := p.Limiter().Process(ctx, fileOpener(u.file), u.size)
 		if err != nil {
@@ -191,14 +224,77 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 		u.file.Size = int64(len(res.JPEG))
 		u.file.Name = newFileName()
 		u.file.OriginalName = u.file.Name
-		hashes[u.hash] = u.file.Name
-		processed = append(processed, u.file)
+		added = append(added, u)
 	}
-	rec.Set(FieldPhotos, processed)
+
+	// Processing may have waited for a decode slot: rebase on the row as
+	// it is now, just before writing.
+	now := start
+	if len(todo) > 0 {
+		now = current(app, rec)
+	}
+	if photoOnly {
+		keepLatestData(rec, now.latest)
+		adopt(now.latest)
+		expected = mustExpected(rec)
+	}
+	value := make([]any, 0, len(now.names)+len(added))
+	for _, name := range now.names {
+		value = append(value, name)
+	}
+	hashes := now.hashes
+	for _, u := range added {
+		if _, ok := hashes[u.hash]; ok {
+			continue // stored meanwhile by a save this one did not wait for
+		}
+		hashes[u.hash] = u.file.Name
+		value = append(value, u.file)
+	}
+	if len(value) > MaxPhotos {
+		errs[FieldPhotos] = ErrTooMany // others were added while this one waited
+		return errs
+	}
+	rec.Set(FieldPhotos, value)
 	rec.Set(FieldHashes, hashes)
 	rec.Set(FieldExpected, expected)
 	rec.Set(FieldPending, Pending(expected, hashes))
 	return nil
+}
+
+func mustExpected(rec *core.Record) []string {
+	e, _ := Expected(rec)
+	return e
+}
+
+// onlyMediaChanged reports whether rec differs from its last saved state in
+// photo fields only.
+func onlyMediaChanged(rec *core.Record) bool {
+	orig := rec.Original()
+	for _, f := range rec.Collection().Fields {
+		name := f.GetName()
+		if slices.Contains(mediaFields, name) || name == "created" {
+			continue
+		}
+		if fmt.Sprint(rec.Get(name)) != fmt.Sprint(orig.Get(name)) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepLatestData copies every field but the photo fields from latest into
+// rec: a save that only delivers photos writes the data as it is stored.
+func keepLatestData(rec, latest *core.Record) {
+	if latest == nil {
+		return
+	}
+	for _, f := range rec.Collection().Fields {
+		name := f.GetName()
+		if name == "id" || slices.Contains(mediaFields, name) {
+			continue
+		}
+		rec.Set(name, latest.Get(name))
+	}
 }
 
 // fileOpener opens an unsaved file's content.

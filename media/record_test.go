@@ -640,3 +640,70 @@ func TestAnnouncedBadPhotoOnSubmittedRecordGetsThePhotoError(t *testing.T) {
 		t.Errorf("giving up on an announced photo: %d %s", res.Status, res.Body)
 	}
 }
+
+// A phone keeps syncing data while its photos upload in the background, so
+// a save often carries a copy of the record older than the stored row.
+// These build the stale copy on purpose (no timing involved).
+func TestStaleSavesNeitherUndoDataNorDropPhotos(t *testing.T) {
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	if res := srv.Do(t, http.MethodPatch, activities+"/"+tt.ActivityA, tok, map[string]any{"photo_consent": true}); res.Status != 200 {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+
+	t.Run("a photo upload does not undo a data edit", func(t *testing.T) {
+		stale, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+		res := srv.Do(t, http.MethodPatch, activities+"/"+tt.ActivityA, tok, map[string]any{"title": "Judul dari sinkronisasi", "male_adult": 42})
+		if res.Status != 200 {
+			t.Fatalf("%d %s", res.Status, res.Body)
+		}
+		f, _ := filesystem.NewFileFromBytes(smallPhoto(t, 1), "a.jpg")
+		stale.Set("photos+", f)
+		if err := srv.App.Save(stale); err != nil {
+			t.Fatal(err)
+		}
+		rec, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+		if rec.GetString("title") != "Judul dari sinkronisasi" || rec.GetInt("male_adult") != 42 || len(rec.GetStringSlice("photos")) != 1 {
+			t.Errorf("title %q male_adult %d photos %v", rec.GetString("title"), rec.GetInt("male_adult"), rec.GetStringSlice("photos"))
+		}
+	})
+
+	t.Run("a data edit does not drop a photo", func(t *testing.T) {
+		stale, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+		res := addPhotos(t, srv, catalog.Activities, tt.ActivityA, tok, nil, smallPhoto(t, 2))
+		if res.Status != 200 {
+			t.Fatalf("%d %s", res.Status, res.Body)
+		}
+		stale.Set("venue", "Aula kecamatan")
+		if err := srv.App.Save(stale); err != nil {
+			t.Fatal(err)
+		}
+		rec, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+		if rec.GetString("venue") != "Aula kecamatan" || len(rec.GetStringSlice("photos")) != 2 || len(media.Hashes(rec)) != 2 {
+			t.Errorf("venue %q photos %v hashes %v", rec.GetString("venue"), rec.GetStringSlice("photos"), media.Hashes(rec))
+		}
+		if n := len(storedFiles(t, srv.App, catalog.Activities, tt.ActivityA)); n != 2 {
+			t.Errorf("%d files on disk, want 2", n)
+		}
+	})
+
+	t.Run("a stale upload of a stored photo stores nothing", func(t *testing.T) {
+		stale, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+		photo := smallPhoto(t, 3)
+		if res := addPhotos(t, srv, catalog.Activities, tt.ActivityA, tok, nil, photo); res.Status != 200 {
+			t.Fatalf("%d %s", res.Status, res.Body)
+		}
+		f, _ := filesystem.NewFileFromBytes(photo, "again.jpg")
+		stale.Set("photos+", f)
+		if err := srv.App.Save(stale); err != nil {
+			t.Fatal(err)
+		}
+		rec, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+		if n := len(rec.GetStringSlice("photos")); n != 3 {
+			t.Errorf("%d photos, want 3", n)
+		}
+		if n := len(storedFiles(t, srv.App, catalog.Activities, tt.ActivityA)); n != 3 {
+			t.Errorf("%d files on disk, want 3", n)
+		}
+	})
+}
