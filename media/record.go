@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/security"
@@ -117,15 +118,19 @@ type stored struct {
 	latest *core.Record
 }
 
-func current(app core.App, rec *core.Record) stored {
+func current(app core.App, rec *core.Record, full bool) stored {
 	kept := keptNames(rec)
 	if rec.IsNew() {
 		return stored{names: kept, hashes: map[string]string{}}
 	}
 	orig := rec.Original()
-	latest, err := app.FindRecordById(rec.Collection(), rec.Id)
-	if err != nil {
-		latest = orig
+	latest := orig
+	if full {
+		if r, err := app.FindRecordById(rec.Collection(), rec.Id); err == nil {
+			latest = r
+		}
+	} else if r, err := latestPhotos(app, rec); err == nil {
+		latest = r
 	}
 	names := kept
 	if now := latest.GetStringSlice(FieldPhotos); !slices.Equal(now, orig.GetStringSlice(FieldPhotos)) {
@@ -141,9 +146,30 @@ func current(app core.App, rec *core.Record) stored {
 	return stored{names, hashes, latest}
 }
 
+// latestPhotos reads only the stored photos and their hashes of rec: most
+// saves (a data edit, a review) need nothing else from the stored row, and
+// they run by the thousand inside a sync push.
+func latestPhotos(app core.App, rec *core.Record) (*core.Record, error) {
+	var row struct {
+		Photos string `db:"photos"`
+		Hashes string `db:"photo_hashes"`
+	}
+	err := app.DB().Select(FieldPhotos, FieldHashes).From(rec.Collection().Name).
+		Where(dbx.HashExp{"id": rec.Id}).Limit(1).One(&row)
+	if err != nil {
+		return nil, err
+	}
+	r := core.NewRecord(rec.Collection())
+	r.Set(FieldPhotos, row.Photos)
+	r.Set(FieldHashes, row.Hashes)
+	return r, nil
+}
+
 func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record, uploads []*filesystem.File) validation.Errors {
 	errs := validation.Errors{}
-	photoOnly := !rec.IsNew() && onlyMediaChanged(rec)
+	// Only an upload can wait long enough for its copy of the record to
+	// go stale in a way that matters; other saves keep the data they carry.
+	photoOnly := len(uploads) > 0 && !rec.IsNew() && onlyMediaChanged(rec)
 	// a photo-only save leaves consent and the announcement as stored,
 	// unless it changes them itself
 	orig := rec.Original()
@@ -157,7 +183,7 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 			rec.Set(FieldExpected, latest.Get(FieldExpected))
 		}
 	}
-	start := current(app, rec)
+	start := current(app, rec, photoOnly)
 	if photoOnly {
 		adopt(start.latest)
 	}
@@ -231,7 +257,7 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 	// it is now, just before writing.
 	now := start
 	if len(todo) > 0 {
-		now = current(app, rec)
+		now = current(app, rec, photoOnly)
 	}
 	if photoOnly {
 		keepLatestData(rec, now.latest)
