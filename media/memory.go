@@ -10,9 +10,9 @@ import (
 // runtime. The decode limit bounds the live memory of photo processing
 // (about 45 MB per decode, plus the uploads PocketBase holds in memory),
 // but with the default GC the heap may grow to twice what is live before
-// it is collected: ten simultaneous 12-megapixel uploads then peak
-// anywhere between 450 and 600 MB resident. With this limit the GC
-// collects earlier and the peak stays near 420 MB (make bench).
+// it is collected: ten simultaneous 12-megapixel uploads peaked anywhere
+// between 420 and 570 MB resident from one run to the next. With this
+// limit the GC collects earlier and the peak stayed near 420 MB (make bench).
 const DefaultMemoryLimit = 400 << 20
 
 // LimitMemory sets the Go runtime's soft memory limit to
