@@ -18,6 +18,7 @@ func Register(app core.App) {
 	registerSync(app)
 	registerAudit(app)
 	registerDevices(app)
+	registerMedia(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",
