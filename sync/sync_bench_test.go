@@ -29,11 +29,19 @@ func must(b *testing.B, err error) {
 	}
 }
 
+// storeDirs keeps each built store, so a size is built once per run.
+var storeDirs = map[int]string{}
+
+// store starts a fresh server on a store of n activities.
 func store(b *testing.B, n int) *benchdata.Server {
-	dir := b.TempDir()
-	start := time.Now()
-	must(b, benchdata.Build(dir, n, 0))
-	fmt.Printf("  built a store of %d activities in %.1fs\n", n, time.Since(start).Seconds())
+	dir, ok := storeDirs[n]
+	if !ok {
+		dir = b.TempDir()
+		start := time.Now()
+		must(b, benchdata.Build(dir, n, 0))
+		fmt.Printf("  built a store of %d activities in %.1fs\n", n, time.Since(start).Seconds())
+		storeDirs[n] = dir
+	}
 	srv, err := benchdata.Start(dir)
 	must(b, err)
 	b.Cleanup(srv.Stop)
