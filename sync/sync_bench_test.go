@@ -32,15 +32,18 @@ func must(b *testing.B, err error) {
 // storeDirs keeps each built store, so a size is built once per run.
 var storeDirs = map[int]string{}
 
-// store starts a fresh server on a store of n activities.
-func store(b *testing.B, n int) *benchdata.Server {
+// store starts a fresh server on a store of n activities; writes by the
+// measure that follows stay in the store when reuse is on.
+func store(b *testing.B, n int, reuse bool) *benchdata.Server {
 	dir, ok := storeDirs[n]
-	if !ok {
+	if !ok || !reuse {
 		dir = b.TempDir()
 		start := time.Now()
 		must(b, benchdata.Build(dir, n, 0))
 		fmt.Printf("  built a store of %d activities in %.1fs\n", n, time.Since(start).Seconds())
-		storeDirs[n] = dir
+		if reuse {
+			storeDirs[n] = dir
+		}
 	}
 	srv, err := benchdata.Start(dir)
 	must(b, err)
@@ -82,7 +85,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 1. push throughput: 5,000 new activities in requests of 500
 	{
-		srv := store(b, small)
+		srv := store(b, small, false)
 		officer, err := srv.Login(benchdata.Officer)
 		must(b, err)
 		const total, per = 5000, 500
@@ -129,7 +132,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 2. full pull (initial download) vs stock paginated list
 	{
-		srv := store(b, medium)
+		srv := store(b, medium, false)
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
 		start := time.Now()
@@ -165,7 +168,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 3. incremental pull of 10 changes: large store vs small store
 	incremental := func(n int) (time.Duration, time.Duration) {
-		srv := store(b, n)
+		srv := store(b, n, true)
 		officer, err := srv.Login(benchdata.Officer)
 		must(b, err)
 		sec, err := srv.Login(benchdata.Secretariat)
@@ -217,7 +220,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 4. peak memory of the server during a full pull of the large store
 	{
-		srv := store(b, large)
+		srv := store(b, large, true)
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
 		before := srv.PeakRSS()
