@@ -17,6 +17,8 @@ func Register(app core.App) {
 	registerRecords(app)
 	registerSync(app)
 	registerAudit(app)
+	registerDevices(app)
+	registerMedia(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",

@@ -10,6 +10,7 @@ import (
 	"jangkau/access"
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/media"
 	"jangkau/review"
 )
 
@@ -102,6 +103,13 @@ func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
 				Keep(rec, "review_note")
 			}
 		}
+		// Photos sync after the data: the village may still deliver the
+		// photos it announced while the record is under review or approved.
+		if a.Role == catalog.RoleVillageOfficer && isLocked(rec) {
+			if ok, errs := media.CheckPhotoCompletion(rec, access.ChangedFields(rec)); ok || errs != nil {
+				return errs
+			}
+		}
 		if errs := access.CheckReviewerEdit(a, rec); errs != nil {
 			return errs
 		}
@@ -130,6 +138,12 @@ func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
 		Keep(rec, "created_by")
 	}
 	return nil
+}
+
+// isLocked reports whether rec was under review or approved when read.
+func isLocked(rec *core.Record) bool {
+	s := rec.Original().GetString("status")
+	return rec.GetString("status") == s && (s == catalog.StatusSubmitted || s == catalog.StatusApproved)
 }
 
 func setIfField(rec *core.Record, field string, v any) {

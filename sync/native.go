@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -24,13 +23,9 @@ func NativePull(e *core.RequestEvent) error {
 	if !ok {
 		return badRequest(e, "cursor", "invalid_cursor", "Kursor harus bilangan bulat >= 0. / The cursor must be an integer >= 0.")
 	}
-	limit := DefaultPageSize
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return badRequest(e, "limit", "invalid_limit", fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize))
-		}
-		limit = n
+	limit, ok := parseLimit(q.Get("limit"))
+	if !ok {
+		return badRequest(e, "limit", "invalid_limit", msgInvalidLimit)
 	}
 	var collections []string
 	if raw := q.Get("collections"); raw != "" {

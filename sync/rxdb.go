@@ -71,13 +71,9 @@ func RxPull(e *core.RequestEvent) error {
 			return badRequest(e, "checkpoint", "invalid_checkpoint", "Checkpoint bukan JSON {seq, scope} yang sah. / The checkpoint is not a valid {seq, scope} JSON object.")
 		}
 	}
-	limit := DefaultPageSize
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return badRequest(e, "limit", "invalid_limit", fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize))
-		}
-		limit = n
+	limit, ok := parseLimit(q.Get("limit"))
+	if !ok {
+		return badRequest(e, "limit", "invalid_limit", msgInvalidLimit)
 	}
 
 	r, err := OpenReader(e.App)

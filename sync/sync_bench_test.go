@@ -29,11 +29,22 @@ func must(b *testing.B, err error) {
 	}
 }
 
-func store(b *testing.B, n int) *benchdata.Server {
-	dir := b.TempDir()
-	start := time.Now()
-	must(b, benchdata.Build(dir, n, 0))
-	fmt.Printf("  built a store of %d activities in %.1fs\n", n, time.Since(start).Seconds())
+// storeDirs keeps each built store, so a size is built once per run.
+var storeDirs = map[int]string{}
+
+// store starts a fresh server on a store of n activities; writes by the
+// measure that follows stay in the store when reuse is on.
+func store(b *testing.B, n int, reuse bool) *benchdata.Server {
+	dir, ok := storeDirs[n]
+	if !ok || !reuse {
+		dir = b.TempDir()
+		start := time.Now()
+		must(b, benchdata.Build(dir, n, 0))
+		fmt.Printf("  built a store of %d activities in %.1fs\n", n, time.Since(start).Seconds())
+		if reuse {
+			storeDirs[n] = dir
+		}
+	}
 	srv, err := benchdata.Start(dir)
 	must(b, err)
 	b.Cleanup(srv.Stop)
@@ -74,7 +85,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 1. push throughput: 5,000 new activities in requests of 500
 	{
-		srv := store(b, small)
+		srv := store(b, small, false)
 		officer, err := srv.Login(benchdata.Officer)
 		must(b, err)
 		const total, per = 5000, 500
@@ -121,28 +132,11 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 2. full pull (initial download) vs stock paginated list
 	{
-		srv := store(b, medium)
+		srv := store(b, medium, false)
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
 		start := time.Now()
-		var cursor int64
-		got := 0
-		for {
-			var page struct {
-				Cursor  int64         `json:"cursor"`
-				HasMore bool          `json:"hasMore"`
-				Changes []interface{} `json:"changes"`
-			}
-			status, err := srv.Do("GET", fmt.Sprintf("/api/sync/pull?cursor=%d&limit=%d&collections=activities", cursor, sync.MaxPageSize), sec, nil, &page)
-			if err != nil || status != 200 {
-				b.Fatalf("pull: %d %v", status, err)
-			}
-			got += len(page.Changes)
-			cursor = page.Cursor
-			if !page.HasMore {
-				break
-			}
-		}
+		got := fullPull(b, srv, sec)
 		ours := time.Since(start)
 		start = time.Now()
 		stockGot := 0
@@ -174,7 +168,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 3. incremental pull of 10 changes: large store vs small store
 	incremental := func(n int) (time.Duration, time.Duration) {
-		srv := store(b, n)
+		srv := store(b, n, true)
 		officer, err := srv.Login(benchdata.Officer)
 		must(b, err)
 		sec, err := srv.Login(benchdata.Secretariat)
@@ -226,29 +220,12 @@ func BenchmarkSyncVsStock(b *testing.B) {
 
 	// 4. peak memory of the server during a full pull of the large store
 	{
-		srv := store(b, large)
+		srv := store(b, large, true)
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
 		before := srv.PeakRSS()
 		start := time.Now()
-		var cursor int64
-		got := 0
-		for {
-			var page struct {
-				Cursor  int64         `json:"cursor"`
-				HasMore bool          `json:"hasMore"`
-				Changes []interface{} `json:"changes"`
-			}
-			status, err := srv.Do("GET", fmt.Sprintf("/api/sync/pull?cursor=%d&limit=%d&collections=activities", cursor, sync.MaxPageSize), sec, nil, &page)
-			if err != nil || status != 200 {
-				b.Fatalf("pull: %d %v", status, err)
-			}
-			got += len(page.Changes)
-			cursor = page.Cursor
-			if !page.HasMore {
-				break
-			}
-		}
+		got := fullPull(b, srv, sec)
 		took := time.Since(start)
 		status, size, err := srv.DoCount("GET", "/api/sync/watermelon?last_pulled_at=0&tables=activities", sec, nil, nil)
 		if err != nil || status != 200 {
@@ -264,3 +241,26 @@ func BenchmarkSyncVsStock(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// fullPull downloads every activity in pages of the largest size and
+// returns how many changes came.
+func fullPull(b *testing.B, srv *benchdata.Server, token string) int {
+	var cursor int64
+	got := 0
+	for {
+		var page struct {
+			Cursor  int64         `json:"cursor"`
+			HasMore bool          `json:"hasMore"`
+			Changes []interface{} `json:"changes"`
+		}
+		status, err := srv.Do("GET", fmt.Sprintf("/api/sync/pull?cursor=%d&limit=%d&collections=activities", cursor, sync.MaxPageSize), token, nil, &page)
+		if err != nil || status != 200 {
+			b.Fatalf("pull: %d %v", status, err)
+		}
+		got += len(page.Changes)
+		cursor = page.Cursor
+		if !page.HasMore {
+			return got
+		}
+	}
+}
