@@ -95,7 +95,8 @@ describe('RxDB replicateRxCollection with Jangkau', () => {
     }
     assert.equal((await villageA()).length, 3)
     // A1 learnt of A2's records through pull_stream: it never asked itself
-    assert.ok(a1.streamEvents.filter((e) => e === 'RESYNC').length >= 2, 'A1 got RESYNC on connect and on A2 push')
+    assert.ok(a1.streamEvents.some((e) => e.connected) && a1.streamEvents[1] === 'RESYNC', 'pull_stream sent RESYNC on connect')
+    assert.ok(a1.hints() >= 1, 'and hinted A1 of changes in its scope')
     assert.deepEqual(a1.errors.concat(a2.errors).map(String), [], 'no replication errors')
   })
 
@@ -258,8 +259,12 @@ describe('RxDB replicateRxCollection with Jangkau', () => {
   })
 
   it('a phone of another village receives none of it', async () => {
+    // B's stream has been open through all of village A's changes
+    assert.ok(b.streamEvents[0]?.connected && b.streamEvents[1] === 'RESYNC', "B's pull_stream is connected")
+    assert.equal(b.hints(), 0, "village A's changes sent B no hint")
     const own = await b.insert({ id: newId(), ...activity(VILLAGE_B, { title: 'Sosialisasi desa B' }) })
     await b.replication.awaitInSync()
+    await waitFor(() => b.hints() > 0, { what: 'a hint of its own change on B' })
     await b.until(own, (d) => typeof d?.version === 'number', 'its own record came back with the server version')
     b.replication.reSync()
     await b.replication.awaitInSync()

@@ -63,6 +63,7 @@ function sse(url, headers, onEvent) {
         try {
           const res = await fetch(url, { headers, signal: controller.signal })
           if (!res.ok) throw new Error(`pull_stream: ${res.status}`)
+          onEvent?.({ connected: true })
           const decoder = new TextDecoder()
           let buf = ''
           for await (const chunk of res.body) {
@@ -116,7 +117,7 @@ export class RxPhone {
     this.collectionName = collectionName
     this.pulledDocs = [] // every document the pull handler received
     this.pushes = [] // every push: { rows, status, conflicts, cursorAfter }
-    this.streamEvents = [] // every event of pull_stream
+    this.streamEvents = [] // every event of pull_stream, and { connected: true } on each connect
     this.conflicts = [] // conflicts RxDB resolved
     this.errors = [] // replication errors (RxDB retries them)
     this.duplicatePushes = false
@@ -181,6 +182,12 @@ export class RxPhone {
   // offline pauses the replication: local writes wait for online().
   async offline() {
     await this.replication.pause()
+  }
+
+  // hints counts the RESYNC events of pull_stream that were not the one sent
+  // on (re)connect: the server's hints of changes in the phone's scope.
+  hints() {
+    return this.streamEvents.filter((ev, i) => ev === 'RESYNC' && !this.streamEvents[i - 1]?.connected).length
   }
 
   // pushedIds are the documents this phone has pushed.
