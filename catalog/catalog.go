@@ -14,6 +14,9 @@ const (
 	RadIndicators   = "rad_indicators"
 	RadAchievements = "rad_achievements"
 	Devices         = "devices"
+
+	DeviceKeys        = "device_keys"        // server-held signing keys (superusers only)
+	DeviceEnrollments = "device_enrollments" // one-time enrollment codes
 )
 
 // Roles of Jangkau's users.

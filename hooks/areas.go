@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/catalog"
+	"jangkau/records"
 )
 
 // errAreaNeverDeleted is returned for any delete of an area, on every path.
@@ -22,6 +23,13 @@ func registerAreas(app core.App) {
 	app.OnRecordDelete(catalog.Areas).BindFunc(func(e *core.RecordEvent) error {
 		return errAreaNeverDeleted
 	})
+
+	forget := func(e *core.RecordEvent) error {
+		records.ForgetAreas(e.App)
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess(catalog.Areas).BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess(catalog.Areas).BindFunc(forget)
 
 	app.OnRecordUpdateRequest(catalog.Areas).BindFunc(func(e *core.RecordRequestEvent) error {
 		if e.HasSuperuserAuth() {

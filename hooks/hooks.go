@@ -16,6 +16,9 @@ func Register(app core.App) {
 	registerUsers(app)
 	registerRecords(app)
 	registerSync(app)
+	registerAudit(app)
+	registerDevices(app)
+	registerMedia(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",

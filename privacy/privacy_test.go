@@ -50,3 +50,30 @@ func TestSuppressCount(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestsInJSONAreNotText(t *testing.T) {
+	// sha256 digests (photo hashes) whose digit runs look like a NIK or a
+	// phone number: values and keys pass, free text beside them does not.
+	nikLike := "ab1801234567890001cd" + "0123456789abcdef0123456789abcdef0123456789ab"
+	phoneLike := "f081234567890f" + "00000000000000000000000000000000000000000000000000"
+	for _, d := range []string{nikLike, phoneLike} {
+		if len(d) != 64 {
+			t.Fatalf("test digest has %d characters", len(d))
+		}
+		if CheckText(d) == nil {
+			t.Fatalf("%s should look like an identifier as plain text", d)
+		}
+		if err := checkJSON([]byte(`["` + d + `"]`)); err != nil {
+			t.Errorf("digest value refused: %v", err)
+		}
+		if err := checkJSON([]byte(`{"` + d + `":"foto_abc.jpg"}`)); err != nil {
+			t.Errorf("digest key refused: %v", err)
+		}
+	}
+	if err := checkJSON([]byte(`["` + nikLike + `", "NIK 1801234567890001"]`)); err == nil || err.Code() != CodeNIK {
+		t.Errorf("a NIK beside a digest passed: %v", err)
+	}
+	if err := checkJSON([]byte(`["` + nikLike + `x"]`)); err == nil {
+		t.Error("a 65-character string is not a digest, and must be checked")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"jangkau/access"
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/media"
 	"jangkau/review"
 )
 
@@ -102,6 +103,13 @@ func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
 				Keep(rec, "review_note")
 			}
 		}
+		// Photos sync after the data: the village may still deliver the
+		// photos it announced while the record is under review or approved.
+		if a.Role == catalog.RoleVillageOfficer && isLocked(rec) {
+			if ok, errs := media.CheckPhotoCompletion(rec, access.ChangedFields(rec)); ok || errs != nil {
+				return errs
+			}
+		}
 		if errs := access.CheckReviewerEdit(a, rec); errs != nil {
 			return errs
 		}
@@ -132,6 +140,12 @@ func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
 	return nil
 }
 
+// isLocked reports whether rec was under review or approved when read.
+func isLocked(rec *core.Record) bool {
+	s := rec.Original().GetString("status")
+	return rec.GetString("status") == s && (s == catalog.StatusSubmitted || s == catalog.StatusApproved)
+}
+
 func setIfField(rec *core.Record, field string, v any) {
 	if rec.Collection().Fields.GetByName(field) != nil {
 		rec.Set(field, v)
@@ -153,14 +167,14 @@ func Keep(rec *core.Record, fields ...string) {
 // from the client. It runs on every save.
 func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	code := rec.GetString("village")
-	area, err := app.FindRecordById(catalog.Areas, code)
-	if err != nil {
+	area, ok := lookupArea(app, code)
+	if !ok {
 		return validation.Errors{"village": errUnknownArea}
 	}
-	if area.GetString("level") != catalog.LevelVillage {
+	if area.Level != catalog.LevelVillage {
 		return validation.Errors{"village": errNotVillage}
 	}
-	if !area.GetBool("active") && (rec.IsNew() || rec.Original().GetString("village") != code) {
+	if !area.Active && (rec.IsNew() || rec.Original().GetString("village") != code) {
 		return validation.Errors{"village": errInactiveArea}
 	}
 	if IsReviewed(rec) && rec.GetString("status") == "" {

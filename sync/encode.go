@@ -1,10 +1,11 @@
 package sync
 
 import (
+	"database/sql"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -34,38 +35,114 @@ func isMulti(f core.Field) bool {
 	return false
 }
 
-// encodeRow turns a raw table row into a document of the flavor.
-func encodeRow(col *core.Collection, row dbx.NullStringMap, flavor Flavor) map[string]any {
-	doc := make(map[string]any, len(col.Fields))
-	for _, f := range col.Fields {
-		name := f.GetName()
-		if f.GetHidden() {
+// rowEncoder writes table rows of one collection as JSON object members,
+// straight from the SQL values: a full download moves hundreds of thousands
+// of rows, and maps plus reflection would cost most of the time.
+type rowEncoder struct {
+	names  []string     // the JSON key of each column, pre-quoted, with colon
+	fields []core.Field // nil for columns that are not sent
+	flavor Flavor
+}
+
+func newRowEncoder(col *core.Collection, columns []string, flavor Flavor) *rowEncoder {
+	enc := &rowEncoder{names: make([]string, len(columns)), fields: make([]core.Field, len(columns)), flavor: flavor}
+	for i, c := range columns {
+		f := col.Fields.GetByName(c)
+		if f == nil || f.GetHidden() {
 			continue
 		}
-		raw := row[name]
+		enc.fields[i] = f
+		enc.names[i] = string(appendJSONString(nil, c)) + ":"
+	}
+	return enc
+}
+
+// appendMembers appends `"name":value,...` (no braces) for one row.
+func (enc *rowEncoder) appendMembers(buf []byte, vals []sql.NullString) []byte {
+	first := true
+	for i, f := range enc.fields {
+		if f == nil {
+			continue
+		}
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = append(buf, enc.names[i]...)
+		v := vals[i]
 		switch {
 		case isMulti(f):
-			s := raw.String
-			if !raw.Valid || s == "" {
+			s := v.String
+			if !v.Valid || s == "" {
 				if _, isJSON := f.(*core.JSONField); isJSON {
 					s = "null"
 				} else {
 					s = "[]"
 				}
 			}
-			if flavor == Watermelon {
-				doc[name] = s
+			if enc.flavor == Watermelon {
+				buf = appendJSONString(buf, s)
+			} else if json.Valid([]byte(s)) {
+				buf = append(buf, s...)
 			} else {
-				doc[name] = json.RawMessage(s)
+				buf = append(buf, "null"...)
 			}
 		case f.Type() == core.FieldTypeNumber:
-			n, _ := strconv.ParseFloat(raw.String, 64)
-			doc[name] = n
+			n, err := strconv.ParseFloat(v.String, 64)
+			if err != nil {
+				n = 0
+			}
+			buf = strconv.AppendFloat(buf, n, 'f', -1, 64)
 		case f.Type() == core.FieldTypeBool:
-			doc[name] = raw.String == "1" || raw.String == "true"
+			buf = strconv.AppendBool(buf, v.String == "1" || v.String == "true")
 		default:
-			doc[name] = raw.String
+			buf = appendJSONString(buf, v.String)
 		}
 	}
-	return doc
+	return buf
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string literal (RFC 8259 escaping;
+// invalid UTF-8 becomes U+FFFD).
+func appendJSONString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
 }

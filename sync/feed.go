@@ -95,7 +95,7 @@ func counter(db dbx.Builder, name string) (int64, error) {
 func CurrentSeq(app core.App) (int64, error) { return counter(app.DB(), "seq") }
 
 // scopeOfRecord returns the feed scope columns of a record: records are
-// scoped by village, reference data by regency ('' = everyone).
+// scoped by village, reference data by regency (” = everyone).
 func scopeOfRecord(rec *core.Record) (village, regency string) {
 	switch rec.Collection().Name {
 	case catalog.Areas:
@@ -138,27 +138,43 @@ func Append(app core.App, rec *core.Record, op Op, oldVillage string) error {
 		// A record that left its village: the old village's phones must
 		// drop it. The tombstone is numbered first, so a reader who sees
 		// both rows (the regency's verifier) ends with the record.
-		if err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, areas.RegencyOf(oldVillage), true); err != nil {
+		if _, err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, areas.RegencyOf(oldVillage), true); err != nil {
 			return err
 		}
 	}
-	return upsertFeedRow(app, rec.Collection().Name, rec.Id, village, regency, op == OpDelete)
+	seq, err := upsertFeedRow(app, rec.Collection().Name, rec.Id, village, regency, op == OpDelete)
+	if err == nil {
+		rec.SetRaw(seqKey, seq)
+	}
+	return err
 }
 
-func upsertFeedRow(app core.App, collection, id, village, regency string, deleted bool) error {
-	seq, err := NextSeq(app)
-	if err != nil {
-		return err
-	}
+// seqKey holds, on a record just written, the sequence its write got (a
+// custom key: never stored as a column, never sent to clients).
+const seqKey = "@jangkauSeq"
+
+// SeqOf returns the sequence the last write of rec got in this process (0
+// when rec was not written here).
+func SeqOf(rec *core.Record) int64 {
+	v, _ := rec.GetRaw(seqKey).(int64)
+	return v
+}
+
+func upsertFeedRow(app core.App, collection, id, village, regency string, deleted bool) (int64, error) {
 	del := 0
 	if deleted {
 		del = 1
+	}
+	var seq int64
+	err := app.DB().NewQuery(`UPDATE sync_counters SET value = value + 1 WHERE name = 'seq' RETURNING value`).Row(&seq)
+	if err != nil {
+		return 0, err
 	}
 	_, err = app.DB().NewQuery(`INSERT INTO sync_changes (collection, record_id, village, regency, seq, deleted, changed_at)
 		VALUES ({:c}, {:id}, {:v}, {:r}, {:s}, {:d}, {:t})
 		ON CONFLICT (collection, record_id, village) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, regency = excluded.regency, changed_at = excluded.changed_at`).
 		Bind(dbx.Params{"c": collection, "id": id, "v": village, "r": regency, "s": seq, "d": del, "t": now()}).Execute()
-	return err
+	return seq, err
 }
 
 // VersionOf returns the record's current version: the sequence of its last

@@ -3,6 +3,7 @@ package sync
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,6 +45,21 @@ func parseCursor(raw string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// msgInvalidLimit explains the page size bounds.
+var msgInvalidLimit = fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize)
+
+// parseLimit reads a page size; absent means DefaultPageSize.
+func parseLimit(raw string) (int, bool) {
+	if raw == "" {
+		return DefaultPageSize, true
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > MaxPageSize {
 		return 0, false
 	}
 	return n, true
@@ -97,6 +113,12 @@ func newJSONStream(e *core.RequestEvent) *jsonStream {
 func (s *jsonStream) raw(str string) {
 	if s.err == nil {
 		_, s.err = s.w.WriteString(str)
+	}
+}
+
+func (s *jsonStream) bytes(b []byte) {
+	if s.err == nil {
+		_, s.err = s.w.Write(b)
 	}
 }
 

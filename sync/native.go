@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -24,13 +23,9 @@ func NativePull(e *core.RequestEvent) error {
 	if !ok {
 		return badRequest(e, "cursor", "invalid_cursor", "Kursor harus bilangan bulat >= 0. / The cursor must be an integer >= 0.")
 	}
-	limit := DefaultPageSize
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return badRequest(e, "limit", "invalid_limit", fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize))
-		}
-		limit = n
+	limit, ok := parseLimit(q.Get("limit"))
+	if !ok {
+		return badRequest(e, "limit", "invalid_limit", msgInvalidLimit)
 	}
 	var collections []string
 	if raw := q.Get("collections"); raw != "" {
@@ -76,12 +71,22 @@ func NativePull(e *core.RequestEvent) error {
 		if i > 0 {
 			out.raw(",")
 		}
-		item := map[string]any{"collection": c.Collection, "id": c.ID, "deleted": c.Deleted, "version": c.Seq}
+		out.raw(`{"collection":`)
+		out.value(c.Collection)
+		out.raw(`,"id":`)
+		out.value(c.ID)
+		out.raw(`,"deleted":`)
+		out.value(c.Deleted)
+		out.raw(`,"version":`)
+		out.value(c.Seq)
 		if !c.Deleted {
-			c.Doc["version"] = c.Seq
-			item["record"] = c.Doc
+			out.raw(`,"record":{"version":`)
+			out.value(c.Seq)
+			out.raw(",")
+			out.bytes(c.Doc)
+			out.raw("}")
 		}
-		out.value(item)
+		out.raw("}")
 	}
 	out.raw("]}")
 	return out.close()
@@ -134,11 +139,14 @@ func NativePush(e *core.RequestEvent) error {
 		seen[m.MutationID] = true
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, ClientID: clientID, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := e.App.RunInTransaction(func(tx core.App) error {
 		results = results[:0]
+		if err := p.Prepare(tx, body.Mutations); err != nil {
+			return err
+		}
 		for _, m := range body.Mutations {
 			base := m.BaseVersion
 			res, err := p.Apply(tx, m, func(existing *core.Record, version int64) bool {

@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"database/sql"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -17,7 +19,7 @@ type Change struct {
 	Collection string
 	ID         string
 	Deleted    bool
-	Doc        map[string]any // nil when Deleted
+	Doc        []byte // the record's JSON object members, without braces; nil when Deleted
 }
 
 // Reader reads the feed and the records from one consistent snapshot.
@@ -135,7 +137,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 			byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
 		}
 	}
-	docs := map[[2]string]map[string]any{}
+	docs := map[[2]string][]byte{}
 	for name, ids := range byCol {
 		col, err := r.collection(name)
 		if err != nil {
@@ -143,20 +145,9 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 		}
 		for start := 0; start < len(ids); start += 500 {
 			end := min(start+500, len(ids))
-			qr, err := r.db().Select("*").From(col.Name).Where(dbx.In("id", ids[start:end]...)).Rows()
-			if err != nil {
+			if err := r.loadDocs(col, ids[start:end], flavor, docs); err != nil {
 				return nil, after, false, err
 			}
-			for qr.Next() {
-				row := dbx.NullStringMap{}
-				if err := qr.ScanMap(row); err != nil {
-					qr.Close()
-					return nil, after, false, err
-				}
-				doc := encodeRow(col, row, flavor)
-				docs[[2]string{name, row["id"].String}] = doc
-			}
-			qr.Close()
 		}
 	}
 	changes = make([]Change, 0, len(rows))
@@ -175,4 +166,36 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 		changes = append(changes, c)
 	}
 	return changes, next, more, nil
+}
+
+// loadDocs reads the rows of ids and encodes them into docs.
+func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs map[[2]string][]byte) error {
+	qr, err := r.db().Select("*").From(col.Name).Where(dbx.In("id", ids...)).Rows()
+	if err != nil {
+		return err
+	}
+	defer qr.Close()
+	columns, err := qr.Columns()
+	if err != nil {
+		return err
+	}
+	enc := newRowEncoder(col, columns, flavor)
+	idIndex := -1
+	for i, c := range columns {
+		if c == "id" {
+			idIndex = i
+		}
+	}
+	vals := make([]sql.NullString, len(columns))
+	ptrs := make([]any, len(columns))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for qr.Next() {
+		if err := qr.Scan(ptrs...); err != nil {
+			return err
+		}
+		docs[[2]string{col.Name, vals[idIndex].String}] = enc.appendMembers(nil, vals)
+	}
+	return qr.Err()
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -13,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/records"
 	"jangkau/review"
@@ -77,7 +79,60 @@ type Pusher struct {
 	Actor    access.Actor
 	Auth     *core.Record
 	ClientID string // enrolled device id, or the client's own id; keys replays
+	DeviceID string // enrolled device id, when the request came with a device token
 	Flavor   Flavor // how values arrive and conflict records are returned
+
+	prior    map[string]Result          // results of mutation ids seen before, loaded by Prepare
+	existing map[string]map[string]bool // ids that exist, per collection, loaded by Prepare
+}
+
+// Prepare loads, in two queries per collection instead of several per
+// mutation, the earlier results of these mutation ids and which records
+// already exist. Call it inside the push transaction, before Apply.
+func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
+	p.prior = map[string]Result{}
+	p.existing = map[string]map[string]bool{}
+	var mids []any
+	ids := map[string][]any{}
+	for _, m := range muts {
+		if m.MutationID != "" {
+			mids = append(mids, m.MutationID)
+		}
+		if IsWritable(m.Collection) {
+			ids[m.Collection] = append(ids[m.Collection], m.ID)
+		}
+	}
+	if p.ClientID != "" && len(mids) > 0 {
+		var rows []struct {
+			MutationID string `db:"mutation_id"`
+			Result     string `db:"result"`
+		}
+		err := tx.DB().Select("mutation_id", "result").From("sync_mutations").
+			Where(dbx.HashExp{"user_id": p.Actor.ID, "client_id": p.ClientID}).
+			AndWhere(dbx.In("mutation_id", mids...)).All(&rows)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			var res Result
+			if err := json.Unmarshal([]byte(r.Result), &res); err != nil {
+				return err
+			}
+			res.Replayed = true
+			p.prior[r.MutationID] = res
+		}
+	}
+	for col, list := range ids {
+		var found []string
+		if err := tx.DB().Select("id").From(col).Where(dbx.In("id", list...)).Column(&found); err != nil {
+			return err
+		}
+		p.existing[col] = map[string]bool{}
+		for _, id := range found {
+			p.existing[col][id] = true
+		}
+	}
+	return nil
 }
 
 var idRe = regexp.MustCompile(`^[A-Za-z0-9_-]{15,36}$`)
@@ -96,38 +151,40 @@ func rejected(m Mutation, reason string, errs map[string]FieldError) Result {
 	return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusRejected, Reason: reason, Errors: errs}
 }
 
-// Apply applies one mutation inside the caller's write transaction tx, in
-// its own savepoint: a refused mutation leaves nothing behind and does not
-// stop the others. A replayed mutation id returns the first result. The
-// error is for failures of the server itself; the whole push must then be
-// rolled back.
+// Apply applies one mutation inside the caller's write transaction tx. A
+// refused mutation writes nothing (every check runs before the first write)
+// and does not stop the others. A replayed mutation id returns the first
+// result. The error is for failures of the server itself; the whole push
+// must then be rolled back.
 func (p *Pusher) Apply(tx core.App, m Mutation, conflict ConflictCheck) (Result, error) {
 	if m.MutationID != "" && p.ClientID != "" {
-		if prev, ok, err := p.previous(tx, m.MutationID); err != nil || ok {
-			return prev, err
+		if prev, ok := p.prior[m.MutationID]; ok {
+			return prev, nil
 		}
-	}
-	if _, err := tx.DB().NewQuery("SAVEPOINT jangkau_mutation").Execute(); err != nil {
-		return Result{}, err
+		if p.prior == nil {
+			if prev, ok, err := p.previous(tx, m.MutationID); err != nil || ok {
+				return prev, err
+			}
+		}
 	}
 	res, err := p.apply(tx, m, conflict)
-	if err == nil && res.Status != StatusConflict && m.MutationID != "" && p.ClientID != "" {
-		err = p.remember(tx, m.MutationID, res)
+	if err != nil {
+		return res, err
 	}
-	if err != nil || res.Status == StatusRejected || res.Status == StatusConflict {
-		if _, rbErr := tx.DB().NewQuery("ROLLBACK TO jangkau_mutation").Execute(); rbErr != nil {
-			return Result{}, rbErr
+	// applied, duplicate and rejected are final answers: remember them so a
+	// retry gets the same one. A conflict is not: the phone rebases and may
+	// send the same mutation again.
+	if res.Status != StatusConflict && m.MutationID != "" && p.ClientID != "" {
+		if err := p.remember(tx, m.MutationID, res); err != nil {
+			return res, err
 		}
-		// a rejection is remembered after the rollback so a retry of the
-		// same mutation gets the same answer without another attempt
-		if err == nil && res.Status == StatusRejected && m.MutationID != "" && p.ClientID != "" {
-			err = p.remember(tx, m.MutationID, res)
+		if p.prior != nil {
+			replay := res
+			replay.Replayed = true
+			p.prior[m.MutationID] = replay
 		}
 	}
-	if _, relErr := tx.DB().NewQuery("RELEASE jangkau_mutation").Execute(); relErr != nil && err == nil {
-		err = relErr
-	}
-	return res, err
+	return res, nil
 }
 
 func (p *Pusher) previous(tx core.App, mutationID string) (Result, bool, error) {
@@ -176,9 +233,12 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		return Result{}, err
 	}
 	info := &core.RequestInfo{Auth: p.Auth}
-	existing, err := tx.FindRecordById(col, m.ID)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return Result{}, err
+	var existing *core.Record
+	if known, loaded := p.existing[col.Name]; !loaded || known[m.ID] {
+		existing, err = tx.FindRecordById(col, m.ID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Result{}, err
+		}
 	}
 	var version int64
 	if existing != nil {
@@ -206,6 +266,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		} else if !ok {
 			return p.refusal(m, existing), nil
 		}
+		p.setActor(existing, m)
 		if err := tx.Delete(existing); err != nil {
 			return Result{}, err
 		}
@@ -257,7 +318,20 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	return p.save(tx, m, candidate)
 }
 
+// setActor tells the audit trail who (user, device) and when (phone time)
+// made the change.
+func (p *Pusher) setActor(rec *core.Record, m Mutation) {
+	a := audit.Actor{DeviceID: p.DeviceID, ClientTime: m.ClientTime}
+	if p.Actor.Superuser {
+		a.SuperuserID = p.Actor.ID
+	} else {
+		a.UserID = p.Actor.ID
+	}
+	audit.SetActor(rec, a)
+}
+
 func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error) {
+	p.setActor(rec, m)
 	if err := tx.Save(rec); err != nil {
 		var verrs validation.Errors
 		if errors.As(err, &verrs) {
@@ -265,9 +339,18 @@ func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error)
 		}
 		return Result{}, err
 	}
-	version, err := VersionOf(tx, rec.Collection().Name, rec.Id)
-	if err != nil {
-		return Result{}, err
+	if p.existing != nil {
+		if p.existing[rec.Collection().Name] == nil {
+			p.existing[rec.Collection().Name] = map[string]bool{}
+		}
+		p.existing[rec.Collection().Name][rec.Id] = true
+	}
+	version := SeqOf(rec)
+	if version == 0 {
+		var err error
+		if version, err = VersionOf(tx, rec.Collection().Name, rec.Id); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied, Version: version}, nil
 }
@@ -334,17 +417,26 @@ func (p *Pusher) SameAsServer(existing *core.Record, doc map[string]any) bool {
 // Document returns the current stored document of a record in the flavor,
 // with its version.
 func Document(app core.App, col *core.Collection, id string, flavor Flavor) (map[string]any, error) {
-	row := dbx.NullStringMap{}
-	if err := app.DB().Select("*").From(col.Name).Where(dbx.HashExp{"id": id}).One(row); err != nil {
+	r, err := openOn(app, nil)
+	if err != nil {
 		return nil, err
 	}
-	doc := encodeRow(col, row, flavor)
+	docs := map[[2]string][]byte{}
+	if err := r.loadDocs(col, []any{id}, flavor, docs); err != nil {
+		return nil, err
+	}
+	members, ok := docs[[2]string{col.Name, id}]
+	if !ok {
+		return nil, sql.ErrNoRows
+	}
 	v, err := VersionOf(app, col.Name, id)
 	if err != nil {
 		return nil, err
 	}
-	doc["version"] = v
-	return doc, nil
+	raw := append([]byte(`{"version":`+strconv.FormatInt(v, 10)+","), members...)
+	raw = append(raw, '}')
+	var doc map[string]any
+	return doc, json.Unmarshal(raw, &doc)
 }
 
 // decode checks the types of a mutation's fields against the collection and

@@ -10,6 +10,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/devices"
+
 	"jangkau/areas"
 )
 
@@ -69,13 +71,9 @@ func RxPull(e *core.RequestEvent) error {
 			return badRequest(e, "checkpoint", "invalid_checkpoint", "Checkpoint bukan JSON {seq, scope} yang sah. / The checkpoint is not a valid {seq, scope} JSON object.")
 		}
 	}
-	limit := DefaultPageSize
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return badRequest(e, "limit", "invalid_limit", fmt.Sprintf("Limit harus 1-%d. / The limit must be 1-%d.", MaxPageSize, MaxPageSize))
-		}
-		limit = n
+	limit, ok := parseLimit(q.Get("limit"))
+	if !ok {
+		return badRequest(e, "limit", "invalid_limit", msgInvalidLimit)
 	}
 
 	r, err := OpenReader(e.App)
@@ -97,7 +95,7 @@ func RxPull(e *core.RequestEvent) error {
 		cp.Seq = 0 // purged tombstones: download the scope again
 	}
 
-	docs := make([]map[string]any, 0, limit)
+	docs := make([]json.RawMessage, 0, limit)
 	if cp.Drop != "" {
 		old, ok := scopeFromKey(cp.Drop)
 		if ok {
@@ -124,7 +122,7 @@ func RxPull(e *core.RequestEvent) error {
 	return rxAnswer(e, r, docs, cp)
 }
 
-func rxAnswer(e *core.RequestEvent, r *Reader, docs []map[string]any, cp RxCheckpoint) error {
+func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, cp RxCheckpoint) error {
 	r.Close()
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, cp.Seq
@@ -132,18 +130,26 @@ func rxAnswer(e *core.RequestEvent, r *Reader, docs []map[string]any, cp RxCheck
 	return e.JSON(http.StatusOK, map[string]any{"documents": docs, "checkpoint": cp})
 }
 
-func rxDocument(c Change) map[string]any {
+func rxDocument(c Change) json.RawMessage {
 	if c.Deleted {
-		return map[string]any{"id": c.ID, "_deleted": true, "version": c.Seq}
+		return rxTombstone(c.ID, c.Seq)
 	}
-	c.Doc["_deleted"] = false
-	c.Doc["version"] = c.Seq
-	return c.Doc
+	buf := append([]byte(`{"_deleted":false,"version":`), strconv.FormatInt(c.Seq, 10)...)
+	buf = append(buf, ',')
+	buf = append(buf, c.Doc...)
+	return append(buf, '}')
+}
+
+func rxTombstone(id string, seq int64) json.RawMessage {
+	buf := append([]byte(`{"id":`), appendJSONString(nil, id)...)
+	buf = append(buf, `,"_deleted":true,"version":`...)
+	buf = strconv.AppendInt(buf, seq, 10)
+	return append(buf, '}')
 }
 
 // dropPage lists, as deletes, records the old scope showed that the new
 // scope does not.
-func dropPage(r *Reader, old, current Scope, collection string, after int64, limit int) ([]map[string]any, int64, bool, error) {
+func dropPage(r *Reader, old, current Scope, collection string, after int64, limit int) ([]json.RawMessage, int64, bool, error) {
 	var rows []struct {
 		Seq      int64  `db:"seq"`
 		RecordID string `db:"record_id"`
@@ -160,12 +166,12 @@ func dropPage(r *Reader, old, current Scope, collection string, after int64, lim
 	if more {
 		rows = rows[:limit]
 	}
-	var docs []map[string]any
+	var docs []json.RawMessage
 	next := after
 	for _, row := range rows {
 		next = row.Seq
 		if !current.Covers(row.Village, row.Regency) {
-			docs = append(docs, map[string]any{"id": row.RecordID, "_deleted": true, "version": row.Seq})
+			docs = append(docs, rxTombstone(row.RecordID, row.Seq))
 		}
 	}
 	return docs, next, more, nil
@@ -207,11 +213,19 @@ func RxPush(e *core.RequestEvent) error {
 			return badRequest(e, fmt.Sprintf("%d.newDocumentState", i), "missing_document", "newDocumentState wajib. / newDocumentState is required.")
 		}
 	}
-	p := &Pusher{Actor: actor, Auth: e.Auth, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native}
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
+		muts := make([]Mutation, len(rows))
+		for i, row := range rows {
+			id, _ := row.NewDocumentState["id"].(string)
+			muts[i] = Mutation{Collection: collection, ID: id}
+		}
+		if err := p.Prepare(tx, muts); err != nil {
+			return err
+		}
 		for _, row := range rows {
 			doc := row.NewDocumentState
 			id, _ := doc["id"].(string)

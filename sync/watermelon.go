@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/devices"
 )
 
 // watermelonMigration is the `migration` query parameter WatermelonDB sends
@@ -118,7 +120,9 @@ func WatermelonPull(e *core.RequestEvent) error {
 					out.raw(",")
 				}
 				first = false
-				out.value(c.Doc)
+				out.raw("{")
+				out.bytes(c.Doc)
+				out.raw("}")
 			}
 			after = next
 			if !more || out.err != nil {
@@ -203,7 +207,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	sort.Strings(tables)
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, Flavor: Watermelon}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Watermelon}
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
@@ -264,32 +268,31 @@ func WatermelonPush(e *core.RequestEvent) error {
 				return nil
 			}
 		}
+		var all []Mutation
 		for _, table := range tables {
 			ch := body[table]
-			apply := func(m Mutation) error {
-				res, err := p.Apply(tx, m, nil)
-				if err != nil {
-					return err
-				}
-				if res.Status == StatusRejected {
-					rejectedIDs[table] = append(rejectedIDs[table], m.ID)
-					if rejections[table] == nil {
-						rejections[table] = map[string]Result{}
-					}
-					rejections[table][m.ID] = res
-				}
-				return nil
-			}
 			for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
 				id, _ := rec["id"].(string)
-				if err := apply(Mutation{Collection: table, ID: id, Op: "upsert", Data: rec}); err != nil {
-					return err
-				}
+				all = append(all, Mutation{Collection: table, ID: id, Op: "upsert", Data: rec})
 			}
 			for _, id := range ch.Deleted {
-				if err := apply(Mutation{Collection: table, ID: id, Op: "delete"}); err != nil {
-					return err
+				all = append(all, Mutation{Collection: table, ID: id, Op: "delete"})
+			}
+		}
+		if err := p.Prepare(tx, all); err != nil {
+			return err
+		}
+		for _, m := range all {
+			res, err := p.Apply(tx, m, nil)
+			if err != nil {
+				return err
+			}
+			if res.Status == StatusRejected {
+				rejectedIDs[m.Collection] = append(rejectedIDs[m.Collection], m.ID)
+				if rejections[m.Collection] == nil {
+					rejections[m.Collection] = map[string]Result{}
 				}
+				rejections[m.Collection][m.ID] = res
 			}
 		}
 		return nil

@@ -1,0 +1,108 @@
+package devices
+
+import (
+	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// Error codes an app keys on (the message is for people).
+const (
+	CodeTokenInvalid    = "token_invalid"
+	CodeTokenExpired    = "token_expired"
+	CodeDeviceRevoked   = "device_revoked"
+	CodeUserDeactivated = "user_deactivated"
+	CodeCodeInvalid     = "code_invalid"
+	CodeCodeExpired     = "code_expired"
+	CodeCodeUsed        = "code_used"
+	CodeRefreshInvalid  = "refresh_invalid"
+	CodeRefreshExpired  = "refresh_expired"
+	CodeRefreshReused   = "refresh_reused"
+	CodeForbiddenRole   = "forbidden_role"
+	CodeNotYourArea     = "not_your_area"
+	CodeUnknownUser     = "unknown_user"
+	CodeNotFound        = "not_found"
+	CodeRequired        = "required"
+	CodeTooLong         = "too_long"
+	CodeInvalidValue    = "invalid_value"
+	CodeDeviceToken     = "device_token_not_allowed"
+)
+
+// Error is a refusal: the HTTP status, the field it is about, a stable code
+// and a bilingual message (Bahasa Indonesia first, then English). It turns
+// into PocketBase's usual error body, so apps read data.<field>.code.
+type Error struct {
+	Status  int
+	Field   string
+	Code    string
+	Message string
+}
+
+// Error returns the bilingual message.
+func (e *Error) Error() string { return e.Message }
+
+// APIError is the error as PocketBase's router writes it.
+func (e *Error) APIError() *router.ApiError {
+	return router.NewApiError(e.Status, e.Message, validation.Errors{e.Field: validation.NewError(e.Code, e.Message)})
+}
+
+func newErr(status int, field, code, msg string) *Error {
+	return &Error{Status: status, Field: field, Code: code, Message: msg}
+}
+
+// The refusals, one per situation, so that every path says the same thing.
+var (
+	errTokenInvalid = newErr(http.StatusUnauthorized, "token", CodeTokenInvalid,
+		"Token perangkat tidak sah. / The device token is invalid.")
+	errTokenExpired = newErr(http.StatusUnauthorized, "token", CodeTokenExpired,
+		"Token perangkat kedaluwarsa; perbarui dengan refresh token. / The device token has expired; renew it with the refresh token.")
+	errDeviceRevoked = newErr(http.StatusUnauthorized, "token", CodeDeviceRevoked,
+		"Perangkat ini telah dicabut. / This device has been revoked.")
+	errUserDeactivated = newErr(http.StatusUnauthorized, "token", CodeUserDeactivated,
+		"Akun pemilik perangkat ini dinonaktifkan. / The account of this device is deactivated.")
+
+	errCodeInvalid = newErr(http.StatusBadRequest, "code", CodeCodeInvalid,
+		"Kode pendaftaran tidak sah. / The enrollment code is invalid.")
+	errCodeExpired = newErr(http.StatusBadRequest, "code", CodeCodeExpired,
+		"Kode pendaftaran kedaluwarsa (berlaku 72 jam); minta kode baru. / The enrollment code has expired (valid 72 hours); ask for a new one.")
+	errCodeUsed = newErr(http.StatusConflict, "code", CodeCodeUsed,
+		"Kode pendaftaran sudah dipakai; minta kode baru. / The enrollment code has already been used; ask for a new one.")
+	errCodeUserDeactivated = newErr(http.StatusForbidden, "code", CodeUserDeactivated,
+		"Akun untuk kode ini dinonaktifkan. / The account this code is for is deactivated.")
+
+	errRefreshInvalid = newErr(http.StatusUnauthorized, "refreshToken", CodeRefreshInvalid,
+		"Refresh token tidak sah. / The refresh token is invalid.")
+	errRefreshExpired = newErr(http.StatusUnauthorized, "refreshToken", CodeRefreshExpired,
+		"Refresh token kedaluwarsa (120 hari tanpa dipakai); daftarkan ulang perangkat. / The refresh token has expired (120 days unused); enroll the device again.")
+	errRefreshReused = newErr(http.StatusUnauthorized, "refreshToken", CodeRefreshReused,
+		"Refresh token ini sudah pernah dipakai; perangkat dicabut demi keamanan. / This refresh token was already used; the device has been revoked for safety.")
+	errRefreshDeviceRevoked = newErr(http.StatusUnauthorized, "refreshToken", CodeDeviceRevoked,
+		"Perangkat ini telah dicabut. / This device has been revoked.")
+	errRefreshUserDeactivated = newErr(http.StatusUnauthorized, "refreshToken", CodeUserDeactivated,
+		"Akun pemilik perangkat ini dinonaktifkan. / The account of this device is deactivated.")
+
+	errManagerRole = newErr(http.StatusForbidden, "user", CodeForbiddenRole,
+		"Hanya verifikator kabupaten/kota atau sekretariat provinsi yang boleh mendaftarkan dan mencabut perangkat. / Only a district verifier or the province secretariat may enroll and revoke devices.")
+	errVerifierOfficersOnly = newErr(http.StatusForbidden, "user", CodeForbiddenRole,
+		"Verifikator kabupaten/kota hanya mengelola perangkat operator desa. / A district verifier manages village officers' devices only.")
+	errNotYourRegency = newErr(http.StatusForbidden, "user", CodeNotYourArea,
+		"Pengguna ini di luar kabupaten/kota Anda. / This user is outside your regency.")
+	errUnknownUser = newErr(http.StatusBadRequest, "user", CodeUnknownUser,
+		"Pengguna tidak ditemukan. / The user was not found.")
+	errUserRequired = newErr(http.StatusBadRequest, "user", CodeRequired,
+		"Pilih pengguna yang perangkatnya didaftarkan. / Choose the user whose device is enrolled.")
+	errEnrollDeactivated = newErr(http.StatusBadRequest, "user", CodeUserDeactivated,
+		"Akun ini dinonaktifkan; aktifkan dulu sebelum mendaftarkan perangkat. / This account is deactivated; reactivate it before enrolling a device.")
+	errDeviceNotFound = newErr(http.StatusNotFound, "id", CodeNotFound,
+		"Perangkat tidak ditemukan. / The device was not found.")
+	errEnrollmentNotFound = newErr(http.StatusNotFound, "id", CodeNotFound,
+		"Pendaftaran tidak ditemukan. / The enrollment was not found.")
+	errEnrollmentGone = newErr(http.StatusGone, "id", CodeCodeUsed,
+		"Kode ini sudah dipakai atau kedaluwarsa; buat pendaftaran baru. / This code has been used or has expired; create a new enrollment.")
+)
+
+// fieldErr is a 400 about one field of a request body.
+func fieldErr(field, code, msg string) *Error {
+	return newErr(http.StatusBadRequest, field, code, msg)
+}

@@ -1,0 +1,147 @@
+package devices
+
+import (
+	"sync"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/access"
+	"jangkau/catalog"
+)
+
+// Why a device was revoked (the devices.revoked_reason field).
+const (
+	ReasonRevoked         = "revoked"          // by a verifier, the province or a superuser
+	ReasonRefreshReuse    = "refresh_reuse"    // a used refresh token came back: theft suspected
+	ReasonUserDeactivated = "user_deactivated" // its user's account was deactivated
+	ReasonReplaced        = "replaced"         // the same install enrolled again
+)
+
+// setRevoked marks dev revoked now (the caller saves it). The refresh
+// lineage is cut, so no token of the device can ever be renewed.
+func setRevoked(app core.App, dev *core.Record, reason string, by access.Actor) {
+	dev.Set("revoked_at", Now(app))
+	dev.Set("revoked_reason", reason)
+	dev.Set("refresh_hash", "")
+	switch {
+	case by.Superuser:
+		dev.Set("revoked_by_superuser", by.ID)
+	case by.ID != "":
+		dev.Set("revoked_by", by.ID)
+	}
+}
+
+// Revoke cuts off the device with id deviceID on behalf of the actor: its
+// next request on any path is refused and its realtime connections are
+// closed. The records it synced stay. Revoking a revoked device changes
+// nothing and returns it as it is.
+func Revoke(app core.App, by access.Actor, deviceID string) (*core.Record, error) {
+	if !CanManageAny(by) {
+		return nil, errManagerRole
+	}
+	var dev *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		dev, err = tx.FindRecordById(catalog.Devices, deviceID)
+		if err != nil {
+			return errDeviceNotFound
+		}
+		user, err := tx.FindRecordById(catalog.Users, dev.GetString("user"))
+		if err != nil {
+			return errDeviceNotFound
+		}
+		if e := checkManager(by, user); e != nil {
+			return e
+		}
+		if !dev.GetDateTime("revoked_at").IsZero() {
+			return nil
+		}
+		setRevoked(tx, dev, ReasonRevoked, by)
+		return tx.Save(dev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	afterRevoke(app, dev.Id)
+	return dev, nil
+}
+
+// RevokeUserDevices revokes every device of the user that is not revoked
+// yet, as ReasonUserDeactivated. It runs inside the transaction that
+// deactivates the user; call AfterUserRevoked once that has committed.
+func RevokeUserDevices(app core.App, userID string) ([]string, error) {
+	recs, err := app.FindRecordsByFilter(catalog.Devices, "user = {:u} && revoked_at = ''", "", 0, 0, map[string]any{"u": userID})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(recs))
+	for _, dev := range recs {
+		setRevoked(app, dev, ReasonUserDeactivated, access.Actor{})
+		if err := app.Save(dev); err != nil {
+			return nil, err
+		}
+		ids = append(ids, dev.Id)
+	}
+	return ids, nil
+}
+
+// revokedSet remembers, per app, the devices revoked while this process
+// runs. The realtime send hook checks it before every message, which
+// closes the gap of a subscription that raced a revocation.
+type revokedSet struct {
+	mu  sync.RWMutex
+	ids map[string]bool
+}
+
+const revokedStoreKey = "jangkau.devices.revoked"
+
+func revokedOf(app core.App) *revokedSet {
+	return app.Store().GetOrSet(revokedStoreKey, func() any {
+		return &revokedSet{ids: map[string]bool{}}
+	}).(*revokedSet)
+}
+
+// WasRevoked reports whether the device was revoked while this process ran.
+func WasRevoked(app core.App, deviceID string) bool {
+	s := revokedOf(app)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ids[deviceID]
+}
+
+// afterRevoke runs once a revocation has committed: it remembers the device,
+// closes its realtime connections and cancels its requests in flight.
+func afterRevoke(app core.App, deviceID string) {
+	s := revokedOf(app)
+	s.mu.Lock()
+	s.ids[deviceID] = true
+	s.mu.Unlock()
+	dropRealtime(app, func(dev string, auth *core.Record) bool { return dev == deviceID })
+	cancelSessions(app, func(dev, user string) bool { return dev == deviceID })
+}
+
+// AfterUserRevoked closes every realtime connection and cancels every
+// request in flight of the user, whatever token opened it; call it after
+// the deactivation has committed. (Messages
+// racing it are stopped by the deactivated flag PocketBase keeps current
+// on each client's auth record.)
+func AfterUserRevoked(app core.App, userID string) {
+	dropRealtime(app, func(dev string, auth *core.Record) bool {
+		return auth != nil && auth.Id == userID && auth.Collection().Name == catalog.Users
+	})
+	cancelSessions(app, func(dev, user string) bool { return user == userID })
+}
+
+// dropRealtime unregisters the realtime clients that match: the broker
+// closes their channel, which ends their SSE connection at once.
+func dropRealtime(app core.App, match func(deviceID string, auth *core.Record) bool) {
+	broker := app.SubscriptionsBroker()
+	for id, client := range broker.Clients() {
+		dev, _ := client.Get(RequestKey).(string)
+		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
+		if match(dev, auth) {
+			broker.Unregister(id)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/audit"
+	"jangkau/catalog"
+	"jangkau/records"
+)
+
+var errAuditAppendOnly = errors.New("Jejak audit hanya bisa ditambah, tidak bisa diubah atau dihapus. / The audit trail is append-only: entries cannot be changed or deleted.")
+
+// auditWrite records a write of an audited record in the write's own
+// transaction: no change without its entry, no entry without its change.
+func auditWrite(action string) func(e *core.RecordEvent) error {
+	return func(e *core.RecordEvent) error {
+		changes := audit.Diff(e.Record, action)
+		if action == audit.ActionUpdate && len(changes) == 0 {
+			return e.Next() // a save that changed nothing is not a change
+		}
+		original := e.App
+		err := e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			if err := e.Next(); err != nil {
+				return err
+			}
+			note := ""
+			if records.IsReviewed(e.Record) && action == audit.ActionUpdate {
+				if _, ok := changes["status"]; ok {
+					note = e.Record.GetString("review_note")
+				}
+			}
+			return audit.Write(tx, audit.Entry{
+				Actor: audit.ActorOf(e.Record), Action: action, Collection: e.Record.Collection().Name,
+				RecordID: e.Record.Id, Changes: changes, Note: note,
+			})
+		})
+		e.App = original
+		return err
+	}
+}
+
+func registerAudit(app core.App) {
+	setActor := func(e *core.RecordRequestEvent) error {
+		audit.SetActor(e.Record, audit.ActorFromRequest(e.RequestEvent))
+		return e.Next()
+	}
+	app.OnRecordCreateRequest(audit.Audited...).BindFunc(setActor)
+	app.OnRecordUpdateRequest(audit.Audited...).BindFunc(setActor)
+	app.OnRecordDeleteRequest(audit.Audited...).BindFunc(setActor)
+	app.OnRecordCreateExecute(audit.Audited...).BindFunc(auditWrite(audit.ActionCreate))
+	app.OnRecordUpdateExecute(audit.Audited...).BindFunc(auditWrite(audit.ActionUpdate))
+	app.OnRecordDeleteExecute(audit.Audited...).BindFunc(auditWrite(audit.ActionDelete))
+
+	// Append-only on every path, superusers included.
+	app.OnRecordCreate(audit.Collection).BindFunc(func(e *core.RecordEvent) error {
+		if !audit.IsWriter(e.Record) {
+			return errAuditAppendOnly
+		}
+		return e.Next()
+	})
+	app.OnRecordUpdate(audit.Collection).BindFunc(func(e *core.RecordEvent) error { return errAuditAppendOnly })
+	app.OnRecordDelete(audit.Collection).BindFunc(func(e *core.RecordEvent) error { return errAuditAppendOnly })
+
+	// Sign-ins are recorded too.
+	app.OnRecordAuthRequest().BindFunc(func(e *core.RecordAuthRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		a := audit.Actor{}
+		if e.Record.IsSuperuser() {
+			a.SuperuserID = e.Record.Id
+		} else if e.Record.Collection().Name == catalog.Users {
+			a.UserID = e.Record.Id
+		} else {
+			return nil
+		}
+		if err := audit.Write(e.App, audit.Entry{Actor: a, Action: audit.ActionLogin, Collection: e.Record.Collection().Name,
+			RecordID: e.Record.Id, Note: e.AuthMethod}); err != nil {
+			e.App.Logger().Error("login not audited", "error", err)
+		}
+		return nil
+	})
+
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())
+		return e.Next()
+	})
+}
+
+// recordHistory answers GET /api/audit/{collection}/{id}: the record's audit
+// entries, oldest first, for whoever may read the record.
+func recordHistory(e *core.RequestEvent) error {
+	name := e.Request.PathValue("collection")
+	audited := false
+	for _, c := range audit.Audited {
+		audited = audited || c == name
+	}
+	if !audited {
+		return e.NotFoundError("Koleksi ini tidak diaudit. / This collection is not audited.", nil)
+	}
+	col, err := e.App.FindCachedCollectionByNameOrId(name)
+	if err != nil {
+		return e.NotFoundError("", err)
+	}
+	id := e.Request.PathValue("id")
+	info, err := e.RequestInfo()
+	if err != nil {
+		return e.BadRequestError("", err)
+	}
+	rec, err := e.App.FindRecordById(col, id)
+	switch {
+	case err == nil:
+		if ok, err := e.App.CanAccessRecord(rec, info, col.ViewRule); err != nil || !ok {
+			return e.NotFoundError("", nil)
+		}
+	case info.HasSuperuserAuth() || (e.Auth != nil && e.Auth.GetString("role") == catalog.RoleProvinceSecretariat):
+		// a deleted record's history: the secretariat only
+	default:
+		return e.NotFoundError("", nil)
+	}
+	var entries []struct {
+		ID         string         `db:"id" json:"id"`
+		User       string         `db:"user" json:"user"`
+		Superuser  string         `db:"superuser" json:"superuser"`
+		Device     string         `db:"device" json:"device"`
+		Action     string         `db:"action" json:"action"`
+		Changes    sql.NullString `db:"changes" json:"-"`
+		Note       string         `db:"note" json:"note"`
+		ClientTime string         `db:"client_time" json:"clientTime"`
+		ServerTime string         `db:"server_time" json:"serverTime"`
+		ChangesOut any            `db:"-" json:"changes"`
+		UserName   string         `db:"user_name" json:"userName"`
+	}
+	err = e.App.DB().NewQuery(`SELECT a.id, a.user, a.superuser, a.device, a.action, a.changes, a.note, a.client_time, a.server_time,
+		COALESCE(u.name, '') AS user_name
+		FROM audit_log a LEFT JOIN users u ON u.id = a.user
+		WHERE a.target_collection = {:c} AND a.record = {:id} ORDER BY a.server_time, a.rowid`).
+		Bind(dbx.Params{"c": name, "id": id}).All(&entries)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	for i := range entries {
+		entries[i].ChangesOut = rawJSON(entries[i].Changes.String)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"collection": name, "id": id, "entries": entries})
+}
+
+type rawJSON string
+
+// MarshalJSON writes the stored JSON as it is.
+func (r rawJSON) MarshalJSON() ([]byte, error) {
+	if r == "" {
+		return []byte("null"), nil
+	}
+	return []byte(r), nil
+}

@@ -1,0 +1,323 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"jangkau/access"
+	"jangkau/catalog"
+	"jangkau/devices"
+)
+
+// DeviceAuthMiddlewareID names the device-token middleware (PocketBase's
+// router can unbind a middleware by id, should a route ever need that).
+const DeviceAuthMiddlewareID = "jangkauDeviceAuth"
+
+var (
+	errSignInRequired = &devices.Error{Status: http.StatusUnauthorized, Field: "token", Code: "auth_required",
+		Message: "Masuk dulu untuk memakai layanan ini. / Sign in to use this service."}
+	errNoPBRefresh = &devices.Error{Status: http.StatusForbidden, Field: "token", Code: devices.CodeDeviceToken,
+		Message: "Token perangkat diperbarui lewat /api/devices/refresh, bukan auth-refresh. / A device token is renewed through /api/devices/refresh, not auth-refresh."}
+	errBadBody = &devices.Error{Status: http.StatusBadRequest, Field: "body", Code: "invalid_body",
+		Message: "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON."}
+)
+
+// registerDevices wires enrollment, device tokens, revocation and the fleet
+// list (logic in package devices) into the app.
+func registerDevices(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "jangkauDevices",
+		Func: func(se *core.ServeEvent) error {
+			// Right after PocketBase's own token loader and before every
+			// other middleware and route: the rest of the stack sees a
+			// device request as its user's, with the device id beside it.
+			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+				Id:       DeviceAuthMiddlewareID,
+				Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
+				Func:     deviceAuth,
+			})
+			g := se.Router.Group("/api/devices")
+			g.GET("", listDevices)
+			g.POST("/enrollments", createEnrollment)
+			g.GET("/enrollments/{id}/qr.png", enrollmentQR(false))
+			g.GET("/enrollments/{id}/qr.svg", enrollmentQR(true))
+			g.POST("/activate", activateDevice)
+			g.POST("/refresh", refreshDevice)
+			g.POST("/{id}/revoke", revokeDevice)
+			return se.Next()
+		},
+	})
+
+	// The realtime client remembers which device subscribed, so that a
+	// revocation can find and close its connection.
+	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		if dev := devices.FromRequest(e.RequestEvent); dev != "" {
+			e.Client.Set(devices.RequestKey, dev)
+		} else {
+			e.Client.Unset(devices.RequestKey)
+		}
+		return e.Next()
+	})
+	// Last guard before each realtime message: a subscription that raced
+	// a revocation or a deactivation gets nothing more, and is closed.
+	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
+		if dev, _ := e.Client.Get(devices.RequestKey).(string); dev != "" && devices.WasRevoked(e.App, dev) {
+			return errors.New("device revoked")
+		}
+		if auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record); auth != nil && auth.Collection().Name == catalog.Users && auth.GetBool("deactivated") {
+			return errors.New("account deactivated")
+		}
+		return e.Next()
+	})
+
+	// A deactivated user loses all its devices, on every path (REST,
+	// batch, admin UI, Go), in the same transaction as the deactivation.
+	app.OnRecordUpdate(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
+		wasActive := !e.Record.Original().GetBool("deactivated")
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if wasActive && e.Record.GetBool("deactivated") {
+			if _, err := devices.RevokeUserDevices(e.App, e.Record.Id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	app.OnRecordAfterUpdateSuccess(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetBool("deactivated") {
+			devices.AfterUserRevoked(e.App, e.Record.Id)
+		}
+		return e.Next()
+	})
+
+	// A key added or removed by a superuser is used from the next request.
+	forget := func(e *core.RecordEvent) error {
+		devices.ForgetKeys(e.App)
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess(catalog.DeviceKeys).BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess(catalog.DeviceKeys).BindFunc(forget)
+	app.OnRecordAfterDeleteSuccess(catalog.DeviceKeys).BindFunc(forget)
+}
+
+func bearer(h string) string {
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return h[7:]
+	}
+	return h
+}
+
+// deviceAuth turns a device token into e.Auth (the device's user) and the
+// device id in the request store, refusing a bad, expired or revoked one
+// with a 401 instead of letting it pass as anonymous.
+func deviceAuth(e *core.RequestEvent) error {
+	// PocketBase never loads a device token, so a loaded auth means a
+	// token of PocketBase's own: no need to look at it again.
+	token := ""
+	if e.Auth == nil {
+		token = bearer(e.Request.Header.Get("Authorization"))
+	}
+	if token == "" || !devices.IsDeviceToken(token) {
+		// plain user tokens are tracked too: deactivating a user ends
+		// its open streams as well
+		if e.Auth != nil && e.Auth.Collection().Name == catalog.Users {
+			return tracked(e, "")
+		}
+		return e.Next()
+	}
+	// These two authenticate by their body; an expired token an app
+	// still sends in the header must not stand in the way of renewing it.
+	if e.Request.Method == http.MethodPost && (e.Request.URL.Path == "/api/devices/refresh" || e.Request.URL.Path == "/api/devices/activate") {
+		return e.Next()
+	}
+	user, dev, err := devices.Authenticate(e.App, token)
+	if err != nil {
+		return apiErr(e, err)
+	}
+	// A device token must not be swapped for a plain user token, which
+	// revoking the device would not stop.
+	if strings.HasSuffix(e.Request.URL.Path, "/auth-refresh") {
+		return errNoPBRefresh.APIError()
+	}
+	e.Auth = user
+	e.Set(devices.RequestKey, dev)
+	return tracked(e, dev)
+}
+
+// tracked runs the rest of the request with a context that a revocation
+// or deactivation cancels, so that long-lived answers (sync hint streams)
+// end at once rather than when the phone hangs up.
+func tracked(e *core.RequestEvent, deviceID string) error {
+	ctx, cancel := context.WithCancel(e.Request.Context())
+	defer cancel()
+	done := devices.Track(e.App, deviceID, e.Auth.Id, cancel)
+	defer done()
+	e.Request = e.Request.WithContext(ctx)
+	return e.Next()
+}
+
+func apiErr(e *core.RequestEvent, err error) error {
+	var de *devices.Error
+	if errors.As(err, &de) {
+		return de.APIError()
+	}
+	return e.InternalServerError("", err)
+}
+
+func signedIn(e *core.RequestEvent) (access.Actor, error) {
+	if e.Auth == nil {
+		return access.Actor{}, errSignInRequired.APIError()
+	}
+	return access.ActorOf(e.Auth), nil
+}
+
+func listDevices(e *core.RequestEvent) error {
+	a, err := signedIn(e)
+	if err != nil {
+		return err
+	}
+	f, err := devices.ParseFilter(e.Request.URL.Query().Get)
+	if err != nil {
+		return apiErr(e, err)
+	}
+	page, err := devices.List(e.App, a, f)
+	if err != nil {
+		return apiErr(e, err)
+	}
+	return e.JSON(http.StatusOK, page)
+}
+
+func createEnrollment(e *core.RequestEvent) error {
+	a, err := signedIn(e)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		User string `json:"user"`
+	}
+	if err := e.BindBody(&body); err != nil {
+		return errBadBody.APIError()
+	}
+	enr, err := devices.CreateEnrollment(e.App, a, body.User)
+	if err != nil {
+		return apiErr(e, err)
+	}
+	base := "/api/devices/enrollments/" + enr.Record.Id
+	expires, _ := types.ParseDateTime(enr.ExpiresAt)
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.JSON(http.StatusOK, map[string]any{
+		"id":        enr.Record.Id,
+		"user":      enr.Record.GetString("user"),
+		"code":      enr.Code,
+		"shortCode": enr.ShortCode,
+		"expiresAt": expires.String(),
+		"uri":       devices.EnrollmentURI(e.App, enr.Code),
+		"qr":        base + "/qr.png",
+		"qrSvg":     base + "/qr.svg",
+	})
+}
+
+// enrollmentQR serves the QR image of a pending enrollment to whoever may
+// manage the user: with the Authorization header, or, for an <img> tag, a
+// PocketBase file token in ?token= (as for protected files).
+func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		auth := e.Auth
+		if auth == nil {
+			if t := e.Request.URL.Query().Get("token"); t != "" {
+				auth, _ = e.App.FindAuthRecordByToken(t, core.TokenTypeFile)
+			}
+		}
+		if auth == nil || (auth.Collection().Name == catalog.Users && auth.GetBool("deactivated")) {
+			return errSignInRequired.APIError()
+		}
+		_, code, err := devices.PendingEnrollment(e.App, access.ActorOf(auth), e.Request.PathValue("id"))
+		if err != nil {
+			return apiErr(e, err)
+		}
+		uri := devices.EnrollmentURI(e.App, code)
+		e.Response.Header().Set("Cache-Control", "no-store")
+		if svg {
+			img, err := devices.QRSVG(uri)
+			if err != nil {
+				return apiErr(e, err)
+			}
+			return e.Blob(http.StatusOK, "image/svg+xml", img)
+		}
+		img, err := devices.QRPNG(uri, 8)
+		if err != nil {
+			return apiErr(e, err)
+		}
+		return e.Blob(http.StatusOK, "image/png", img)
+	}
+}
+
+func credentialsJSON(c *devices.Credentials) map[string]any {
+	tokenExp, _ := types.ParseDateTime(c.TokenExpires)
+	refreshExp, _ := types.ParseDateTime(c.RefreshExpires)
+	return map[string]any{
+		"device":           devices.JSON(c.Device),
+		"token":            c.Token,
+		"tokenExpiresAt":   tokenExp.String(),
+		"refreshToken":     c.RefreshToken,
+		"refreshExpiresAt": refreshExp.String(),
+		"record": map[string]any{
+			"id":       c.User.Id,
+			"email":    c.User.Email(),
+			"name":     c.User.GetString("name"),
+			"role":     c.User.GetString("role"),
+			"area":     c.User.GetString("area"),
+			"regency":  c.User.GetString("regency"),
+			"cluster":  c.User.GetString("cluster"),
+			"position": c.User.GetString("position"),
+		},
+	}
+}
+
+func activateDevice(e *core.RequestEvent) error {
+	var in devices.ActivateInput
+	if err := e.BindBody(&in); err != nil {
+		return errBadBody.APIError()
+	}
+	creds, err := devices.Activate(e.App, in)
+	if err != nil {
+		return apiErr(e, err)
+	}
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.JSON(http.StatusOK, credentialsJSON(creds))
+}
+
+func refreshDevice(e *core.RequestEvent) error {
+	var body struct {
+		RefreshToken string `json:"refreshToken"`
+	}
+	if err := e.BindBody(&body); err != nil {
+		return errBadBody.APIError()
+	}
+	creds, err := devices.Refresh(e.App, body.RefreshToken)
+	if err != nil {
+		return apiErr(e, err)
+	}
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.JSON(http.StatusOK, credentialsJSON(creds))
+}
+
+func revokeDevice(e *core.RequestEvent) error {
+	a, err := signedIn(e)
+	if err != nil {
+		return err
+	}
+	dev, err := devices.Revoke(e.App, a, e.Request.PathValue("id"))
+	if err != nil {
+		return apiErr(e, err)
+	}
+	return e.JSON(http.StatusOK, devices.JSON(dev))
+}
