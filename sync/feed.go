@@ -189,6 +189,18 @@ func VersionOf(app core.App, collection, id string) (int64, error) {
 	return v.Int64, nil
 }
 
+// TombstoneOf returns the sequence of a record's delete (0 when the feed
+// holds no tombstone of it).
+func TombstoneOf(app core.App, collection, id string) (int64, error) {
+	var v sql.NullInt64
+	err := app.DB().NewQuery(`SELECT MAX(seq) FROM sync_changes WHERE collection = {:c} AND record_id = {:id} AND deleted = 1`).
+		Bind(dbx.Params{"c": collection, "id": id}).Row(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	return v.Int64, nil
+}
+
 // Backfill numbers every existing record of the synced collections.
 func Backfill(app core.App) error {
 	return app.RunInTransaction(func(tx core.App) error {

@@ -149,8 +149,8 @@ func NativePush(e *core.RequestEvent) error {
 		}
 		for _, m := range body.Mutations {
 			base := m.BaseVersion
-			res, err := p.Apply(tx, m, func(exists bool, version int64) bool {
-				if !exists {
+			res, err := p.Apply(tx, m, func(existing *core.Record, version int64) bool {
+				if existing == nil {
 					return base != nil && *base > 0
 				}
 				return base == nil || *base != version

@@ -70,8 +70,9 @@ type Result struct {
 }
 
 // ConflictCheck decides whether a mutation conflicts with the server's
-// record (exists, at version). Each protocol has its own notion of the base.
-type ConflictCheck func(exists bool, version int64) bool
+// record (existing, at version; nil and 0 when the server has no such
+// record). Each protocol has its own notion of the base.
+type ConflictCheck func(existing *core.Record, version int64) bool
 
 // Pusher applies mutations of one authenticated caller.
 type Pusher struct {
@@ -257,7 +258,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		if existing == nil {
 			return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied}, nil
 		}
-		if conflict != nil && conflict(true, version) {
+		if conflict != nil && conflict(existing, version) {
 			return p.conflictResult(tx, m, existing, version)
 		}
 		if ok, err := tx.CanAccessRecord(existing, info, col.DeleteRule); err != nil {
@@ -278,7 +279,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	}
 
 	if existing == nil {
-		if conflict != nil && conflict(false, 0) {
+		if conflict != nil && conflict(nil, 0) {
 			// the phone edited a record the server has deleted since
 			return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict}, nil
 		}
@@ -303,7 +304,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	if changed := access.ChangedFields(candidate); len(changed) == 0 {
 		return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusDuplicate, Version: version}, nil
 	}
-	if conflict != nil && conflict(true, version) {
+	if conflict != nil && conflict(existing, version) {
 		return p.conflictResult(tx, m, existing, version)
 	}
 	if ok, err := tx.CanAccessRecord(existing, info, col.UpdateRule); err != nil {
@@ -391,6 +392,26 @@ func (p *Pusher) conflictResult(tx core.App, m Mutation, existing *core.Record, 
 		return Result{}, err
 	}
 	return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict, Version: version, Record: doc}, nil
+}
+
+// SameAsServer reports whether a document a client sent (a record it pushes,
+// or the master state it assumes) holds the server's current values in
+// every field the client may write that it names. Server-owned fields,
+// versions and bookkeeping are ignored, as are fields it does not name.
+// Clients that hold exactly the server's state have nothing to conflict
+// with, whatever version they carry: RxDB keeps as its assumed master the
+// document it last pushed (without the version the server gave it), and a
+// retried WatermelonDB push finds its own first attempt on the server.
+func (p *Pusher) SameAsServer(existing *core.Record, doc map[string]any) bool {
+	values, errs := p.decode(existing.Collection(), doc)
+	if len(errs) > 0 {
+		return false
+	}
+	candidate := existing.Clone()
+	for k, v := range values {
+		candidate.Set(k, v)
+	}
+	return len(access.ChangedFields(candidate)) == 0
 }
 
 // Document returns the current stored document of a record in the flavor,

@@ -234,15 +234,32 @@ func RxPush(e *core.RequestEvent) error {
 				m.Op, m.Data = "delete", nil
 			}
 			assumed := row.AssumedMasterState
-			res, err := p.Apply(tx, m, func(exists bool, version int64) bool {
-				if !exists {
-					return false
+			var tombstone int64
+			res, err := p.Apply(tx, m, func(existing *core.Record, version int64) bool {
+				if existing == nil {
+					// The phone edits a document it saw on the server: if the
+					// server has deleted it since, the deleted master wins
+					// (RxDB's rule: the assumed master is not the server's).
+					if assumed == nil {
+						return false
+					}
+					if del, _ := assumed["_deleted"].(bool); del {
+						return false
+					}
+					var err error
+					tombstone, err = TombstoneOf(tx, collection, id)
+					return err == nil && tombstone > 0
 				}
-				if assumed == nil {
+				if del, _ := assumed["_deleted"].(bool); assumed == nil || del {
 					return true
 				}
-				v, _ := assumed["version"].(float64)
-				return int64(v) != version
+				if v, ok := assumed["version"].(float64); ok && int64(v) == version {
+					return false
+				}
+				// RxDB assumes the master is the document it pushed last,
+				// which does not carry the version the server gave it: what
+				// counts is whether the server still holds that content.
+				return !p.SameAsServer(existing, assumed)
 			})
 			if err != nil {
 				return err
@@ -251,6 +268,8 @@ func RxPush(e *core.RequestEvent) error {
 			case StatusConflict:
 				if res.Record != nil {
 					conflicts = append(conflicts, rxMaster(res.Record))
+				} else {
+					conflicts = append(conflicts, map[string]any{"id": id, "_deleted": true, "version": tombstone})
 				}
 			case StatusRejected:
 				rejectedDocs = append(rejectedDocs, res)

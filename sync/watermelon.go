@@ -43,6 +43,14 @@ func watermelonTables(e *core.RequestEvent) ([]string, error) {
 // with {"changes": {table: {created, updated, deleted}}, "timestamp": n}, streamed
 // from one snapshot. A cursor the server can no longer answer incrementally
 // gets the whole scope with "experimentalStrategy": "replacement".
+//
+// Every record comes in "updated", "created" is always empty: the feed keeps
+// the last change of a record, not whether the phone has it (its own pushes
+// come back in its next pull), so clients pass `sendCreatedAsUpdated: true`
+// to synchronize(), WatermelonDB's setting for such servers. Sending
+// "created" on a first download instead makes that setting complain, and
+// sending it for records the phone pushed itself makes WatermelonDB report
+// "already exists locally" for each.
 func WatermelonPull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
@@ -89,15 +97,11 @@ func WatermelonPull(e *core.RequestEvent) error {
 		if replacement || fromStart[table] {
 			after = 0
 		}
-		kind := "updated"
-		if after == 0 {
-			kind = "created"
-		}
 		if ti > 0 {
 			out.raw(",")
 		}
 		out.value(table)
-		out.raw(`:{"` + kind + `":[`)
+		out.raw(`:{"created":[],"updated":[`)
 		var deleted []string
 		first := true
 		for {
@@ -125,11 +129,7 @@ func WatermelonPull(e *core.RequestEvent) error {
 				break
 			}
 		}
-		other := "created"
-		if kind == "created" {
-			other = "updated"
-		}
-		out.raw(`],"` + other + `":[],"deleted":`)
+		out.raw(`],"deleted":`)
 		if deleted == nil {
 			deleted = []string{}
 		}
@@ -178,8 +178,12 @@ func WatermelonPush(e *core.RequestEvent) error {
 	tables := make([]string, 0, len(body))
 	total := 0
 	for table, ch := range body {
-		if !IsWritable(table) {
-			return badRequest(e, table, "unknown_table", fmt.Sprintf("Tabel %q tidak bisa dikirim dari ponsel. / Table %q cannot be pushed.", table, table))
+		// WatermelonDB's push lists every table of the phone's schema, the
+		// read-only reference tables too (empty). A table that is not synced
+		// is refused; a record pushed to a read-only table is rejected on
+		// its own (experimentalRejectedIds) so it never blocks the queue.
+		if !IsSynced(table) {
+			return badRequest(e, table, "unknown_table", fmt.Sprintf("Tabel %q tidak disinkronkan. / Table %q is not synced.", table, table))
 		}
 		col, err := e.App.FindCachedCollectionByNameOrId(table)
 		if err != nil {
@@ -211,21 +215,52 @@ func WatermelonPush(e *core.RequestEvent) error {
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server
 			// since the last pull aborts the whole push; the phone pulls first.
+			// A record the server already holds exactly as pushed is no
+			// conflict: that is a retried push whose first answer was lost.
+			// An update of a record deleted since the last pull is one (the
+			// pull brings the delete); it is never silently re-created.
 			for _, table := range tables {
 				ch := body[table]
-				var ids []string
-				for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
-					id, _ := rec["id"].(string)
-					ids = append(ids, id)
+				col, err := tx.FindCachedCollectionByNameOrId(table)
+				if err != nil {
+					return err
 				}
-				ids = append(ids, ch.Deleted...)
-				for _, id := range ids {
+				check := func(id string, rec map[string]any, update bool) error {
 					v, err := VersionOf(tx, table, id)
 					if err != nil {
 						return err
 					}
-					if v > lastPulled {
-						conflicts = append(conflicts, map[string]string{"table": table, "id": id})
+					if v == 0 && update {
+						if v, err = TombstoneOf(tx, table, id); err != nil {
+							return err
+						}
+					}
+					if v <= lastPulled {
+						return nil
+					}
+					if rec != nil {
+						if existing, err := tx.FindRecordById(col, id); err == nil && p.SameAsServer(existing, rec) {
+							return nil
+						}
+					}
+					conflicts = append(conflicts, map[string]string{"table": table, "id": id})
+					return nil
+				}
+				for _, rec := range ch.Created {
+					id, _ := rec["id"].(string)
+					if err := check(id, rec, false); err != nil {
+						return err
+					}
+				}
+				for _, rec := range ch.Updated {
+					id, _ := rec["id"].(string)
+					if err := check(id, rec, true); err != nil {
+						return err
+					}
+				}
+				for _, id := range ch.Deleted {
+					if err := check(id, nil, false); err != nil {
+						return err
 					}
 				}
 			}
