@@ -2,12 +2,12 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '2cc24d6bd9d0';
+const VERSION = '67752efe6f08';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=341fb3098799",
-  "/app/assets/app.css?v=af7bc6cc3ef4",
+  "/app/assets/app.js?v=6f1507ae4767",
+  "/app/assets/app.css?v=57146b42d539",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
   "/app/icons/maskable-512.png",

@@ -4,6 +4,8 @@
 import { db, getMeta, setMeta, wipeData } from './db.js';
 import { newId } from './model.js';
 
+export { parseEnrollment } from './enroll.js';
+
 export const APP_VERSION = '1.0.0';
 
 /** An error the server answered, with PocketBase's field errors in `data`. */
@@ -108,22 +110,6 @@ async function startSession(s) {
 export async function loginWithPassword(email, password) {
   const r = await rawFetch('/api/collections/users/auth-with-password', jsonOpts('POST', { identity: email, password }));
   return startSession({ kind: 'password', token: r.token, user: r.record });
-}
-
-/**
- * Reads an enrollment from what the officer has: the QR's link
- * (jangkau://enroll?code=…&server=…, or web+jangkau://…, or this app's
- * /app/#/activate?code=… link), the bare code, or the 12-character short code.
- */
-export function parseEnrollment(input) {
-  const s = (input || '').trim();
-  if (!s) return { code: '' };
-  const m = s.match(/^(?:web\+)?jangkau:\/\/enroll\?(.*)$/i) || s.match(/[#?&]\/?activate\?(.*)$/) || s.match(/^[a-z]+:\/\/[^?]*\?(.*code=.*)$/i);
-  if (m) {
-    const q = new URLSearchParams(m[1]);
-    return { code: q.get('code') || '', server: q.get('server') || '' };
-  }
-  return { code: s };
 }
 
 export async function activateDevice(code, name) {

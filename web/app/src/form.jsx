@@ -45,7 +45,7 @@ function TextInput({ name, value, set, error, disabled, required }) {
   return (
     <Field name={name} error={error} hint={
       <>
-        {FREE_TEXT.has(name) && <p class="privacy" data-privacy-for={name}>🔒 {t('privacy_warning')}</p>}
+        {FREE_TEXT.has(name) && <p class="privacy" data-privacy-for={name}>{t('privacy_short')}</p>}
         {warn && <p class="warn">{warn}</p>}
       </>
     }>
@@ -123,7 +123,7 @@ function Counts({ data, set, errors, disabled }) {
 function Thumb({ blob, alt }) {
   const url = useMemo(() => (blob ? URL.createObjectURL(blob) : ''), [blob]);
   useEffect(() => () => url && URL.revokeObjectURL(url), [url]);
-  return url ? <img src={url} alt={alt} /> : <span class="noimg">📷</span>;
+  return url ? <img src={url} alt={alt} /> : <span class="noimg" />;
 }
 
 /** Photos stored on the server that this phone did not take (another phone's). */
@@ -197,7 +197,7 @@ function Photos({ rec, data, set, newPhotos, setNewPhotos, errors, disabled }) {
       <ServerPhotos rec={rec} localHashes={new Set(stored.map((p) => p.hash))} />
       {!disabled && (
         <label class="button">
-          📷 {t('take_photo')}
+          {t('take_photo')}
           <input type="file" name="photo" accept="image/*" capture="environment" multiple onChange={add} hidden />
         </label>
       )}
@@ -277,7 +277,8 @@ export function RecordForm({ collection, id }) {
 
   return (
     <form class="record-form" data-testid="record-form" data-collection={collection} data-id={recId} onSubmit={(e) => { e.preventDefault(); save('submitted'); }}>
-      <div class="card status-card">
+      <p class="privacy-box" data-testid="privacy-warning">{t('privacy_warning')}</p>
+      {(rec || readonlyReason) && <div class="card status-card">
         {rec && <div class="badges"><StateBadge rec={rec} /><PhotoBadge photos={[]} rec={rec} /></div>}
         {remote?.status === 'returned' && remote.review_note && (
           <div class="returned" data-testid="review-note">
@@ -296,7 +297,7 @@ export function RecordForm({ collection, id }) {
         )}
         {rec?.conflict && !rec.rejection && rec.dirty === 1 && <p class="hint">{t('conflict_note')}</p>}
         {readonlyReason && <p class="hint" data-testid="readonly">{readonlyReason}</p>}
-      </div>
+      </div>}
 
       {collection === 'activities' ? (
         <>
@@ -344,7 +345,7 @@ export function RecordForm({ collection, id }) {
         <>
           <section class="card">
             <h3>{t('section_outreach')}</h3>
-            <p class="privacy">🔒 {t('outreach_privacy')}</p>
+            <p class="privacy-box">{t('outreach_privacy')}</p>
             <DateInput name="date" value={data.date} required {...p} error={errors.date} />
             <Select name="outreach_type" value={data.outreach_type} required {...p} error={errors.outreach_type} />
             <Select name="target_category" value={data.target_category} {...p} error={errors.target_category} />

@@ -22,9 +22,11 @@ function SyncBar() {
   const online = s.online ?? navigator.onLine;
   return (
     <div class={`syncbar ${online ? 'on' : 'off'}`} data-testid="syncbar" data-online={String(online)} data-running={String(!!s.running)} data-waiting={waiting}>
-      <span class="dot" />
-      <span class="net">{online ? (s.running ? t('syncing') : t('online')) : t('offline')}</span>
-      <span class="queue" data-testid="queue">{waiting ? t('waiting_n', { n: waiting }) : t('all_sent')}</span>
+      <div class="row">
+        <span class="dot" />
+        <span class="net">{online ? (s.running ? t('syncing') : t('online')) : t('offline')}</span>
+        <span class="queue" data-testid="queue">{waiting ? t('waiting_n', { n: waiting }) : t('all_sent')}</span>
+      </div>
       <button type="button" class="small" data-testid="sync-now" disabled={!online || s.running} onClick={() => syncNow()}>{t('sync_now')}</button>
       <span class="last">{s.lastError && s.lastError !== 'offline' ? t('sync_failed', { msg: serverText(s.lastError) }) : s.lastSync ? t('last_sync', { time: formatTime(s.lastSync) }) : t('never_synced')}</span>
     </div>
