@@ -254,3 +254,80 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await ctx2.close();
   await ctx.close();
 });
+
+test('lost answers: a push and a photo upload whose responses never arrive are resent without duplicates', { timeout: 180000 }, async () => {
+  const VILLAGE2 = '18.01.04.2011'; // Branti Raya, Natar
+  const officer3 = await server.createUser({ email: 'desa3@uji.jangkau.id', name: 'Operator Branti Raya', role: 'village_officer', area: VILLAGE2 });
+  // Service workers off here so that every request meets page.route.
+  const ctx = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error('pageerror (phone 3):', e.message));
+  const shot = shooter(page, 'phone3');
+  await page.goto(server.url + '/app/');
+  await page.fill('#login-email', officer3.email);
+  await page.fill('#login-password', PASSWORD);
+  await page.click('[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=syncbar]');
+  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+
+  // The server gets the request; the phone never hears the answer (connection reset).
+  let pushesLost = 0, uploadsLost = 0, uploads = 0;
+  const pushed = [];
+  await page.route('**/api/sync/push', async (route) => {
+    for (const m of route.request().postDataJSON().mutations) pushed.push(m);
+    if (pushesLost === 0) {
+      pushesLost++;
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await page.route('**/api/collections/activities/records/*', async (route) => {
+    if (route.request().method() !== 'PATCH') return route.continue();
+    uploads++;
+    if (uploadsLost === 0) {
+      uploadsLost++;
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+
+  await page.click('[data-testid=new-record]');
+  await page.waitForSelector('[data-testid=record-form][data-collection=activities]');
+  const id = await page.getAttribute('[data-testid=record-form]', 'data-id');
+  await page.fill('[name=title]', 'Penyuluhan pekerja anak');
+  await page.selectOption('select[name=type]', 'penyuluhan');
+  await page.fill('[name=start_date]', '2025-05-20');
+  await page.fill('[name=female_adult]', '15');
+  await page.setInputFiles('input[name=photo]', { name: 'a.png', mimeType: 'image/png', buffer: gradientPng(900, 700) });
+  await page.waitForSelector('[data-testid=photos] figure[data-hash]', { timeout: 30000 });
+  await page.check('input[name=photo_consent]');
+  await page.click('button[name=submit]');
+
+  // The first push reached the server but its answer was lost: the phone still holds it.
+  await until(() => pushesLost === 1, 'the lost push');
+  await until(async () => (await server.api('GET', `/api/collections/activities/records?filter=${encodeURIComponent(`id="${id}"`)}`, server.superToken)).totalItems === 1, 'the record on the server');
+  await shot('push-answer-lost');
+  // On demand (or the automatic retry): the same mutation id again, answered from the server's memory.
+  await page.click('[data-testid=sync-now]');
+  await until(() => uploadsLost === 1, 'the lost photo upload');
+  await until(async () => (await server.api('GET', `/api/collections/activities/records/${id}`, server.superToken)).photos.length === 1, 'the photo stored despite the lost answer');
+  await page.click('[data-testid=sync-now]');
+  await waitState(page, id, 'sent', 'the record marked sent');
+  await until(async () => (await item(page, id).locator('[data-photos]').count()) === 0, 'the photo marked uploaded');
+  assert.ok(uploads >= 2, 'the photo was sent again');
+  const mine = pushed.filter((m) => m.id === id);
+  assert.ok(mine.length >= 2, 'the mutation was sent again');
+  assert.equal(mine[1].mutationId, mine[0].mutationId, 'with the same mutation id');
+  assert.deepEqual(mine[1], mine[0], 'and the same content');
+  assert.equal(mine[0].baseVersion, null);
+  const rec = await server.api('GET', `/api/collections/activities/records/${id}`, server.superToken);
+  assert.equal(rec.photos.length, 1, 'no second copy of the photo');
+  assert.deepEqual(rec.photos_pending, []);
+  assert.equal(rec.status, 'submitted');
+  const all = await server.api('GET', `/api/collections/activities/records?filter=${encodeURIComponent(`village="${VILLAGE2}"`)}`, server.superToken);
+  assert.equal(all.totalItems, 1, 'one record, not two');
+  await shot('recovered');
+  await ctx.close();
+});

@@ -15,6 +15,10 @@ import { COLLECTIONS, diff, differs, normalize } from './model.js';
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
 const PERIOD_MS = 60_000;
+const RETRY_FIRST = 5_000;
+const RETRY_MAX = 120_000;
+let retryDelay = RETRY_FIRST;
+let retryTimer = null;
 
 // Photo errors worth retrying: the upload was cut or is still being processed.
 const PHOTO_RETRY = new Set(['photo_corrupt', 'photo_aborted']);
@@ -53,9 +57,16 @@ export async function syncNow() {
     const now = Date.now();
     await setMeta('lastSync', now);
     emit({ lastSync: now });
+    retryDelay = RETRY_FIRST;
   } catch (err) {
     emit({ lastError: err instanceof OfflineError ? 'offline' : err.message });
     if (!(err instanceof OfflineError) && !(err instanceof ApiError)) console.error(err);
+    // A dropped connection with the network still "up" (a weak signal): try again soon, then less often.
+    if (navigator.onLine && (err instanceof OfflineError || (err instanceof ApiError && err.status >= 500))) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(syncNow, retryDelay);
+      retryDelay = Math.min(retryDelay * 3, RETRY_MAX);
+    }
   } finally {
     emit({ running: false });
   }
@@ -308,6 +319,7 @@ export function startAutoSync() {
     window.removeEventListener('offline', onOffline);
     document.removeEventListener('visibilitychange', onVisible);
     clearInterval(timer);
+    clearTimeout(retryTimer);
     stopListening();
   };
 }
