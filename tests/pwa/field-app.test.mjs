@@ -251,6 +251,13 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   assert.equal(devices.items[0].state, 'active');
   assert.ok(devices.items[0].lastPull, 'the activated phone pulled with its device token');
 
+  // The verifier revokes that phone: it stops syncing, says so, and keeps what it has.
+  await server.api('POST', `/api/devices/${devices.items[0].id}/revoke`, vToken);
+  await page2.waitForSelector('[data-testid=session-ended]', { timeout: 45000 });
+  assert.match(await page2.textContent('[data-testid=session-ended]'), /dicabut/);
+  await waitState(page2, outreachId, 'sent_draft', 'the data kept on the revoked phone');
+  await shot2('revoked');
+
   await ctx2.close();
   await ctx.close();
 });

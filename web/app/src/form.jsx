@@ -291,6 +291,7 @@ export function RecordForm({ collection, id }) {
           <div class="rejected" data-testid="rejection">
             <strong>{t('rejected_title')}</strong>
             {rec.rejection.reason === 'deleted' && <p>{t('rejected_deleted')}</p>}
+            {Object.keys(serverErrors).some((f) => formFields.has(f) && f !== 'status' && f !== 'village') && <p>{t('rejected_see_fields')}</p>}
             {otherErrors.map(([f, m]) => <p key={f}>{fieldLabel(f)}: {m}</p>)}
             <button type="button" class="small" onClick={async () => { if (confirm(t('discard_confirm'))) { await discardChanges(rec.key); setTouched(false); } }}>{t('discard')}</button>
           </div>

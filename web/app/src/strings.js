@@ -107,6 +107,7 @@ export const strings = {
   returned_note: ['Dikembalikan oleh verifikator', 'Returned by the verifier'],
   returned_fix: ['Perbaiki lalu ajukan lagi.', 'Fix it, then submit again.'],
   rejected_title: ['Server menolak catatan ini', 'The server refused this record'],
+  rejected_see_fields: ['Lihat isian yang ditandai merah di bawah, perbaiki, lalu simpan lagi.', 'See the fields marked in red below, fix them, then save again.'],
   rejected_deleted: ['Catatan ini sudah dihapus di server.', 'This record was deleted on the server.'],
   conflict_note: ['Catatan ini juga diubah di tempat lain; perubahan Anda diterapkan di atas versi server.', "This record was also changed elsewhere; your changes were applied on top of the server's version."],
   readonly_submitted: ['Sudah diajukan: menunggu verifikator. Tidak bisa diubah.', 'Submitted: awaiting the verifier. It cannot be changed.'],
