@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = 'b2936eafd795';
+const VERSION = '4197dd8f1216';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=b5c49d36b7c1",
+  "/app/assets/app.js?v=c08ae5f4b667",
   "/app/assets/app.css?v=57146b42d539",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",

@@ -154,7 +154,7 @@ function App() {
       {session?.needsLogin && path !== '/login' && path !== '/activate' && (
         <div class="banner bad" data-testid="session-ended">
           {t('session_ended')} {session.authError ? `(${serverText(session.authError)})` : ''}
-          <a class="button small" href={session.kind === 'device' ? '#/activate' : '#/login'}>{t('relogin')}</a>
+          <a class="button small" href={session.kind === 'device' ? '#/activate' : '#/login'}>{session.kind === 'device' ? t('reactivate') : t('relogin')}</a>
         </div>
       )}
       {active && !session.needsLogin && <SyncBar />}

@@ -27,8 +27,9 @@ export const strings = {
   use_code: ['Aktifkan dengan kode / QR', 'Activate with a code / QR'],
   not_officer: ['Aplikasi lapangan ini untuk operator desa/kelurahan. Akun Anda ({role}) memakai konsol di halaman utama.', 'This field app is for village officers. Your account ({role}) uses the console on the main page.'],
   open_console: ['Buka konsol', 'Open the console'],
-  session_ended: ['Sesi berakhir: masuk lagi untuk mengirim data. Data di HP tetap aman.', 'Your session ended: sign in again to send data. The data on this phone is safe.'],
+  session_ended: ['Sesi berakhir: masuk atau aktifkan lagi untuk mengirim data. Data di HP tetap aman.', 'Your session ended: sign in or activate again to send data. The data on this phone is safe.'],
   relogin: ['Masuk lagi', 'Sign in again'],
+  reactivate: ['Aktifkan lagi dengan kode baru', 'Activate again with a new code'],
 
   // shell
   tab_activities: ['Kegiatan', 'Activities'],
