@@ -258,6 +258,16 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await waitState(page2, outreachId, 'sent_draft', 'the data kept on the revoked phone');
   await shot2('revoked');
 
+  // The verifier approves the activity: the first phone shows it approved and locked.
+  await server.api('PATCH', `/api/collections/activities/records/${activityId}`, vToken, { status: 'approved' });
+  await page.click('[data-testid=tab-activities]');
+  await waitState(page, activityId, 'approved', 'the approved activity');
+  await item(page, activityId).click();
+  await page.waitForSelector('[data-testid=readonly]');
+  assert.equal(await page.isDisabled('[name=title]'), true, 'an approved record cannot be edited');
+  assert.equal(await page.locator('button[name=submit]').count(), 0);
+  await shot('approved');
+
   await ctx2.close();
   await ctx.close();
 });
