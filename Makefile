@@ -19,7 +19,7 @@ run: build
 demo: build
 	$(BIN) demo
 
-test: test-go test-node test-browser
+test: test-go test-node test-browser test-pwa
 
 test-go:
 	go vet ./...
@@ -69,3 +69,32 @@ test-browser: web tests/browser/node_modules/.installed
 	$(MAKE) build
 	rm -rf test-output/browser
 	cd tests/browser && CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 ./*.test.mjs
+
+# Field app (web/app -> pb_public/app, served at /app/). The bundle is
+# committed, so `make run` needs only Go. After editing web/app: make app,
+# then commit pb_public/app. CI runs make app-check.
+.PHONY: app app-check test-pwa
+CHROMIUM ?= /usr/bin/chromium
+
+web/app/node_modules/.installed: web/app/package-lock.json
+	cd web/app && npm ci --no-audit --no-fund
+	touch $@
+
+app: web/app/node_modules/.installed
+	cd web/app && node build.mjs
+
+# Fails when the committed pb_public/app differs from a fresh build.
+app-check: app
+	@git diff --exit-code --stat -- pb_public/app || { echo "pb_public/app is stale: run make app and commit it" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- pb_public/app)" || { git status --short -- pb_public/app; echo "pb_public/app has files git does not know: run make app and commit them" >&2; exit 1; }
+
+tests/pwa/node_modules/.installed: tests/pwa/package-lock.json
+	cd tests/pwa && npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests of the field app: the real binary driven through Debian's
+# Chromium (apt-get install chromium); screenshots in test-output/pwa/.
+test-pwa: build tests/pwa/node_modules/.installed
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
+	rm -rf test-output/pwa
+	cd tests/pwa && CHROMIUM=$(CHROMIUM) JANGKAU_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 ./*.test.mjs

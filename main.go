@@ -6,6 +6,7 @@ import (
 	"embed"
 	"io/fs"
 	"log"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -22,6 +23,12 @@ import (
 
 //go:embed all:pb_public
 var publicFiles embed.FS
+
+func init() {
+	// The field app's manifest (pb_public/app/manifest.webmanifest): Go's
+	// table does not know the extension, and browsers want this type.
+	_ = mime.AddExtensionType(".webmanifest", "application/manifest+json")
+}
 
 func main() {
 	app := pocketbase.New()

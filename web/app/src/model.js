@@ -1,0 +1,103 @@
+// What the phone edits of each collection, and how values are compared with
+// the server's (which stores dates as "2025-03-10 00:00:00.000Z", empty
+// numbers as 0 and empty lists as []).
+
+const counts = ['male_child', 'female_child', 'male_adult', 'female_adult', 'disabled'];
+
+// kind: text | date | number | select (one code) | multi (codes) | bool | hashes
+export const FIELDS = {
+  activities: {
+    village: 'text', title: 'text', start_date: 'date', end_date: 'date', venue: 'text', mode: 'select',
+    type: 'select', type_other: 'text', programs: 'multi', cluster: 'select', topics: 'multi',
+    target_groups: 'multi', ...Object.fromEntries(counts.map((c) => [c, 'number'])),
+    resource_agencies: 'text', partner_agencies: 'text', methods: 'multi', materials: 'text',
+    materials_count: 'number', funding_source: 'select', budget: 'number', outcome_summary: 'text',
+    follow_up_plan: 'text', status: 'select', photo_consent: 'bool', photos_expected: 'hashes',
+  },
+  outreach_logs: {
+    village: 'text', date: 'date', outreach_type: 'select', target_category: 'select',
+    ...Object.fromEntries(counts.map((c) => [c, 'number'])), topics: 'multi', risk_signals: 'multi',
+    action_taken: 'select', referred_to: 'multi', referral_reference: 'text', follow_up_date: 'date',
+    note: 'text', status: 'select', photo_consent: 'bool', photos_expected: 'hashes',
+  },
+};
+
+export const COLLECTIONS = Object.keys(FIELDS);
+export const COUNTS = counts;
+
+/** Free-text fields: the privacy warning stands beside each. */
+export const FREE_TEXT = new Set(['title', 'venue', 'type_other', 'resource_agencies', 'partner_agencies', 'materials',
+  'outcome_summary', 'follow_up_plan', 'referral_reference', 'note']);
+
+export function normValue(kind, v) {
+  switch (kind) {
+    case 'date': return typeof v === 'string' ? v.slice(0, 10) : '';
+    case 'number': { const n = Number(v); return Number.isFinite(n) ? n : 0; }
+    case 'multi': case 'hashes': return Array.isArray(v) ? v.map(String) : [];
+    case 'bool': return v === true;
+    default: return v == null ? '' : String(v);
+  }
+}
+
+/** The editable fields of a record (from the server or a form), normalized. */
+export function normalize(collection, rec) {
+  const out = {};
+  for (const [f, kind] of Object.entries(FIELDS[collection])) out[f] = normValue(kind, rec?.[f]);
+  return out;
+}
+
+export function emptyRecord(collection, village) {
+  return { ...normalize(collection, {}), village, status: 'draft' };
+}
+
+function same(kind, a, b) {
+  if (kind === 'multi' || kind === 'hashes') {
+    if (a.length !== b.length) return false;
+    if (kind === 'hashes') return a.every((x, i) => x === b[i]);
+    const s = new Set(a);
+    return b.every((x) => s.has(x));
+  }
+  return a === b;
+}
+
+/**
+ * The fields of `data` that differ from `base` (the server's record, or null
+ * for a record the server does not have: then every non-empty field).
+ */
+export function diff(collection, data, base) {
+  const out = {};
+  for (const [f, kind] of Object.entries(FIELDS[collection])) {
+    const a = normValue(kind, data[f]);
+    if (!base) {
+      const empty = kind === 'multi' || kind === 'hashes' ? a.length === 0 : kind === 'bool' ? !a : kind === 'number' ? a === 0 : a === '';
+      if (!empty || f === 'status') out[f] = a;
+      continue;
+    }
+    if (!same(kind, a, normValue(kind, base[f]))) out[f] = a;
+  }
+  return out;
+}
+
+export function differs(collection, data, base) {
+  return Object.keys(diff(collection, data, base)).length > 0;
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A 16-character id made on the phone (the server takes 15-36 [A-Za-z0-9_-]). */
+export function newId(len = 16) {
+  const b = crypto.getRandomValues(new Uint8Array(len));
+  let s = '';
+  for (const x of b) s += ALNUM[x % ALNUM.length];
+  return s;
+}
+
+/**
+ * May the village officer change this record on the phone? Drafts and returned
+ * records, and a record the server refused (to fix it) unless it is approved.
+ */
+export function editable(rec) {
+  if (rec.deleted) return false;
+  if (rec.rejection) return rec.remote?.status !== 'approved';
+  return rec.data.status === 'draft' || rec.data.status === 'returned';
+}
