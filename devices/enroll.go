@@ -120,11 +120,18 @@ func EnrollmentCode(app core.App, enr *core.Record) (string, error) {
 }
 
 // EnrollmentURI is what the QR code says: the server to talk to and the
-// code, as a link the Jangkau app opens.
+// code. With an Application URL set it is a web link to the field app's
+// activation page, so the phone's own camera opens it in the browser (a
+// native app may claim the same link); without one it falls back to the
+// jangkau:// scheme, which only an installed app understands.
 func EnrollmentURI(app core.App, code string) string {
+	server := strings.TrimRight(app.Settings().Meta.AppURL, "/")
 	q := url.Values{}
-	q.Set("server", strings.TrimRight(app.Settings().Meta.AppURL, "/"))
+	q.Set("server", server)
 	q.Set("code", code)
+	if strings.HasPrefix(server, "https://") || strings.HasPrefix(server, "http://") {
+		return server + "/app/#/activate?" + q.Encode()
+	}
 	return "jangkau://enroll?" + q.Encode()
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -119,7 +120,9 @@ func TestQRCodes(t *testing.T) {
 		t.Fatalf("PNG says %q, want %q", text, b["uri"])
 	}
 	u, _ := url.Parse(text)
-	if u.Query().Get("code") != b["code"] || u.Query().Get("server") == "" {
+	_, fragQuery, _ := strings.Cut(u.Fragment, "?") // /activate?code=…&server=…
+	q, _ := url.ParseQuery(fragQuery)
+	if u.Fragment[:len("/activate?")] != "/activate?" || q.Get("code") != b["code"] || q.Get("server") == "" {
 		t.Errorf("uri %q", text)
 	}
 
