@@ -59,12 +59,8 @@ func registerAudit(app core.App) {
 	app.OnRecordDeleteExecute(audit.Audited...).BindFunc(auditWrite(audit.ActionDelete))
 
 	// Append-only on every path, superusers included.
-	app.OnRecordCreate(audit.Collection).BindFunc(func(e *core.RecordEvent) error {
-		if !audit.IsWriter(e.Record) {
-			return errAuditAppendOnly
-		}
-		return e.Next()
-	})
+	// Entries are inserted by audit.Write alone; no record save makes one.
+	app.OnRecordCreate(audit.Collection).BindFunc(func(e *core.RecordEvent) error { return errAuditAppendOnly })
 	app.OnRecordUpdate(audit.Collection).BindFunc(func(e *core.RecordEvent) error { return errAuditAppendOnly })
 	app.OnRecordDelete(audit.Collection).BindFunc(func(e *core.RecordEvent) error { return errAuditAppendOnly })
 

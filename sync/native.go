@@ -160,6 +160,9 @@ func NativePush(e *core.RequestEvent) error {
 			}
 			results = append(results, res)
 		}
+		if err := p.Flush(tx); err != nil {
+			return err
+		}
 		var err error
 		cursor, err = CurrentSeq(tx)
 		return err

@@ -83,6 +83,7 @@ type Pusher struct {
 	Flavor   Flavor // how values arrive and conflict records are returned
 
 	prior    map[string]Result          // results of mutation ids seen before, loaded by Prepare
+	pending  []pendingResult            // results to store, written by Flush
 	existing map[string]map[string]bool // ids that exist, per collection, loaded by Prepare
 }
 
@@ -175,16 +176,49 @@ func (p *Pusher) Apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	// retry gets the same one. A conflict is not: the phone rebases and may
 	// send the same mutation again.
 	if res.Status != StatusConflict && m.MutationID != "" && p.ClientID != "" {
-		if err := p.remember(tx, m.MutationID, res); err != nil {
-			return res, err
-		}
-		if p.prior != nil {
+		if p.prior == nil {
+			if err := p.remember(tx, m.MutationID, res); err != nil {
+				return res, err
+			}
+		} else {
 			replay := res
 			replay.Replayed = true
 			p.prior[m.MutationID] = replay
+			p.pending = append(p.pending, pendingResult{m.MutationID, res})
 		}
 	}
 	return res, nil
+}
+
+type pendingResult struct {
+	mutationID string
+	result     Result
+}
+
+// Flush stores the results of this push's mutations in one statement. Call
+// it inside the push transaction after the last Apply.
+func (p *Pusher) Flush(tx core.App) error {
+	if len(p.pending) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString("INSERT OR IGNORE INTO sync_mutations (user_id, client_id, mutation_id, result, created) VALUES ")
+	params := dbx.Params{"u": p.Actor.ID, "c": p.ClientID, "t": now()}
+	for i, pr := range p.pending {
+		raw, err := json.Marshal(pr.result)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, "({:u}, {:c}, {:m%d}, {:r%d}, {:t})", i, i)
+		params[fmt.Sprintf("m%d", i)] = pr.mutationID
+		params[fmt.Sprintf("r%d", i)] = string(raw)
+	}
+	p.pending = p.pending[:0]
+	_, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute()
+	return err
 }
 
 func (p *Pusher) previous(tx core.App, mutationID string) (Result, bool, error) {

@@ -83,8 +83,14 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	large := envInt("JANGKAU_BENCH_LARGE", 1_000_000)
 	var rows []row
 
+	// JANGKAU_BENCH_ONLY=push|download|incremental|memory runs one part.
+	only := func(part string) bool {
+		o := os.Getenv("JANGKAU_BENCH_ONLY")
+		return o == "" || o == part
+	}
+
 	// 1. push throughput: 5,000 new activities in requests of 500
-	{
+	if only("push") {
 		srv := store(b, small, false)
 		officer, err := srv.Login(benchdata.Officer)
 		must(b, err)
@@ -131,7 +137,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	}
 
 	// 2. full pull (initial download) vs stock paginated list
-	{
+	if only("download") {
 		srv := store(b, medium, false)
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
@@ -209,17 +215,19 @@ func BenchmarkSyncVsStock(b *testing.B) {
 		srv.Stop()
 		return o, s
 	}
-	smallOfficer, smallSec := incremental(small)
-	largeOfficer, largeSec := incremental(large)
-	rows = append(rows,
-		row{fmt.Sprintf("incremental pull of 10 changes, officer: %d vs %d store", large, small),
-			fmt.Sprintf("%.2f ms vs %.2f ms", ms(largeOfficer), ms(smallOfficer)), "-", fmt.Sprintf("%.2f", largeOfficer.Seconds()/smallOfficer.Seconds()), "<= 1.5"},
-		row{fmt.Sprintf("incremental pull of 10 changes, province: %d vs %d", large, small),
-			fmt.Sprintf("%.2f ms vs %.2f ms", ms(largeSec), ms(smallSec)), "-", fmt.Sprintf("%.2f", largeSec.Seconds()/smallSec.Seconds()), "<= 1.5"},
-	)
+	if only("incremental") {
+		smallOfficer, smallSec := incremental(small)
+		largeOfficer, largeSec := incremental(large)
+		rows = append(rows,
+			row{fmt.Sprintf("incremental pull of 10 changes, officer: %d vs %d store", large, small),
+				fmt.Sprintf("%.2f ms vs %.2f ms", ms(largeOfficer), ms(smallOfficer)), "-", fmt.Sprintf("%.2f", largeOfficer.Seconds()/smallOfficer.Seconds()), "<= 1.5"},
+			row{fmt.Sprintf("incremental pull of 10 changes, province: %d vs %d", large, small),
+				fmt.Sprintf("%.2f ms vs %.2f ms", ms(largeSec), ms(smallSec)), "-", fmt.Sprintf("%.2f", largeSec.Seconds()/smallSec.Seconds()), "<= 1.5"},
+		)
+	}
 
 	// 4. peak memory of the server during a full pull of the large store
-	{
+	if only("memory") {
 		srv := store(b, large, true)
 		sec, err := srv.Login(benchdata.Secretariat)
 		must(b, err)
