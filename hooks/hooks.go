@@ -17,6 +17,7 @@ func Register(app core.App) {
 	registerRecords(app)
 	registerSync(app)
 	registerAudit(app)
+	registerReports(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",

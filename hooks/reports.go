@@ -1,0 +1,62 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/accounts"
+	"jangkau/catalog"
+	"jangkau/reports"
+)
+
+// statsWrite keeps the report aggregates in step with a write of an
+// activity or outreach log, in the write's own transaction: what the record
+// counted before (if anything) is taken away, what it counts now is added.
+func statsWrite(deleted bool) func(e *core.RecordEvent) error {
+	return func(e *core.RecordEvent) error {
+		name := e.Record.Collection().Name
+		var old *reports.Contribution
+		if !e.Record.IsNew() {
+			c := reports.Contribute(name, reports.RowOf(e.Record.Original()))
+			old = &c
+		}
+		original := e.App
+		err := e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			if err := e.Next(); err != nil {
+				return err
+			}
+			var now *reports.Contribution
+			if !deleted {
+				c := reports.Contribute(name, reports.RowOf(e.Record))
+				now = &c
+			}
+			return reports.ApplyDelta(tx, name, old, now)
+		})
+		e.App = original
+		return err
+	}
+}
+
+func registerReports(app core.App) {
+	app.OnRecordCreateExecute(reports.Counted...).BindFunc(statsWrite(false))
+	app.OnRecordUpdateExecute(reports.Counted...).BindFunc(statsWrite(false))
+	app.OnRecordDeleteExecute(reports.Counted...).BindFunc(statsWrite(true))
+
+	forget := func(e *core.RecordEvent) error {
+		reports.ForgetAreas(e.App)
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess(catalog.Areas).BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess(catalog.Areas).BindFunc(forget)
+
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		g := e.Router.Group("/api/reports")
+		g.Bind(apis.RequireAuth())
+		g.GET("/labels", reports.HandleLabels)
+		g.GET("/{name}", reports.HandleReport)
+		e.Router.GET("/api/exports/{file}", reports.HandleExport).Bind(apis.RequireAuth())
+		e.Router.GET("/api/accounts", accounts.HandleList).Bind(apis.RequireAuth())
+		return e.Next()
+	})
+}
