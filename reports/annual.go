@@ -1,5 +1,7 @@
 package reports
 
+import gosync "sync"
+
 // AnnualReport is report 8, the task force's annual report (Laporan Tahunan
 // GT PP TPPO): reports 1 to 7 for one year and area.
 type AnnualReport struct {
@@ -14,31 +16,35 @@ type AnnualReport struct {
 	Review     *ReviewReport     `json:"review"`
 }
 
-// Annual builds report 8 for the year of the period.
+// Annual builds report 8 for the year of the period. The seven reports
+// run side by side and share the counts they have in common.
 func Annual(o Options) (*AnnualReport, error) {
 	o.Period = YearPeriod(o.Period.Year)
+	o.Engine = Memoize(o.Engine)
 	r := &AnnualReport{Header: o.header("annual", "Laporan Tahunan GT PP TPPO", "Annual report of the anti-trafficking task force"), Year: o.Period.Year}
-	var err error
-	if r.Activities, err = Activities(o); err != nil {
-		return nil, err
+	steps := []func() error{
+		func() (err error) { r.Activities, err = Activities(o); return },
+		func() (err error) { r.Coverage, err = Coverage(o); return },
+		func() (err error) { r.Rad, err = Rad(o); return },
+		func() (err error) { r.Programs, err = Programs(o); return },
+		func() (err error) { r.Outreach, err = Outreach(o); return },
+		func() (err error) { r.Cases, err = Cases(o, ""); return },
+		func() (err error) { r.Review, err = Review(o); return },
 	}
-	if r.Coverage, err = Coverage(o); err != nil {
-		return nil, err
+	errs := make([]error, len(steps))
+	var wg gosync.WaitGroup
+	for i, step := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = step()
+		}()
 	}
-	if r.Rad, err = Rad(o); err != nil {
-		return nil, err
-	}
-	if r.Programs, err = Programs(o); err != nil {
-		return nil, err
-	}
-	if r.Outreach, err = Outreach(o); err != nil {
-		return nil, err
-	}
-	if r.Cases, err = Cases(o, ""); err != nil {
-		return nil, err
-	}
-	if r.Review, err = Review(o); err != nil {
-		return nil, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

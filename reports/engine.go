@@ -3,7 +3,9 @@ package reports
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -85,21 +87,38 @@ func (q StatQuery) childOf(village string) string {
 
 type precomputed struct{ app core.App }
 
+// fromRecords tells whether q is answered from the records rather than the
+// stats tables: the figures of single villages (a district's villages, or
+// one village) are not kept per dimension.
+func (q StatQuery) fromRecords() bool {
+	if q.Area.Level == catalog.LevelVillage {
+		return true
+	}
+	return q.Area.Level == catalog.LevelDistrict && !q.Self
+}
+
 func (e precomputed) Stats(q StatQuery) ([]StatRow, error) {
 	if len(q.Dims) == 0 || len(q.Statuses) == 0 {
 		return nil, nil
+	}
+	if q.fromRecords() {
+		rows, err := e.records(q, q.Period.From, q.Period.To)
+		if err != nil {
+			return nil, err
+		}
+		return mergeRows(rows), nil
 	}
 	first, last, ok, edges := q.Period.split()
 	var out []StatRow
 	if ok {
 		params := dbx.Params{"a": first, "b": last}
-		// the rows of the area's children; a village (or Self) reads its own row under its parent
+		// the rows of the area's children; Self reads the area's own row under its parent
 		parent, only := q.Area.Code, ""
-		if q.Area.Level == catalog.LevelVillage || (q.Self && q.Area.Level != catalog.LevelProvince) {
+		if q.Self && q.Area.Level != catalog.LevelProvince {
 			parent, only = q.Area.Parent, q.Area.Code
 		}
 		params["p"] = parent
-		where := `parent = {:p} AND ym >= {:a} AND ym <= {:b} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + inList("dim", q.Dims, params, "d")
+		where := `parent = {:p} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + inList("dim", q.Dims, params, "d") + ` AND ym >= {:a} AND ym <= {:b}`
 		if only != "" {
 			where += ` AND area = {:only}`
 			params["only"] = only
@@ -122,7 +141,7 @@ func (e precomputed) Stats(q StatQuery) ([]StatRow, error) {
 		out = rows
 	}
 	for _, edge := range edges {
-		rows, err := e.edge(q, edge[0], edge[1])
+		rows, err := e.records(q, edge[0], edge[1])
 		if err != nil {
 			return nil, err
 		}
@@ -131,12 +150,19 @@ func (e precomputed) Stats(q StatQuery) ([]StatRow, error) {
 	return mergeRows(out), nil
 }
 
-// edge counts the records of a partial month from the records themselves,
-// through the same Contribute as the stats tables.
-func (e precomputed) edge(q StatQuery, from, to time.Time) ([]StatRow, error) {
+// records counts the records of q's area between from and to (partial
+// months, single villages) through the same Contribute as the stats tables.
+func (e precomputed) records(q StatQuery, from, to time.Time) ([]StatRow, error) {
 	params := dbx.Params{"f": storedTime(from), "t": storedTime(to)}
 	col := dateColumn[q.Collection]
-	where := col + ` >= {:f} AND ` + col + ` < {:t} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + scopeWhere(q.Area, params)
+	scope := scopeWhere(q.Area, params)
+	if q.Area.Level == catalog.LevelDistrict {
+		// through the (village, date) index rather than a scan of the period
+		if d, err := Areas(e.app); err == nil && len(d.Children(q.Area.Code)) > 0 {
+			scope = inList("village", d.Children(q.Area.Code), params, "v")
+		}
+	}
+	where := col + ` >= {:f} AND ` + col + ` < {:t} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + scope
 	rows, err := e.app.DB().NewQuery(`SELECT ` + rowColumns[q.Collection] + ` FROM ` + q.Collection + ` WHERE ` + where).Bind(params).Rows()
 	if err != nil {
 		return nil, err
@@ -165,7 +191,7 @@ func (e precomputed) edge(q StatQuery, from, to time.Time) ([]StatRow, error) {
 			if !dims[f.Dim] {
 				continue
 			}
-			k := [5]string{area, fmt.Sprint(m), c.Status, f.Dim, f.Key}
+			k := [5]string{area, strconv.Itoa(m), c.Status, f.Dim, f.Key}
 			s, ok := acc[k]
 			if !ok {
 				s = &StatRow{Area: area, YM: m, Status: c.Status, Dim: f.Dim, Key: f.Key}
@@ -259,4 +285,52 @@ func (e precomputed) Reached(collection string, area *Area, p Period, statuses [
 		}
 	}
 	return out, nil
+}
+
+// memo answers repeated queries of one request once (the annual report asks
+// several reports for the same counts), also when asked concurrently.
+type memo struct {
+	inner Engine
+	mu    gosync.Mutex
+	calls map[string]*memoCall
+}
+
+type memoCall struct {
+	once    gosync.Once
+	rows    []StatRow
+	reached map[string]bool
+	err     error
+}
+
+// Memoize wraps an engine for the life of one request.
+func Memoize(e Engine) Engine {
+	if _, ok := e.(*memo); ok {
+		return e
+	}
+	return &memo{inner: e, calls: map[string]*memoCall{}}
+}
+
+func (m *memo) call(key string) *memoCall {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.calls[key]
+	if !ok {
+		c = &memoCall{}
+		m.calls[key] = c
+	}
+	return c
+}
+
+func (m *memo) Stats(q StatQuery) ([]StatRow, error) {
+	key := fmt.Sprintf("stats|%s|%s|%v|%d|%d|%v|%v|%v", q.Collection, q.Area.Code, q.Self, q.Period.From.Unix(), q.Period.To.Unix(), q.Statuses, q.Dims, q.ByMonth)
+	c := m.call(key)
+	c.once.Do(func() { c.rows, c.err = m.inner.Stats(q) })
+	return c.rows, c.err
+}
+
+func (m *memo) Reached(collection string, area *Area, p Period, statuses []string) (map[string]bool, error) {
+	key := fmt.Sprintf("reached|%s|%s|%d|%d|%v", collection, area.Code, p.From.Unix(), p.To.Unix(), statuses)
+	c := m.call(key)
+	c.once.Do(func() { c.reached, c.err = m.inner.Reached(collection, area, p, statuses) })
+	return c.reached, c.err
 }

@@ -109,6 +109,9 @@ func TestRecordExports(t *testing.T) {
 
 	_, all := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&includeSubmitted=true", 200))
 	eq(t, "with submitted", len(all), 6)
+	_, every := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&status=all", 200))
+	eq(t, "every status (a1-a7 and two drafts)", len(every), 9)
+	download(t, srv, tt.Secretariat, "activities.csv", "status=bogus", 400)
 	en, _ := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&lang=en", 200))
 	column(t, en, "Total participants")
 

@@ -71,7 +71,7 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	} else if name != "" && name != EnginePrecomputed {
 		return Options{}, e.BadRequestError("engine harus precomputed atau raw. / engine must be precomputed or raw.", nil)
 	}
-	o.Engine = NewEngine(e.App, o.EngineName)
+	o.Engine = Memoize(NewEngine(e.App, o.EngineName))
 	return o, nil
 }
 
@@ -171,7 +171,15 @@ func HandleExport(e *core.RequestEvent) error {
 	tableArg := e.Request.URL.Query().Get("table")
 
 	var report Tabular
-	if _, isRecords := recordExports[name]; !isRecords {
+	if _, isRecords := recordExports[name]; isRecords {
+		switch st := e.Request.URL.Query().Get("status"); st {
+		case "all":
+			o.AllStatuses = true
+		case "", "counted":
+		default:
+			return e.BadRequestError("status harus all atau kosong. / status must be all or left out.", nil)
+		}
+	} else {
 		if report, err = Build(strings.TrimPrefix(name, "report_"), o, source); err != nil {
 			return e.InternalServerError("", err)
 		}

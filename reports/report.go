@@ -27,6 +27,7 @@ type Options struct {
 	Area             *Area
 	Period           Period
 	IncludeSubmitted bool
+	AllStatuses      bool // record exports only (status=all): drafts and returned records too
 	Engine           Engine
 	EngineName       string
 	Cluster          string    // RAD: one cluster only
@@ -36,6 +37,9 @@ type Options struct {
 
 // Statuses are the record statuses counted.
 func (o Options) Statuses() []string {
+	if o.AllStatuses {
+		return catalog.Statuses
+	}
 	if o.IncludeSubmitted {
 		return []string{catalog.StatusApproved, catalog.StatusSubmitted}
 	}

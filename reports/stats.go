@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -13,10 +14,13 @@ import (
 )
 
 // StatsTable is the precomputed aggregate table of each counted collection:
-// one row per (area, month, status, dimension, key), for every village, its
-// district and its regency. The parent column leads the key so that the rows
-// of one drill-down step (the children of one area over a run of months) lie
-// together.
+// one row per (area, month, status, dimension, key) for every district and
+// regency, and per (village, month, status) for the dimension "all" (which
+// villages were reached, and how much). Figures of single villages are
+// counted from the records when asked: a district holds a few hundred
+// records a year. The key leads with the parent area, the status and the
+// dimension, so that one drill-down step over a run of months is a handful
+// of index ranges.
 var StatsTable = map[string]string{
 	catalog.Activities:   "report_stats_activities",
 	catalog.OutreachLogs: "report_stats_outreach",
@@ -45,7 +49,7 @@ func SchemaSQL() []string {
 				fa     INTEGER NOT NULL DEFAULT 0,
 				dis    INTEGER NOT NULL DEFAULT 0,
 				budget REAL NOT NULL DEFAULT 0,
-				PRIMARY KEY (parent, ym, area, status, dim, key)
+				PRIMARY KEY (parent, status, dim, ym, area, key)
 			) WITHOUT ROWID`,
 			// villages reached in a run of months (coverage)
 			`CREATE INDEX IF NOT EXISTS idx_`+t+`_reach ON `+t+` (ym, status, area) WHERE dim = 'all' AND length(area) = 13`,
@@ -62,7 +66,7 @@ type statKey struct {
 }
 
 // levelsOf returns the (parent, area) pairs a village's facts are counted
-// under: the village, its district and its regency.
+// under: the village (dimension "all" only), its district and its regency.
 func levelsOf(village string) [][2]string {
 	d, r := areas.DistrictOf(village), areas.RegencyOf(village)
 	if d == "" || r == "" || len(village) != 13 {
@@ -75,8 +79,11 @@ func addContribution(acc map[statKey]Measures, c Contribution, sign int) {
 	if c.YM == 0 || c.Status == "" {
 		return
 	}
-	for _, lv := range levelsOf(c.Village) {
+	for i, lv := range levelsOf(c.Village) {
 		for _, f := range c.Facts {
+			if i == 0 && f.Dim != DimAll {
+				continue
+			}
 			k := statKey{lv[0], lv[1], c.YM, c.Status, f.Dim, f.Key}
 			m := acc[k]
 			if sign < 0 {
@@ -140,51 +147,56 @@ func lessKey(a, b statKey) bool {
 	if a.parent != b.parent {
 		return a.parent < b.parent
 	}
-	if a.ym != b.ym {
-		return a.ym < b.ym
-	}
-	if a.area != b.area {
-		return a.area < b.area
-	}
 	if a.status != b.status {
 		return a.status < b.status
 	}
 	if a.dim != b.dim {
 		return a.dim < b.dim
 	}
+	if a.ym != b.ym {
+		return a.ym < b.ym
+	}
+	if a.area != b.area {
+		return a.area < b.area
+	}
 	return a.key < b.key
 }
 
-// upsert adds the measures to the rows of keys, 60 rows per statement.
+// upsert adds the measures to the rows of keys in one statement. Values
+// are written into it (codes quoted, numbers formatted): a statement with
+// hundreds of bound parameters cost more to build than the rows to write.
 func upsert(db dbx.Builder, table string, keys []statKey, acc map[statKey]Measures) error {
-	for start := 0; start < len(keys); start += 60 {
-		end := min(start+60, len(keys))
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget) VALUES `)
-		params := dbx.Params{}
-		for i, k := range keys[start:end] {
-			m := acc[k]
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			fmt.Fprintf(&sb, "({:p%[1]d},{:y%[1]d},{:a%[1]d},{:s%[1]d},{:d%[1]d},{:k%[1]d},{:n%[1]d},{:mc%[1]d},{:fc%[1]d},{:ma%[1]d},{:fa%[1]d},{:dis%[1]d},{:b%[1]d})", i)
-			for name, v := range map[string]any{"p": k.parent, "y": k.ym, "a": k.area, "s": k.status, "d": k.dim, "k": k.key,
-				"n": m.N, "mc": m.MC, "fc": m.FC, "ma": m.MA, "fa": m.FA, "dis": m.Dis, "b": m.Budget} {
-				params[fmt.Sprint(name, i)] = v
-			}
+	var sb strings.Builder
+	sb.Grow(len(keys) * 96)
+	sb.WriteString(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget) VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			sb.WriteByte(',')
 		}
-		sb.WriteString(` ON CONFLICT (parent, ym, area, status, dim, key) DO UPDATE SET n = n + excluded.n, mc = mc + excluded.mc,
-			fc = fc + excluded.fc, ma = ma + excluded.ma, fa = fa + excluded.fa, dis = dis + excluded.dis, budget = budget + excluded.budget`)
-		if _, err := db.NewQuery(sb.String()).Bind(params).Execute(); err != nil {
-			return err
-		}
+		writeValues(&sb, k, acc[k])
 	}
-	return nil
+	sb.WriteString(` ON CONFLICT (parent, status, dim, ym, area, key) DO UPDATE SET n = n + excluded.n, mc = mc + excluded.mc,
+		fc = fc + excluded.fc, ma = ma + excluded.ma, fa = fa + excluded.fa, dis = dis + excluded.dis, budget = budget + excluded.budget`)
+	_, err := db.NewQuery(sb.String()).Execute()
+	return err
+}
+
+func writeValues(sb *strings.Builder, k statKey, m Measures) {
+	sb.WriteByte('(')
+	for _, v := range []string{sqlText(k.parent), strconv.Itoa(k.ym), sqlText(k.area), sqlText(k.status), sqlText(k.dim), sqlText(k.key),
+		strconv.FormatInt(m.N, 10), strconv.FormatInt(m.MC, 10), strconv.FormatInt(m.FC, 10), strconv.FormatInt(m.MA, 10),
+		strconv.FormatInt(m.FA, 10), strconv.FormatInt(m.Dis, 10)} {
+		sb.WriteString(v)
+		sb.WriteByte(',')
+	}
+	sb.WriteString(strconv.FormatFloat(m.Budget, 'f', -1, 64))
+	sb.WriteByte(')')
 }
 
 // Rebuild recomputes the stats of every counted collection from the records
 // (after raw imports, restores, or to check the incremental upkeep). It
-// reads the records village by village, so memory stays bounded.
+// reads the records in village order, so that each district's records come
+// together and memory stays bounded by one district.
 func Rebuild(app core.App) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		for _, name := range Counted {
@@ -207,63 +219,103 @@ func rebuild(app core.App, collection string) error {
 		return err
 	}
 	defer rows.Close()
-	insert := db.NewQuery(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)
-		VALUES ({:p}, {:y}, {:a}, {:s}, {:d}, {:k}, {:n}, {:mc}, {:fc}, {:ma}, {:fa}, {:dis}, {:b})`)
-	insert.Prepare()
-	defer insert.Close()
+	w := &bulkWriter{db: db, table: table}
 	acc := map[statKey]Measures{}
-	flush := func() error {
-		for k, m := range acc {
-			if _, err := insert.Bind(dbx.Params{"p": k.parent, "y": k.ym, "a": k.area, "s": k.status, "d": k.dim, "k": k.key,
-				"n": m.N, "mc": m.MC, "fc": m.FC, "ma": m.MA, "fa": m.FA, "dis": m.Dis, "b": m.Budget}).Execute(); err != nil {
-				return err
-			}
-		}
-		clear(acc)
-		return nil
-	}
-	village := ""
+	district := ""
 	var r Row
 	for rows.Next() {
 		r = Row{}
 		if err := rows.ScanStruct(&r); err != nil {
 			return err
 		}
-		if r.Village != village {
-			if err := flush(); err != nil {
+		if d := areas.DistrictOf(r.Village); d != district {
+			if err := w.addAll(acc); err != nil {
 				return err
 			}
-			village = r.Village
+			clear(acc)
+			district = d
 		}
 		c := Contribute(collection, r)
-		if c.YM == 0 || c.Status == "" || len(r.Village) != 13 {
+		lv := levelsOf(r.Village)
+		if c.YM == 0 || c.Status == "" || lv == nil {
 			continue
 		}
-		lv := levelsOf(r.Village)[0] // the village level; districts and regencies are summed below
-		for _, f := range c.Facts {
-			k := statKey{lv[0], lv[1], c.YM, c.Status, f.Dim, f.Key}
-			m := acc[k]
-			m.Add(f.M)
-			acc[k] = m
+		for i, l := range lv[:2] { // villages and districts; regencies are summed below
+			for _, f := range c.Facts {
+				if i == 0 && f.Dim != DimAll {
+					continue
+				}
+				k := statKey{l[0], l[1], c.YM, c.Status, f.Dim, f.Key}
+				m := acc[k]
+				m.Add(f.M)
+				acc[k] = m
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if err := flush(); err != nil {
+	if err := w.addAll(acc); err != nil {
 		return err
 	}
-	// districts from villages, regencies from districts
-	for _, from := range []int{13, 8} {
-		parentLen := 5
-		if from == 8 {
-			parentLen = 2
-		}
-		if _, err := db.NewQuery(fmt.Sprintf(`INSERT INTO %[1]s (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)
-			SELECT substr(parent, 1, %[2]d), ym, parent, status, dim, key, SUM(n), SUM(mc), SUM(fc), SUM(ma), SUM(fa), SUM(dis), SUM(budget)
-			FROM %[1]s WHERE length(area) = %[3]d GROUP BY parent, ym, status, dim, key`, table, parentLen, from)).Execute(); err != nil {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	_, err = db.NewQuery(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)
+		SELECT substr(parent, 1, 2), ym, parent, status, dim, key, SUM(n), SUM(mc), SUM(fc), SUM(ma), SUM(fa), SUM(dis), SUM(budget)
+		FROM ` + table + ` WHERE length(area) = 8 GROUP BY parent, status, dim, ym, key`).Execute()
+	return err
+}
+
+// bulkWriter inserts stat rows 500 at a time. The values are written into
+// the statement: area codes, statuses, dimensions and keys are codes (quoted
+// all the same), the rest numbers.
+type bulkWriter struct {
+	db    dbx.Builder
+	table string
+	sb    strings.Builder
+	n     int
+}
+
+// sqlText quotes a code for SQL. Codes never hold "{:" (dbx's placeholder
+// mark); one that did would be written with a space inside it rather than
+// be misread as a parameter.
+func sqlText(s string) string {
+	if strings.Contains(s, "{:") {
+		s = strings.ReplaceAll(s, "{:", "{ :")
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func (w *bulkWriter) add(k statKey, m Measures) error {
+	if w.n == 0 {
+		w.sb.Reset()
+		w.sb.WriteString(`INSERT INTO ` + w.table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget) VALUES `)
+	} else {
+		w.sb.WriteByte(',')
+	}
+	writeValues(&w.sb, k, m)
+	w.n++
+	if w.n == 500 {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *bulkWriter) addAll(acc map[statKey]Measures) error {
+	for k, m := range acc {
+		if err := w.add(k, m); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (w *bulkWriter) flush() error {
+	if w.n == 0 {
+		return nil
+	}
+	w.n = 0
+	_, err := w.db.NewQuery(w.sb.String()).Execute()
+	return err
 }
