@@ -21,7 +21,7 @@ type CaseFigures struct {
 	Source       string            `json:"source"`
 	FigureStatus string            `json:"figure_status"` // final, provisional, or mixed
 	Periods      []string          `json:"periods"`       // the figure periods summed
-	Complete     bool              `json:"complete"`      // the periods cover the whole period asked
+	Complete     bool              `json:"complete"`      // the periods cover the whole period asked (for a sum: every part does)
 	Summed       bool              `json:"summedFromRegencies,omitempty"`
 	CaseCount    string            `json:"case_count"`
 	VictimsFC    string            `json:"victims_female_child"`
@@ -112,6 +112,7 @@ type caseSum struct {
 	source, status      string
 	periods             []string
 	days                time.Duration
+	complete            bool
 	cases, fc, mc, fa   int
 	ma, served          int
 	exploit, services   map[string]int
@@ -165,6 +166,7 @@ func pickFigures(recs []caseRecord, p Period, source string) caseSum {
 				statuses[r.Status] = true
 			}
 			sort.Strings(s.periods)
+			s.complete = s.days >= p.To.Sub(p.From)
 			s.status = "mixed"
 			if len(statuses) == 1 {
 				for st := range statuses {
@@ -194,8 +196,9 @@ func (s caseSum) add(o caseSum) caseSum {
 		return s
 	}
 	if !s.present {
-		s = caseSum{present: true, exploit: map[string]int{}, services: map[string]int{}, status: o.status, source: o.source}
+		s = caseSum{present: true, exploit: map[string]int{}, services: map[string]int{}, status: o.status, source: o.source, complete: true}
 	}
+	s.complete = s.complete && o.complete
 	s.cases += o.cases
 	s.fc += o.fc
 	s.mc += o.mc
@@ -220,9 +223,6 @@ func (s caseSum) add(o caseSum) caseSum {
 		}
 	}
 	sort.Strings(s.periods)
-	if o.days > s.days {
-		s.days = o.days
-	}
 	return s
 }
 
@@ -241,7 +241,7 @@ func (s caseSum) show(level string, p Period) *CaseFigures {
 	if !s.present {
 		return nil
 	}
-	f := &CaseFigures{Source: s.source, FigureStatus: s.status, Periods: s.periods, Complete: s.days >= p.To.Sub(p.From),
+	f := &CaseFigures{Source: s.source, FigureStatus: s.status, Periods: s.periods, Complete: s.complete,
 		Summed: s.summedFromRegencies, Exploitation: map[string]string{}, Services: map[string]string{}}
 	sup := func(n int) string {
 		v := privacy.SuppressCount(n, level)

@@ -359,6 +359,7 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 		t.Error("18.03 has no figures")
 	}
 	eq(t, "province summed", r.Totals.Cases.Summed, true)
+	eq(t, "province incomplete (18.01 has two quarters)", r.Totals.Cases.Complete, false)
 	eq(t, "province cases (9 + 1): not suppressed", r.Totals.Cases.CaseCount, "10")
 	eq(t, "province female adults (4 + 1)", r.Totals.Cases.VictimsFA, "5")
 	eq(t, "province male adults (1)", r.Totals.Cases.VictimsMA, "1")
