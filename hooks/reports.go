@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"fmt"
+
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -10,26 +12,31 @@ import (
 )
 
 // statsWrite keeps the report aggregates in step with a write of an
-// activity or outreach log, in the write's own transaction: what the record
-// counted before (if anything) is taken away, what it counts now is added.
+// activity or outreach log, in the write's own transaction: what the stored
+// row counted before (if anything) is taken away, what it counts after the
+// write is added.
 func statsWrite(deleted bool) func(e *core.RecordEvent) error {
 	return func(e *core.RecordEvent) error {
 		name := e.Record.Collection().Name
-		var old *reports.Contribution
-		if !e.Record.IsNew() {
-			c := reports.Contribute(name, reports.RowOf(e.Record.Original()))
-			old = &c
-		}
 		original := e.App
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
+			var old *reports.Contribution
+			if !e.Record.IsNew() {
+				var err error
+				if old, err = reports.StoredContribution(tx, name, fmt.Sprint(e.Record.LastSavedPK())); err != nil {
+					return err
+				}
+			}
 			if err := e.Next(); err != nil {
 				return err
 			}
 			var now *reports.Contribution
 			if !deleted {
-				c := reports.Contribute(name, reports.RowOf(e.Record))
-				now = &c
+				var err error
+				if now, err = reports.StoredContribution(tx, name, e.Record.Id); err != nil {
+					return err
+				}
 			}
 			return reports.ApplyDelta(tx, name, old, now)
 		})

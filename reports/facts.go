@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/catalog"
@@ -126,29 +125,6 @@ var rowColumns = map[string]string{
 
 // dateColumn is the column that places a record in a period.
 var dateColumn = map[string]string{catalog.Activities: "start_date", catalog.OutreachLogs: "date"}
-
-// RowOf reads the counted fields of a record.
-func RowOf(rec *core.Record) Row {
-	list := func(f string) string {
-		raw, _ := json.Marshal(rec.GetStringSlice(f))
-		return string(raw)
-	}
-	date := func(f string) string { return rec.GetDateTime(f).String() }
-	r := Row{
-		ID: rec.Id, Village: rec.GetString("village"), Status: rec.GetString("status"), Topics: list("topics"),
-		SubmittedAt: date("submitted_at"), ReviewedAt: date("reviewed_at"),
-		MC: int64(rec.GetInt("male_child")), FC: int64(rec.GetInt("female_child")), MA: int64(rec.GetInt("male_adult")),
-		FA: int64(rec.GetInt("female_adult")), Dis: int64(rec.GetInt("disabled")),
-	}
-	if rec.Collection().Name == catalog.Activities {
-		r.Date, r.Type, r.Funding, r.Venue = date("start_date"), rec.GetString("type"), rec.GetString("funding_source"), rec.GetString("venue")
-		r.Outcome, r.EndDate, r.Groups, r.Budget = rec.GetString("outcome_summary"), date("end_date"), list("target_groups"), rec.GetFloat("budget")
-	} else {
-		r.Date, r.Type, r.Groups = date("date"), rec.GetString("outreach_type"), rec.GetString("target_category")
-		r.Risk, r.Action, r.Referred, r.FollowUp = list("risk_signals"), rec.GetString("action_taken"), list("referred_to"), date("follow_up_date")
-	}
-	return r
-}
 
 // parseStored reads a stored date (zero time when empty or malformed).
 func parseStored(s string) time.Time {

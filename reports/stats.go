@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -94,6 +96,24 @@ func addContribution(acc map[statKey]Measures, c Contribution, sign int) {
 			acc[k] = m
 		}
 	}
+}
+
+// StoredContribution reads what the stored record id of collection counts
+// (nil when there is no such record). The hooks read the row itself rather
+// than the record's Original(), which PocketBase does not refresh when one
+// record object is saved twice.
+func StoredContribution(app core.App, collection, id string) (*Contribution, error) {
+	var r Row
+	err := app.DB().NewQuery(`SELECT ` + rowColumns[collection] + ` FROM ` + collection + ` WHERE id = {:id}`).
+		Bind(dbx.Params{"id": id}).One(&r)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := Contribute(collection, r)
+	return &c, nil
 }
 
 // ApplyDelta updates the stats of collection for a record that changed from

@@ -138,6 +138,22 @@ func TestStatsFollowEveryWrite(t *testing.T) {
 	}
 	checkUpkeep(t, srv.App, "sync push")
 
+	// Go code saving one record object twice: the second save starts from the first
+	same, err := srv.App.FindRecordById(catalog.Activities, "act2025b3000003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same.Set("male_child", 5)
+	if err := srv.App.Save(same); err != nil {
+		t.Fatal(err)
+	}
+	same.Set("male_child", 7)
+	same.Set("topics", []string{"pekerja_anak"})
+	if err := srv.App.Save(same); err != nil {
+		t.Fatal(err)
+	}
+	checkUpkeep(t, srv.App, "one object saved twice")
+
 	// a superuser moves an approved record to another regency, then deletes records
 	do(root, http.MethodPatch, rec+"act2025a1000001", map[string]any{"village": tt.VillageB})
 	checkUpkeep(t, srv.App, "move")
