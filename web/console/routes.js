@@ -6,6 +6,7 @@ import { RecordPage } from './pages/record.jsx';
 import { Phones } from './pages/phones.jsx';
 import { FieldApp } from './pages/field.jsx';
 import { Dashboard } from './pages/dashboard.jsx';
+import { Annual } from './pages/annual.jsx';
 import { About } from './pages/about.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
@@ -19,7 +20,8 @@ export const routes = [
   { path: '/queue', page: Queue, roles: [VERIFIER], nav: 'nav.queue' },
   { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE] },
   // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
-  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE], nav: 'nav.dashboard' },
+  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER], nav: 'nav.dashboard' },
+  { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER] },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/about', page: About, roles: '*', nav: 'nav.about' },
