@@ -7,6 +7,9 @@ import { Phones } from './pages/phones.jsx';
 import { FieldApp } from './pages/field.jsx';
 import { Dashboard } from './pages/dashboard.jsx';
 import { Annual } from './pages/annual.jsx';
+import { Rad } from './pages/rad.jsx';
+import { Cases } from './pages/cases.jsx';
+import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
@@ -22,6 +25,9 @@ export const routes = [
   // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
   { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER], nav: 'nav.dashboard' },
   { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER] },
+  { path: '/rad', page: Rad, roles: [PROVINCE, VERIFIER], nav: 'nav.rad' },
+  { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE], nav: 'nav.cases' },
+  { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/about', page: About, roles: '*', nav: 'nav.about' },
