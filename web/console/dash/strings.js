@@ -204,4 +204,7 @@ export default {
   'rad.note': ['Catatan', 'Note'],
   'rad.addAchievement': ['Tambah capaian', 'Add achievement'],
   'rad.toReport': ['Lihat capaian di dasbor', 'See achievement on the dashboard'],
+  'rad.none': ['Belum ada indikator.', 'No indicators yet.'],
+  'rad.noAch': ['Belum ada capaian yang diisi.', 'No achievements entered yet.'],
+  'case.none': ['Belum ada angka kasus untuk tahun ini.', 'No case figures for this year yet.'],
 };

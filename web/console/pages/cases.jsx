@@ -150,7 +150,7 @@ export function Cases({ user }) {
           <table class="list data" id="cases-table">
             <thead><tr><th>{t('acc.area')}</th><th>{t('dash.period')}</th>{COUNTS.map((k) => <th class="num" key={k}>{t('case.' + k)}</th>)}<th>{t('k.source')}</th><th></th></tr></thead>
             <tbody>
-              {state.items.length === 0 && <tr><td colSpan={10} class="empty">{t('k.none')}</td></tr>}
+              {state.items.length === 0 && <tr><td colSpan={10} class="empty">{t('case.none')}</td></tr>}
               {state.items.map((r) => (
                 <tr key={r.id} data-case={r.id} data-area={r.area}>
                   <td data-label={t('acc.area')}>{areaName(r.area)}</td>

@@ -133,7 +133,7 @@ function Achievements({ ind, user }) {
       {items === null ? <Spinner /> : (
         <table class="list">
           <tbody>
-            {items.length === 0 && <tr><td class="empty">{t('k.none')}</td></tr>}
+            {items.length === 0 && <tr><td class="empty">{t('rad.noAch')}</td></tr>}
             {items.map((a) => (
               <tr key={a.id} data-achievement={a.id}>
                 <td>{areaName(a.area)}<span class="sub">{a.year}{a.period_type !== 'year' ? ` · ${label('period_types', a.period_type)} ${a.period_index}` : ''}</span></td>
@@ -176,6 +176,7 @@ export function Rad({ user }) {
   const isProvince = user.role === PROVINCE;
   const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', auto_rule: '', active: true };
   const items = (state.items || []).filter((i) => !cluster || i.cluster === cluster);
+  const openInd = (state.items || []).find((i) => i.id === open);
   return (
     <section id="rad">
       <div class="page-head">
@@ -195,12 +196,18 @@ export function Rad({ user }) {
       </div>
       {state.error && <Alert error={state.error} retry={load} />}
       {state.loading && <Spinner />}
+      {openInd && (
+        <div class="card">
+          <Achievements ind={openInd} user={user} />
+          <button type="button" class="link" onClick={() => setOpen('')}>{t('common.close')}</button>
+        </div>
+      )}
       {state.items && (
         <table class="list" id="rad-table">
           <thead><tr><th>{t('rad.code')}</th><th>{t('k.indicator')}</th><th>{t('rad.counting')}</th><th>{t('rad.targets')}</th><th></th></tr></thead>
           <tbody>
-            {items.length === 0 && <tr><td colSpan={5} class="empty">{t('k.none')}</td></tr>}
-            {items.map((i) => [
+            {items.length === 0 && <tr><td colSpan={5} class="empty">{t('rad.none')}</td></tr>}
+            {items.map((i) => (
               <tr key={i.id} data-indicator={i.code} class={i.active ? '' : 'revoked'}>
                 <td data-label={t('rad.code')}><b>{i.code}</b><span class="sub">{label('clusters', i.cluster)} · {i.rad_period}</span></td>
                 <td data-label={t('k.indicator')}>{i.description || i.activity || i.program}<span class="sub">{i.unit} · {label('area_levels', i.level)}{i.lead_agency ? ' · ' + i.lead_agency : ''}</span></td>
@@ -210,9 +217,8 @@ export function Rad({ user }) {
                   {isProvince && <button type="button" class="link" data-edit={i.code} onClick={() => setEditing({ ...blank, ...i })}>{t('common.edit')}</button>}
                   <button type="button" class="link" data-achievements={i.code} onClick={() => setOpen(open === i.id ? '' : i.id)}>{t('rad.achievements')}</button>
                 </td>
-              </tr>,
-              open === i.id && <tr key={i.id + '-a'}><td colSpan={5}><Achievements ind={i} user={user} /></td></tr>,
-            ])}
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
