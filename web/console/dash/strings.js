@@ -207,4 +207,5 @@ export default {
   'rad.none': ['Belum ada indikator.', 'No indicators yet.'],
   'rad.noAch': ['Belum ada capaian yang diisi.', 'No achievements entered yet.'],
   'case.none': ['Belum ada angka kasus untuk tahun ini.', 'No case figures for this year yet.'],
+  'case.mixed': ['Sementara dan final', 'Provisional and final'],
 };

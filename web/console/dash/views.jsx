@@ -310,7 +310,7 @@ export function CasesView({ r, drill }) {
   const line = (x, isTotal) => (
     <tr key={(isTotal ? 't-' : '') + x.area?.code} data-row={x.area?.code} class={isTotal ? 'total' : ''}>
       <td data-label={t('k.area')}>{isTotal ? <b>{x.area?.name}</b> : <AreaCell area={x.area} drill={drill} />}
-        {x.cases && <span class="sub">{label('case_sources', x.cases.source)} · {x.cases.figure_status}{x.cases.complete === false ? ' · ' + t('k.incomplete') : ''}</span>}</td>
+        {x.cases && <span class="sub">{label('case_sources', x.cases.source)} · {t('case.' + x.cases.figure_status)}{x.cases.complete === false ? ' · ' + t('k.incomplete') : ''}</span>}</td>
       <CaseCells c={x.cases} />
       <td class="num" data-label={t('k.activities')}>{fmtNumber(x.intensity?.activities)}</td>
       <td class="num" data-label={t('k.outreach')}>{fmtNumber(x.intensity?.outreach)}</td>
