@@ -111,43 +111,64 @@ func (e precomputed) Stats(q StatQuery) ([]StatRow, error) {
 	first, last, ok, edges := q.Period.split()
 	var out []StatRow
 	if ok {
-		params := dbx.Params{"a": first, "b": last}
-		// the rows of the area's children; Self reads the area's own row under its parent
-		parent, only := q.Area.Code, ""
-		if q.Self && q.Area.Level != catalog.LevelProvince {
-			parent, only = q.Area.Parent, q.Area.Code
-		}
-		params["p"] = parent
-		where := `parent = {:p} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + inList("dim", q.Dims, params, "d") + ` AND ym >= {:a} AND ym <= {:b}`
-		if only != "" {
-			where += ` AND area = {:only}`
-			params["only"] = only
-		}
-		group, ymCol := "area, status, dim, key", "0 AS ym"
-		if q.ByMonth {
-			group, ymCol = "area, ym, status, dim, key", "ym"
-		}
-		var rows []StatRow
-		err := e.app.DB().NewQuery(`SELECT area, ` + ymCol + `, status, dim, key, SUM(n) AS n, SUM(mc) AS mc, SUM(fc) AS fc, SUM(ma) AS ma,
-			SUM(fa) AS fa, SUM(dis) AS dis, SUM(budget) AS budget FROM ` + StatsTable[q.Collection] + ` WHERE ` + where + ` GROUP BY ` + group).Bind(params).All(&rows)
+		rows, err := e.table(q, first, last, false)
 		if err != nil {
 			return nil, err
 		}
-		if q.Self {
-			for i := range rows {
-				rows[i].Area = q.Area.Code
-			}
-		}
 		out = rows
 	}
+	// regency rows have days too: in province views (and a regency's own
+	// figures) the partial months are read from them
+	regencyRows := q.Area.Level == catalog.LevelProvince || (q.Self && q.Area.Level == catalog.LevelRegency)
 	for _, edge := range edges {
-		rows, err := e.records(q, edge[0], edge[1])
+		var rows []StatRow
+		var err error
+		if regencyRows {
+			rows, err = e.table(q, ymd(edge[0]), ymd(edge[1].AddDate(0, 0, -1)), true)
+		} else {
+			rows, err = e.records(q, edge[0], edge[1])
+		}
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rows...)
 	}
 	return mergeRows(out), nil
+}
+
+// table sums the stats rows of q from month (or day) first to last.
+func (e precomputed) table(q StatQuery, first, last int, days bool) ([]StatRow, error) {
+	params := dbx.Params{"a": first, "b": last}
+	// the rows of the area's children; Self reads the area's own row under its parent
+	parent, only := q.Area.Code, ""
+	if q.Self && q.Area.Level != catalog.LevelProvince {
+		parent, only = q.Area.Parent, q.Area.Code
+	}
+	params["p"] = parent
+	where := `parent = {:p} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + inList("dim", q.Dims, params, "d") + ` AND ym >= {:a} AND ym <= {:b}`
+	if only != "" {
+		where += ` AND area = {:only}`
+		params["only"] = only
+	}
+	group, ymCol := "area, status, dim, key", "0 AS ym"
+	if q.ByMonth {
+		group, ymCol = "area, ym, status, dim, key", "ym"
+		if days {
+			group, ymCol = "area, ym / 100, status, dim, key", "ym / 100 AS ym"
+		}
+	}
+	var rows []StatRow
+	err := e.app.DB().NewQuery(`SELECT area, ` + ymCol + `, status, dim, key, SUM(n) AS n, SUM(mc) AS mc, SUM(fc) AS fc, SUM(ma) AS ma,
+		SUM(fa) AS fa, SUM(dis) AS dis, SUM(budget) AS budget FROM ` + StatsTable[q.Collection] + ` WHERE ` + where + ` GROUP BY ` + group).Bind(params).All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	if q.Self {
+		for i := range rows {
+			rows[i].Area = q.Area.Code
+		}
+	}
+	return rows, nil
 }
 
 // records counts the records of q's area between from and to (partial

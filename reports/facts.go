@@ -80,7 +80,8 @@ type Fact struct {
 // Contribution is what one record adds to the aggregates.
 type Contribution struct {
 	Village string
-	YM      int
+	YM      int // YYYYMM of the record's WIB date
+	Day     int // YYYYMMDD of the record's WIB date
 	Status  string
 	Facts   []Fact
 }
@@ -187,7 +188,7 @@ func Contribute(collection string, r Row) Contribution {
 	if date.IsZero() || r.Village == "" {
 		return c
 	}
-	c.YM = ym(date)
+	c.YM, c.Day = ym(date), ymd(date)
 	people := Measures{N: 1, MC: r.MC, FC: r.FC, MA: r.MA, FA: r.FA, Dis: r.Dis, Budget: r.Budget}
 	one := Measures{N: 1}
 	add := func(dim, key string, m Measures) { c.Facts = append(c.Facts, Fact{dim, key, m}) }

@@ -148,6 +148,12 @@ func ym(t time.Time) int {
 	return t.Year()*100 + int(t.Month())
 }
 
+// ymd numbers a WIB day as YYYYMMDD.
+func ymd(t time.Time) int {
+	t = t.In(WIB)
+	return t.Year()*10000 + int(t.Month())*100 + t.Day()
+}
+
 func ymStart(m int) time.Time { return time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, WIB) }
 
 func ymLabel(m int) string { return fmt.Sprintf("%04d-%02d", m/100, m%100) }

@@ -18,11 +18,13 @@ import (
 // StatsTable is the precomputed aggregate table of each counted collection:
 // one row per (area, month, status, dimension, key) for every district and
 // regency, and per (village, month, status) for the dimension "all" (which
-// villages were reached, and how much). Figures of single villages are
-// counted from the records when asked: a district holds a few hundred
-// records a year. The key leads with the parent area, the status and the
-// dimension, so that one drill-down step over a run of months is a handful
-// of index ranges.
+// villages were reached, and how much). Regencies also have one row per day
+// (ym holds YYYYMMDD), so that the partial months at the ends of a custom
+// period are read, not recounted, in province views. Figures of single
+// villages are counted from the records when asked: a district holds a few
+// hundred records a year. The key leads with the parent area, the status
+// and the dimension, so that one drill-down step over a run of months (or
+// days) is a handful of index ranges.
 var StatsTable = map[string]string{
 	catalog.Activities:   "report_stats_activities",
 	catalog.OutreachLogs: "report_stats_outreach",
@@ -81,19 +83,24 @@ func addContribution(acc map[statKey]Measures, c Contribution, sign int) {
 	if c.YM == 0 || c.Status == "" {
 		return
 	}
+	add := func(k statKey, m Measures) {
+		x := acc[k]
+		if sign < 0 {
+			x.Add(m.neg())
+		} else {
+			x.Add(m)
+		}
+		acc[k] = x
+	}
 	for i, lv := range levelsOf(c.Village) {
 		for _, f := range c.Facts {
 			if i == 0 && f.Dim != DimAll {
 				continue
 			}
-			k := statKey{lv[0], lv[1], c.YM, c.Status, f.Dim, f.Key}
-			m := acc[k]
-			if sign < 0 {
-				m.Add(f.M.neg())
-			} else {
-				m.Add(f.M)
+			add(statKey{lv[0], lv[1], c.YM, c.Status, f.Dim, f.Key}, f.M)
+			if i == 2 {
+				add(statKey{lv[0], lv[1], c.Day, c.Status, f.Dim, f.Key}, f.M)
 			}
-			acc[k] = m
 		}
 	}
 }
@@ -240,8 +247,9 @@ func rebuild(app core.App, collection string) error {
 	}
 	defer rows.Close()
 	w := &bulkWriter{db: db, table: table}
-	acc := map[statKey]Measures{}
-	district := ""
+	acc := map[statKey]Measures{}  // one district's villages and the district
+	days := map[statKey]Measures{} // one regency's days
+	district, regency := "", ""
 	var r Row
 	for rows.Next() {
 		r = Row{}
@@ -255,27 +263,35 @@ func rebuild(app core.App, collection string) error {
 			clear(acc)
 			district = d
 		}
+		if g := areas.RegencyOf(r.Village); g != regency {
+			if err := w.addAll(days); err != nil {
+				return err
+			}
+			clear(days)
+			regency = g
+		}
 		c := Contribute(collection, r)
 		lv := levelsOf(r.Village)
 		if c.YM == 0 || c.Status == "" || lv == nil {
 			continue
 		}
-		for i, l := range lv[:2] { // villages and districts; regencies are summed below
-			for _, f := range c.Facts {
-				if i == 0 && f.Dim != DimAll {
-					continue
-				}
-				k := statKey{l[0], l[1], c.YM, c.Status, f.Dim, f.Key}
-				m := acc[k]
-				m.Add(f.M)
-				acc[k] = m
+		for _, f := range c.Facts {
+			// villages (totals only) and districts by month; regencies by day
+			// here, by month below (summed from the districts)
+			if f.Dim == DimAll {
+				addTo(acc, statKey{lv[0][0], lv[0][1], c.YM, c.Status, f.Dim, f.Key}, f.M)
 			}
+			addTo(acc, statKey{lv[1][0], lv[1][1], c.YM, c.Status, f.Dim, f.Key}, f.M)
+			addTo(days, statKey{lv[2][0], lv[2][1], c.Day, c.Status, f.Dim, f.Key}, f.M)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	if err := w.addAll(acc); err != nil {
+		return err
+	}
+	if err := w.addAll(days); err != nil {
 		return err
 	}
 	if err := w.flush(); err != nil {
@@ -285,6 +301,12 @@ func rebuild(app core.App, collection string) error {
 		SELECT substr(parent, 1, 2), ym, parent, status, dim, key, SUM(n), SUM(mc), SUM(fc), SUM(ma), SUM(fa), SUM(dis), SUM(budget)
 		FROM ` + table + ` WHERE length(area) = 8 GROUP BY parent, status, dim, ym, key`).Execute()
 	return err
+}
+
+func addTo(acc map[statKey]Measures, k statKey, m Measures) {
+	x := acc[k]
+	x.Add(m)
+	acc[k] = x
 }
 
 // bulkWriter inserts stat rows 500 at a time. The values are written into
