@@ -234,6 +234,12 @@ test('a district verifier sees its regency only', async () => {
   assert.equal(await page.locator(`#crumbs [data-crumb="18"]`).count(), 0);
   assert.equal(await page.locator(`#rows-activities tr[data-row^="18.01."]`).count(), await page.locator('#rows-activities tbody tr').count());
   await shot('regency');
+  // English on request, same figures.
+  await page.locator('#lang-switch').click();
+  await page.locator('#dashboard h1', { hasText: 'Anti-trafficking prevention dashboard' }).waitFor();
+  assert.equal(await page.locator('.dash-tabs [data-tab="coverage"]').textContent(), 'Village coverage');
+  assert.equal(await page.locator('#stat-activities .stat-v').textContent(), '3');
+  await shot('regency-en');
   // Another regency by address: refused by the server, said on screen.
   await page.goto(`${server.url}/#/dashboard?area=18.02`);
   await page.locator('#dashboard .alert').waitFor();

@@ -208,4 +208,5 @@ export default {
   'rad.noAch': ['Belum ada capaian yang diisi.', 'No achievements entered yet.'],
   'case.none': ['Belum ada angka kasus untuk tahun ini.', 'No case figures for this year yet.'],
   'case.mixed': ['Sementara dan final', 'Provisional and final'],
+  'k.fullList': ['Hanya {n} pertama yang dicetak; daftar lengkap ada di berkas XLSX (lembar "2 Cakupan").', 'Only the first {n} are printed; the full list is in the XLSX file (sheet "2 Cakupan").'],
 };

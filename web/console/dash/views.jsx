@@ -150,6 +150,7 @@ export function CoverageView({ r, drill, showAll, onShowAll }) {
           ))}
         </ul>
         {!showAll && un.length > LIMIT && onShowAll && <button type="button" id="show-all-unreached" onClick={onShowAll}>{t('k.showAll', { n: fmtNumber(un.length) })}</button>}
+        {!showAll && un.length > LIMIT && !onShowAll && <p class="hint">{t('k.fullList', { n: fmtNumber(LIMIT) })}</p>}
       </section>
     </div>
   );

@@ -53,7 +53,7 @@ export function Annual({ query }) {
             return (
               <section class="annual-part" key={k} data-part={k}>
                 <h2>{i + 1}. {lang() === 'en' ? sub.titleEn : sub.title}</h2>
-                <View r={sub} drill={null} showAll />
+                <View r={sub} drill={null} showAll={(sub.unreached || []).length <= 300} />
               </section>
             );
           })}
