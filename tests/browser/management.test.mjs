@@ -73,6 +73,12 @@ for (const size of ['laptop', 'phone']) {
       assert.equal(ach.value, 3);
       assert.deepEqual(ach.evidence_links, ['https://dppa.lampungprov.go.id/notulen-rakor']);
       await shot('rad-achievement');
+      // The dashboard's RAD tab shows it against its target with a traffic light.
+      await page.goto(`${server.url}/#/dashboard?tab=rad`);
+      const line = page.locator(`#report[data-report="rad"][data-ready="1"] tr[data-indicator="${code}"]`);
+      await line.waitFor();
+      assert.match(await line.locator('[data-light]').last().getAttribute('data-light'), /^(green|yellow|red|grey)$/);
+      await shot('rad-dashboard');
     });
 
     await t.test('case figures of a regency: entered, and shown "<5" in the list', async () => {
