@@ -37,9 +37,10 @@ type StatRow struct {
 	Measures
 }
 
-// Engine answers stat queries. Precomputed reads the stats tables; Raw
-// computes the same answer with a naive GROUP BY over the records, for
-// checking and for the benchmark.
+// Engine answers stat queries. Precomputed reads the stats tables (and
+// counts single villages from their records); Raw computes the same answer
+// with a naive GROUP BY over the records, for checking and for the
+// benchmark.
 type Engine interface {
 	Stats(q StatQuery) ([]StatRow, error)
 	// Reached returns the villages under area with at least one record of
