@@ -119,6 +119,24 @@ test('province secretariat: dashboard, drill-down to a village, suppressed case 
     await until(async () => (await page.locator('#stat-activities .stat-v').textContent()) === '4', 'back to four');
   });
 
+  await t.test('the period filter: quarters, and custom dates', async () => {
+    await page.locator('#f-period').selectOption('quarter');
+    await until(async () => (await page.locator('#dash-period').textContent()).startsWith(`Triwulan I ${YEAR}`), 'quarter I');
+    await reportReady(page, 'activities', '18');
+    assert.equal(await page.locator('#stat-activities .stat-v').textContent(), '4');
+    await page.locator('#f-index').selectOption('2');
+    await until(async () => (await page.locator('#stat-activities .stat-v').textContent()) === '0', 'nothing in quarter II');
+    await page.locator('#f-period').selectOption('custom');
+    await page.locator('#f-from').fill(`${YEAR}-01-01`);
+    await page.locator('#f-to').fill(`${YEAR}-01-10`);
+    await until(async () => (await page.locator('#stat-activities .stat-v').textContent()) === '4', 'the custom period');
+    await page.locator('#f-to').fill(`${YEAR}-01-09`);
+    await until(async () => (await page.locator('#stat-activities .stat-v').textContent()) === '0', 'a custom period that ends the day before');
+    await shot('custom-period');
+    await page.locator('#f-period').selectOption('year');
+    await until(async () => (await page.locator('#stat-activities .stat-v').textContent()) === '4', 'the year again');
+  });
+
   await t.test('drill-down province -> regency -> district -> village', async () => {
     await page.locator(`#rows-activities a[data-drill="${REGENCY}"]`).click();
     await reportReady(page, 'activities', REGENCY);
@@ -219,6 +237,17 @@ test('the dashboard at phone size: no sideways scrolling, drill-down works', asy
   assert.equal(await page.locator(`#rows-cases tr.total td[data-col="case_count"] .fig`).textContent(), '<5');
   assert.ok(await fits(), 'the cases view fits 360 px');
   await shot('regency-cases');
+  await context.close();
+});
+
+test('a task-force member reads the dashboard', async () => {
+  await server.createUser({ email: 'anggota@uji.jangkau.id', name: 'Anggota GT Disnaker', role: 'taskforce_member', area: '18', cluster: 'prevention' });
+  const context = await browser.newContext({ ...SIZES.laptop, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const page = await context.newPage();
+  await signIn(page, 'anggota@uji.jangkau.id');
+  await reportReady(page, 'activities', '18');
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'Angka kasus', 'Tentang']);
+  assert.equal(await page.locator('#stat-activities .stat-v').textContent(), '4');
   await context.close();
 });
 
