@@ -11,7 +11,7 @@ import (
 	"jangkau/areas"
 )
 
-// Register adds the import-areas and demo commands to root.
+// Register adds the import-areas, demo and rebuild-reports commands to root.
 func Register(app core.App, root *cobra.Command) {
 	root.AddCommand(&cobra.Command{
 		Use:   "import-areas DIR",
@@ -34,4 +34,5 @@ func Register(app core.App, root *cobra.Command) {
 		},
 	})
 	root.AddCommand(demoCommand(app))
+	root.AddCommand(rebuildReportsCommand(app))
 }

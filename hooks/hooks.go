@@ -19,6 +19,7 @@ func Register(app core.App) {
 	registerAudit(app)
 	registerDevices(app)
 	registerMedia(app)
+	registerReports(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",

@@ -27,6 +27,7 @@ import (
 	"jangkau/catalog"
 	"jangkau/hooks"
 	_ "jangkau/migrations"
+	"jangkau/reports"
 )
 
 // Password of every account benchdata creates.
@@ -35,6 +36,7 @@ const Password = "bench-password-1"
 // Accounts benchdata creates.
 const (
 	Officer     = "officer@bench.jangkau.id" // village 18.01.04.2001
+	Verifier    = "verifier@bench.jangkau.id" // regency 18.01
 	Secretariat = "secretariat@bench.jangkau.id"
 	Superuser   = "root@bench.jangkau.id"
 	OfficerArea = "18.01.04.2001"
@@ -42,8 +44,26 @@ const (
 
 // Build creates a store in dir with the migrations, the accounts and n
 // activities and m outreach logs spread over Lampung's villages and five
-// years (2021-2025), all approved, with their feed rows.
+// years (2021-2025), all approved, with their feed rows and report stats.
 func Build(dir string, n, m int) error {
+	return BuildWith(dir, Options{Activities: n, Outreach: m})
+}
+
+// Options say what a store holds.
+type Options struct {
+	Activities, Outreach int
+	// Varied draws statuses (mostly approved), topics, funding, risk
+	// signals, referrals and follow-ups at random, so that every report
+	// has something to count; otherwise every record is alike and approved.
+	Varied bool
+	// Figures adds village programmes, quarterly case figures per regency
+	// and a RAD with automatic and hand-entered indicators.
+	Figures bool
+}
+
+// BuildWith creates a store in dir as opts say, then computes the report
+// stats from the inserted rows (raw inserts skip the hooks that keep them).
+func BuildWith(dir string, opts Options) error {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
 	if err := app.Bootstrap(); err != nil {
 		return err
@@ -67,10 +87,22 @@ func Build(dir string, n, m int) error {
 	if err := app.DB().NewQuery("SELECT id FROM areas WHERE level = 'village' ORDER BY id").Column(&villages); err != nil {
 		return err
 	}
-	if err := bulk(app, catalog.Activities, n, villages); err != nil {
+	bulkRows := bulk
+	if opts.Varied {
+		bulkRows = bulkVaried
+	}
+	if err := bulkRows(app, catalog.Activities, opts.Activities, villages); err != nil {
 		return err
 	}
-	return bulk(app, catalog.OutreachLogs, m, villages)
+	if err := bulkRows(app, catalog.OutreachLogs, opts.Outreach, villages); err != nil {
+		return err
+	}
+	if opts.Figures {
+		if err := figures(app, villages); err != nil {
+			return err
+		}
+	}
+	return reports.Rebuild(app)
 }
 
 func accounts(app core.App) error {
@@ -90,6 +122,7 @@ func accounts(app core.App) error {
 	}
 	for _, a := range []struct{ email, role, area string }{
 		{Officer, catalog.RoleVillageOfficer, OfficerArea},
+		{Verifier, catalog.RoleDistrictVerifier, areas.RegencyOf(OfficerArea)},
 		{Secretariat, catalog.RoleProvinceSecretariat, areas.LampungCode},
 	} {
 		u := core.NewRecord(users)

@@ -63,3 +63,6 @@ export function villagesUnder(code) {
   }
   return out.sort((x, y) => x.name.localeCompare(y.name, 'id') || districtName(x.parent).localeCompare(districtName(y.parent), 'id') || x.id.localeCompare(y.id));
 }
+
+/** Every loaded area (for pickers). */
+export function allAreas() { return byCode.values(); }

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { addStrings, lang, onLang, setLang, t, label } from '../shared/i18n.js';
 import strings from './strings.js';
+import dashStrings from './dash/strings.js';
 import { pb, me, signOut } from './pb.js';
 import { forgetAreas, loadAreas, areaName } from './areas.js';
 import { useHash, match, navigate } from './router.js';
@@ -13,6 +14,7 @@ import { Alert, Spinner } from './ui.jsx';
 import './style.css';
 
 addStrings(strings);
+addStrings(dashStrings);
 
 function LangSwitch() {
   const other = lang() === 'id' ? 'en' : 'id';

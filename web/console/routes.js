@@ -6,6 +6,10 @@ import { RecordPage } from './pages/record.jsx';
 import { Phones } from './pages/phones.jsx';
 import { FieldApp } from './pages/field.jsx';
 import { Dashboard } from './pages/dashboard.jsx';
+import { Annual } from './pages/annual.jsx';
+import { Rad } from './pages/rad.jsx';
+import { Cases } from './pages/cases.jsx';
+import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
@@ -19,7 +23,11 @@ export const routes = [
   { path: '/queue', page: Queue, roles: [VERIFIER], nav: 'nav.queue' },
   { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE] },
   // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
-  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE], nav: 'nav.dashboard' },
+  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER], nav: 'nav.dashboard' },
+  { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER] },
+  { path: '/rad', page: Rad, roles: [PROVINCE, VERIFIER], nav: 'nav.rad' },
+  { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE], nav: 'nav.cases' },
+  { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/about', page: About, roles: '*', nav: 'nav.about' },

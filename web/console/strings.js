@@ -165,8 +165,6 @@ export default {
   'field.open': ['Buka aplikasi lapangan', 'Open the field app'],
   'field.hint': ['Buka alamat ini di browser ponsel lalu pilih “Tambahkan ke layar utama”.', 'Open this address in the phone’s browser and choose “Add to home screen”.'],
 
-  'dash.title': ['Dasbor provinsi', 'Province dashboard'],
-  'dash.soon': ['Dasbor cakupan desa, capaian RAD, angka kasus dan laporan sedang dibangun.', 'The dashboard of village coverage, RAD achievement, case figures and reports is being built.'],
 
   'about.title': ['Tentang Jangkau', 'About Jangkau'],
   'about.text': ['Jangkau mencatat kegiatan pencegahan dan penjangkauan TPPO di desa/kelurahan Provinsi Lampung, tanpa menyimpan identitas korban atau orang berisiko.', 'Jangkau records trafficking-prevention activities and outreach in the villages of Lampung Province, without storing the identity of any victim or person at risk.'],

@@ -1,0 +1,136 @@
+package reports
+
+import (
+	"github.com/pocketbase/dbx"
+
+	"jangkau/catalog"
+)
+
+// ActivityFigures are report 1's figures for one area.
+type ActivityFigures struct {
+	Activities   int64        `json:"activities"`
+	Participants Participants `json:"participants"`
+	Budget       float64      `json:"budget"`
+	ByType       []Breakdown  `json:"byType"`
+	ByTopic      []Breakdown  `json:"byTopic"`
+	ByFunding    []Breakdown  `json:"byFunding"`
+}
+
+// ActivityRow is one area's line of report 1.
+type ActivityRow struct {
+	Area AreaRef `json:"area"`
+	ActivityFigures
+}
+
+// ActivityRecord is an activity listed when the report is of one village.
+type ActivityRecord struct {
+	ID           string `db:"id" json:"id"`
+	Title        string `db:"title" json:"title"`
+	StartDate    string `db:"start_date" json:"start_date"`
+	Type         string `db:"type" json:"type"`
+	Status       string `db:"status" json:"status"`
+	FundingSrc   string `db:"funding_source" json:"funding_source"`
+	Participants int64  `db:"participants" json:"participants"`
+}
+
+// ActivitiesReport is report 1: prevention activities by type and topic,
+// participants by sex and age, funding; one row per child area.
+type ActivitiesReport struct {
+	Header
+	Totals  ActivityFigures  `json:"totals"`
+	Rows    []ActivityRow    `json:"rows"`
+	Series  []MonthPoint     `json:"series"`
+	Records []ActivityRecord `json:"records,omitempty"`
+}
+
+var activityDims = []string{DimAll, DimType, DimTopic, DimFunding}
+
+func activityFigures(byDim map[string]map[string]Measures) ActivityFigures {
+	all := byDim[DimAll][""]
+	return ActivityFigures{
+		Activities: all.N, Participants: participantsOf(all), Budget: all.Budget,
+		ByType:    breakdown(catalog.ActivityTypes, byDim[DimType]),
+		ByTopic:   breakdown(catalog.Topics, byDim[DimTopic]),
+		ByFunding: breakdown(catalog.FundingSources, byDim[DimFunding]),
+	}
+}
+
+// Activities builds report 1.
+func Activities(o Options) (*ActivitiesReport, error) {
+	r := &ActivitiesReport{Header: o.header("activities", "Kegiatan pencegahan", "Prevention activities")}
+	q := StatQuery{Collection: catalog.Activities, Area: o.Area, Period: o.Period, Statuses: o.Statuses(), Dims: activityDims}
+	if o.Area.Level == catalog.LevelVillage {
+		q.Self = true
+	}
+	rows, err := o.Engine.Stats(q)
+	if err != nil {
+		return nil, err
+	}
+	g := group(rows)
+	if q.Self {
+		r.Totals = activityFigures(g[o.Area.Code])
+	} else {
+		r.Totals = activityFigures(g.total())
+	}
+	r.Rows = []ActivityRow{}
+	for _, c := range o.children() {
+		r.Rows = append(r.Rows, ActivityRow{Area: o.Dir.Ref(c), ActivityFigures: activityFigures(g[c])})
+	}
+	monthly, err := o.Engine.Stats(StatQuery{Collection: catalog.Activities, Area: o.Area, Self: true, Period: o.Period,
+		Statuses: o.Statuses(), Dims: []string{DimAll}, ByMonth: true})
+	if err != nil {
+		return nil, err
+	}
+	r.Series = series(o.Period, monthly)
+	if o.Area.Level == catalog.LevelVillage {
+		params := dbx.Params{"v": o.Area.Code, "f": storedTime(o.Period.From), "t": storedTime(o.Period.To)}
+		err := o.App.DB().NewQuery(`SELECT id, title, start_date, type, status, funding_source,
+			male_child + female_child + male_adult + female_adult AS participants
+			FROM activities WHERE village = {:v} AND start_date >= {:f} AND start_date < {:t} AND ` + inList("status", o.Statuses(), params, "s") +
+			` ORDER BY start_date, id LIMIT 1000`).Bind(params).All(&r.Records)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Tables lays report 1 out for export: one line per area.
+func (r *ActivitiesReport) Tables(lang string) []Table {
+	cols := areaColumns(lang)
+	cols = append(cols,
+		T(lang, "Jumlah kegiatan", "Activities"),
+		T(lang, "Anak laki-laki", "Male children"), T(lang, "Anak perempuan", "Female children"),
+		T(lang, "Dewasa laki-laki", "Male adults"), T(lang, "Dewasa perempuan", "Female adults"),
+		T(lang, "Total peserta", "Total participants"), T(lang, "Penyandang disabilitas", "People with disabilities"),
+		T(lang, "Anggaran (Rp)", "Budget (IDR)"))
+	for _, c := range catalog.ActivityTypes {
+		cols = append(cols, T(lang, "Jenis: ", "Type: ")+LabelOf("activity_type", c, lang))
+	}
+	for _, c := range catalog.Topics {
+		cols = append(cols, T(lang, "Topik: ", "Topic: ")+LabelOf("topic", c, lang))
+	}
+	for _, c := range catalog.FundingSources {
+		cols = append(cols, T(lang, "Dana: ", "Funding: ")+LabelOf("funding", c, lang))
+	}
+	line := func(a AreaRef, f ActivityFigures) []any {
+		row := areaCells(a)
+		p := f.Participants
+		row = append(row, f.Activities, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total, p.Disabled, f.Budget)
+		row = append(row, countsOf(f.ByType, catalog.ActivityTypes)...)
+		row = append(row, countsOf(f.ByTopic, catalog.Topics)...)
+		row = append(row, countsOf(f.ByFunding, catalog.FundingSources)...)
+		return row
+	}
+	t := Table{Name: "kegiatan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}
+	for _, row := range r.Rows {
+		t.Rows = append(t.Rows, line(row.Area, row.ActivityFigures))
+	}
+	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
+	s := Table{Name: "per_bulan", Title: T(lang, "Kegiatan per bulan", "Activities per month"),
+		Columns: []string{T(lang, "Bulan", "Month"), T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Total peserta", "Total participants")}}
+	for _, m := range r.Series {
+		s.Rows = append(s.Rows, []any{m.Month, m.Count, m.Participants})
+	}
+	return []Table{t, s}
+}

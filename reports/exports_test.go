@@ -1,0 +1,346 @@
+package reports_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/xuri/excelize/v2"
+
+	"jangkau/audit"
+	"jangkau/catalog"
+	tt "jangkau/internal/testapp"
+)
+
+// download fetches an export and checks its status.
+func download(t *testing.T, srv *tt.Server, who, file, query string, want int) []byte {
+	t.Helper()
+	res := srv.Do(t, http.MethodGet, "/api/exports/"+file+"?"+query, tt.Token(t, srv.App, who), nil)
+	if res.Status != want {
+		t.Fatalf("%s?%s as %s: %d, want %d: %s", file, query, who, res.Status, want, res.Body)
+	}
+	return res.Body
+}
+
+// readCSV parses an export (BOM first) into a header and rows.
+func readCSV(t *testing.T, body []byte) ([]string, [][]string) {
+	t.Helper()
+	if !bytes.HasPrefix(body, []byte("\ufeff")) {
+		t.Error("no byte order mark")
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
+	r.FieldsPerRecord = -1
+	all, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v", err)
+	}
+	if len(all) == 0 {
+		t.Fatal("empty csv")
+	}
+	return all[0], all[1:]
+}
+
+func column(t *testing.T, header []string, name string) int {
+	t.Helper()
+	i := slices.Index(header, name)
+	if i < 0 {
+		t.Fatalf("no column %q in %v", name, header)
+	}
+	return i
+}
+
+func readXLSX(t *testing.T, body []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestRecordExports(t *testing.T) {
+	srv := seed(t)
+	// free text a spreadsheet would run, and outreach details that stay in
+	rec, _ := srv.App.FindRecordById(catalog.Activities, "act2025a2000002")
+	rec.Set("outcome_summary", "=HYPERLINK(\"http://x\")")
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := srv.App.FindRecordById(catalog.OutreachLogs, "out2025a1000001")
+	out.Set("referral_reference", "BP3MI-LPG-2025-0777")
+	out.Set("note", "Diantar ke pos BP3MI")
+	if err := srv.App.Save(out); err != nil {
+		t.Fatal(err)
+	}
+
+	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025", 200))
+	eq(t, "approved activities of 2025", len(rows), 5)
+	for _, banned := range []string{"created_by", "reviewed_by", "review_note"} {
+		for _, h := range header {
+			if strings.Contains(strings.ToLower(h), banned) {
+				t.Errorf("column %q exported", h)
+			}
+		}
+	}
+	id, village, name, district, regency := column(t, header, "ID"), column(t, header, "Kode desa/kelurahan"), column(t, header, "Desa/kelurahan"),
+		column(t, header, "Kecamatan"), column(t, header, "Kabupaten/kota")
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r[id])
+		if r[village] == tt.VillageA {
+			eq(t, "village name", r[name], "Hajimena")
+			eq(t, "district name", r[district], "Natar")
+			eq(t, "regency name", r[regency], "Kabupaten Lampung Selatan")
+		}
+	}
+	eq(t, "oldest first", strings.Join(ids, ","), "act2025a5000005,act2025a1000001,act2025a2000002,act2025a6000006,act2025b3000003")
+	a1 := rows[1]
+	eq(t, "start in WIB", a1[column(t, header, "Mulai")], "2025-01-15 17:00")
+	eq(t, "topics", a1[column(t, header, "Topik")], "modus_tppo; migrasi_aman")
+	eq(t, "participants", a1[column(t, header, "Total peserta")], "26")
+	eq(t, "budget", a1[column(t, header, "Anggaran (Rp)")], "1000000")
+	eq(t, "formula neutralised", rows[2][column(t, header, "Ringkasan hasil")], "'=HYPERLINK(\"http://x\")")
+
+	_, all := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&includeSubmitted=true", 200))
+	eq(t, "with submitted", len(all), 6)
+	_, every := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&status=all", 200))
+	eq(t, "every status (a1-a7 and two drafts)", len(every), 9)
+	download(t, srv, tt.Secretariat, "activities.csv", "status=bogus", 400)
+	en, _ := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&lang=en", 200))
+	column(t, en, "Total participants")
+
+	oh, orows := readCSV(t, download(t, srv, tt.Secretariat, "outreach_logs.csv", "year=2025&includeSubmitted=1", 200))
+	eq(t, "outreach rows", len(orows), 5)
+	raw := strings.Join(oh, ",")
+	for _, r := range orows {
+		raw += strings.Join(r, ",")
+	}
+	for _, secret := range []string{"BP3MI-LPG-2025-0777", "Diantar ke pos", "referral_reference"} {
+		if strings.Contains(raw, secret) {
+			t.Errorf("%q exported", secret)
+		}
+	}
+	eq(t, "risk signals", orows[0][column(t, oh, "Sinyal risiko")], "broker_sponsor; document_problem")
+
+	t.Run("xlsx", func(t *testing.T) {
+		f := readXLSX(t, download(t, srv, tt.Secretariat, "activities.xlsx", "year=2025", 200))
+		sheets := f.GetSheetList()
+		eq(t, "sheets", strings.Join(sheets, ","), "Kegiatan")
+		xrows, err := f.GetRows("Kegiatan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "rows", len(xrows), 6)
+		eq(t, "first id", xrows[1][0], "act2025a5000005")
+		eq(t, "header", xrows[0][column(t, header, "Total peserta")], "Total peserta")
+		eq(t, "a1 participants", xrows[2][column(t, header, "Total peserta")], "26")
+		eq(t, "text is text", xrows[3][column(t, header, "Ringkasan hasil")], "=HYPERLINK(\"http://x\")")
+		formula, _ := f.GetCellFormula("Kegiatan", "A4")
+		eq(t, "no formula", formula, "")
+	})
+}
+
+func TestExportScope(t *testing.T) {
+	srv := seed(t)
+	t.Run("village officers are refused", func(t *testing.T) {
+		for _, file := range []string{"activities.csv", "outreach_logs.xlsx", "report_activities.csv", "report_cases.xlsx", "annual.xlsx"} {
+			download(t, srv, tt.OfficerA, file, "", 403)
+		}
+	})
+	t.Run("a verifier's exports hold its regency only", func(t *testing.T) {
+		header, rows := readCSV(t, download(t, srv, tt.VerifierA, "activities.csv", "year=2025&includeSubmitted=1", 200))
+		eq(t, "18.01: a1, a2, a4, a5, a6", len(rows), 5)
+		for _, r := range rows {
+			if !strings.HasPrefix(r[column(t, header, "Kode desa/kelurahan")], tt.RegencyA+".") {
+				t.Errorf("row of another regency: %v", r)
+			}
+		}
+		_, orows := readCSV(t, download(t, srv, tt.VerifierA, "outreach_logs.csv", "year=2025", 200))
+		eq(t, "outreach of 18.01: o1, o2, o4", len(orows), 3)
+		f := readXLSX(t, download(t, srv, tt.VerifierA, "outreach_logs.xlsx", "year=2025", 200))
+		x, _ := f.GetRows("Penjangkauan")
+		eq(t, "xlsx outreach of 18.01", len(x), 4)
+		for _, r := range x[1:] {
+			if !strings.HasPrefix(r[1], tt.RegencyA+".") {
+				t.Errorf("xlsx row of another regency: %v", r)
+			}
+		}
+		rh, rrows := readCSV(t, download(t, srv, tt.VerifierA, "report_activities.csv", "year=2025", 200))
+		for _, r := range rrows {
+			code := r[column(t, rh, "Kode wilayah")]
+			if code != tt.RegencyA && !strings.HasPrefix(code, tt.RegencyA+".") {
+				t.Errorf("report row outside 18.01: %v", r)
+			}
+		}
+		for _, q := range []string{"area=" + tt.RegencyB, "area=18", "area=" + tt.VillageB} {
+			download(t, srv, tt.VerifierA, "activities.csv", q, 403)
+			download(t, srv, tt.VerifierA, "report_cases.xlsx", q, 403)
+		}
+	})
+	t.Run("unknown exports", func(t *testing.T) {
+		for _, file := range []string{"annual.csv", "users.csv", "activities.pdf", "activities", "report_nothing.csv"} {
+			download(t, srv, tt.Secretariat, file, "", 404)
+		}
+	})
+}
+
+// Case figures in exports go through the same suppression as the JSON.
+func TestExportsSuppressSmallCells(t *testing.T) {
+	srv := seed(t)
+	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_cases.csv", "year=2025", 200))
+	code := column(t, header, "Kode wilayah")
+	caseCols := []int{column(t, header, "Jumlah kasus"), column(t, header, "Korban anak perempuan"), column(t, header, "Korban anak laki-laki"),
+		column(t, header, "Korban dewasa perempuan"), column(t, header, "Korban dewasa laki-laki"), column(t, header, "Total korban"), column(t, header, "Kasus terlayani")}
+	got := map[string][]string{}
+	for _, r := range rows {
+		if len(r) < len(header) {
+			continue // the note line
+		}
+		var cells []string
+		for _, c := range caseCols {
+			cells = append(cells, r[c])
+			if len(r[code]) == 5 && (r[c] == "1" || r[c] == "2" || r[c] == "3" || r[c] == "4") {
+				t.Errorf("%s: unsuppressed %s in %s", r[code], r[c], header[c])
+			}
+		}
+		if r[code] == tt.RegencyA && r[1] != "" && !strings.HasPrefix(r[1], "Total") {
+			got[tt.RegencyA] = cells
+		}
+		if r[code] == tt.RegencyB {
+			got[tt.RegencyB] = cells
+		}
+		if strings.HasPrefix(r[1], "Total") {
+			got["total"] = cells
+		}
+	}
+	eq(t, "18.01", strings.Join(got[tt.RegencyA], " "), "9 <5 0 <5 <5 9 8")
+	eq(t, "18.02", strings.Join(got[tt.RegencyB], " "), "<5 0 0 <5 0 <5 <5")
+	eq(t, "province", strings.Join(got["total"], " "), "10 4 0 5 1 10 9")
+
+	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_cases.xlsx", "year=2025", 200))
+	x, err := f.GetRows("kasus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range x {
+		if len(r) > caseCols[0] && r[0] == tt.RegencyB && !strings.HasPrefix(r[1], "Total") {
+			found = true
+			eq(t, "xlsx 18.02 cases", r[caseCols[0]], "<5")
+		}
+	}
+	if !found {
+		t.Error("no 18.02 line in the workbook")
+	}
+
+	// the verifier's export: its regency's figures, suppressed
+	vh, vrows := readCSV(t, download(t, srv, tt.VerifierA, "report_cases.csv", "year=2025", 200))
+	totals := 0
+	for _, r := range vrows {
+		if len(r) > 5 && strings.HasPrefix(r[1], "Total") {
+			totals++
+			eq(t, "verifier total line", r[column(t, vh, "Korban anak perempuan")], "<5")
+			eq(t, "verifier total line area", r[0], tt.RegencyA)
+		}
+	}
+	eq(t, "verifier total lines", totals, 1)
+
+	// the annual workbook: one sheet per report, suppressed the same way
+	a := readXLSX(t, download(t, srv, tt.Secretariat, "annual.xlsx", "year=2025&asOf=2025-12-31", 200))
+	eq(t, "sheets", strings.Join(a.GetSheetList(), ","), "Ringkasan,1 Kegiatan,2 Cakupan,3 RAD,4 Kelembagaan,5 Penjangkauan,6 Kasus,7 Verifikasi")
+	k, _ := a.GetRows("6 Kasus")
+	hasSmall := false
+	for _, r := range k {
+		for _, c := range r {
+			hasSmall = hasSmall || c == "<5"
+		}
+	}
+	if !hasSmall {
+		t.Error("annual workbook: no suppressed cell")
+	}
+	act, _ := a.GetRows("1 Kegiatan")
+	totals = 0
+	for _, r := range act {
+		if len(r) > 5 && r[1] == "Total Lampung" {
+			totals++
+			eq(t, "annual activities total", r[5], "5")
+		}
+	}
+	eq(t, "annual total lines", totals, 1)
+	rad, _ := a.GetRows("3 RAD")
+	eq(t, "RAD lines: 5 indicators, 3 of them with 15 regency lines", len(rad), 2+5+3*15)
+}
+
+func TestReportExportsMatchTheJSON(t *testing.T) {
+	srv := seed(t)
+	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_activities.csv", "year=2025", 200))
+	eq(t, "15 regencies and a total", len(rows), 16)
+	total := rows[15]
+	eq(t, "total activities", total[column(t, header, "Jumlah kegiatan")], "5")
+	eq(t, "total participants", total[column(t, header, "Total peserta")], "74")
+	eq(t, "sosialisasi", total[column(t, header, "Jenis: Sosialisasi")], "3")
+	eq(t, "topic", total[column(t, header, "Topik: Modus TPPO")], "2")
+	_, months := readCSV(t, download(t, srv, tt.Secretariat, "report_activities.csv", "year=2025&table=per_bulan", 200))
+	eq(t, "months", len(months), 12)
+	_, unreached := readCSV(t, download(t, srv, tt.Secretariat, "report_coverage.csv", "year=2025&table=1", 200))
+	eq(t, "villages not reached", len(unreached), 2648)
+	download(t, srv, tt.Secretariat, "report_coverage.csv", "table=nothing", 400)
+
+	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_outreach.xlsx", "year=2025&area="+tt.RegencyA, 200))
+	eq(t, "sheets", strings.Join(f.GetSheetList(), ","), "penjangkauan,per_bulan")
+	x, _ := f.GetRows("penjangkauan")
+	last := x[len(x)-1]
+	eq(t, "title", x[0][0], "Penjangkauan, sinyal risiko dan rujukan")
+	eq(t, "18.01 total line", last[0], tt.RegencyA)
+	eq(t, "18.01 logs", last[5], "3")
+	for _, name := range []string{"report_review", "report_programs", "report_rad", "report_coverage"} {
+		readXLSX(t, download(t, srv, tt.Taskforce, name+".xlsx", "year=2025", 200))
+		readCSV(t, download(t, srv, tt.Taskforce, name+".csv", "year=2025", 200))
+	}
+}
+
+// Every export is in the audit trail: who, what, with which filters.
+func TestExportsAreAudited(t *testing.T) {
+	srv := seed(t)
+	download(t, srv, tt.VerifierA, "activities.csv", "period=quarter&year=2025&index=1&includeSubmitted=1&area="+tt.DistrictA, 200)
+	download(t, srv, tt.Secretariat, "annual.xlsx", "year=2025", 200)
+	download(t, srv, tt.OfficerA, "activities.csv", "", 403)
+	var entries []struct {
+		User   string `db:"user"`
+		Target string `db:"target_collection"`
+		Note   string `db:"note"`
+	}
+	if err := srv.App.DB().NewQuery(`SELECT user, target_collection, note FROM audit_log WHERE action = {:a} ORDER BY rowid`).
+		Bind(dbx.Params{"a": audit.ActionExport}).All(&entries); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "entries (the refused one is not an export)", len(entries), 2)
+	eq(t, "who", entries[0].User, tt.UserID(tt.VerifierA))
+	eq(t, "what", entries[0].Target, "activities")
+	var note struct {
+		Format   string   `json:"format"`
+		Area     string   `json:"area"`
+		Statuses []string `json:"statuses"`
+		Period   struct {
+			Kind  string `json:"kind"`
+			Index int    `json:"index"`
+			From  string `json:"from"`
+			To    string `json:"to"`
+		} `json:"period"`
+	}
+	if err := json.Unmarshal([]byte(entries[0].Note), &note); err != nil {
+		t.Fatalf("note %q: %v", entries[0].Note, err)
+	}
+	eq(t, "format", note.Format, "csv")
+	eq(t, "area", note.Area, tt.DistrictA)
+	eq(t, "statuses", strings.Join(note.Statuses, ","), "approved,submitted")
+	eq(t, "period", note.Period.Kind+" "+note.Period.From+" "+note.Period.To, "quarter 2025-01-01 2025-03-31")
+	eq(t, "annual", entries[1].Target, "annual")
+	eq(t, "annual by", entries[1].User, tt.UserID(tt.Secretariat))
+}

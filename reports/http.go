@@ -1,0 +1,253 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/access"
+	"jangkau/audit"
+	"jangkau/catalog"
+)
+
+// Names of the reports served under /api/reports/{name}.
+var Names = []string{"activities", "coverage", "rad", "programs", "outreach", "cases", "review", "annual"}
+
+// RequestOptions reads and checks a report or export request: the caller's
+// scope, the area, the period and the switches. The error is an API error
+// ready to return.
+func RequestOptions(e *core.RequestEvent) (Options, error) {
+	q := e.Request.URL.Query()
+	actor := access.ActorOf(e.Auth)
+	dir, err := Areas(e.App)
+	if err != nil {
+		return Options{}, e.InternalServerError("", err)
+	}
+	area, err := Resolve(dir, actor, strings.TrimSpace(q.Get("area")))
+	switch {
+	case errors.Is(err, ErrForbidden), errors.Is(err, ErrOutOfScope):
+		return Options{}, e.ForbiddenError(err.Error(), nil)
+	case err != nil:
+		return Options{}, e.BadRequestError(err.Error(), nil)
+	}
+	now := time.Now()
+	if v := q.Get("asOf"); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, WIB)
+		if err != nil {
+			return Options{}, e.BadRequestError("asOf harus YYYY-MM-DD. / asOf must be YYYY-MM-DD.", nil)
+		}
+		now = t.Add(12 * time.Hour)
+	}
+	period, err := ParsePeriod(q, now)
+	if err != nil {
+		return Options{}, e.BadRequestError(err.Error(), nil)
+	}
+	o := Options{App: e.App, Dir: dir, Area: area, Period: period, Now: now, Lang: "id"}
+	switch strings.ToLower(q.Get("includeSubmitted")) {
+	case "1", "true", "yes":
+		o.IncludeSubmitted = true
+	}
+	if q.Get("lang") == "en" {
+		o.Lang = "en"
+	}
+	if c := q.Get("cluster"); c != "" {
+		if !contains(catalog.Clusters, c) {
+			return Options{}, e.BadRequestError("Klaster tidak dikenal. / Unknown cluster.", nil)
+		}
+		o.Cluster = c
+	}
+	o.EngineName = EnginePrecomputed
+	if name := q.Get("engine"); name == EngineRaw {
+		// the naive GROUP BY is slow on big stores: for checks by the secretariat only
+		if !actor.Superuser && actor.Role != catalog.RoleProvinceSecretariat {
+			return Options{}, e.ForbiddenError("engine=raw hanya untuk sekretariat provinsi. / engine=raw is for the province secretariat only.", nil)
+		}
+		o.EngineName = EngineRaw
+	} else if name != "" && name != EnginePrecomputed {
+		return Options{}, e.BadRequestError("engine harus precomputed atau raw. / engine must be precomputed or raw.", nil)
+	}
+	o.Engine = Memoize(NewEngine(e.App, o.EngineName))
+	return o, nil
+}
+
+// Build runs the named report.
+func Build(name string, o Options, source string) (Tabular, error) {
+	switch name {
+	case "activities":
+		return Activities(o)
+	case "coverage":
+		return Coverage(o)
+	case "rad":
+		return Rad(o)
+	case "programs":
+		return Programs(o)
+	case "outreach":
+		return Outreach(o)
+	case "cases":
+		return Cases(o, source)
+	case "review":
+		return Review(o)
+	case "annual":
+		return Annual(o)
+	}
+	return nil, nil
+}
+
+func caseSource(e *core.RequestEvent) (string, error) {
+	s := e.Request.URL.Query().Get("source")
+	if s != "" && !contains(catalog.CaseSources, s) {
+		return "", e.BadRequestError("Sumber angka kasus tidak dikenal. / Unknown case figure source.", nil)
+	}
+	return s, nil
+}
+
+// HandleReport answers GET /api/reports/{name}.
+func HandleReport(e *core.RequestEvent) error {
+	name := e.Request.PathValue("name")
+	if !contains(Names, name) {
+		return e.NotFoundError("Laporan tidak dikenal. / Unknown report.", nil)
+	}
+	o, err := RequestOptions(e)
+	if err != nil {
+		return err
+	}
+	source, err := caseSource(e)
+	if err != nil {
+		return err
+	}
+	r, err := Build(name, o, source)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, r)
+}
+
+// HandleLabels answers GET /api/reports/labels.
+func HandleLabels(e *core.RequestEvent) error {
+	return e.JSON(http.StatusOK, Labels)
+}
+
+// Export names: the records, and each report with the report_ prefix;
+// annual is a workbook only.
+var recordExports = map[string]string{"activities": catalog.Activities, "outreach_logs": catalog.OutreachLogs}
+
+// ExportNames lists every export name.
+func ExportNames() []string {
+	out := []string{"activities", "outreach_logs"}
+	for _, n := range Names {
+		if n != "annual" {
+			out = append(out, "report_"+n)
+		}
+	}
+	return append(out, "annual")
+}
+
+// HandleExport answers GET /api/exports/{file}: {name}.csv or {name}.xlsx,
+// filtered and scoped exactly as the JSON report, written to the audit
+// trail before the first byte goes out.
+func HandleExport(e *core.RequestEvent) error {
+	file := e.Request.PathValue("file")
+	dot := strings.LastIndexByte(file, '.')
+	if dot < 0 {
+		return e.NotFoundError("", nil)
+	}
+	name, format := file[:dot], file[dot+1:]
+	if (format != FormatCSV && format != FormatXLSX) || !contains(ExportNames(), name) || (name == "annual" && format == FormatCSV) {
+		return e.NotFoundError("Ekspor tidak dikenal. / Unknown export.", nil)
+	}
+	o, err := RequestOptions(e)
+	if err != nil {
+		return err
+	}
+	source, err := caseSource(e)
+	if err != nil {
+		return err
+	}
+	tableArg := e.Request.URL.Query().Get("table")
+
+	var report Tabular
+	if _, isRecords := recordExports[name]; isRecords {
+		switch st := e.Request.URL.Query().Get("status"); st {
+		case "all":
+			o.AllStatuses = true
+		case "", "counted":
+		default:
+			return e.BadRequestError("status harus all atau kosong. / status must be all or left out.", nil)
+		}
+	} else {
+		if report, err = Build(strings.TrimPrefix(name, "report_"), o, source); err != nil {
+			return e.InternalServerError("", err)
+		}
+	}
+	var table Table
+	if report != nil && format == FormatCSV {
+		tables := report.Tables(o.Lang)
+		table = tables[0]
+		if tableArg != "" {
+			found := false
+			for i, t := range tables {
+				if t.Name == tableArg || strconv.Itoa(i) == tableArg {
+					table, found = t, true
+				}
+			}
+			if !found {
+				return e.BadRequestError("Tabel tidak dikenal. / Unknown table.", nil)
+			}
+		}
+	}
+
+	note := filtersNote(name, format, o, map[string]any{"source": source, "table": tableArg, "engine": o.EngineName})
+	if err := audit.Write(e.App, audit.Entry{Actor: audit.ActorFromRequest(e), Action: audit.ActionExport, Collection: name, Note: note}); err != nil {
+		return e.InternalServerError("Ekspor tidak dapat dicatat di jejak audit. / The export could not be recorded in the audit trail.", err)
+	}
+
+	// big exports outlive the server's default write timeout
+	_ = http.NewResponseController(e.Response).SetWriteDeadline(time.Now().Add(30 * time.Minute))
+	filename := fmt.Sprintf("jangkau-%s-%s-%s.%s", strings.ReplaceAll(name, "_", "-"), o.Area.Code, periodSlug(o.Period), format)
+	h := e.Response.Header()
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	h.Set("Cache-Control", "no-store")
+	if format == FormatCSV {
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
+		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	}
+	e.Response.WriteHeader(http.StatusOK)
+
+	switch {
+	case recordExports[name] != "":
+		_, err = ExportRecords(e.Response, format, recordExports[name], o)
+	case format == FormatCSV:
+		err = WriteTablesCSV(e.Response, table)
+	case name == "annual":
+		err = WriteSheetsXLSX(e.Response, report.(*AnnualReport).Sheets(o.Lang))
+	default:
+		err = WriteSheetsXLSX(e.Response, SheetsOf(report.Tables(o.Lang)))
+	}
+	if err != nil {
+		// the status is sent: log, and cut the connection so that the
+		// client sees a failed download rather than a short file
+		e.App.Logger().Error("export failed", "export", name, "error", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+func periodSlug(p Period) string {
+	switch p.Kind {
+	case PeriodYear:
+		return strconv.Itoa(p.Year)
+	case PeriodSemester:
+		return fmt.Sprintf("%d-s%d", p.Year, p.Index)
+	case PeriodQuarter:
+		return fmt.Sprintf("%d-q%d", p.Year, p.Index)
+	case PeriodMonth:
+		return fmt.Sprintf("%d-%02d", p.Year, p.Index)
+	}
+	return p.From.Format("20060102") + "-" + p.To.AddDate(0, 0, -1).Format("20060102")
+}

@@ -1,0 +1,162 @@
+package reports
+
+import (
+	"jangkau/catalog"
+)
+
+// FollowUp measures the time from a risk signal's detection (the outreach
+// date) to its follow-up (follow_up_date), in whole WIB days.
+type FollowUp struct {
+	WithRisk      int64   `json:"withRisk"`      // logs with at least one risk signal
+	FollowedUp    int64   `json:"followedUp"`    // of those, with a follow-up date
+	Open          int64   `json:"open"`          // of those, without one yet
+	MedianDays    *int64  `json:"medianDays"`    // null when none followed up
+	Within7Days   int64   `json:"within7Days"`   // followed up within 7 days
+	Within7Pct    float64 `json:"within7Pct"`    // of those followed up
+	FollowedUpPct float64 `json:"followedUpPct"` // of those with risk
+}
+
+// OutreachFigures are report 5's figures for one area.
+type OutreachFigures struct {
+	Logs         int64        `json:"logs"`
+	Participants Participants `json:"participants"`
+	Referred     int64        `json:"referred"`
+	ByType       []Breakdown  `json:"byType"`
+	ByTarget     []Breakdown  `json:"byTarget"`
+	ByTopic      []Breakdown  `json:"byTopic"`
+	RiskSignals  []Breakdown  `json:"riskSignals"`
+	Actions      []Breakdown  `json:"actions"`
+	Referrals    []Breakdown  `json:"referrals"`
+	FollowUp     FollowUp     `json:"followUp"`
+}
+
+// OutreachRow is one area's line of report 5.
+type OutreachRow struct {
+	Area AreaRef `json:"area"`
+	OutreachFigures
+}
+
+// OutreachReport is report 5: outreach, risk signals and referrals, and the
+// time from detection to follow-up.
+type OutreachReport struct {
+	Header
+	Totals OutreachFigures `json:"totals"`
+	Rows   []OutreachRow   `json:"rows"`
+	Series []MonthPoint    `json:"series"`
+}
+
+var outreachDims = []string{DimAll, DimType, DimTarget, DimTopic, DimRisk, DimAction, DimReferral, DimFlag, DimFollowUp}
+
+func outreachFigures(byDim map[string]map[string]Measures) OutreachFigures {
+	all := byDim[DimAll][""]
+	flags := byDim[DimFlag]
+	f := OutreachFigures{
+		Logs: all.N, Participants: participantsOf(all), Referred: flags[FlagReferred].N,
+		ByType:      breakdown(catalog.OutreachTypes, byDim[DimType]),
+		ByTarget:    breakdown(catalog.TargetGroups, byDim[DimTarget]),
+		ByTopic:     breakdown(catalog.Topics, byDim[DimTopic]),
+		RiskSignals: breakdown(catalog.RiskSignals, byDim[DimRisk]),
+		Actions:     breakdown(catalog.OutreachActions, byDim[DimAction]),
+		Referrals:   breakdown(catalog.ReferralAgencies, byDim[DimReferral]),
+	}
+	hist := byDim[DimFollowUp]
+	fu := FollowUp{WithRisk: flags[FlagRisk].N, Open: flags[FlagFollowUpOpen].N}
+	for _, m := range hist {
+		fu.FollowedUp += m.N
+	}
+	if med, ok := medianKey(hist); ok {
+		fu.MedianDays = &med
+	}
+	fu.Within7Days = countAtMost(hist, 7)
+	fu.Within7Pct = pct(fu.Within7Days, fu.FollowedUp)
+	fu.FollowedUpPct = pct(fu.FollowedUp, fu.WithRisk)
+	f.FollowUp = fu
+	return f
+}
+
+// Outreach builds report 5.
+func Outreach(o Options) (*OutreachReport, error) {
+	r := &OutreachReport{Header: o.header("outreach", "Penjangkauan, sinyal risiko dan rujukan", "Outreach, risk signals and referrals")}
+	q := StatQuery{Collection: catalog.OutreachLogs, Area: o.Area, Period: o.Period, Statuses: o.Statuses(), Dims: outreachDims}
+	if o.Area.Level == catalog.LevelVillage {
+		q.Self = true
+	}
+	rows, err := o.Engine.Stats(q)
+	if err != nil {
+		return nil, err
+	}
+	g := group(rows)
+	if q.Self {
+		r.Totals = outreachFigures(g[o.Area.Code])
+	} else {
+		r.Totals = outreachFigures(g.total())
+	}
+	r.Rows = []OutreachRow{}
+	for _, c := range o.children() {
+		r.Rows = append(r.Rows, OutreachRow{Area: o.Dir.Ref(c), OutreachFigures: outreachFigures(g[c])})
+	}
+	monthly, err := o.Engine.Stats(StatQuery{Collection: catalog.OutreachLogs, Area: o.Area, Self: true, Period: o.Period,
+		Statuses: o.Statuses(), Dims: []string{DimAll}, ByMonth: true})
+	if err != nil {
+		return nil, err
+	}
+	r.Series = series(o.Period, monthly)
+	return r, nil
+}
+
+// Tables lays report 5 out: one line per area.
+func (r *OutreachReport) Tables(lang string) []Table {
+	cols := append(areaColumns(lang),
+		T(lang, "Jumlah penjangkauan", "Outreach contacts"),
+		T(lang, "Anak laki-laki", "Male children"), T(lang, "Anak perempuan", "Female children"),
+		T(lang, "Dewasa laki-laki", "Male adults"), T(lang, "Dewasa perempuan", "Female adults"),
+		T(lang, "Total orang terjangkau", "People reached"),
+		T(lang, "Dengan sinyal risiko", "With risk signals"), T(lang, "Dirujuk", "Referred"),
+		T(lang, "Sudah ditindaklanjuti", "Followed up"), T(lang, "Belum ditindaklanjuti", "Not yet followed up"),
+		T(lang, "Median hari sampai tindak lanjut", "Median days to follow-up"), T(lang, "Tindak lanjut <= 7 hari (%)", "Followed up within 7 days (%)"))
+	for _, c := range catalog.RiskSignals {
+		cols = append(cols, T(lang, "Risiko: ", "Risk: ")+LabelOf("risk_signal", c, lang))
+	}
+	for _, c := range catalog.ReferralAgencies {
+		cols = append(cols, T(lang, "Rujukan: ", "Referred to: ")+LabelOf("agency", c, lang))
+	}
+	for _, c := range catalog.OutreachTypes {
+		cols = append(cols, T(lang, "Jenis: ", "Type: ")+LabelOf("outreach_type", c, lang))
+	}
+	line := func(a AreaRef, f OutreachFigures) []any {
+		p := f.Participants
+		var median any = ""
+		if f.FollowUp.MedianDays != nil {
+			median = *f.FollowUp.MedianDays
+		}
+		row := append(areaCells(a), f.Logs, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total,
+			f.FollowUp.WithRisk, f.Referred, f.FollowUp.FollowedUp, f.FollowUp.Open, median, f.FollowUp.Within7Pct)
+		row = append(row, countsOf(f.RiskSignals, catalog.RiskSignals)...)
+		row = append(row, countsOf(f.Referrals, catalog.ReferralAgencies)...)
+		return append(row, countsOf(f.ByType, catalog.OutreachTypes)...)
+	}
+	t := Table{Name: "penjangkauan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}
+	for _, row := range r.Rows {
+		t.Rows = append(t.Rows, line(row.Area, row.OutreachFigures))
+	}
+	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
+	s := Table{Name: "per_bulan", Title: T(lang, "Penjangkauan per bulan", "Outreach per month"),
+		Columns: []string{T(lang, "Bulan", "Month"), T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Total orang terjangkau", "People reached")}}
+	for _, m := range r.Series {
+		s.Rows = append(s.Rows, []any{m.Month, m.Count, m.Participants})
+	}
+	return []Table{t, s}
+}
+
+// countsOf lists the counts of the vocabulary's codes, in its order.
+func countsOf(list []Breakdown, codes []string) []any {
+	by := map[string]int64{}
+	for _, b := range list {
+		by[b.Key] = b.Count
+	}
+	out := make([]any, len(codes))
+	for i, c := range codes {
+		out[i] = by[c]
+	}
+	return out
+}

@@ -1,0 +1,212 @@
+package reports_test
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/catalog"
+	"jangkau/internal/benchdata"
+	tt "jangkau/internal/testapp"
+	"jangkau/reports"
+	"jangkau/sync"
+)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func must(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+type dashboardQuery struct {
+	what, path string
+	verifier   bool
+}
+
+// dashboardQueries are the queries the dashboard makes, for the province
+// and for a district verifier.
+var dashboardQueries = []dashboardQuery{
+	{"1 activities, year, province", "/api/reports/activities?year=2025", false},
+	{"1 activities, year, incl. submitted", "/api/reports/activities?year=2025&includeSubmitted=1", false},
+	{"1 activities, quarter, regency -> districts", "/api/reports/activities?period=quarter&year=2025&index=2&area=18.01", false},
+	{"1 activities, year, district -> villages", "/api/reports/activities?year=2025&area=18.01.04", false},
+	{"1 activities, year, one village (+ list)", "/api/reports/activities?year=2025&area=18.01.04.2001", false},
+	{"1 activities, custom 16 Jan 2024 - 10 Mar 2025", "/api/reports/activities?period=custom&from=2024-01-16&to=2025-03-10", false},
+	{"1 activities, 5 years, province", "/api/reports/activities?period=custom&from=2021-01-01&to=2025-12-31", false},
+	{"2 coverage, year, province", "/api/reports/coverage?year=2025", false},
+	{"2 coverage, custom, province", "/api/reports/coverage?period=custom&from=2024-01-16&to=2025-03-10", false},
+	{"3 RAD, year", "/api/reports/rad?year=2025", false},
+	{"4 programmes, province", "/api/reports/programs", false},
+	{"4 programmes, district -> villages", "/api/reports/programs?area=18.01.04", false},
+	{"5 outreach, year, province", "/api/reports/outreach?year=2025", false},
+	{"5 outreach, semester, regency -> districts", "/api/reports/outreach?period=semester&year=2025&index=1&area=18.01", false},
+	{"6 cases vs intensity, year, province", "/api/reports/cases?year=2025", false},
+	{"7 review, year, province", "/api/reports/review?year=2025", false},
+	{"8 annual report, province", "/api/reports/annual?year=2025", false},
+	{"1 activities, year, verifier's regency", "/api/reports/activities?year=2025", true},
+	{"2 coverage, year, verifier's regency", "/api/reports/coverage?year=2025", true},
+	{"6 cases, year, verifier's regency", "/api/reports/cases?year=2025", true},
+}
+
+func timeIt(b *testing.B, srv *benchdata.Server, token, path string, runs int) (median, worst time.Duration) {
+	b.Helper()
+	var d []time.Duration
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		status, err := srv.Do("GET", path, token, nil, nil)
+		d = append(d, time.Since(start))
+		if err != nil || status != 200 {
+			b.Fatalf("%s: %d %v", path, status, err)
+		}
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2], d[len(d)-1]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+
+func mb(n int64) string { return fmt.Sprintf("%.0f", float64(n)/1e6) }
+
+// BenchmarkReports measures every dashboard query on the real binary over
+// HTTP against a store of 1,000,000 activities and 1,000,000 outreach logs
+// (2021-2025, every village of Lampung), beside the same query answered by
+// a naive GROUP BY over the records (engine=raw); then the server's peak
+// memory during a full streamed CSV export of the activities. It prints one
+// table. JANGKAU_BENCH_REPORTS_N and _M shrink the store for a quick try.
+func BenchmarkReports(b *testing.B) {
+	n := envInt("JANGKAU_BENCH_REPORTS_N", 1_000_000)
+	m := envInt("JANGKAU_BENCH_REPORTS_M", 1_000_000)
+	runs := envInt("JANGKAU_BENCH_REPORTS_RUNS", 11)
+	rawRuns := envInt("JANGKAU_BENCH_REPORTS_RAW_RUNS", 3)
+	dir := b.TempDir()
+	start := time.Now()
+	must(b, benchdata.BuildWith(dir, benchdata.Options{Activities: n, Outreach: m, Varied: true, Figures: true}))
+	built := time.Since(start)
+
+	// the full rebuild of the stats, on its own
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	must(b, app.Bootstrap())
+	start = time.Now()
+	must(b, reports.Rebuild(app))
+	rebuilt := time.Since(start)
+	var statRows int64
+	for _, t := range reports.StatsTable {
+		var c int64
+		must(b, app.DB().NewQuery("SELECT COUNT(*) FROM "+t).Row(&c))
+		statRows += c
+	}
+	must(b, app.ResetBootstrapState())
+	dbSize := int64(0)
+	if st, err := os.Stat(tt.DataFile(app)); err == nil {
+		dbSize = st.Size()
+	}
+
+	srv, err := benchdata.Start(dir)
+	must(b, err)
+	sec, err := srv.Login(benchdata.Secretariat)
+	must(b, err)
+	ver, err := srv.Login(benchdata.Verifier)
+	must(b, err)
+
+	type line struct{ what, ours, naive, ratio, goal string }
+	var lines []line
+	over := 0
+	for _, q := range dashboardQueries {
+		token := sec
+		if q.verifier {
+			token = ver
+		}
+		timeIt(b, srv, token, q.path, 1) // warm
+		med, worst := timeIt(b, srv, token, q.path, runs)
+		raw, _ := timeIt(b, srv, sec, rawPath(q), rawRuns)
+		if worst > 300*time.Millisecond {
+			over++
+		}
+		lines = append(lines, line{q.what, fmt.Sprintf("%s (max %s)", ms(med), ms(worst)), ms(raw),
+			fmt.Sprintf("%.0fx", raw.Seconds()/med.Seconds()), "< 300 ms"})
+	}
+
+	// the write path: phones pushing new activities, each keeping the stats
+	officer, err := srv.Login(benchdata.Officer)
+	must(b, err)
+	const pushTotal, per = 2000, 500
+	start = time.Now()
+	for r := 0; r < pushTotal/per; r++ {
+		muts := make([]sync.Mutation, per)
+		for i := range muts {
+			k := r*per + i
+			d := tt.Activity(benchdata.OfficerArea)
+			d["status"] = catalog.StatusSubmitted
+			muts[i] = sync.Mutation{MutationID: fmt.Sprint(k), Collection: catalog.Activities, ID: fmt.Sprintf("benchpush%08d", k), Op: "upsert", Data: d}
+		}
+		status, err := srv.Do("POST", "/api/sync/push", officer, map[string]any{"clientId": "bench", "mutations": muts}, nil)
+		if err != nil || status != 200 {
+			b.Fatalf("push: %d %v", status, err)
+		}
+	}
+	pushed := time.Since(start)
+	srv.Stop()
+
+	// memory: a fresh server, one full CSV export of every activity
+	export := func(file, query string) (time.Duration, int64, int64, int64) {
+		srv, err := benchdata.Start(dir)
+		must(b, err)
+		defer srv.Stop()
+		tok, err := srv.Login(benchdata.Secretariat)
+		must(b, err)
+		idle := srv.PeakRSS()
+		start := time.Now()
+		status, size, err := srv.DoCount("GET", "/api/exports/"+file+"?"+query, tok, nil, nil)
+		if err != nil || status != 200 {
+			b.Fatalf("export %s: %d %v", file, status, err)
+		}
+		return time.Since(start), size, idle, srv.PeakRSS()
+	}
+	csvTook, csvSize, csvIdle, csvPeak := export("activities.csv", "period=custom&from=2021-01-01&to=2025-12-31&status=all")
+	xTook, xSize, xIdle, xPeak := export("activities.xlsx", "year=2025")
+
+	fmt.Printf("\nReports on %d activities + %d outreach logs (2021-2025, %d villages), real binary over loopback HTTP\n", n, m, 2651)
+	fmt.Printf("store %s MB, built in %.0fs; full rebuild of the stats %.1fs (%d stat rows)\n", mb(dbSize), built.Seconds(), rebuilt.Seconds(), statRows)
+	fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", "dashboard query (ms; median of "+strconv.Itoa(runs)+")", "precomputed", "naive GROUP BY", "speed-up", "goal")
+	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 50), strings.Repeat("-", 24), strings.Repeat("-", 18), strings.Repeat("-", 10), strings.Repeat("-", 12))
+	for _, l := range lines {
+		fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", l.what, l.ours, l.naive, l.ratio, l.goal)
+	}
+	fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", fmt.Sprintf("push %d activities via sync (records/s)", pushTotal),
+		fmt.Sprintf("%.0f", pushTotal/pushed.Seconds()), "-", "", "")
+	fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", fmt.Sprintf("CSV export, all %d activities (s, MB)", n),
+		fmt.Sprintf("%.1f s, %s MB", csvTook.Seconds(), mb(csvSize)), "-", "", "")
+	fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", "  peak server memory VmHWM (MB)", fmt.Sprintf("%s (idle %s)", mb(csvPeak), mb(csvIdle)), "-", "", "< 200")
+	fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", "XLSX export, 2025 activities (s, MB)", fmt.Sprintf("%.1f s, %s MB", xTook.Seconds(), mb(xSize)), "-", "", "")
+	fmt.Printf("| %-48s | %-22s | %-16s | %-8s | %-10s |\n", "  peak server memory VmHWM (MB)", fmt.Sprintf("%s (idle %s)", mb(xPeak), mb(xIdle)), "-", "", "")
+	if over > 0 {
+		fmt.Printf("%d dashboard queries took over 300 ms at least once\n", over)
+	}
+}
+
+// rawPath asks the same query of the naive engine, as the secretariat (a
+// verifier's query names its regency).
+func rawPath(q dashboardQuery) string {
+	p := q.path + "&engine=raw"
+	if !strings.Contains(q.path, "?") {
+		p = q.path + "?engine=raw"
+	}
+	if q.verifier {
+		p += "&area=18.01"
+	}
+	return p
+}
