@@ -189,13 +189,30 @@ func lessKey(a, b statKey) bool {
 	return a.key < b.key
 }
 
-// upsert adds the measures to the rows of keys in one statement. Values
-// are written into it (codes quoted, numbers formatted): a statement with
-// hundreds of bound parameters cost more to build than the rows to write.
+// upsertSQL adds one row's measures to the row of its key.
+const upsertSQL = ` ` + insertColumns + ` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (parent, status, dim, ym, area, key) DO UPDATE SET n = n + excluded.n, mc = mc + excluded.mc,
+	fc = fc + excluded.fc, ma = ma + excluded.ma, fa = fa + excluded.fa, dis = dis + excluded.dis, budget = budget + excluded.budget`
+
+// upsert adds the measures to the rows of keys, through one prepared
+// statement (without the executor: one statement with the values written in).
 func upsert(db dbx.Builder, table string, keys []statKey, acc map[statKey]Measures) error {
+	if ex := executorOf(db); ex != nil {
+		stmt, err := ex.Prepare(`INSERT INTO ` + table + upsertSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, k := range keys {
+			m := acc[k]
+			if _, err := stmt.Exec(k.parent, k.ym, k.area, k.status, k.dim, k.key, m.N, m.MC, m.FC, m.MA, m.FA, m.Dis, m.Budget); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var sb strings.Builder
-	sb.Grow(len(keys) * 96)
-	sb.WriteString(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget) VALUES `)
+	sb.WriteString(`INSERT INTO ` + table + ` ` + insertColumns + ` VALUES `)
 	for i, k := range keys {
 		if i > 0 {
 			sb.WriteByte(',')
@@ -206,6 +223,24 @@ func upsert(db dbx.Builder, table string, keys []statKey, acc map[statKey]Measur
 		fc = fc + excluded.fc, ma = ma + excluded.ma, fa = fa + excluded.fa, dis = dis + excluded.dis, budget = budget + excluded.budget`)
 	_, err := db.NewQuery(sb.String()).Execute()
 	return err
+}
+
+// executorOf returns the database/sql executor under a dbx builder (nil if
+// it cannot be reached), to prepare a statement once and run it for many
+// rows with positional arguments: dbx's named parameters cost more than the
+// rows themselves.
+func executorOf(db dbx.Builder) dbx.Executor {
+	var b dbx.Builder
+	switch t := db.(type) {
+	case *dbx.Tx:
+		b = t.Builder
+	case *dbx.DB:
+		b = t.Builder
+	}
+	if x, ok := b.(interface{ Executor() dbx.Executor }); ok {
+		return x.Executor()
+	}
+	return nil
 }
 
 func writeValues(sb *strings.Builder, k statKey, m Measures) {
@@ -247,6 +282,7 @@ func rebuild(app core.App, collection string) error {
 	}
 	defer rows.Close()
 	w := &bulkWriter{db: db, table: table}
+	defer w.close()
 	acc := map[statKey]Measures{}  // one district's villages and the district
 	days := map[statKey]Measures{} // one regency's days
 	district, regency := "", ""
@@ -294,9 +330,6 @@ func rebuild(app core.App, collection string) error {
 	if err := w.addAll(days); err != nil {
 		return err
 	}
-	if err := w.flush(); err != nil {
-		return err
-	}
 	_, err = db.NewQuery(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)
 		SELECT substr(parent, 1, 2), ym, parent, status, dim, key, SUM(n), SUM(mc), SUM(fc), SUM(ma), SUM(fa), SUM(dis), SUM(budget)
 		FROM ` + table + ` WHERE length(area) = 8 GROUP BY parent, status, dim, ym, key`).Execute()
@@ -309,14 +342,47 @@ func addTo(acc map[statKey]Measures, k statKey, m Measures) {
 	acc[k] = x
 }
 
-// bulkWriter inserts stat rows 500 at a time. The values are written into
-// the statement: area codes, statuses, dimensions and keys are codes (quoted
-// all the same), the rest numbers.
+// bulkWriter inserts stat rows in key order through one prepared
+// statement (in key order, the table's pages fill one after the other).
 type bulkWriter struct {
 	db    dbx.Builder
 	table string
-	sb    strings.Builder
-	n     int
+	stmt  *sql.Stmt
+}
+
+const insertColumns = `(parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)`
+
+func (w *bulkWriter) addAll(acc map[statKey]Measures) error {
+	keys := make([]statKey, 0, len(acc))
+	for k := range acc {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
+	if w.stmt == nil {
+		if ex := executorOf(w.db); ex != nil {
+			stmt, err := ex.Prepare(`INSERT INTO ` + w.table + ` ` + insertColumns + ` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			if err != nil {
+				return err
+			}
+			w.stmt = stmt
+		}
+	}
+	if w.stmt == nil {
+		return upsert(w.db, w.table, keys, acc) // no executor: one statement per batch
+	}
+	for _, k := range keys {
+		m := acc[k]
+		if _, err := w.stmt.Exec(k.parent, k.ym, k.area, k.status, k.dim, k.key, m.N, m.MC, m.FC, m.MA, m.FA, m.Dis, m.Budget); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *bulkWriter) close() {
+	if w.stmt != nil {
+		_ = w.stmt.Close()
+	}
 }
 
 // sqlText quotes a code for SQL. Codes never hold "{:" (dbx's placeholder
@@ -327,37 +393,4 @@ func sqlText(s string) string {
 		s = strings.ReplaceAll(s, "{:", "{ :")
 	}
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-func (w *bulkWriter) add(k statKey, m Measures) error {
-	if w.n == 0 {
-		w.sb.Reset()
-		w.sb.WriteString(`INSERT INTO ` + w.table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget) VALUES `)
-	} else {
-		w.sb.WriteByte(',')
-	}
-	writeValues(&w.sb, k, m)
-	w.n++
-	if w.n == 500 {
-		return w.flush()
-	}
-	return nil
-}
-
-func (w *bulkWriter) addAll(acc map[statKey]Measures) error {
-	for k, m := range acc {
-		if err := w.add(k, m); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (w *bulkWriter) flush() error {
-	if w.n == 0 {
-		return nil
-	}
-	w.n = 0
-	_, err := w.db.NewQuery(w.sb.String()).Execute()
-	return err
 }
