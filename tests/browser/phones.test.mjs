@@ -1,7 +1,5 @@
 // Browser test of the phones page with the devices API (enrollment by QR
-// code or typed code, revocation). It skips itself on a server built
-// without that API (GET /api/devices answers 404), and runs once the
-// devices work is merged.
+// code or typed code, revocation).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, shooter, SIZES, until, PASSWORD } from './harness.mjs';
@@ -11,15 +9,12 @@ const HAJIMENA = '18.01.04.2001';
 
 let server;
 let browser;
-let supported = false;
 
 before(async () => {
   server = await startServer();
   await server.createUser({ email: 'verifikator@uji.jangkau.id', name: 'Verifikator Lampung Selatan', role: 'district_verifier', area: REGENCY });
   await server.createUser({ email: 'hajimena@uji.jangkau.id', name: 'Operator Hajimena', role: 'village_officer', area: HAJIMENA });
-  const r = await fetch(server.url + '/api/devices', { headers: { Authorization: await server.login('verifikator@uji.jangkau.id') } });
-  supported = r.status !== 404;
-  if (supported) browser = await launchBrowser();
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -28,8 +23,7 @@ after(async () => {
 });
 
 for (const size of ['laptop', 'phone']) {
-  test(`a verifier enrolls a phone with a QR code and revokes it (${size})`, async (t) => {
-    if (!supported) { t.skip('this build has no devices API (GET /api/devices is 404)'); return; }
+  test(`a verifier enrolls a phone with a QR code and revokes it (${size})`, async () => {
     const context = await browser.newContext({ ...SIZES[size], locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
     const page = await context.newPage();
     const errors = [];
