@@ -18,19 +18,7 @@ import (
 	"jangkau/sync"
 )
 
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
 
-func must(b *testing.B, err error) {
-	b.Helper()
-	if err != nil {
-		b.Fatal(err)
-	}
-}
 
 type dashboardQuery struct {
 	what, path string
@@ -88,39 +76,39 @@ func mb(n int64) string { return fmt.Sprintf("%.0f", float64(n)/1e6) }
 // memory during a full streamed CSV export of the activities. It prints one
 // table. JANGKAU_BENCH_REPORTS_N and _M shrink the store for a quick try.
 func BenchmarkReports(b *testing.B) {
-	n := envInt("JANGKAU_BENCH_REPORTS_N", 1_000_000)
-	m := envInt("JANGKAU_BENCH_REPORTS_M", 1_000_000)
-	runs := envInt("JANGKAU_BENCH_REPORTS_RUNS", 11)
-	rawRuns := envInt("JANGKAU_BENCH_REPORTS_RAW_RUNS", 3)
+	n := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_N", 1_000_000)
+	m := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_M", 1_000_000)
+	runs := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_RUNS", 11)
+	rawRuns := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_RAW_RUNS", 3)
 	dir := b.TempDir()
 	start := time.Now()
-	must(b, benchdata.BuildWith(dir, benchdata.Options{Activities: n, Outreach: m, Varied: true, Figures: true}))
+	benchdata.Must(b, benchdata.BuildWith(dir, benchdata.Options{Activities: n, Outreach: m, Varied: true, Figures: true}))
 	built := time.Since(start)
 
 	// the full rebuild of the stats, on its own
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
-	must(b, app.Bootstrap())
+	benchdata.Must(b, app.Bootstrap())
 	start = time.Now()
-	must(b, reports.Rebuild(app))
+	benchdata.Must(b, reports.Rebuild(app))
 	rebuilt := time.Since(start)
 	var statRows int64
 	for _, t := range reports.StatsTable {
 		var c int64
-		must(b, app.DB().NewQuery("SELECT COUNT(*) FROM "+t).Row(&c))
+		benchdata.Must(b, app.DB().NewQuery("SELECT COUNT(*) FROM "+t).Row(&c))
 		statRows += c
 	}
-	must(b, app.ResetBootstrapState())
+	benchdata.Must(b, app.ResetBootstrapState())
 	dbSize := int64(0)
 	if st, err := os.Stat(tt.DataFile(app)); err == nil {
 		dbSize = st.Size()
 	}
 
 	srv, err := benchdata.Start(dir)
-	must(b, err)
+	benchdata.Must(b, err)
 	sec, err := srv.Login(benchdata.Secretariat)
-	must(b, err)
+	benchdata.Must(b, err)
 	ver, err := srv.Login(benchdata.Verifier)
-	must(b, err)
+	benchdata.Must(b, err)
 
 	type line struct{ what, ours, naive, ratio, goal string }
 	var lines []line
@@ -142,7 +130,7 @@ func BenchmarkReports(b *testing.B) {
 
 	// the write path: phones pushing new activities, each keeping the stats
 	officer, err := srv.Login(benchdata.Officer)
-	must(b, err)
+	benchdata.Must(b, err)
 	const pushTotal, per = 2000, 500
 	start = time.Now()
 	for r := 0; r < pushTotal/per; r++ {
@@ -164,10 +152,10 @@ func BenchmarkReports(b *testing.B) {
 	// memory: a fresh server, one full CSV export of every activity
 	export := func(file, query string) (time.Duration, int64, int64, int64) {
 		srv, err := benchdata.Start(dir)
-		must(b, err)
+		benchdata.Must(b, err)
 		defer srv.Stop()
 		tok, err := srv.Login(benchdata.Secretariat)
-		must(b, err)
+		benchdata.Must(b, err)
 		idle := srv.PeakRSS()
 		start := time.Now()
 		status, size, err := srv.DoCount("GET", "/api/exports/"+file+"?"+query, tok, nil, nil)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
@@ -14,20 +13,7 @@ import (
 	"jangkau/sync"
 )
 
-// envInt reads a size override (to try the benchmark quickly on small data).
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
 
-func must(b *testing.B, err error) {
-	b.Helper()
-	if err != nil {
-		b.Fatal(err)
-	}
-}
 
 // storeDirs keeps each built store, so a size is built once per run.
 var storeDirs = map[int]string{}
@@ -39,14 +25,14 @@ func store(b *testing.B, n int, reuse bool) *benchdata.Server {
 	if !ok || !reuse {
 		dir = b.TempDir()
 		start := time.Now()
-		must(b, benchdata.Build(dir, n, 0))
+		benchdata.Must(b, benchdata.Build(dir, n, 0))
 		fmt.Printf("  built a store of %d activities in %.1fs\n", n, time.Since(start).Seconds())
 		if reuse {
 			storeDirs[n] = dir
 		}
 	}
 	srv, err := benchdata.Start(dir)
-	must(b, err)
+	benchdata.Must(b, err)
 	b.Cleanup(srv.Stop)
 	return srv
 }
@@ -78,9 +64,9 @@ func median(d []time.Duration) time.Duration {
 // BenchmarkSyncVsStock measures the sync endpoints against stock PocketBase
 // endpoints on the same data, on the real binary, and prints one table.
 func BenchmarkSyncVsStock(b *testing.B) {
-	small := envInt("JANGKAU_BENCH_SMALL", 10_000)
-	medium := envInt("JANGKAU_BENCH_MEDIUM", 100_000)
-	large := envInt("JANGKAU_BENCH_LARGE", 1_000_000)
+	small := benchdata.EnvInt("JANGKAU_BENCH_SMALL", 10_000)
+	medium := benchdata.EnvInt("JANGKAU_BENCH_MEDIUM", 100_000)
+	large := benchdata.EnvInt("JANGKAU_BENCH_LARGE", 1_000_000)
 	var rows []row
 
 	// JANGKAU_BENCH_ONLY=push|download|incremental|memory runs one part.
@@ -93,7 +79,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	if only("push") {
 		srv := store(b, small, false)
 		officer, err := srv.Login(benchdata.Officer)
-		must(b, err)
+		benchdata.Must(b, err)
 		const total, per = 5000, 500
 		body := func(i int) map[string]any {
 			d := tt.Activity(benchdata.OfficerArea)
@@ -140,7 +126,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	if only("download") {
 		srv := store(b, medium, false)
 		sec, err := srv.Login(benchdata.Secretariat)
-		must(b, err)
+		benchdata.Must(b, err)
 		start := time.Now()
 		got := fullPull(b, srv, sec)
 		ours := time.Since(start)
@@ -176,14 +162,14 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	incremental := func(n int) (time.Duration, time.Duration) {
 		srv := store(b, n, true)
 		officer, err := srv.Login(benchdata.Officer)
-		must(b, err)
+		benchdata.Must(b, err)
 		sec, err := srv.Login(benchdata.Secretariat)
-		must(b, err)
+		benchdata.Must(b, err)
 		var head struct {
 			Cursor int64 `json:"cursor"`
 		}
 		_, err = srv.Do("GET", "/api/sync/pull?cursor=999999999999", sec, nil, nil) // warm the connection
-		must(b, err)
+		benchdata.Must(b, err)
 		status, err := srv.Do("POST", "/api/sync/push", officer, map[string]any{"clientId": "warm", "mutations": []any{}}, &head)
 		if err != nil || status != 200 {
 			b.Fatalf("head: %d %v", status, err)
@@ -230,7 +216,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	if only("memory") {
 		srv := store(b, large, true)
 		sec, err := srv.Login(benchdata.Secretariat)
-		must(b, err)
+		benchdata.Must(b, err)
 		before := srv.PeakRSS()
 		start := time.Now()
 		got := fullPull(b, srv, sec)

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -330,4 +331,21 @@ func (s *Server) DoCount(method, path, token string, body any, out any) (int, in
 		return res.StatusCode, int64(len(raw)), err
 	}
 	return res.StatusCode, int64(len(raw)), json.Unmarshal(raw, out)
+}
+
+// EnvInt reads a size override from the environment (to try a benchmark
+// quickly on small data); def when unset or not a positive integer.
+func EnvInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// Must stops the benchmark on an error.
+func Must(b testing.TB, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
 }
