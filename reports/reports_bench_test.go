@@ -18,8 +18,6 @@ import (
 	"jangkau/sync"
 )
 
-
-
 type dashboardQuery struct {
 	what, path string
 	verifier   bool

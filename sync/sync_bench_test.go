@@ -13,8 +13,6 @@ import (
 	"jangkau/sync"
 )
 
-
-
 // storeDirs keeps each built store, so a size is built once per run.
 var storeDirs = map[int]string{}
 

@@ -36,7 +36,7 @@ const Password = "bench-password-1"
 
 // Accounts benchdata creates.
 const (
-	Officer     = "officer@bench.jangkau.id" // village 18.01.04.2001
+	Officer     = "officer@bench.jangkau.id"  // village 18.01.04.2001
 	Verifier    = "verifier@bench.jangkau.id" // regency 18.01
 	Secretariat = "secretariat@bench.jangkau.id"
 	Superuser   = "root@bench.jangkau.id"
