@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"jangkau/catalog"
 	"jangkau/devices"
+	"jangkau/txbatch"
 )
 
 // Collection is the audit trail's collection name.
@@ -146,19 +146,11 @@ func Write(app core.App, e Entry) error {
 		note = string(r[:5000])
 	}
 	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
-	_, err := app.DB().Insert(Collection, dbx.Params{
-		"id":                security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
-		"user":              e.Actor.UserID,
-		"superuser":         e.Actor.SuperuserID,
-		"device":            e.Actor.DeviceID,
-		"client_time":       e.Actor.ClientTime,
-		"action":            e.Action,
-		"target_collection": e.Collection,
-		"record":            e.RecordID,
-		"changes":           changes,
-		"note":              note,
-		"server_time":       now,
-		"created":           now,
-	}).Execute()
+	_, err := txbatch.Exec(app, insertSQL, security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
+		e.Actor.UserID, e.Actor.SuperuserID, e.Actor.DeviceID, e.Actor.ClientTime, e.Action, e.Collection, e.RecordID,
+		changes, note, now, now)
 	return err
 }
+
+const insertSQL = `INSERT INTO ` + Collection + ` (id, user, superuser, device, client_time, action, target_collection, record,
+	changes, note, server_time, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

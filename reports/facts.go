@@ -114,6 +114,13 @@ type Row struct {
 	Budget      float64 `db:"budget"`
 }
 
+// fields returns pointers to the Row's fields in the order of rowColumns.
+func (r *Row) fields() []any {
+	return []any{&r.ID, &r.Village, &r.Date, &r.Status, &r.Type, &r.Topics, &r.Funding, &r.Venue, &r.Outcome, &r.EndDate,
+		&r.Groups, &r.Risk, &r.Action, &r.Referred, &r.FollowUp, &r.SubmittedAt, &r.ReviewedAt,
+		&r.MC, &r.FC, &r.MA, &r.FA, &r.Dis, &r.Budget}
+}
+
 // rowColumns are the SELECT expressions that fill a Row from each table.
 var rowColumns = map[string]string{
 	catalog.Activities: `id, village, start_date AS date, status, type, topics, funding_source AS funding, venue,

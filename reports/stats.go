@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/txbatch"
 )
 
 // StatsTable is the precomputed aggregate table of each counted collection:
@@ -111,8 +109,7 @@ func addContribution(acc map[statKey]Measures, c Contribution, sign int) {
 // record object is saved twice.
 func StoredContribution(app core.App, collection, id string) (*Contribution, error) {
 	var r Row
-	err := app.DB().NewQuery(`SELECT ` + rowColumns[collection] + ` FROM ` + collection + ` WHERE id = {:id}`).
-		Bind(dbx.Params{"id": id}).One(&r)
+	err := txbatch.QueryRow(app, `SELECT `+rowColumns[collection]+` FROM `+collection+` WHERE id = ?`, id).Scan(r.fields()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -127,14 +124,54 @@ func StoredContribution(app core.App, collection, id string) (*Contribution, err
 // old to new (either may be nil: create, delete). It runs inside the write
 // transaction of the change; a save that changes no counted field writes
 // nothing.
+//
+// In a transaction with a txbatch (a sync push), the deltas of all its
+// records are summed and written once, when the batch ends.
 func ApplyDelta(app core.App, collection string, old, new *Contribution) error {
+	if p, ok := txbatch.Deferred(app, "reports.stats", newPendingStats).(*pendingStats); ok {
+		acc := p.acc[collection]
+		if acc == nil {
+			acc = map[statKey]Measures{}
+			p.acc[collection] = acc
+		}
+		addDelta(acc, old, new)
+		return nil
+	}
 	acc := map[statKey]Measures{}
+	addDelta(acc, old, new)
+	return writeDelta(app, collection, acc)
+}
+
+func addDelta(acc map[statKey]Measures, old, new *Contribution) {
 	if old != nil {
 		addContribution(acc, *old, -1)
 	}
 	if new != nil {
 		addContribution(acc, *new, +1)
 	}
+}
+
+// pendingStats sums the deltas of a batch's records, per collection.
+type pendingStats struct {
+	acc map[string]map[statKey]Measures
+}
+
+func newPendingStats() txbatch.Part { return &pendingStats{acc: map[string]map[statKey]Measures{}} }
+
+// Flush writes the summed deltas.
+func (p *pendingStats) Flush(app core.App) error {
+	for _, name := range Counted {
+		if err := writeDelta(app, name, p.acc[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeDelta adds the measures of acc to the stats rows of collection, in
+// key order, and drops rows whose count fell to zero (so that "reached"
+// means n > 0).
+func writeDelta(app core.App, collection string, acc map[statKey]Measures) error {
 	var keys []statKey
 	negative := false
 	for k, m := range acc {
@@ -149,22 +186,32 @@ func ApplyDelta(app core.App, collection string, old, new *Contribution) error {
 	}
 	sort.Slice(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
 	table := StatsTable[collection]
-	if err := upsert(app.DB(), table, keys, acc); err != nil {
+	up, release, err := txbatch.Prepared(app, `INSERT INTO `+table+upsertSQL)
+	if err != nil {
 		return err
 	}
-	if negative {
-		// rows whose count fell to zero go, so that "reached" means n > 0
-		del := app.DB().NewQuery(`DELETE FROM ` + table + ` WHERE parent = {:p} AND ym = {:y} AND area = {:a} AND status = {:s}
-			AND dim = {:d} AND key = {:k} AND n <= 0`)
-		del.Prepare()
-		defer del.Close()
-		for _, k := range keys {
-			if acc[k].N >= 0 {
-				continue
-			}
-			if _, err := del.Bind(dbx.Params{"p": k.parent, "y": k.ym, "a": k.area, "s": k.status, "d": k.dim, "k": k.key}).Execute(); err != nil {
-				return err
-			}
+	defer release()
+	for _, k := range keys {
+		m := acc[k]
+		if _, err := up.Exec(k.parent, k.ym, k.area, k.status, k.dim, k.key, m.N, m.MC, m.FC, m.MA, m.FA, m.Dis, m.Budget); err != nil {
+			return err
+		}
+	}
+	if !negative {
+		return nil
+	}
+	del, releaseDel, err := txbatch.Prepared(app, `DELETE FROM `+table+` WHERE parent = ? AND ym = ? AND area = ? AND status = ?
+		AND dim = ? AND key = ? AND n <= 0`)
+	if err != nil {
+		return err
+	}
+	defer releaseDel()
+	for _, k := range keys {
+		if acc[k].N >= 0 {
+			continue
+		}
+		if _, err := del.Exec(k.parent, k.ym, k.area, k.status, k.dim, k.key); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -194,67 +241,6 @@ const upsertSQL = ` ` + insertColumns + ` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 	ON CONFLICT (parent, status, dim, ym, area, key) DO UPDATE SET n = n + excluded.n, mc = mc + excluded.mc,
 	fc = fc + excluded.fc, ma = ma + excluded.ma, fa = fa + excluded.fa, dis = dis + excluded.dis, budget = budget + excluded.budget`
 
-// upsert adds the measures to the rows of keys, through one prepared
-// statement (without the executor: one statement with the values written in).
-func upsert(db dbx.Builder, table string, keys []statKey, acc map[statKey]Measures) error {
-	if ex := executorOf(db); ex != nil {
-		stmt, err := ex.Prepare(`INSERT INTO ` + table + upsertSQL)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, k := range keys {
-			m := acc[k]
-			if _, err := stmt.Exec(k.parent, k.ym, k.area, k.status, k.dim, k.key, m.N, m.MC, m.FC, m.MA, m.FA, m.Dis, m.Budget); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	var sb strings.Builder
-	sb.WriteString(`INSERT INTO ` + table + ` ` + insertColumns + ` VALUES `)
-	for i, k := range keys {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		writeValues(&sb, k, acc[k])
-	}
-	sb.WriteString(` ON CONFLICT (parent, status, dim, ym, area, key) DO UPDATE SET n = n + excluded.n, mc = mc + excluded.mc,
-		fc = fc + excluded.fc, ma = ma + excluded.ma, fa = fa + excluded.fa, dis = dis + excluded.dis, budget = budget + excluded.budget`)
-	_, err := db.NewQuery(sb.String()).Execute()
-	return err
-}
-
-// executorOf returns the database/sql executor under a dbx builder (nil if
-// it cannot be reached), to prepare a statement once and run it for many
-// rows with positional arguments: dbx's named parameters cost more than the
-// rows themselves.
-func executorOf(db dbx.Builder) dbx.Executor {
-	var b dbx.Builder
-	switch t := db.(type) {
-	case *dbx.Tx:
-		b = t.Builder
-	case *dbx.DB:
-		b = t.Builder
-	}
-	if x, ok := b.(interface{ Executor() dbx.Executor }); ok {
-		return x.Executor()
-	}
-	return nil
-}
-
-func writeValues(sb *strings.Builder, k statKey, m Measures) {
-	sb.WriteByte('(')
-	for _, v := range []string{sqlText(k.parent), strconv.Itoa(k.ym), sqlText(k.area), sqlText(k.status), sqlText(k.dim), sqlText(k.key),
-		strconv.FormatInt(m.N, 10), strconv.FormatInt(m.MC, 10), strconv.FormatInt(m.FC, 10), strconv.FormatInt(m.MA, 10),
-		strconv.FormatInt(m.FA, 10), strconv.FormatInt(m.Dis, 10)} {
-		sb.WriteString(v)
-		sb.WriteByte(',')
-	}
-	sb.WriteString(strconv.FormatFloat(m.Budget, 'f', -1, 64))
-	sb.WriteByte(')')
-}
-
 // Rebuild recomputes the stats of every counted collection from the records
 // (after raw imports, restores, or to check the incremental upkeep). It
 // reads the records in village order, so that each district's records come
@@ -281,7 +267,7 @@ func rebuild(app core.App, collection string) error {
 		return err
 	}
 	defer rows.Close()
-	w := &bulkWriter{db: db, table: table}
+	w := &bulkWriter{app: app, table: table}
 	defer w.close()
 	acc := map[statKey]Measures{}  // one district's villages and the district
 	days := map[statKey]Measures{} // one regency's days
@@ -345,9 +331,10 @@ func addTo(acc map[statKey]Measures, k statKey, m Measures) {
 // bulkWriter inserts stat rows in key order through one prepared
 // statement (in key order, the table's pages fill one after the other).
 type bulkWriter struct {
-	db    dbx.Builder
-	table string
-	stmt  *sql.Stmt
+	app     core.App
+	table   string
+	stmt    *sql.Stmt
+	release func()
 }
 
 const insertColumns = `(parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)`
@@ -359,16 +346,11 @@ func (w *bulkWriter) addAll(acc map[statKey]Measures) error {
 	}
 	sort.Slice(keys, func(i, j int) bool { return lessKey(keys[i], keys[j]) })
 	if w.stmt == nil {
-		if ex := executorOf(w.db); ex != nil {
-			stmt, err := ex.Prepare(`INSERT INTO ` + w.table + ` ` + insertColumns + ` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-			if err != nil {
-				return err
-			}
-			w.stmt = stmt
+		var err error
+		w.stmt, w.release, err = txbatch.Prepared(w.app, `INSERT INTO `+w.table+` `+insertColumns+` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
 		}
-	}
-	if w.stmt == nil {
-		return upsert(w.db, w.table, keys, acc) // no executor: one statement per batch
 	}
 	for _, k := range keys {
 		m := acc[k]
@@ -380,17 +362,7 @@ func (w *bulkWriter) addAll(acc map[statKey]Measures) error {
 }
 
 func (w *bulkWriter) close() {
-	if w.stmt != nil {
-		_ = w.stmt.Close()
+	if w.release != nil {
+		w.release()
 	}
-}
-
-// sqlText quotes a code for SQL. Codes never hold "{:" (dbx's placeholder
-// mark); one that did would be written with a space inside it rather than
-// be misread as a parameter.
-func sqlText(s string) string {
-	if strings.Contains(s, "{:") {
-		s = strings.ReplaceAll(s, "{:", "{ :")
-	}
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

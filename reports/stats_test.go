@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -137,6 +138,34 @@ func TestStatsFollowEveryWrite(t *testing.T) {
 		}
 	}
 	checkUpkeep(t, srv.App, "sync push")
+	var first struct {
+		Results []sync.Result `json:"results"`
+	}
+	if err := json.Unmarshal(res.Body, &first); err != nil {
+		t.Fatal(err)
+	}
+	// one push that moves a record to another month and topic, deletes the
+	// only outreach log of its village-month and creates two records: the
+	// batch sums the deltas and writes them at its end
+	moved := tt.Activity(tt.VillageA2)
+	moved["start_date"] = "2025-11-03 02:00:00.000Z"
+	moved["topics"] = []string{"pengasuhan"}
+	edited := tt.Activity(tt.VillageA2)
+	edited["male_child"] = 12
+	zero := int64(0)
+	res = srv.Do(t, http.MethodPost, "/api/sync/push", officer, map[string]any{"clientId": "phone-1", "mutations": []sync.Mutation{
+		{MutationID: "m3", Collection: catalog.Activities, ID: "syncactivity001", Op: "upsert", Data: moved, BaseVersion: &first.Results[1].Version},
+		{MutationID: "m4", Collection: catalog.OutreachLogs, ID: "syncoutreach001", Op: "delete", BaseVersion: &first.Results[0].Version},
+		{MutationID: "m5", Collection: catalog.Activities, ID: "syncactivity002", Op: "upsert", Data: tt.Activity(tt.VillageA2), BaseVersion: &zero},
+		{MutationID: "m6", Collection: catalog.Activities, ID: "syncactivity003", Op: "upsert", Data: edited},
+	}})
+	if res.Status != 200 || strings.Contains(string(res.Body), `"rejected"`) || strings.Contains(string(res.Body), `"conflict"`) {
+		t.Fatalf("second push: %d %s", res.Status, res.Body)
+	}
+	if _, err := srv.App.FindRecordById(catalog.OutreachLogs, "syncoutreach001"); err == nil {
+		t.Fatalf("the pushed delete was not applied: %s", res.Body)
+	}
+	checkUpkeep(t, srv.App, "sync push of a move, a delete and creates")
 
 	// Go code saving one record object twice: the second save starts from the first
 	same, err := srv.App.FindRecordById(catalog.Activities, "act2025b3000003")

@@ -14,6 +14,7 @@ import (
 
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/txbatch"
 )
 
 // Collections are the synced collections, in the order a full pull sends
@@ -81,9 +82,11 @@ var SchemaSQL = []string{
 // transaction of the change it numbers, so numbers follow commit order.
 func NextSeq(app core.App) (int64, error) {
 	var seq int64
-	err := app.DB().NewQuery(`UPDATE sync_counters SET value = value + 1 WHERE name = 'seq' RETURNING value`).Row(&seq)
+	err := txbatch.QueryRow(app, nextSeqSQL).Scan(&seq)
 	return seq, err
 }
+
+const nextSeqSQL = `UPDATE sync_counters SET value = value + 1 WHERE name = 'seq' RETURNING value`
 
 func counter(db dbx.Builder, name string) (int64, error) {
 	var v int64
@@ -160,41 +163,38 @@ func SeqOf(rec *core.Record) int64 {
 	return v
 }
 
+const upsertFeedRowSQL = `INSERT INTO sync_changes (collection, record_id, village, regency, seq, deleted, changed_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (collection, record_id, village) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, regency = excluded.regency, changed_at = excluded.changed_at`
+
 func upsertFeedRow(app core.App, collection, id, village, regency string, deleted bool) (int64, error) {
 	del := 0
 	if deleted {
 		del = 1
 	}
-	var seq int64
-	err := app.DB().NewQuery(`UPDATE sync_counters SET value = value + 1 WHERE name = 'seq' RETURNING value`).Row(&seq)
+	seq, err := NextSeq(app)
 	if err != nil {
 		return 0, err
 	}
-	_, err = app.DB().NewQuery(`INSERT INTO sync_changes (collection, record_id, village, regency, seq, deleted, changed_at)
-		VALUES ({:c}, {:id}, {:v}, {:r}, {:s}, {:d}, {:t})
-		ON CONFLICT (collection, record_id, village) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, regency = excluded.regency, changed_at = excluded.changed_at`).
-		Bind(dbx.Params{"c": collection, "id": id, "v": village, "r": regency, "s": seq, "d": del, "t": now()}).Execute()
+	_, err = txbatch.Exec(app, upsertFeedRowSQL, collection, id, village, regency, seq, del, now())
 	return seq, err
 }
 
 // VersionOf returns the record's current version: the sequence of its last
 // change (0 when the feed has never seen it).
 func VersionOf(app core.App, collection, id string) (int64, error) {
-	var v sql.NullInt64
-	err := app.DB().NewQuery(`SELECT MAX(seq) FROM sync_changes WHERE collection = {:c} AND record_id = {:id} AND deleted = 0`).
-		Bind(dbx.Params{"c": collection, "id": id}).Row(&v)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, err
-	}
-	return v.Int64, nil
+	return lastSeq(app, collection, id, 0)
 }
 
 // TombstoneOf returns the sequence of a record's delete (0 when the feed
 // holds no tombstone of it).
 func TombstoneOf(app core.App, collection, id string) (int64, error) {
+	return lastSeq(app, collection, id, 1)
+}
+
+func lastSeq(app core.App, collection, id string, deleted int) (int64, error) {
 	var v sql.NullInt64
-	err := app.DB().NewQuery(`SELECT MAX(seq) FROM sync_changes WHERE collection = {:c} AND record_id = {:id} AND deleted = 1`).
-		Bind(dbx.Params{"c": collection, "id": id}).Row(&v)
+	err := txbatch.QueryRow(app, `SELECT MAX(seq) FROM sync_changes WHERE collection = ? AND record_id = ? AND deleted = ?`, collection, id, deleted).Scan(&v)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}

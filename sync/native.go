@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/devices"
+	"jangkau/txbatch"
 )
 
 // NativePull answers GET /api/sync/pull?cursor=&limit=&collections=: one page
@@ -142,7 +143,7 @@ func NativePush(e *core.RequestEvent) error {
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err := txbatch.Run(e.App, func(tx core.App) error {
 		results = results[:0]
 		if err := p.Prepare(tx, body.Mutations); err != nil {
 			return err

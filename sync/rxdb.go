@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/devices"
+	"jangkau/txbatch"
 
 	"jangkau/areas"
 )
@@ -216,7 +217,7 @@ func RxPush(e *core.RequestEvent) error {
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native}
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	err = txbatch.Run(e.App, func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
 		muts := make([]Mutation, len(rows))
 		for i, row := range rows {

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/devices"
+	"jangkau/txbatch"
 )
 
 // watermelonMigration is the `migration` query parameter WatermelonDB sends
@@ -211,7 +212,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err := txbatch.Run(e.App, func(tx core.App) error {
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server
 			// since the last pull aborts the whole push; the phone pulls first.
