@@ -12,6 +12,10 @@ import (
 
 // Register binds every Jangkau hook and route to app.
 func Register(app core.App) {
+	// Bound first, so it wraps every other after-success hook.
+	app.OnRecordAfterCreateSuccess().BindFunc(refreshOriginal)
+	app.OnRecordAfterUpdateSuccess().BindFunc(refreshOriginal)
+
 	registerAreas(app)
 	registerUsers(app)
 	registerRecords(app)
@@ -35,4 +39,18 @@ func Register(app core.App) {
 			return e.Next()
 		},
 	})
+}
+
+// refreshOriginal makes a saved record's Original() its stored state, once
+// every after-success hook has compared the two. PocketBase keeps Original()
+// as the record was loaded, also after a save: Go code saving one record
+// object twice would otherwise feed stale "before" values to the audit
+// trail, the status machine and the access checks. (Within one transaction
+// the after-success hooks run at commit; the feed and the report statistics
+// read the stored row for that case.)
+func refreshOriginal(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return e.Record.PostScan()
 }

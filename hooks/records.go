@@ -10,6 +10,9 @@ import (
 	"jangkau/records"
 )
 
+var errValueMissing = validation.NewError("value_required",
+	"Nilai capaian wajib diisi (0 boleh). / The achievement value is required (0 is allowed).")
+
 var errEmptyID = validation.NewError("empty_id",
 	"Id kosong: kirim id buatan ponsel (15-36 karakter A-Z a-z 0-9 _ -) atau jangan kirim id sama sekali. / "+
 		"Empty id: send the phone's id (15-36 characters A-Z a-z 0-9 _ -) or leave the id out.")
@@ -66,5 +69,15 @@ func registerRecords(app core.App) {
 	app.OnRecordCreateRequest(records.VillageCollections...).BindFunc(prepared("Failed to create the record.", records.PrepareVillageCreate))
 	app.OnRecordUpdateRequest(records.VillageCollections...).BindFunc(prepared("Failed to update the record.", records.PrepareVillageUpdate))
 	app.OnRecordCreateRequest(records.FigureCollections...).BindFunc(prepared("Failed to create the record.", records.PrepareFigureWrite))
+	// An achievement must state its value; 0 is a value (the field is not
+	// Required, which in PocketBase would refuse 0).
+	app.OnRecordCreateRequest(catalog.RadAchievements).BindFunc(func(e *core.RecordRequestEvent) error {
+		if info, err := e.RequestInfo(); err == nil {
+			if v, ok := info.Body["value"]; !ok || v == nil || v == "" {
+				return e.BadRequestError("Failed to create the record.", validation.Errors{"value": errValueMissing})
+			}
+		}
+		return e.Next()
+	})
 	app.OnRecordUpdateRequest(records.FigureCollections...).BindFunc(prepared("Failed to update the record.", records.PrepareFigureWrite))
 }

@@ -15,9 +15,15 @@ import (
 func feedWrite(op sync.Op) func(e *core.RecordEvent) error {
 	return func(e *core.RecordEvent) error {
 		original := e.App
-		oldVillage := sync.ScopeBefore(e.Record)
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
+			oldVillage := ""
+			if op == sync.OpUpdate {
+				var err error
+				if oldVillage, err = sync.ScopeBefore(tx, e.Record); err != nil {
+					return err
+				}
+			}
 			if err := e.Next(); err != nil {
 				return err
 			}

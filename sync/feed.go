@@ -7,6 +7,7 @@ package sync
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -122,14 +123,22 @@ const (
 	OpDelete
 )
 
-// ScopeBefore returns the scope village of a record as last saved; the
-// execute hook reads it before the write so Append can tell a move.
-func ScopeBefore(rec *core.Record) string {
-	if rec.IsNew() {
-		return ""
+// ScopeBefore returns the scope village a record is stored with before
+// this write: the execute hook reads it inside the write's transaction,
+// before the write, so Append can tell a move. It reads the stored row, not
+// Original(), which PocketBase does not refresh when one record object is
+// saved twice.
+func ScopeBefore(app core.App, rec *core.Record) (string, error) {
+	name := rec.Collection().Name
+	if rec.IsNew() || name == catalog.Areas || name == catalog.RadIndicators {
+		return "", nil
 	}
-	v, _ := scopeOfRecord(rec.Original())
-	return v
+	var village string
+	err := txbatch.QueryRow(app, `SELECT village FROM `+name+` WHERE id = ?`, fmt.Sprint(rec.LastSavedPK())).Scan(&village)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return village, err
 }
 
 // Append writes the feed row of a created, updated or deleted record. It is

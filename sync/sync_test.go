@@ -459,13 +459,29 @@ func TestRecordMovedToAnotherVillageLeavesTheOldOne(t *testing.T) {
 	if c, ok := pa["activities/"+tt.ActivityA]; !ok || !c.Deleted {
 		t.Errorf("old village: %+v", c)
 	}
-	pa2, _, _ := pullAll(t, srv, a2, ca2)
+	pa2, ca2, _ := pullAll(t, srv, a2, ca2)
 	if c, ok := pa2["activities/"+tt.ActivityA]; !ok || c.Deleted {
 		t.Errorf("new village: %+v", c)
 	}
 	pv, _, _ := pullAll(t, srv, tt.Token(t, srv.App, tt.VerifierA), 0)
 	if c := pv["activities/"+tt.ActivityA]; c.Deleted {
 		t.Error("the regency's verifier lost the moved record")
+	}
+
+	// The same object saved again, to a third village: the village it was
+	// stored in last (A2) gets the tombstone, although PocketBase's
+	// Original() of the object still says A.
+	rec.Set("village", tt.VillageB)
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	pa2, _, _ = pullAll(t, srv, a2, ca2)
+	if c, ok := pa2["activities/"+tt.ActivityA]; !ok || !c.Deleted {
+		t.Errorf("second move: the village it left kept it: %+v", c)
+	}
+	pb, _, _ := pullAll(t, srv, tt.Token(t, srv.App, tt.OfficerB), 0)
+	if c, ok := pb["activities/"+tt.ActivityA]; !ok || c.Deleted {
+		t.Errorf("second move: the new village did not get it: %+v", c)
 	}
 }
 

@@ -73,6 +73,17 @@ for (const size of ['laptop', 'phone']) {
       assert.equal(ach.value, 3);
       assert.deepEqual(ach.evidence_links, ['https://dppa.lampungprov.go.id/notulen-rakor']);
       await shot('rad-achievement');
+      // A value left empty is refused with the field named; 0 is a value.
+      const rows = page.locator(`#ach-${code.replace(/\./g, '\\.')} tr[data-achievement]`);
+      await page.locator('#ach-year').fill(String(YEAR - 1));
+      await page.locator('#ach-save').click();
+      await page.locator('.ach-form #err-value').waitFor();
+      assert.equal(await rows.count(), 1);
+      await page.locator('#ach-value').fill('0');
+      await page.locator('#ach-save').click();
+      await page.waitForFunction((n) => document.querySelectorAll(n).length === 2, `#ach-${code.replace(/\./g, '\\.')} tr[data-achievement]`);
+      const zero = (await find('rad_achievements', `indicator="${ind.id}" && year=${YEAR - 1}`))[0];
+      assert.equal(zero.value, 0);
       // The dashboard's RAD tab shows it against its target with a traffic light.
       await page.goto(`${server.url}/#/dashboard?tab=rad`);
       const line = page.locator(`#report[data-report="rad"][data-ready="1"] tr[data-indicator="${code}"]`);

@@ -119,7 +119,8 @@ function Achievements({ ind, user }) {
     try {
       await pb.collection('rad_achievements').create({
         indicator: ind.id, area: v.area, year: Number(v.year), period_type: v.period_type,
-        period_index: v.period_type === 'year' ? 0 : Number(v.period_index), value: Number(v.value), evidence_links: links, note: v.note,
+        period_index: v.period_type === 'year' ? 0 : Number(v.period_index), evidence_links: links, note: v.note,
+        ...(v.value === '' ? {} : { value: Number(v.value) }), // an empty value is left out, and refused
       });
       setV({ ...v, value: '', evidence: '', note: '' });
       load();

@@ -1,0 +1,56 @@
+package hooks_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+
+	"jangkau/audit"
+	"jangkau/catalog"
+	tt "jangkau/internal/testapp"
+)
+
+// Go code that saves one record object twice: the second save's audit entry
+// and status check start from what the first save stored.
+func TestSavingOneObjectTwiceStartsFromTheStoredState(t *testing.T) {
+	app := tt.New(t)
+	rec, err := app.FindRecordById(catalog.Activities, tt.ActivityA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := rec.GetString("venue")
+	rec.Set("venue", "Aula desa")
+	if err := app.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("venue", "Lapangan desa")
+	if err := app.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Changes string `db:"changes"`
+	}
+	err = app.DB().Select("changes").From(audit.Collection).
+		Where(dbx.HashExp{"target_collection": catalog.Activities, "record": tt.ActivityA, "action": audit.ActionUpdate}).
+		OrderBy("rowid").All(&rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d update entries, want 2", len(rows))
+	}
+	want := [][2]string{{first, "Aula desa"}, {"Aula desa", "Lapangan desa"}}
+	for i, r := range rows {
+		var changes map[string][2]any
+		if err := json.Unmarshal([]byte(r.Changes), &changes); err != nil {
+			t.Fatal(err)
+		}
+		if got := changes["venue"]; got[0] != want[i][0] || got[1] != want[i][1] {
+			t.Errorf("save %d: venue %v, want %v (all changes: %s)", i+1, got, want[i], r.Changes)
+		}
+		if len(changes) != 1 {
+			t.Errorf("save %d recorded %d changed fields, want 1: %s", i+1, len(changes), r.Changes)
+		}
+	}
+}
