@@ -91,10 +91,16 @@ func Run(app core.App, fn func(tx core.App) error) error {
 		if err != nil {
 			return err
 		}
+		ended := false
+		defer func() {
+			if !ended { // fn failed or panicked: release, write nothing
+				b.End(true)
+			}
+		}()
 		if err := fn(tx); err != nil {
-			b.End(true)
 			return err
 		}
+		ended = true
 		return b.End(false)
 	})
 }
