@@ -58,30 +58,12 @@ func activityFigures(byDim map[string]map[string]Measures) ActivityFigures {
 // Activities builds report 1.
 func Activities(o Options) (*ActivitiesReport, error) {
 	r := &ActivitiesReport{Header: o.header("activities", "Kegiatan pencegahan", "Prevention activities")}
-	q := StatQuery{Collection: catalog.Activities, Area: o.Area, Period: o.Period, Statuses: o.Statuses(), Dims: activityDims}
-	if o.Area.Level == catalog.LevelVillage {
-		q.Self = true
-	}
-	rows, err := o.Engine.Stats(q)
+	var err error
+	r.Totals, r.Rows, r.Series, err = figuresByArea(o, catalog.Activities, activityDims, activityFigures,
+		func(a AreaRef, f ActivityFigures) ActivityRow { return ActivityRow{Area: a, ActivityFigures: f} })
 	if err != nil {
 		return nil, err
 	}
-	g := group(rows)
-	if q.Self {
-		r.Totals = activityFigures(g[o.Area.Code])
-	} else {
-		r.Totals = activityFigures(g.total())
-	}
-	r.Rows = []ActivityRow{}
-	for _, c := range o.children() {
-		r.Rows = append(r.Rows, ActivityRow{Area: o.Dir.Ref(c), ActivityFigures: activityFigures(g[c])})
-	}
-	monthly, err := o.Engine.Stats(StatQuery{Collection: catalog.Activities, Area: o.Area, Self: true, Period: o.Period,
-		Statuses: o.Statuses(), Dims: []string{DimAll}, ByMonth: true})
-	if err != nil {
-		return nil, err
-	}
-	r.Series = series(o.Period, monthly)
 	if o.Area.Level == catalog.LevelVillage {
 		params := dbx.Params{"v": o.Area.Code, "f": storedTime(o.Period.From), "t": storedTime(o.Period.To)}
 		err := o.App.DB().NewQuery(`SELECT id, title, start_date, type, status, funding_source,
@@ -104,15 +86,9 @@ func (r *ActivitiesReport) Tables(lang string) []Table {
 		T(lang, "Dewasa laki-laki", "Male adults"), T(lang, "Dewasa perempuan", "Female adults"),
 		T(lang, "Total peserta", "Total participants"), T(lang, "Penyandang disabilitas", "People with disabilities"),
 		T(lang, "Anggaran (Rp)", "Budget (IDR)"))
-	for _, c := range catalog.ActivityTypes {
-		cols = append(cols, T(lang, "Jenis: ", "Type: ")+LabelOf("activity_type", c, lang))
-	}
-	for _, c := range catalog.Topics {
-		cols = append(cols, T(lang, "Topik: ", "Topic: ")+LabelOf("topic", c, lang))
-	}
-	for _, c := range catalog.FundingSources {
-		cols = append(cols, T(lang, "Dana: ", "Funding: ")+LabelOf("funding", c, lang))
-	}
+	cols = append(cols, codeColumns(T(lang, "Jenis: ", "Type: "), "activity_type", catalog.ActivityTypes, lang)...)
+	cols = append(cols, codeColumns(T(lang, "Topik: ", "Topic: "), "topic", catalog.Topics, lang)...)
+	cols = append(cols, codeColumns(T(lang, "Dana: ", "Funding: "), "funding", catalog.FundingSources, lang)...)
 	line := func(a AreaRef, f ActivityFigures) []any {
 		row := areaCells(a)
 		p := f.Participants
@@ -127,10 +103,7 @@ func (r *ActivitiesReport) Tables(lang string) []Table {
 		t.Rows = append(t.Rows, line(row.Area, row.ActivityFigures))
 	}
 	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
-	s := Table{Name: "per_bulan", Title: T(lang, "Kegiatan per bulan", "Activities per month"),
-		Columns: []string{T(lang, "Bulan", "Month"), T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Total peserta", "Total participants")}}
-	for _, m := range r.Series {
-		s.Rows = append(s.Rows, []any{m.Month, m.Count, m.Participants})
-	}
+	s := monthTable(lang, T(lang, "Kegiatan per bulan", "Activities per month"),
+		T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Total peserta", "Total participants"), r.Series)
 	return []Table{t, s}
 }

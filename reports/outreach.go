@@ -77,30 +77,12 @@ func outreachFigures(byDim map[string]map[string]Measures) OutreachFigures {
 // Outreach builds report 5.
 func Outreach(o Options) (*OutreachReport, error) {
 	r := &OutreachReport{Header: o.header("outreach", "Penjangkauan, sinyal risiko dan rujukan", "Outreach, risk signals and referrals")}
-	q := StatQuery{Collection: catalog.OutreachLogs, Area: o.Area, Period: o.Period, Statuses: o.Statuses(), Dims: outreachDims}
-	if o.Area.Level == catalog.LevelVillage {
-		q.Self = true
-	}
-	rows, err := o.Engine.Stats(q)
+	var err error
+	r.Totals, r.Rows, r.Series, err = figuresByArea(o, catalog.OutreachLogs, outreachDims, outreachFigures,
+		func(a AreaRef, f OutreachFigures) OutreachRow { return OutreachRow{Area: a, OutreachFigures: f} })
 	if err != nil {
 		return nil, err
 	}
-	g := group(rows)
-	if q.Self {
-		r.Totals = outreachFigures(g[o.Area.Code])
-	} else {
-		r.Totals = outreachFigures(g.total())
-	}
-	r.Rows = []OutreachRow{}
-	for _, c := range o.children() {
-		r.Rows = append(r.Rows, OutreachRow{Area: o.Dir.Ref(c), OutreachFigures: outreachFigures(g[c])})
-	}
-	monthly, err := o.Engine.Stats(StatQuery{Collection: catalog.OutreachLogs, Area: o.Area, Self: true, Period: o.Period,
-		Statuses: o.Statuses(), Dims: []string{DimAll}, ByMonth: true})
-	if err != nil {
-		return nil, err
-	}
-	r.Series = series(o.Period, monthly)
 	return r, nil
 }
 
@@ -114,15 +96,9 @@ func (r *OutreachReport) Tables(lang string) []Table {
 		T(lang, "Dengan sinyal risiko", "With risk signals"), T(lang, "Dirujuk", "Referred"),
 		T(lang, "Sudah ditindaklanjuti", "Followed up"), T(lang, "Belum ditindaklanjuti", "Not yet followed up"),
 		T(lang, "Median hari sampai tindak lanjut", "Median days to follow-up"), T(lang, "Tindak lanjut <= 7 hari (%)", "Followed up within 7 days (%)"))
-	for _, c := range catalog.RiskSignals {
-		cols = append(cols, T(lang, "Risiko: ", "Risk: ")+LabelOf("risk_signal", c, lang))
-	}
-	for _, c := range catalog.ReferralAgencies {
-		cols = append(cols, T(lang, "Rujukan: ", "Referred to: ")+LabelOf("agency", c, lang))
-	}
-	for _, c := range catalog.OutreachTypes {
-		cols = append(cols, T(lang, "Jenis: ", "Type: ")+LabelOf("outreach_type", c, lang))
-	}
+	cols = append(cols, codeColumns(T(lang, "Risiko: ", "Risk: "), "risk_signal", catalog.RiskSignals, lang)...)
+	cols = append(cols, codeColumns(T(lang, "Rujukan: ", "Referred to: "), "agency", catalog.ReferralAgencies, lang)...)
+	cols = append(cols, codeColumns(T(lang, "Jenis: ", "Type: "), "outreach_type", catalog.OutreachTypes, lang)...)
 	line := func(a AreaRef, f OutreachFigures) []any {
 		p := f.Participants
 		var median any = ""
@@ -140,23 +116,7 @@ func (r *OutreachReport) Tables(lang string) []Table {
 		t.Rows = append(t.Rows, line(row.Area, row.OutreachFigures))
 	}
 	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
-	s := Table{Name: "per_bulan", Title: T(lang, "Penjangkauan per bulan", "Outreach per month"),
-		Columns: []string{T(lang, "Bulan", "Month"), T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Total orang terjangkau", "People reached")}}
-	for _, m := range r.Series {
-		s.Rows = append(s.Rows, []any{m.Month, m.Count, m.Participants})
-	}
+	s := monthTable(lang, T(lang, "Penjangkauan per bulan", "Outreach per month"),
+		T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Total orang terjangkau", "People reached"), r.Series)
 	return []Table{t, s}
-}
-
-// countsOf lists the counts of the vocabulary's codes, in its order.
-func countsOf(list []Breakdown, codes []string) []any {
-	by := map[string]int64{}
-	for _, b := range list {
-		by[b.Key] = b.Count
-	}
-	out := make([]any, len(codes))
-	for i, c := range codes {
-		out[i] = by[c]
-	}
-	return out
 }

@@ -93,6 +93,38 @@ func (o Options) children() []string {
 	return o.Dir.Children(o.Area.Code)
 }
 
+// figuresByArea counts a collection from its stats table, as reports 1 and
+// 5 do: the figures of the whole area (of the village itself when the
+// report is of one), a row made by row for each child area, and the month
+// series of the whole area. figures reads one area's grouped stats.
+func figuresByArea[F, R any](o Options, collection string, dims []string,
+	figures func(map[string]map[string]Measures) F, row func(AreaRef, F) R) (totals F, rows []R, months []MonthPoint, err error) {
+	q := StatQuery{Collection: collection, Area: o.Area, Period: o.Period, Statuses: o.Statuses(), Dims: dims}
+	if o.Area.Level == catalog.LevelVillage {
+		q.Self = true
+	}
+	stats, err := o.Engine.Stats(q)
+	if err != nil {
+		return totals, nil, nil, err
+	}
+	g := group(stats)
+	if q.Self {
+		totals = figures(g[o.Area.Code])
+	} else {
+		totals = figures(g.total())
+	}
+	rows = []R{} // an empty list rather than null in the JSON of a village
+	for _, c := range o.children() {
+		rows = append(rows, row(o.Dir.Ref(c), figures(g[c])))
+	}
+	monthly, err := o.Engine.Stats(StatQuery{Collection: collection, Area: o.Area, Self: true, Period: o.Period,
+		Statuses: o.Statuses(), Dims: []string{DimAll}, ByMonth: true})
+	if err != nil {
+		return totals, nil, nil, err
+	}
+	return totals, rows, series(o.Period, monthly), nil
+}
+
 // Participants are the four participant counts, their total and people with
 // disabilities.
 type Participants struct {

@@ -144,14 +144,41 @@ func ID(collection string, i int) string {
 	return fmt.Sprintf("%s%012d", collection[:3], i)
 }
 
-// bulk inserts rows with prepared statements, 5,000 a transaction, with
-// their feed rows numbered after the existing ones.
+// bulk inserts total rows of a collection that differ only in village,
+// dates, type, participants and budget; all are approved.
 func bulk(app core.App, collection string, total int, villages []string) error {
-	if total == 0 {
-		return nil
-	}
 	rnd := rand.New(rand.NewSource(int64(len(collection) * total)))
 	types := catalog.ActivityTypes
+	insert := `INSERT INTO activities (id, village, district, regency, title, start_date, end_date, type, mode, topics, target_groups,
+		male_child, female_child, male_adult, female_adult, disabled, funding_source, budget, status, submitted_at, reviewed_at, created, updated)
+		VALUES ({:id}, {:v}, {:d}, {:r}, {:title}, {:date}, {:date}, {:type}, 'luring', {:topics}, '["orang_tua","calon_pmi"]',
+		{:mc}, {:fc}, {:ma}, {:fa}, {:dis}, 'dana_desa', {:budget}, 'approved', {:date}, {:reviewed}, {:date}, {:date})`
+	if collection != catalog.Activities {
+		insert = `INSERT INTO outreach_logs (id, village, district, regency, date, outreach_type, target_category, topics, risk_signals, action_taken,
+			referred_to, male_child, female_child, male_adult, female_adult, status, submitted_at, reviewed_at, follow_up_date, created, updated)
+			VALUES ({:id}, {:v}, {:d}, {:r}, {:date}, 'home_visit', 'calon_pmi', {:topics}, '["broker_sponsor"]', 'referred', '["bp3mi"]',
+			{:mc}, {:fc}, {:ma}, {:fa}, 'approved', {:date}, {:reviewed}, {:reviewed}, {:date}, {:date})`
+	}
+	return insertRows(app, collection, total, insert, func(i int) dbx.Params {
+		v := villages[rnd.Intn(len(villages))]
+		day := time.Date(2021, 1, 1, 8, 0, 0, 0, time.UTC).AddDate(0, 0, rnd.Intn(5*365))
+		date := day.Format("2006-01-02 15:04:05.000Z")
+		reviewed := day.AddDate(0, 0, 1+rnd.Intn(20)).Format("2006-01-02 15:04:05.000Z")
+		return dbx.Params{
+			"id": ID(collection, i), "v": v, "d": areas.DistrictOf(v), "r": areas.RegencyOf(v), "title": "Sosialisasi pencegahan TPPO",
+			"date": date, "reviewed": reviewed, "type": types[rnd.Intn(len(types))],
+			"topics": `["modus_tppo","migrasi_aman"]`, "mc": rnd.Intn(20), "fc": rnd.Intn(20), "ma": rnd.Intn(40), "fa": rnd.Intn(40),
+			"dis": rnd.Intn(3), "budget": rnd.Intn(50) * 100000,
+		}
+	})
+}
+
+// insertRows inserts total rows of a collection with the prepared insert,
+// 5,000 a transaction, each with its feed row numbered after the existing
+// ones. row gives the parameters of the i-th row and is called for i in
+// increasing order, so a generator's random draws, and the store, stay the
+// same; the feed row takes "id", "v" (village), "r" (regency) and "date".
+func insertRows(app core.App, collection string, total int, insert string, row func(i int) dbx.Params) error {
 	for start := 0; start < total; start += 5000 {
 		end := min(start+5000, total)
 		err := app.RunInTransaction(func(tx core.App) error {
@@ -159,39 +186,19 @@ func bulk(app core.App, collection string, total int, villages []string) error {
 			if err := tx.DB().NewQuery("SELECT value FROM sync_counters WHERE name = 'seq'").Row(&seq); err != nil {
 				return err
 			}
-			var insert *dbx.Query
-			if collection == catalog.Activities {
-				insert = tx.DB().NewQuery(`INSERT INTO activities (id, village, district, regency, title, start_date, end_date, type, mode, topics, target_groups,
-					male_child, female_child, male_adult, female_adult, disabled, funding_source, budget, status, submitted_at, reviewed_at, created, updated)
-					VALUES ({:id}, {:v}, {:d}, {:r}, {:title}, {:date}, {:date}, {:type}, 'luring', {:topics}, '["orang_tua","calon_pmi"]',
-					{:mc}, {:fc}, {:ma}, {:fa}, {:dis}, 'dana_desa', {:budget}, 'approved', {:date}, {:reviewed}, {:date}, {:date})`)
-			} else {
-				insert = tx.DB().NewQuery(`INSERT INTO outreach_logs (id, village, district, regency, date, outreach_type, target_category, topics, risk_signals, action_taken,
-					referred_to, male_child, female_child, male_adult, female_adult, status, submitted_at, reviewed_at, follow_up_date, created, updated)
-					VALUES ({:id}, {:v}, {:d}, {:r}, {:date}, 'home_visit', 'calon_pmi', {:topics}, '["broker_sponsor"]', 'referred', '["bp3mi"]',
-					{:mc}, {:fc}, {:ma}, {:fa}, 'approved', {:date}, {:reviewed}, {:reviewed}, {:date}, {:date})`)
-			}
-			insert.Prepare()
-			defer insert.Close()
+			ins := tx.DB().NewQuery(insert)
+			ins.Prepare()
+			defer ins.Close()
 			feed := tx.DB().NewQuery(`INSERT INTO sync_changes (collection, record_id, village, regency, seq, deleted, changed_at) VALUES ({:c}, {:id}, {:v}, {:r}, {:s}, 0, {:t})`)
 			feed.Prepare()
 			defer feed.Close()
 			for i := start; i < end; i++ {
-				v := villages[rnd.Intn(len(villages))]
-				day := time.Date(2021, 1, 1, 8, 0, 0, 0, time.UTC).AddDate(0, 0, rnd.Intn(5*365))
-				date := day.Format("2006-01-02 15:04:05.000Z")
-				reviewed := day.AddDate(0, 0, 1+rnd.Intn(20)).Format("2006-01-02 15:04:05.000Z")
-				id := ID(collection, i)
-				if _, err := insert.Bind(dbx.Params{
-					"id": id, "v": v, "d": areas.DistrictOf(v), "r": areas.RegencyOf(v), "title": "Sosialisasi pencegahan TPPO",
-					"date": date, "reviewed": reviewed, "type": types[rnd.Intn(len(types))],
-					"topics": `["modus_tppo","migrasi_aman"]`, "mc": rnd.Intn(20), "fc": rnd.Intn(20), "ma": rnd.Intn(40), "fa": rnd.Intn(40),
-					"dis": rnd.Intn(3), "budget": rnd.Intn(50) * 100000,
-				}).Execute(); err != nil {
+				p := row(i)
+				if _, err := ins.Bind(p).Execute(); err != nil {
 					return err
 				}
 				seq++
-				if _, err := feed.Bind(dbx.Params{"c": collection, "id": id, "v": v, "r": areas.RegencyOf(v), "s": seq, "t": date}).Execute(); err != nil {
+				if _, err := feed.Bind(dbx.Params{"c": collection, "id": p["id"], "v": p["v"], "r": p["r"], "s": seq, "t": p["date"]}).Execute(); err != nil {
 					return err
 				}
 			}

@@ -41,96 +41,64 @@ func status(rnd *rand.Rand) string {
 
 // bulkVaried inserts rows like bulk, with varied content.
 func bulkVaried(app core.App, collection string, total int, villages []string) error {
-	if total == 0 {
-		return nil
-	}
 	rnd := rand.New(rand.NewSource(int64(7 * total)))
 	start0 := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
-	for start := 0; start < total; start += 5000 {
-		end := min(start+5000, total)
-		err := app.RunInTransaction(func(tx core.App) error {
-			var seq int64
-			if err := tx.DB().NewQuery("SELECT value FROM sync_counters WHERE name = 'seq'").Row(&seq); err != nil {
-				return err
-			}
-			var insert *dbx.Query
-			if collection == catalog.Activities {
-				insert = tx.DB().NewQuery(`INSERT INTO activities (id, village, district, regency, title, start_date, end_date, venue, type, mode, topics,
-					target_groups, male_child, female_child, male_adult, female_adult, disabled, funding_source, budget, outcome_summary, status,
-					submitted_at, reviewed_at, created, updated)
-					VALUES ({:id}, {:v}, {:d}, {:r}, 'Sosialisasi pencegahan TPPO', {:date}, {:end}, {:venue}, {:type}, 'luring', {:topics},
-					{:groups}, {:mc}, {:fc}, {:ma}, {:fa}, {:dis}, {:fund}, {:budget}, {:outcome}, {:status}, {:sub}, {:rev}, {:date}, {:date})`)
-			} else {
-				insert = tx.DB().NewQuery(`INSERT INTO outreach_logs (id, village, district, regency, date, outreach_type, target_category, topics,
-					risk_signals, action_taken, referred_to, follow_up_date, male_child, female_child, male_adult, female_adult, disabled, status,
-					submitted_at, reviewed_at, created, updated)
-					VALUES ({:id}, {:v}, {:d}, {:r}, {:date}, {:type}, {:target}, {:topics}, {:risk}, {:action}, {:referred}, {:follow},
-					{:mc}, {:fc}, {:ma}, {:fa}, {:dis}, {:status}, {:sub}, {:rev}, {:date}, {:date})`)
-			}
-			insert.Prepare()
-			defer insert.Close()
-			feed := tx.DB().NewQuery(`INSERT INTO sync_changes (collection, record_id, village, regency, seq, deleted, changed_at) VALUES ({:c}, {:id}, {:v}, {:r}, {:s}, 0, {:t})`)
-			feed.Prepare()
-			defer feed.Close()
-			for i := start; i < end; i++ {
-				v := villages[rnd.Intn(len(villages))]
-				day := start0.Add(time.Duration(rnd.Int63n(int64(5 * 365 * 24 * time.Hour))))
-				date := day.Format(stored)
-				st := status(rnd)
-				sub, rev := "", ""
-				if st != catalog.StatusDraft {
-					sub = day.Add(time.Duration(rnd.Intn(72)) * time.Hour).Format(stored)
-				}
-				if st == catalog.StatusApproved || st == catalog.StatusReturned {
-					rev = day.Add(time.Duration(72+rnd.Intn(30*24)) * time.Hour).Format(stored)
-				}
-				id := ID(collection, i)
-				p := dbx.Params{"id": id, "v": v, "d": areas.DistrictOf(v), "r": areas.RegencyOf(v), "date": date, "status": st, "sub": sub, "rev": rev,
-					"topics": pickSome(rnd, catalog.Topics, rnd.Intn(4)), "mc": rnd.Intn(20), "fc": rnd.Intn(20), "ma": rnd.Intn(40), "fa": rnd.Intn(40),
-					"dis": rnd.Intn(3)}
-				if collection == catalog.Activities {
-					p["type"] = catalog.ActivityTypes[rnd.Intn(len(catalog.ActivityTypes))]
-					p["end"], p["venue"], p["outcome"] = "", "", ""
-					if rnd.Intn(10) > 0 {
-						p["end"], p["venue"] = date, "Balai desa"
-					}
-					if rnd.Intn(10) > 2 {
-						p["outcome"] = "Peserta memahami modus perekrutan"
-					}
-					p["groups"] = pickSome(rnd, catalog.TargetGroups, 1+rnd.Intn(2))
-					p["fund"] = catalog.FundingSources[rnd.Intn(len(catalog.FundingSources))]
-					p["budget"] = rnd.Intn(50) * 100000
-				} else {
-					p["type"] = catalog.OutreachTypes[rnd.Intn(len(catalog.OutreachTypes))]
-					p["target"] = catalog.TargetGroups[rnd.Intn(len(catalog.TargetGroups))]
-					p["risk"], p["referred"], p["follow"] = "[]", "[]", ""
-					p["action"] = catalog.OutreachActions[rnd.Intn(len(catalog.OutreachActions))]
-					if rnd.Intn(10) < 3 {
-						p["risk"] = pickSome(rnd, catalog.RiskSignals, 1+rnd.Intn(2))
-						if rnd.Intn(10) < 7 {
-							p["follow"] = day.AddDate(0, 0, rnd.Intn(21)).Format(stored)
-						}
-					}
-					if p["action"] == "referred" {
-						p["referred"] = pickSome(rnd, catalog.ReferralAgencies, 1+rnd.Intn(2))
-					}
-				}
-				if _, err := insert.Bind(p).Execute(); err != nil {
-					return err
-				}
-				seq++
-				if _, err := feed.Bind(dbx.Params{"c": collection, "id": id, "v": v, "r": areas.RegencyOf(v), "s": seq, "t": date}).Execute(); err != nil {
-					return err
-				}
-			}
-			_, err := tx.DB().NewQuery("UPDATE sync_counters SET value = {:s} WHERE name = 'seq'").Bind(dbx.Params{"s": seq}).Execute()
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	insert := `INSERT INTO activities (id, village, district, regency, title, start_date, end_date, venue, type, mode, topics,
+		target_groups, male_child, female_child, male_adult, female_adult, disabled, funding_source, budget, outcome_summary, status,
+		submitted_at, reviewed_at, created, updated)
+		VALUES ({:id}, {:v}, {:d}, {:r}, 'Sosialisasi pencegahan TPPO', {:date}, {:end}, {:venue}, {:type}, 'luring', {:topics},
+		{:groups}, {:mc}, {:fc}, {:ma}, {:fa}, {:dis}, {:fund}, {:budget}, {:outcome}, {:status}, {:sub}, {:rev}, {:date}, {:date})`
+	if collection != catalog.Activities {
+		insert = `INSERT INTO outreach_logs (id, village, district, regency, date, outreach_type, target_category, topics,
+			risk_signals, action_taken, referred_to, follow_up_date, male_child, female_child, male_adult, female_adult, disabled, status,
+			submitted_at, reviewed_at, created, updated)
+			VALUES ({:id}, {:v}, {:d}, {:r}, {:date}, {:type}, {:target}, {:topics}, {:risk}, {:action}, {:referred}, {:follow},
+			{:mc}, {:fc}, {:ma}, {:fa}, {:dis}, {:status}, {:sub}, {:rev}, {:date}, {:date})`
 	}
-	return nil
+	return insertRows(app, collection, total, insert, func(i int) dbx.Params {
+		v := villages[rnd.Intn(len(villages))]
+		day := start0.Add(time.Duration(rnd.Int63n(int64(5 * 365 * 24 * time.Hour))))
+		date := day.Format(stored)
+		st := status(rnd)
+		sub, rev := "", ""
+		if st != catalog.StatusDraft {
+			sub = day.Add(time.Duration(rnd.Intn(72)) * time.Hour).Format(stored)
+		}
+		if st == catalog.StatusApproved || st == catalog.StatusReturned {
+			rev = day.Add(time.Duration(72+rnd.Intn(30*24)) * time.Hour).Format(stored)
+		}
+		p := dbx.Params{"id": ID(collection, i), "v": v, "d": areas.DistrictOf(v), "r": areas.RegencyOf(v), "date": date, "status": st, "sub": sub, "rev": rev,
+			"topics": pickSome(rnd, catalog.Topics, rnd.Intn(4)), "mc": rnd.Intn(20), "fc": rnd.Intn(20), "ma": rnd.Intn(40), "fa": rnd.Intn(40),
+			"dis": rnd.Intn(3)}
+		if collection == catalog.Activities {
+			p["type"] = catalog.ActivityTypes[rnd.Intn(len(catalog.ActivityTypes))]
+			p["end"], p["venue"], p["outcome"] = "", "", ""
+			if rnd.Intn(10) > 0 {
+				p["end"], p["venue"] = date, "Balai desa"
+			}
+			if rnd.Intn(10) > 2 {
+				p["outcome"] = "Peserta memahami modus perekrutan"
+			}
+			p["groups"] = pickSome(rnd, catalog.TargetGroups, 1+rnd.Intn(2))
+			p["fund"] = catalog.FundingSources[rnd.Intn(len(catalog.FundingSources))]
+			p["budget"] = rnd.Intn(50) * 100000
+		} else {
+			p["type"] = catalog.OutreachTypes[rnd.Intn(len(catalog.OutreachTypes))]
+			p["target"] = catalog.TargetGroups[rnd.Intn(len(catalog.TargetGroups))]
+			p["risk"], p["referred"], p["follow"] = "[]", "[]", ""
+			p["action"] = catalog.OutreachActions[rnd.Intn(len(catalog.OutreachActions))]
+			if rnd.Intn(10) < 3 {
+				p["risk"] = pickSome(rnd, catalog.RiskSignals, 1+rnd.Intn(2))
+				if rnd.Intn(10) < 7 {
+					p["follow"] = day.AddDate(0, 0, rnd.Intn(21)).Format(stored)
+				}
+			}
+			if p["action"] == "referred" {
+				p["referred"] = pickSome(rnd, catalog.ReferralAgencies, 1+rnd.Intn(2))
+			}
+		}
+		return p
+	})
 }
 
 // figures adds village programmes (about a third of the villages have
