@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/reports"
 )
@@ -47,7 +48,8 @@ const MaxPerPage = 500
 // HandleList answers GET /api/accounts: the accounts the caller manages
 // (the secretariat: every account; a district verifier: the village
 // officers of its regency), filtered by role, area (and everything under
-// it), deactivated and a search text over name, email and position.
+// it), deactivated and a search text over name, email and position. Each
+// answer is written to the audit trail first (action list on users).
 func HandleList(e *core.RequestEvent) error {
 	a := access.ActorOf(e.Auth)
 	params := dbx.Params{}
@@ -107,6 +109,11 @@ func HandleList(e *core.RequestEvent) error {
 	for i := range items {
 		items[i].Area = dir.Ref(items[i].AreaCode)
 		items[i].RegencyName = dir.Name(items[i].Regency)
+	}
+	note := audit.Note(map[string]any{"route": "/api/accounts", "role": q.Get("role"), "area": q.Get("area"),
+		"deactivated": q.Get("deactivated"), "q": q.Get("q"), "page": page, "perPage": perPage, "returned": len(items), "total": total})
+	if err := audit.Read(e, audit.Entry{Action: audit.ActionList, Collection: catalog.Users, Note: note}); err != nil {
+		return err
 	}
 	return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": perPage, "totalItems": total, "items": items})
 }

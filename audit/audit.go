@@ -6,6 +6,7 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -21,18 +22,50 @@ const Collection = "audit_log"
 
 // Actions recorded.
 const (
+	// ActionCreate is a record created.
 	ActionCreate = "create"
+	// ActionUpdate is a record changed (only the fields that changed).
 	ActionUpdate = "update"
+	// ActionDelete is a record deleted.
 	ActionDelete = "delete"
-	ActionLogin  = "login"
+	// ActionLogin is a sign-in.
+	ActionLogin = "login"
+	// ActionExport is a CSV or XLSX export, with its filters.
 	ActionExport = "export"
+	// ActionView is one record shown: its REST view, its history, or one of
+	// its photos.
+	ActionView = "view"
+	// ActionList is one REST list or search of a collection: one entry per
+	// request, with the query and how many records it returned.
+	ActionList = "list"
+	// ActionReport is a JSON report shown, with its filters.
+	ActionReport = "report"
+	// ActionSyncPull is a sync pull that sent records to a phone or browser,
+	// with how many and the cursor or checkpoint range.
+	ActionSyncPull = "sync_pull"
 )
+
+// Actions lists every action, in the order the audit_log select field
+// offers them.
+var Actions = []string{ActionCreate, ActionUpdate, ActionDelete, ActionLogin, ActionExport,
+	ActionView, ActionList, ActionReport, ActionSyncPull}
 
 // Audited lists the collections whose every change is recorded.
 var Audited = []string{
 	catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms, catalog.CaseAggregates,
 	catalog.RadIndicators, catalog.RadAchievements, catalog.Users, catalog.Areas, catalog.Devices,
 }
+
+// ReadAudited lists the collections whose reads are recorded too (views,
+// lists, photo downloads): Audited without the reference data everyone may
+// read (areas, RAD indicators), which every picker and phone loads.
+var ReadAudited = []string{
+	catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms, catalog.CaseAggregates,
+	catalog.RadAchievements, catalog.Users, catalog.Devices,
+}
+
+// IsAudited reports whether collection is in Audited.
+func IsAudited(collection string) bool { return slices.Contains(Audited, collection) }
 
 // Actor is who makes a change.
 type Actor struct {

@@ -84,6 +84,8 @@ func registerAudit(app core.App) {
 		return nil
 	})
 
+	registerReads(app)
+
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())
 		return e.Next()
@@ -91,14 +93,11 @@ func registerAudit(app core.App) {
 }
 
 // recordHistory answers GET /api/audit/{collection}/{id}: the record's audit
-// entries, oldest first, for whoever may read the record.
+// entries (reads included), oldest first, for whoever may read the record.
+// The read is itself recorded, as a view with note audit.NoteHistory.
 func recordHistory(e *core.RequestEvent) error {
 	name := e.Request.PathValue("collection")
-	audited := false
-	for _, c := range audit.Audited {
-		audited = audited || c == name
-	}
-	if !audited {
+	if !audit.IsAudited(name) {
 		return e.NotFoundError("Koleksi ini tidak diaudit. / This collection is not audited.", nil)
 	}
 	col, err := e.App.FindCachedCollectionByNameOrId(name)
@@ -120,6 +119,11 @@ func recordHistory(e *core.RequestEvent) error {
 		// a deleted record's history: the secretariat only
 	default:
 		return e.NotFoundError("", nil)
+	}
+	// Reading a record's history is reading the record (its past values
+	// are in the diffs): recorded first, so the answer lists this read too.
+	if err := audit.Read(e, audit.Entry{Action: audit.ActionView, Collection: name, RecordID: id, Note: audit.NoteHistory}); err != nil {
+		return err
 	}
 	var entries []struct {
 		ID         string         `db:"id" json:"id"`

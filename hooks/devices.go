@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/access"
+	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/devices"
 )
@@ -191,6 +192,12 @@ func listDevices(e *core.RequestEvent) error {
 	page, err := devices.List(e.App, a, f)
 	if err != nil {
 		return apiErr(e, err)
+	}
+	q := e.Request.URL.Query()
+	note := audit.Note(map[string]any{"route": "/api/devices", "stale": q.Get("stale"), "state": q.Get("state"), "user": q.Get("user"),
+		"regency": q.Get("regency"), "page": page.Page, "perPage": page.PerPage, "returned": len(page.Items), "total": page.TotalItems})
+	if err := audit.Read(e, audit.Entry{Action: audit.ActionList, Collection: catalog.Devices, Note: note}); err != nil {
+		return err
 	}
 	return e.JSON(http.StatusOK, page)
 }

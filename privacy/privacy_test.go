@@ -35,6 +35,26 @@ func TestCheckText(t *testing.T) {
 	}
 }
 
+func TestRedact(t *testing.T) {
+	cases := map[string]string{
+		`phone = "081234567890"`:                        `phone = "[disamarkan]"`,
+		"nik 1801234567890001 atau 1801 2345 6789 0001": "nik [disamarkan] atau [disamarkan]",
+		"081234567890 082234567890":                     "[disamarkan] [disamarkan]",
+		"+62 812 3456 7890, wa:08571234567":             "[disamarkan], wa:[disamarkan]",
+		`title ~ "migrasi" && male_child > 3`:           `title ~ "migrasi" && male_child > 3`,
+		"Rp 62.850.000 tahun 2025":                      "Rp 62.850.000 tahun 2025",
+	}
+	for in, want := range cases {
+		got := Redact(in)
+		if got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+		if CheckText(got) != nil {
+			t.Errorf("Redact(%q) still refused: %q", in, got)
+		}
+	}
+}
+
 func TestSuppressCount(t *testing.T) {
 	cases := []struct {
 		n     int

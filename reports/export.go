@@ -459,9 +459,10 @@ func ExportRecords(w io.Writer, format, collection string, o Options) (int, erro
 	return n, book.writeTo(w)
 }
 
-// filtersNote describes an export's filters for the audit trail.
-func filtersNote(name, format string, o Options, extra map[string]any) string {
-	m := map[string]any{"export": name, "format": format, "area": o.Area.Code, "period": o.Period.JSON(), "statuses": o.Statuses(), "lang": o.Lang}
+// filtersNote describes the filters of an export or a report view for the
+// audit trail; kind ("export" or "report") names what was read.
+func filtersNote(kind, name, format string, o Options, extra map[string]any) string {
+	m := map[string]any{kind: name, "format": format, "area": o.Area.Code, "period": o.Period.JSON(), "statuses": o.Statuses(), "lang": o.Lang}
 	for k, v := range extra {
 		if v != "" && v != nil {
 			m[k] = v

@@ -13,7 +13,8 @@ import (
 )
 
 // NativePull answers GET /api/sync/pull?cursor=&limit=&collections=: one page
-// of changes in the caller's scope after the cursor, from one snapshot.
+// of changes in the caller's scope after the cursor, from one snapshot. A
+// page that sends anything is written to the audit trail first.
 func NativePull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
@@ -56,6 +57,11 @@ func NativePull(e *core.RequestEvent) error {
 	}
 	r.Close()
 
+	records, deleted := countChanges(changes)
+	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "native", "from": cursor, "to": next,
+		"hasMore": more, "reset": reset}); err != nil {
+		return err
+	}
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, next
 	touch(e, contact)

@@ -76,6 +76,7 @@ func RxPull(e *core.RequestEvent) error {
 	if !ok {
 		return badRequest(e, "limit", "invalid_limit", msgInvalidLimit)
 	}
+	from := cp
 
 	r, err := OpenReader(e.App)
 	if err != nil {
@@ -107,7 +108,7 @@ func RxPull(e *core.RequestEvent) error {
 			docs = append(docs, dropped...)
 			cp.DropSeq = next
 			if more {
-				return rxAnswer(e, r, docs, cp)
+				return rxAnswer(e, r, docs, len(docs), from, cp)
 			}
 		}
 		cp.Drop, cp.DropSeq, cp.Seq = "", 0, 0
@@ -116,15 +117,27 @@ func RxPull(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
+	tombstones := len(docs)
 	for _, c := range changes {
 		docs = append(docs, rxDocument(c))
+		if c.Deleted {
+			tombstones++
+		}
 	}
 	cp.Seq, cp.Scope = next, key
-	return rxAnswer(e, r, docs, cp)
+	return rxAnswer(e, r, docs, tombstones, from, cp)
 }
 
-func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, cp RxCheckpoint) error {
+// rxAnswer writes the audit entry of a pull (its documents, tombstones of
+// which are deletes, from the checkpoint the phone sent to the one it gets),
+// then sends the documents.
+func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, tombstones int, from, cp RxCheckpoint) error {
 	r.Close()
+	collection := e.Request.PathValue("collection")
+	if err := auditPull(e, collection, map[string]int{collection: len(docs) - tombstones}, map[string]int{collection: tombstones},
+		map[string]any{"protocol": "rxdb", "from": from, "to": cp}); err != nil {
+		return err
+	}
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, cp.Seq
 	touch(e, contact)

@@ -91,6 +91,28 @@ func WatermelonPull(e *core.RequestEvent) error {
 	}
 	replacement := resetNeeded(r, cursor, e.Auth)
 
+	// The answer is streamed: what it will send is counted first, for the
+	// audit entry that must precede it. Deletes go to incremental tables only.
+	var incremental, whole []string
+	for _, table := range tables {
+		if replacement || fromStart[table] || cursor == 0 {
+			whole = append(whole, table)
+		} else {
+			incremental = append(incremental, table)
+		}
+	}
+	records, deleted, ignored := map[string]int{}, map[string]int{}, map[string]int{}
+	if err := r.Count(scope, 0, whole, records, ignored); err != nil {
+		return e.InternalServerError("", err)
+	}
+	if err := r.Count(scope, cursor, incremental, records, deleted); err != nil {
+		return e.InternalServerError("", err)
+	}
+	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "watermelon", "from": cursor, "to": r.Upto,
+		"replacement": replacement, "fromStart": whole}); err != nil {
+		return err
+	}
+
 	out := newJSONStream(e)
 	out.raw(`{"changes":{`)
 	for ti, table := range tables {

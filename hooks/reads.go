@@ -1,0 +1,81 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/audit"
+	"jangkau/catalog"
+)
+
+// registerReads records who is shown what through PocketBase's own read
+// routes: a record's REST view, a REST list or search, and a photo
+// download, each as one audit entry written after the rules have passed and
+// before the data is sent (a refused or failed read leaves none). The sync
+// pulls, reports and the history route write theirs themselves.
+func registerReads(app core.App) {
+	app.OnRecordViewRequest(audit.ReadAudited...).BindFunc(func(e *core.RecordRequestEvent) error {
+		note := ""
+		if expand := e.Request.URL.Query().Get("expand"); expand != "" {
+			note = audit.Note(map[string]any{"expand": expand})
+		}
+		if err := audit.Read(e.RequestEvent, audit.Entry{Action: audit.ActionView,
+			Collection: e.Collection.Name, RecordID: e.Record.Id, Note: note}); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+
+	app.OnRecordsListRequest(audit.ReadAudited...).BindFunc(func(e *core.RecordsListRequestEvent) error {
+		if e.Auth == nil && len(e.Records) == 0 {
+			// the rules show a guest nothing: no entry, or anyone could
+			// fill the trail without signing in
+			return e.Next()
+		}
+		q := e.Request.URL.Query()
+		fields := map[string]any{
+			"filter": q.Get("filter"), "sort": q.Get("sort"), "expand": q.Get("expand"), "fields": q.Get("fields"),
+			"returned": len(e.Records),
+		}
+		if e.Result != nil {
+			fields["page"], fields["perPage"] = e.Result.Page, e.Result.PerPage
+			if e.Result.TotalItems >= 0 { // -1 with skipTotal
+				fields["total"] = e.Result.TotalItems
+			}
+		}
+		if err := audit.Read(e.RequestEvent, audit.Entry{Action: audit.ActionList,
+			Collection: e.Collection.Name, Note: audit.Note(fields)}); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+
+	app.OnFileDownloadRequest(audit.ReadAudited...).BindFunc(func(e *core.FileDownloadRequestEvent) error {
+		// Photos are protected: an <img> sends a file token in ?token=
+		// instead of the Authorization header, and PocketBase has checked
+		// it against the view rule already.
+		actor := audit.ActorFromRequest(e.RequestEvent)
+		if e.Auth == nil {
+			if tok := e.Request.URL.Query().Get("token"); tok != "" {
+				if auth, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeFile); err == nil {
+					if auth.IsSuperuser() {
+						actor.SuperuserID = auth.Id
+					} else if auth.Collection().Name == catalog.Users {
+						actor.UserID = auth.Id
+					}
+				}
+			}
+		}
+		// The stored names are the server's own (foto_<random>.jpg): they
+		// never carry the phone's file name.
+		name := e.Request.PathValue("filename")
+		fields := map[string]any{"field": e.FileField.Name, "file": name}
+		if e.ServedName != name {
+			fields["thumb"] = e.Request.URL.Query().Get("thumb")
+		}
+		if err := audit.Read(e.RequestEvent, audit.Entry{Actor: actor, Action: audit.ActionView,
+			Collection: e.Collection.Name, RecordID: e.Record.Id, Note: audit.Note(fields)}); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
