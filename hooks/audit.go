@@ -93,8 +93,9 @@ func registerAudit(app core.App) {
 }
 
 // recordHistory answers GET /api/audit/{collection}/{id}: the record's audit
-// entries (reads included), oldest first, for whoever may read the record.
-// The read is itself recorded, as a view with note audit.NoteHistory.
+// entries, oldest first, for whoever may read the record: its changes, and
+// with ?reads=1 also who was shown it. The read is itself recorded, as a
+// view with note audit.NoteHistory.
 func recordHistory(e *core.RequestEvent) error {
 	name := e.Request.PathValue("collection")
 	if !audit.IsAudited(name) {
@@ -141,8 +142,10 @@ func recordHistory(e *core.RequestEvent) error {
 	err = e.App.DB().NewQuery(`SELECT a.id, a.user, a.superuser, a.device, a.action, a.changes, a.note, a.client_time, a.server_time,
 		COALESCE(u.name, '') AS user_name
 		FROM audit_log a LEFT JOIN users u ON u.id = a.user
-		WHERE a.target_collection = {:c} AND a.record = {:id} ORDER BY a.server_time, a.rowid`).
-		Bind(dbx.Params{"c": name, "id": id}).All(&entries)
+		WHERE a.target_collection = {:c} AND a.record = {:id} AND ({:reads} OR a.action NOT IN ({:view}, {:list}, {:report}, {:pull}))
+		ORDER BY a.server_time, a.rowid`).
+		Bind(dbx.Params{"c": name, "id": id, "reads": e.Request.URL.Query().Get("reads") == "1",
+			"view": audit.ActionView, "list": audit.ActionList, "report": audit.ActionReport, "pull": audit.ActionSyncPull}).All(&entries)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}

@@ -164,19 +164,29 @@ func TestHistoryReadsAreAudited(t *testing.T) {
 	if v := views[0]; v.User != tt.UserID(tt.VerifierA) || v.Collection != catalog.Activities || v.Record != tt.ActivityA || v.Note != audit.NoteHistory {
 		t.Errorf("entry %+v", v)
 	}
-	// the answer lists the read it is
+	// by default the history lists changes only; with ?reads=1 it also
+	// lists who was shown the record, this read included
+	for _, raw := range res.JSON()["entries"].([]any) {
+		if a := raw.(map[string]any)["action"]; a != audit.ActionCreate && a != audit.ActionUpdate && a != audit.ActionDelete {
+			t.Errorf("a %s entry in the default history", a)
+		}
+	}
+	res = srv.Do(t, http.MethodGet, "/api/audit/activities/"+tt.ActivityA+"?reads=1", tt.Token(t, srv.App, tt.VerifierA), nil)
 	entries := res.JSON()["entries"].([]any)
 	last := entries[len(entries)-1].(map[string]any)
 	if last["action"] != audit.ActionView || last["note"] != audit.NoteHistory || last["user"] != tt.UserID(tt.VerifierA) {
 		t.Errorf("last entry %v", last)
+	}
+	if n := len(tt.AuditEntries(t, srv.App, audit.ActionView)); n != 2 {
+		t.Fatalf("%d view entries after two history reads, want 2", n)
 	}
 	for _, who := range []string{tt.OfficerB, tt.VerifierB} {
 		if res := srv.Do(t, http.MethodGet, "/api/audit/activities/"+tt.ActivityA, tt.Token(t, srv.App, who), nil); res.Status != 404 {
 			t.Errorf("%s: %d", who, res.Status)
 		}
 	}
-	if n := len(tt.AuditEntries(t, srv.App, audit.ActionView)); n != 1 {
-		t.Errorf("%d view entries after refused history reads, want 1", n)
+	if n := len(tt.AuditEntries(t, srv.App, audit.ActionView)); n != 2 {
+		t.Errorf("%d view entries after refused history reads, want 2", n)
 	}
 }
 

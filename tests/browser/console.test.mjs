@@ -150,6 +150,13 @@ test('a district verifier works through the review queue (laptop)', async (t) =>
     assert.equal(await page.locator('[data-field="funding_source"] dd').textContent(), 'Dana desa / APBDes');
     await page.locator('#history li[data-action="create"]').waitFor();
     await shot('record');
+    // Opening the record is itself recorded; the history shows reads on request.
+    assert.equal(await page.locator('#history li[data-action="view"]').count(), 0);
+    await page.locator('#history-reads').check();
+    await page.locator('#history li[data-action="view"]').first().waitFor();
+    assert.match(await page.locator('#history li[data-action="view"]').first().textContent(), /Dilihat/);
+    await page.locator('#history-reads').uncheck();
+    await until(async () => (await page.locator('#history li[data-action="view"]').count()) === 0, 'reads hidden again');
   });
 
   await t.test('returning needs a note: checked in the browser, then by the server on the field', async () => {

@@ -108,6 +108,7 @@ export default {
   'record.history.superuser': ['Admin sistem', 'System admin'],
   'record.history.system': ['Sistem', 'System'],
   'record.history.note': ['Catatan', 'Note'],
+  'record.history.reads': ['Tampilkan juga siapa yang membuka catatan ini', 'Also show who opened this record'],
   'action.create': ['Dibuat', 'Created'],
   'action.update': ['Diubah', 'Changed'],
   'action.delete': ['Dihapus', 'Deleted'],

@@ -118,16 +118,26 @@ function changeText(name, v) {
   return String(v);
 }
 
+// readNote turns the JSON note of a read entry into short text.
+function readNote(note) {
+  if (!note || note[0] !== '{') return note;
+  try {
+    return Object.entries(JSON.parse(note)).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ');
+  } catch { return note; }
+}
+
 function History({ collection, id, version }) {
   const [entries, setEntries] = useState(null);
   const [error, setError] = useState(null);
+  const [reads, setReads] = useState(false);
   useEffect(() => {
-    pb.send(`/api/audit/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`, {})
+    pb.send(`/api/audit/${encodeURIComponent(collection)}/${encodeURIComponent(id)}${reads ? '?reads=1' : ''}`, {})
       .then((r) => { setEntries(r.entries || []); setError(null); }, setError);
-  }, [collection, id, version]);
+  }, [collection, id, version, reads]);
   return (
     <section class="card" id="history">
       <h2>{t('record.history')}</h2>
+      <label class="check"><input type="checkbox" id="history-reads" checked={reads} onChange={(e) => setReads(e.currentTarget.checked)} /> {t('record.history.reads')}</label>
       <Alert error={error} />
       {entries === null && !error && <Spinner />}
       {entries && entries.length === 0 && <p class="muted">{t('record.history.empty')}</p>}
@@ -145,7 +155,7 @@ function History({ collection, id, version }) {
                   <span class="muted"> · {fmtDateTime(e.serverTime)} · {who}{e.device ? ' · ' + t('record.history.phone') : ''}
                     {e.clientTime ? ' · ' + t('record.history.phonetime', { time: fmtDateTime(e.clientTime) }) : ''}</span>
                 </div>
-                {e.note && <p class="h-note"><span class="muted">{t('record.history.note')}:</span> {e.note}</p>}
+                {e.note && <p class="h-note"><span class="muted">{t('record.history.note')}:</span> {readNote(e.note)}</p>}
                 {changes.length > 0 && (
                   <details>
                     <summary>{t('record.history.changes', { n: changes.length })}</summary>
