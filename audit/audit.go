@@ -121,7 +121,10 @@ var skipFields = map[string]bool{"updated": true, "created": true, "password": t
 // after. Call it before the write: Original() is then the stored state.
 func Diff(rec *core.Record, action string) map[string][2]any {
 	changes := map[string][2]any{}
-	orig := rec.Original()
+	var orig *core.Record
+	if action != ActionCreate {
+		orig = rec.Original() // a copy of the record: not for a create
+	}
 	for _, f := range rec.Collection().Fields {
 		name := f.GetName()
 		if skipFields[name] || f.GetHidden() {

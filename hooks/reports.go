@@ -1,8 +1,6 @@
 package hooks
 
 import (
-	"fmt"
-
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -12,33 +10,13 @@ import (
 )
 
 // statsWrite keeps the report aggregates in step with a write of an
-// activity or outreach log, in the write's own transaction: what the stored
-// row counted before (if anything) is taken away, what it counts after the
-// write is added.
+// activity or outreach log, in the write's own transaction.
 func statsWrite(deleted bool) func(e *core.RecordEvent) error {
 	return func(e *core.RecordEvent) error {
-		name := e.Record.Collection().Name
 		original := e.App
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
-			var old *reports.Contribution
-			if !e.Record.IsNew() {
-				var err error
-				if old, err = reports.StoredContribution(tx, name, fmt.Sprint(e.Record.LastSavedPK())); err != nil {
-					return err
-				}
-			}
-			if err := e.Next(); err != nil {
-				return err
-			}
-			var now *reports.Contribution
-			if !deleted {
-				var err error
-				if now, err = reports.StoredContribution(tx, name, e.Record.Id); err != nil {
-					return err
-				}
-			}
-			return reports.ApplyDelta(tx, name, old, now)
+			return reports.KeepStats(tx, e.Record, deleted, e.Next)
 		})
 		e.App = original
 		return err

@@ -172,9 +172,12 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 	photoOnly := len(uploads) > 0 && !rec.IsNew() && onlyMediaChanged(rec)
 	// a photo-only save leaves consent and the announcement as stored,
 	// unless it changes them itself
-	orig := rec.Original()
-	adoptConsent := photoOnly && rec.GetBool(FieldConsent) == orig.GetBool(FieldConsent)
-	adoptExpected := photoOnly && slices.Equal(mustExpected(rec), mustExpected(orig))
+	var adoptConsent, adoptExpected bool
+	if photoOnly {
+		orig := rec.Original() // a copy of the record: only when needed
+		adoptConsent = rec.GetBool(FieldConsent) == orig.GetBool(FieldConsent)
+		adoptExpected = slices.Equal(mustExpected(rec), mustExpected(orig))
+	}
 	adopt := func(latest *core.Record) {
 		if adoptConsent {
 			rec.Set(FieldConsent, latest.GetBool(FieldConsent))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -120,26 +121,56 @@ func StoredContribution(app core.App, collection, id string) (*Contribution, err
 	return &c, nil
 }
 
-// ApplyDelta updates the stats of collection for a record that changed from
-// old to new (either may be nil: create, delete). It runs inside the write
-// transaction of the change; a save that changes no counted field writes
-// nothing.
+// KeepStats keeps the stats of rec's collection in step with one write of
+// rec (deleted: a delete); write performs the write itself, inside app's
+// transaction. What the stored row counted before the write is taken away,
+// what it counts after is added.
 //
 // In a transaction with a txbatch (a sync push), the deltas of all its
-// records are summed and written once, when the batch ends.
-func ApplyDelta(app core.App, collection string, old, new *Contribution) error {
-	if p, ok := txbatch.Deferred(app, "reports.stats", newPendingStats).(*pendingStats); ok {
-		acc := p.acc[collection]
-		if acc == nil {
-			acc = map[statKey]Measures{}
-			p.acc[collection] = acc
+// records are summed and written once, when the batch ends, and a record the
+// batch creates is read once, then, in its final state (one query for many
+// records instead of one per write).
+func KeepStats(app core.App, rec *core.Record, deleted bool, write func() error) error {
+	name := rec.Collection().Name
+	isNew := rec.IsNew()
+	p, batched := txbatch.Deferred(app, "reports.stats", newPendingStats).(*pendingStats)
+	if batched && (isNew || p.created[name][rec.Id]) {
+		if err := write(); err != nil {
+			return err
 		}
-		addDelta(acc, old, new)
+		if p.created[name] == nil {
+			p.created[name] = map[string]bool{}
+		}
+		if deleted {
+			delete(p.created[name], rec.Id)
+		} else {
+			p.created[name][rec.Id] = true
+		}
+		return nil
+	}
+	var old, now *Contribution
+	if !isNew {
+		var err error
+		if old, err = StoredContribution(app, name, fmt.Sprint(rec.LastSavedPK())); err != nil {
+			return err
+		}
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	if !deleted {
+		var err error
+		if now, err = StoredContribution(app, name, rec.Id); err != nil {
+			return err
+		}
+	}
+	if batched {
+		addDelta(p.accOf(name), old, now)
 		return nil
 	}
 	acc := map[statKey]Measures{}
-	addDelta(acc, old, new)
-	return writeDelta(app, collection, acc)
+	addDelta(acc, old, now)
+	return writeDelta(app, name, acc)
 }
 
 func addDelta(acc map[statKey]Measures, old, new *Contribution) {
@@ -151,16 +182,52 @@ func addDelta(acc map[statKey]Measures, old, new *Contribution) {
 	}
 }
 
-// pendingStats sums the deltas of a batch's records, per collection.
+// pendingStats sums the deltas of a batch's records, per collection, and
+// lists the records the batch created (counted at its end).
 type pendingStats struct {
-	acc map[string]map[statKey]Measures
+	acc     map[string]map[statKey]Measures
+	created map[string]map[string]bool
 }
 
-func newPendingStats() txbatch.Part { return &pendingStats{acc: map[string]map[statKey]Measures{}} }
+func newPendingStats() txbatch.Part {
+	return &pendingStats{acc: map[string]map[statKey]Measures{}, created: map[string]map[string]bool{}}
+}
 
-// Flush writes the summed deltas.
+func (p *pendingStats) accOf(collection string) map[statKey]Measures {
+	if p.acc[collection] == nil {
+		p.acc[collection] = map[statKey]Measures{}
+	}
+	return p.acc[collection]
+}
+
+// Flush counts the created records as stored now and writes the summed
+// deltas.
 func (p *pendingStats) Flush(app core.App) error {
 	for _, name := range Counted {
+		ids := make([]any, 0, len(p.created[name]))
+		for id := range p.created[name] {
+			ids = append(ids, id)
+		}
+		for start := 0; start < len(ids); start += 500 {
+			end := min(start+500, len(ids))
+			chunk := ids[start:end]
+			rows, err := txbatch.Query(app, `SELECT `+rowColumns[name]+` FROM `+name+` WHERE id IN (?`+strings.Repeat(`, ?`, len(chunk)-1)+`)`, chunk...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var r Row
+				if err := rows.Scan(r.fields()...); err != nil {
+					rows.Close()
+					return err
+				}
+				addContribution(p.accOf(name), Contribute(name, r), +1)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
 		if err := writeDelta(app, name, p.acc[name]); err != nil {
 			return err
 		}

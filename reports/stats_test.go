@@ -14,6 +14,7 @@ import (
 	tt "jangkau/internal/testapp"
 	"jangkau/reports"
 	"jangkau/sync"
+	"jangkau/txbatch"
 )
 
 // dumpStats lists every row of the stats tables.
@@ -199,4 +200,56 @@ func TestStatsFollowEveryWrite(t *testing.T) {
 	get(t, srv, tt.Secretariat, url("coverage", "period=month&year=2025&index=1"), &c)
 	eq(t, "January: nothing left", c.Totals.Reached, 0)
 	checkUpkeep(t, srv.App, "last record of a village-month")
+}
+
+// Within one batched transaction (as a sync push runs): a record created
+// and then edited, one created and then deleted, and an existing record
+// edited and then deleted. The stats written at the batch's end equal a
+// rebuild.
+func TestStatsOfABatchWithRepeatedWrites(t *testing.T) {
+	srv := seed(t)
+	col, err := srv.App.FindCollectionByNameOrId(catalog.Activities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(tx core.App, id string) *core.Record {
+		r := core.NewRecord(col)
+		r.Id = id
+		for k, v := range tt.Activity(tt.VillageA2) {
+			r.Set(k, v)
+		}
+		r.Set("created_by", tt.UserID(tt.OfficerA2))
+		if err := tx.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	err = txbatch.Run(srv.App, func(tx core.App) error {
+		kept := create(tx, "batchcreated001")
+		kept.Set("start_date", "2025-12-01 02:00:00.000Z")
+		kept.Set("male_child", 40)
+		kept.Set("status", catalog.StatusSubmitted)
+		if err := tx.Save(kept); err != nil {
+			return err
+		}
+		if err := tx.Delete(create(tx, "batchdeleted001")); err != nil {
+			return err
+		}
+		old, err := tx.FindRecordById(catalog.Activities, "act2025b3000003")
+		if err != nil {
+			return err
+		}
+		old.Set("female_child", 9)
+		if err := tx.Save(old); err != nil {
+			return err
+		}
+		return tx.Delete(old)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkUpkeep(t, srv.App, "a batch with repeated writes")
+	var dec reports.ActivitiesReport
+	get(t, srv, tt.Secretariat, url("activities", "period=month&year=2025&index=12&includeSubmitted=1"), &dec)
+	eq(t, "the created record counts in its final month", dec.Totals.Activities, int64(1))
 }

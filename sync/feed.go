@@ -81,13 +81,40 @@ var SchemaSQL = []string{
 
 // NextSeq takes the next sequence number. It must run inside the write
 // transaction of the change it numbers, so numbers follow commit order.
+//
+// In a transaction with a txbatch (a sync push), numbers are taken from the
+// counter in growing blocks (1, 2, 4 ... 64) instead of one statement each;
+// the unused end of the last block is a gap, which cursors do not mind.
 func NextSeq(app core.App) (int64, error) {
+	if b, ok := txbatch.Deferred(app, "sync.seq", newSeqBlock).(*seqBlock); ok {
+		if b.next > b.last {
+			size := min(max(2*b.size, 1), maxSeqBlock)
+			var last int64
+			if err := txbatch.QueryRow(app, reserveSeqSQL, size).Scan(&last); err != nil {
+				return 0, err
+			}
+			b.next, b.last, b.size = last-size+1, last, size
+		}
+		b.next++
+		return b.next - 1, nil
+	}
 	var seq int64
-	err := txbatch.QueryRow(app, nextSeqSQL).Scan(&seq)
+	err := txbatch.QueryRow(app, reserveSeqSQL, 1).Scan(&seq)
 	return seq, err
 }
 
-const nextSeqSQL = `UPDATE sync_counters SET value = value + 1 WHERE name = 'seq' RETURNING value`
+const reserveSeqSQL = `UPDATE sync_counters SET value = value + ? WHERE name = 'seq' RETURNING value`
+
+// maxSeqBlock is the largest block of numbers a batch reserves at once.
+const maxSeqBlock = 64
+
+// seqBlock is a batch's reserved run of sequence numbers, next to last.
+type seqBlock struct{ next, last, size int64 }
+
+func newSeqBlock() txbatch.Part { return &seqBlock{next: 1, last: 0} }
+
+// Flush has nothing to write: the counter moved when the block was taken.
+func (*seqBlock) Flush(core.App) error { return nil }
 
 func counter(db dbx.Builder, name string) (int64, error) {
 	var v int64

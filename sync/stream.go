@@ -37,16 +37,22 @@ func (h *Hub) remove(s *subscriber) {
 	h.mu.Unlock()
 }
 
-// Notify wakes the subscribers whose scope covers a committed change of rec.
-func (h *Hub) Notify(rec *core.Record) {
-	village, regency := scopeOfRecord(rec)
-	var oldVillage, oldRegency string
-	if orig := rec.Original(); orig != nil && orig.Id != "" {
-		oldVillage, oldRegency = scopeOfRecord(orig)
-	}
-	name := rec.Collection().Name
+// Notify wakes the subscribers whose scope covers a committed change (op)
+// of rec; an update also wakes those of the village it left.
+func (h *Hub) Notify(rec *core.Record, op Op) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if len(h.subs) == 0 {
+		return
+	}
+	village, regency := scopeOfRecord(rec)
+	var oldVillage, oldRegency string
+	if op == OpUpdate {
+		if orig := rec.Original(); orig != nil && orig.Id != "" {
+			oldVillage, oldRegency = scopeOfRecord(orig)
+		}
+	}
+	name := rec.Collection().Name
 	for s := range h.subs {
 		if s.collection != "" && s.collection != name {
 			continue

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/pocketbase/dbx"
 	"net/http"
 	"strings"
 	gosync "sync"
@@ -96,6 +97,16 @@ func version(v int64) *int64 { return &v }
 func currentSeq(t *testing.T, srv *tt.Server) int64 {
 	n, err := sync.CurrentSeq(srv.App)
 	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// changesSince counts the feed rows numbered after seq (pushes take numbers
+// in blocks, so the counter may run ahead of the rows).
+func changesSince(t *testing.T, srv *tt.Server, seq int64) int64 {
+	var n int64
+	if err := srv.App.DB().NewQuery("SELECT COUNT(*) FROM sync_changes WHERE seq > {:s}").Bind(dbx.Params{"s": seq}).Row(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -628,4 +639,48 @@ func TestHintStreamsFollowScope(t *testing.T) {
 	expect(rxA, true, "officer A rxdb")
 	expect(nativeV, true, "verifier A native")
 	expect(rxB, false, "officer B rxdb")
+}
+
+// A push numbers its writes from blocks of the counter: versions stay
+// strictly increasing and unique, a later write on another path comes after
+// all of them, and a pull from the push's cursor has nothing more to send.
+func TestPushNumbersFollowCommitOrder(t *testing.T) {
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	before := currentSeq(t, srv)
+	muts := make([]sync.Mutation, 150)
+	for i := range muts {
+		muts[i] = upsert(fmt.Sprint(i), catalog.Activities, fmt.Sprintf("numberedRecord%03d", i), newActivity(tt.VillageA, nil))
+	}
+	a := push(t, srv, tok, "numbers", muts...)
+	last := before
+	for _, r := range a.Results {
+		if r.Status != sync.StatusApplied || r.Version <= last || r.Version > a.Cursor {
+			t.Fatalf("result %+v after version %d (cursor %d)", r, last, a.Cursor)
+		}
+		last = r.Version
+	}
+	if n := changesSince(t, srv, before); n != int64(len(muts)) {
+		t.Fatalf("%d feed rows, want %d", n, len(muts))
+	}
+	if gap := a.Cursor - last; gap < 0 || gap >= 64 {
+		t.Errorf("the cursor runs %d ahead of the last version", gap)
+	}
+	if p := pull(t, srv, tok, a.Cursor, ""); len(p.Changes) != 0 {
+		t.Errorf("%d changes after the push's own cursor", len(p.Changes))
+	}
+	res := srv.Do(t, http.MethodPatch, "/api/collections/activities/records/numberedRecord000", tok, map[string]any{"venue": "Aula desa"})
+	if res.Status != 200 {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	p := pull(t, srv, tok, a.Cursor, "")
+	if len(p.Changes) != 1 || p.Changes[0].Version <= a.Cursor {
+		t.Fatalf("the REST edit after the push: %+v", p.Changes)
+	}
+	// a one-mutation push takes one number, no block
+	one := currentSeq(t, srv)
+	push(t, srv, tok, "numbers", upsert("one", catalog.Activities, "numberedRecord999", newActivity(tt.VillageA, nil)))
+	if got := currentSeq(t, srv); got != one+1 {
+		t.Errorf("a push of one record moved the counter by %d", got-one)
+	}
 }

@@ -163,6 +163,20 @@ func Prepared(app core.App, query string) (stmt *sql.Stmt, release func(), err e
 	return st, func() { st.Close() }, nil
 }
 
+// Query runs a query with positional arguments on app's database (not
+// prepared: for statements whose text varies, such as IN lists).
+func Query(app core.App, query string, args ...any) (*sql.Rows, error) {
+	db := app.DB()
+	if !app.IsTransactional() {
+		db = app.ConcurrentDB()
+	}
+	ex := Executor(db)
+	if ex == nil {
+		return nil, ErrNoExecutor
+	}
+	return ex.Query(query, args...)
+}
+
 // Scanner is a row to scan (*sql.Row).
 type Scanner interface{ Scan(dest ...any) error }
 
