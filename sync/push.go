@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"jangkau/catalog"
 	"jangkau/records"
 	"jangkau/review"
+	"jangkau/txbatch"
 )
 
 // Mutation statuses.
@@ -85,6 +87,8 @@ type Pusher struct {
 	prior    map[string]Result          // results of mutation ids seen before, loaded by Prepare
 	pending  []pendingResult            // results to store, written by Flush
 	existing map[string]map[string]bool // ids that exist, per collection, loaded by Prepare
+	taken    map[string]map[string]bool // lowercased ids in use, per collection (new ids must avoid them)
+	related  map[string]map[string]bool // ids of related records found to exist, per collection
 }
 
 // Prepare loads, in two queries per collection instead of several per
@@ -93,6 +97,8 @@ type Pusher struct {
 func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 	p.prior = map[string]Result{}
 	p.existing = map[string]map[string]bool{}
+	p.taken = map[string]map[string]bool{}
+	p.related = map[string]map[string]bool{}
 	var mids []any
 	ids := map[string][]any{}
 	for _, m := range muts {
@@ -124,13 +130,25 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 		}
 	}
 	for col, list := range ids {
-		var found []string
-		if err := tx.DB().Select("id").From(col).Where(dbx.In("id", list...)).Column(&found); err != nil {
+		// PocketBase refuses a new id that differs only in case from one in
+		// use: found case-insensitively (through the NOCASE id index)
+		rows, err := txbatch.Query(tx, `SELECT id FROM `+col+` WHERE id COLLATE NOCASE IN (?`+strings.Repeat(`, ?`, len(list)-1)+`)`, list...)
+		if err != nil {
 			return err
 		}
-		p.existing[col] = map[string]bool{}
-		for _, id := range found {
+		p.existing[col], p.taken[col] = map[string]bool{}, map[string]bool{}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
 			p.existing[col][id] = true
+			p.taken[col][strings.ToLower(id)] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -304,6 +322,9 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		if err := tx.Delete(existing); err != nil {
 			return Result{}, err
 		}
+		if p.existing != nil {
+			p.forget(col.Name, m.ID)
+		}
 		return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied}, nil
 	}
 
@@ -366,7 +387,18 @@ func (p *Pusher) setActor(rec *core.Record, m Mutation) {
 
 func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error) {
 	p.setActor(rec, m)
-	if err := tx.Save(rec); err != nil {
+	var err error
+	if p.existing != nil {
+		// prepared: the lookups of the validation are made for the whole push
+		ctx := context.Background()
+		if verrs := p.validate(ctx, tx, rec); verrs != nil {
+			return p.validationResult(m, verrs), nil
+		}
+		err = tx.SaveNoValidateWithContext(ctx, rec)
+	} else {
+		err = tx.Save(rec)
+	}
+	if err != nil {
 		var verrs validation.Errors
 		if errors.As(err, &verrs) {
 			return p.validationResult(m, verrs), nil
@@ -374,10 +406,12 @@ func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error)
 		return Result{}, err
 	}
 	if p.existing != nil {
-		if p.existing[rec.Collection().Name] == nil {
-			p.existing[rec.Collection().Name] = map[string]bool{}
+		name := rec.Collection().Name
+		if p.existing[name] == nil {
+			p.existing[name], p.taken[name] = map[string]bool{}, map[string]bool{}
 		}
-		p.existing[rec.Collection().Name][rec.Id] = true
+		p.existing[name][rec.Id] = true
+		p.taken[name][strings.ToLower(rec.Id)] = true
 	}
 	version := SeqOf(rec)
 	if version == 0 {

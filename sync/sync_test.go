@@ -684,3 +684,72 @@ func TestPushNumbersFollowCommitOrder(t *testing.T) {
 		t.Errorf("a push of one record moved the counter by %d", got-one)
 	}
 }
+
+// A push validates records as PocketBase does (it makes the database
+// lookups once per push): every bad record gets the field and code the REST
+// API gives for the same data, and good ones pass.
+func TestPushValidatesLikePocketBase(t *testing.T) {
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	tooMany := make([]string, 21)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprintf("indicator%06d", i)
+	}
+	cases := []struct {
+		name, id, field string
+		extra           map[string]any
+	}{
+		{"a related record that does not exist", "relMissing00001", "rad_indicators", map[string]any{"rad_indicators": []string{"noSuchIndicator1"}}},
+		{"a related record that exists beside one that does not", "relHalfMissing1", "rad_indicators", map[string]any{"rad_indicators": []string{tt.IndicatorID, "noSuchIndicator2"}}},
+		{"too many related records", "relTooMany00001", "rad_indicators", map[string]any{"rad_indicators": tooMany}},
+		{"an id taken in another case", strings.ToUpper(tt.ActivityA), "id", nil},
+		{"a title too long", "titleTooLong001", "title", map[string]any{"title": strings.Repeat("a", 301)}},
+		{"an unknown type", "unknownType0001", "type", map[string]any{"type": "bogus"}},
+		{"no title", "noTitle00000001", "title", map[string]any{"title": ""}},
+	}
+	var muts []sync.Mutation
+	for i, c := range cases {
+		muts = append(muts, upsert(fmt.Sprint("bad", i), catalog.Activities, c.id, newActivity(tt.VillageA, c.extra)))
+	}
+	good := newActivity(tt.VillageA, map[string]any{"rad_indicators": []string{tt.IndicatorID}})
+	muts = append(muts, upsert("good", catalog.Activities, "relGood00000001", good))
+	results := push(t, srv, tok, "validation", muts...).Results
+	for i, c := range cases {
+		r := results[i]
+		body := newActivity(tt.VillageA, c.extra)
+		body["id"] = c.id
+		rest := srv.Do(t, http.MethodPost, "/api/collections/activities/records", tok, body)
+		want := rest.FieldError(c.field)
+		if rest.Status != 400 || want == "" {
+			t.Fatalf("%s: REST answered %d %s", c.name, rest.Status, rest.Body)
+		}
+		if r.Status != sync.StatusRejected || r.Errors[c.field].Code != want {
+			t.Errorf("%s: push %+v, REST refuses %s with %s", c.name, r, c.field, want)
+		}
+		if _, err := srv.App.FindRecordById(catalog.Activities, c.id); err == nil && c.field != "id" {
+			t.Errorf("%s: stored", c.name)
+		}
+	}
+	if r := results[len(cases)]; r.Status != sync.StatusApplied {
+		t.Fatalf("good record: %+v", r)
+	}
+	rec, err := srv.App.FindRecordById(catalog.Activities, "relGood00000001")
+	if err != nil || len(rec.GetStringSlice("rad_indicators")) != 1 {
+		t.Fatalf("good record stored: %v %v", rec, err)
+	}
+
+	// Within one push: a case variant of an id created earlier in it is
+	// taken; after a delete in the push the id is free again.
+	vp := tt.Token(t, srv.App, tt.OfficerA)
+	first := push(t, srv, vp, "validation", upsert("c1", catalog.Activities, "caseInPush00001", newActivity(tt.VillageA, nil)),
+		upsert("c2", catalog.Activities, "CASEINPUSH00001", newActivity(tt.VillageA, nil))).Results
+	if first[0].Status != sync.StatusApplied || first[1].Status != sync.StatusRejected || first[1].Errors["id"].Code != "validation_pk_invalid" {
+		t.Fatalf("case variant within a push: %+v", first)
+	}
+	again := push(t, srv, vp, "validation",
+		sync.Mutation{MutationID: "d1", Collection: catalog.Activities, ID: "caseInPush00001", Op: "delete", BaseVersion: version(first[0].Version)},
+		upsert("c3", catalog.Activities, "CASEINPUSH00001", newActivity(tt.VillageA, nil))).Results
+	if again[0].Status != sync.StatusApplied || again[1].Status != sync.StatusApplied {
+		t.Fatalf("id free after a delete in the push: %+v", again)
+	}
+}
