@@ -84,9 +84,10 @@ var SchemaSQL = []string{
 //
 // In a transaction with a txbatch (a sync push), numbers are taken from the
 // counter in growing blocks (1, 2, 4 ... 64) instead of one statement each;
-// the unused end of the last block is a gap, which cursors do not mind.
+// the unused end of the last block is given back when the batch ends, so
+// the committed counter is the last number used.
 func NextSeq(app core.App) (int64, error) {
-	if b, ok := txbatch.Deferred(app, "sync.seq", newSeqBlock).(*seqBlock); ok {
+	if b, ok := txbatch.Deferred(app, seqPart, newSeqBlock).(*seqBlock); ok {
 		if b.next > b.last {
 			size := min(max(2*b.size, 1), maxSeqBlock)
 			var last int64
@@ -105,6 +106,9 @@ func NextSeq(app core.App) (int64, error) {
 
 const reserveSeqSQL = `UPDATE sync_counters SET value = value + ? WHERE name = 'seq' RETURNING value`
 
+// seqPart names a batch's block of sequence numbers.
+const seqPart = "sync.seq"
+
 // maxSeqBlock is the largest block of numbers a batch reserves at once.
 const maxSeqBlock = 64
 
@@ -113,8 +117,14 @@ type seqBlock struct{ next, last, size int64 }
 
 func newSeqBlock() txbatch.Part { return &seqBlock{next: 1, last: 0} }
 
-// Flush has nothing to write: the counter moved when the block was taken.
-func (*seqBlock) Flush(core.App) error { return nil }
+// Flush gives the unused end of the last block back to the counter.
+func (b *seqBlock) Flush(app core.App) error {
+	if b.next > b.last {
+		return nil
+	}
+	_, err := txbatch.Exec(app, `UPDATE sync_counters SET value = ? WHERE name = 'seq' AND value = ?`, b.next-1, b.last)
+	return err
+}
 
 func counter(db dbx.Builder, name string) (int64, error) {
 	var v int64
@@ -122,8 +132,14 @@ func counter(db dbx.Builder, name string) (int64, error) {
 	return v, err
 }
 
-// CurrentSeq is the sequence number of the last committed change.
-func CurrentSeq(app core.App) (int64, error) { return counter(app.DB(), "seq") }
+// CurrentSeq is the sequence number of the last committed change (inside a
+// write transaction: of its last change so far).
+func CurrentSeq(app core.App) (int64, error) {
+	if b, ok := txbatch.Lookup(app, seqPart).(*seqBlock); ok && b.next <= b.last {
+		return b.next - 1, nil // the rest of the block is given back at the end
+	}
+	return counter(app.DB(), "seq")
+}
 
 // scopeOfRecord returns the feed scope columns of a record: records are
 // scoped by village, reference data by regency (” = everyone).

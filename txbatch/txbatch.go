@@ -223,6 +223,15 @@ func Deferred(app core.App, name string, newPart func() Part) Part {
 	return p
 }
 
+// Lookup returns the batch's part called name, or nil when app's
+// transaction has no batch or the batch has not made that part.
+func Lookup(app core.App, name string) Part {
+	if b := of(app); b != nil {
+		return b.parts[name]
+	}
+	return nil
+}
+
 // Executor returns the database/sql executor under a dbx builder (nil when
 // it cannot be reached): dbx's named parameters are parsed with a regular
 // expression on every statement, which costs more than the row itself.
