@@ -1,12 +1,12 @@
 // Package privacy keeps what the law protects out of Jangkau: it refuses free
 // text that carries personal identifiers (UU 27/2022, UU 21/2007 Pasal 44,
-// UU 35/2014 Pasal 17) and hides small case counts below province level.
+// UU 35/2014 Pasal 17) and hides small case counts below province level,
+// with the counts beside them that would give them away (suppress.go).
 package privacy
 
 import (
 	"encoding/json"
 	"regexp"
-	"strconv"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -125,18 +125,6 @@ func checkJSON(raw []byte) validation.Error {
 		return nil
 	}
 	return walk(v)
-}
-
-// SmallCellLimit is the largest count hidden as "<5".
-const SmallCellLimit = 4
-
-// SuppressCount renders a case count for display: below province level a
-// count from 1 to 4 becomes "<5" so that no victim can be singled out.
-func SuppressCount(n int, level string) string {
-	if level != catalog.LevelProvince && n >= 1 && n <= SmallCellLimit {
-		return "<5"
-	}
-	return strconv.Itoa(n)
 }
 
 // Masked stands in for an identifier Redact takes out.

@@ -55,22 +55,6 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-func TestSuppressCount(t *testing.T) {
-	cases := []struct {
-		n     int
-		level string
-		want  string
-	}{
-		{0, "regency", "0"}, {1, "regency", "<5"}, {4, "regency", "<5"}, {5, "regency", "5"},
-		{3, "district", "<5"}, {3, "province", "3"}, {1, "province", "1"}, {12, "regency", "12"},
-	}
-	for _, c := range cases {
-		if got := SuppressCount(c.n, c.level); got != c.want {
-			t.Errorf("SuppressCount(%d, %s) = %q, want %q", c.n, c.level, got, c.want)
-		}
-	}
-}
-
 func TestDigestsInJSONAreNotText(t *testing.T) {
 	// sha256 digests (photo hashes) whose digit runs look like a NIK or a
 	// phone number: values and keys pass, free text beside them does not.

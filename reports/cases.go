@@ -15,8 +15,9 @@ import (
 )
 
 // CaseFigures are aggregate case figures of one area, as shown: every count
-// is text, and below province level a count from 1 to 4 reads "<5"
-// (privacy.SuppressCount). Raw counts never leave this file.
+// is text; below province level a count from 1 to 4 reads "<5", and a count
+// that would give a hidden one away reads "•" (caseTable,
+// privacy.SuppressTable). Raw counts never leave this file.
 type CaseFigures struct {
 	Source       string            `json:"source"`
 	FigureStatus string            `json:"figure_status"` // final, provisional, or mixed
@@ -32,7 +33,7 @@ type CaseFigures struct {
 	CasesServed  string            `json:"cases_served"`
 	Exploitation map[string]string `json:"exploitation_types"`
 	Services     map[string]string `json:"services"`
-	Suppressed   bool              `json:"suppressed"` // at least one count reads "<5"
+	Suppressed   bool              `json:"suppressed"` // at least one count is hidden ("<5" or "•")
 }
 
 // Intensity is the prevention effort of an area in the period.
@@ -235,40 +236,167 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// show renders a sum for an area of level: the only place raw case counts
-// turn into what clients see.
-func (s caseSum) show(level string, p Period) *CaseFigures {
-	if !s.present {
+// caseTable lays out the case figures of a province as its reports show
+// them, for privacy.SuppressTable: one row per regency with figures, in the
+// directory's order, then the province; in each row the counts in
+// caseCells.all order. Each row's victims add up to its victims total and
+// its exploitation types (when they are a breakdown) to its case count; each
+// column of regencies adds up to the province's count (when the province's
+// figure is their sum). This is the only place raw case counts turn into
+// what clients see.
+type caseTable struct {
+	counts      []privacy.Count
+	sums        []privacy.Sum
+	exploitKeys []string // the exploitation types counted in any row, in vocabulary order
+	serviceKeys []string // the services counted in any row, likewise
+	regencies   []caseCells
+	province    *caseCells
+	hiding      []privacy.Hiding
+}
+
+// caseCells are the indexes of one area's counts in a caseTable.
+type caseCells struct {
+	area                                   string
+	sum                                    caseSum
+	cases, fc, mc, fa, ma, victims, served int
+	exploit, services                      []int // by caseTable.exploitKeys, serviceKeys
+}
+
+// all lists the counts of a row in display order: the table's columns,
+// then exploitation types and services.
+func (c caseCells) all() []int {
+	return append(append([]int{c.cases, c.fc, c.mc, c.fa, c.ma, c.victims, c.served}, c.exploit...), c.services...)
+}
+
+// newCaseTable lays out the figures of the province's regencies (sums by
+// area) and of the province (top), and decides what is hidden.
+func newCaseTable(regencies []string, sums map[string]caseSum, province string, top caseSum) *caseTable {
+	t := &caseTable{}
+	all := []caseSum{top}
+	for _, reg := range regencies {
+		all = append(all, sums[reg])
+	}
+	t.exploitKeys = keysOf(catalog.ExploitationTypes, all, func(s caseSum) map[string]int { return s.exploit })
+	t.serviceKeys = keysOf(catalog.CaseServices, all, func(s caseSum) map[string]int { return s.services })
+	for _, reg := range regencies {
+		if s := sums[reg]; s.present {
+			t.regencies = append(t.regencies, t.row(reg, s, catalog.LevelRegency))
+		}
+	}
+	if top.present {
+		p := t.row(province, top, catalog.LevelProvince)
+		t.province = &p
+		for col := range p.all() {
+			column := privacy.Sum{Total: p.all()[col]}
+			for _, r := range t.regencies {
+				column.Parts = append(column.Parts, r.all()[col])
+			}
+			t.sums = append(t.sums, column)
+		}
+	}
+	t.hiding = privacy.SuppressTable(t.counts, t.sums)
+	return t
+}
+
+// keysOf lists the codes counted in any of the sums: the vocabulary's in its
+// order, then any other, sorted.
+func keysOf(vocabulary []string, sums []caseSum, counts func(caseSum) map[string]int) []string {
+	seen := map[string]bool{}
+	var extra []string
+	for _, s := range sums {
+		for k, v := range counts(s) {
+			if v > 0 && !seen[k] {
+				seen[k] = true
+				if !contains(vocabulary, k) {
+					extra = append(extra, k)
+				}
+			}
+		}
+	}
+	var out []string
+	for _, k := range vocabulary {
+		if seen[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+// row adds an area's counts and the sums inside its row.
+func (t *caseTable) row(area string, s caseSum, level string) caseCells {
+	add := func(n int) int {
+		t.counts = append(t.counts, privacy.Count{N: n, Level: level})
+		return len(t.counts) - 1
+	}
+	c := caseCells{area: area, sum: s, cases: add(s.cases), fc: add(s.fc), mc: add(s.mc), fa: add(s.fa), ma: add(s.ma),
+		victims: add(s.fc + s.mc + s.fa + s.ma), served: add(s.served)}
+	for _, k := range t.exploitKeys {
+		c.exploit = append(c.exploit, add(s.exploit[k]))
+	}
+	for _, k := range t.serviceKeys {
+		c.services = append(c.services, add(s.services[k]))
+	}
+	t.sums = append(t.sums, privacy.Sum{Total: c.victims, Parts: []int{c.fc, c.mc, c.fa, c.ma}},
+		privacy.Sum{Total: c.cases, Parts: c.exploit})
+	return c
+}
+
+// shown reports whether count i is shown as it is.
+func (t *caseTable) shown(i int) bool { return t.hiding[i] == privacy.Shown }
+
+// figures renders an area's row, or nil when the area has no figures.
+func (t *caseTable) figures(area string) *CaseFigures {
+	var c *caseCells
+	if t.province != nil && t.province.area == area {
+		c = t.province
+	}
+	for k := range t.regencies {
+		if t.regencies[k].area == area {
+			c = &t.regencies[k]
+		}
+	}
+	if c == nil {
 		return nil
 	}
+	s := c.sum
 	f := &CaseFigures{Source: s.source, FigureStatus: s.status, Periods: s.periods, Complete: s.complete,
 		Summed: s.summedFromRegencies, Exploitation: map[string]string{}, Services: map[string]string{}}
-	sup := func(n int) string {
-		v := privacy.SuppressCount(n, level)
-		if v != fmt.Sprint(n) {
+	show := func(i int) string {
+		if !t.shown(i) {
 			f.Suppressed = true
 		}
-		return v
+		return t.hiding[i].Show(t.counts[i].N)
 	}
-	f.CaseCount, f.CasesServed = sup(s.cases), sup(s.served)
-	f.VictimsFC, f.VictimsMC, f.VictimsFA, f.VictimsMA = sup(s.fc), sup(s.mc), sup(s.fa), sup(s.ma)
-	f.VictimsTotal = sup(s.fc + s.mc + s.fa + s.ma)
-	for k, v := range s.exploit {
-		f.Exploitation[k] = sup(v)
+	f.CaseCount, f.CasesServed = show(c.cases), show(c.served)
+	f.VictimsFC, f.VictimsMC, f.VictimsFA, f.VictimsMA = show(c.fc), show(c.mc), show(c.fa), show(c.ma)
+	f.VictimsTotal = show(c.victims)
+	for k, key := range t.exploitKeys {
+		if i := c.exploit[k]; t.counts[i].N > 0 {
+			f.Exploitation[key] = show(i)
+		}
 	}
-	for k, v := range s.services {
-		f.Services[k] = sup(v)
+	for k, key := range t.serviceKeys {
+		if i := c.services[k]; t.counts[i].N > 0 {
+			f.Services[key] = show(i)
+		}
 	}
 	return f
 }
 
-// SuppressionNote explains the small-cell rule on every report that shows case figures.
-const SuppressionNote = "Angka 1-4 di bawah tingkat provinsi ditampilkan \"<5\" agar korban tidak dapat dikenali. / " +
-	"Counts of 1-4 below province level are shown as \"<5\" so that no victim can be singled out."
+// SuppressionNote explains the hidden counts on every report that shows
+// case figures: Bahasa Indonesia, then English, split by " / ".
+const SuppressionNote = "Angka 1-4 di bawah tingkat provinsi ditampilkan \"<5\" agar korban tidak dapat dikenali; " +
+	"angka bertanda \"•\" disembunyikan agar angka kecil tidak bisa dihitung dari total. Angka 0 tetap ditampilkan. / " +
+	"Counts of 1-4 below province level are shown as \"<5\" so that no victim can be singled out; " +
+	"counts marked \"•\" are hidden so that small counts cannot be worked out from the totals. Zeros are shown."
 
 // Cases builds report 6. Case figures exist for regencies and the province
 // only: a district or village report shows its regency's figures beside its
-// own prevention intensity.
+// own prevention intensity. Whatever the area asked, the figures are
+// suppressed as one table of the whole province, so that a regency reads
+// the same in its own view as in the province's: a count hidden to protect
+// another regency's is hidden everywhere.
 func Cases(o Options, source string) (*CasesReport, error) {
 	r := &CasesReport{Header: o.header("cases", "Angka kasus dan intensitas pencegahan", "Case figures and prevention intensity"),
 		SourcePreference: catalog.CaseSources, SuppressionNote: SuppressionNote}
@@ -280,18 +408,13 @@ func Cases(o Options, source string) (*CasesReport, error) {
 		caseArea = areas.RegencyOf(o.Area.Code)
 	}
 	r.CaseArea = o.Dir.Ref(caseArea)
+	province, _, _ := strings.Cut(caseArea, ".")
 
-	// the figures of the case area and of its regencies
-	params := dbx.Params{"a": caseArea}
-	where := "area = {:a}"
-	if len(caseArea) == 2 {
-		where = "(area = {:a} OR regency LIKE {:prefix})"
-		params["prefix"] = caseArea + ".%"
-	}
+	// the figures of the province and of its regencies
 	var recs []caseRecord
 	if err := o.App.DB().NewQuery(`SELECT id, area, year, period_type, period_index, case_count, victims_female_child, victims_male_child,
 		victims_female_adult, victims_male_adult, cases_served, figure_status, source, COALESCE(exploitation_types, '') AS exploitation_types, COALESCE(services, '') AS services, updated
-		FROM case_aggregates WHERE ` + where).Bind(params).All(&recs); err != nil {
+		FROM case_aggregates WHERE area = {:a} OR regency LIKE {:prefix}`).Bind(dbx.Params{"a": province, "prefix": province + ".%"}).All(&recs); err != nil {
 		return nil, err
 	}
 	byArea := map[string][]caseRecord{}
@@ -302,13 +425,15 @@ func Cases(o Options, source string) (*CasesReport, error) {
 	for a, list := range byArea {
 		sums[a] = pickFigures(list, o.Period, source)
 	}
-	top := sums[caseArea]
-	if !top.present && len(caseArea) == 2 {
-		for _, reg := range o.Dir.Children(caseArea) {
+	regencies := o.Dir.Children(province)
+	top := sums[province]
+	if !top.present {
+		for _, reg := range regencies {
 			top = top.add(sums[reg])
 		}
 		top.summedFromRegencies = top.present
 	}
+	table := newCaseTable(regencies, sums, province, top)
 	caseLevel := areas.LevelOf(caseArea)
 
 	// prevention intensity per child area and in total
@@ -346,8 +471,8 @@ func Cases(o Options, source string) (*CasesReport, error) {
 	} else {
 		totA, totO = ga.total()[DimAll][""], gout.total()[DimAll][""]
 	}
-	r.Totals = CaseRow{Area: o.Dir.Ref(o.Area.Code), Cases: top.show(caseLevel, o.Period), Intensity: intensity(o.Area.Code, totA, totO)}
-	if caseLevel == catalog.LevelProvince && top.present && top.cases > 0 {
+	r.Totals = CaseRow{Area: o.Dir.Ref(o.Area.Code), Cases: table.figures(caseArea), Intensity: intensity(o.Area.Code, totA, totO)}
+	if caseLevel == catalog.LevelProvince && top.present && top.cases > 0 && table.shown(table.province.cases) {
 		v := float64(int64(float64(totA.N)/float64(top.cases)*10+0.5)) / 10
 		r.ActivitiesPerCase = &v
 	}
@@ -355,7 +480,7 @@ func Cases(o Options, source string) (*CasesReport, error) {
 	for _, c := range o.children() {
 		row := CaseRow{Area: o.Dir.Ref(c), Intensity: intensity(c, ga.all(c), gout.all(c))}
 		if areas.LevelOf(c) == catalog.LevelRegency {
-			row.Cases = sums[c].show(catalog.LevelRegency, o.Period)
+			row.Cases = table.figures(c)
 		}
 		r.Rows = append(r.Rows, row)
 	}

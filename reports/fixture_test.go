@@ -99,23 +99,7 @@ var fixtureAchievements = []map[string]any{
 func seed(t *testing.T) *tt.Server {
 	t.Helper()
 	srv := tt.NewServer(t)
-	save := func(col string, fields map[string]any) {
-		c, err := srv.App.FindCollectionByNameOrId(col)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := core.NewRecord(c)
-		for k, v := range fields {
-			if k == "id" {
-				r.Id = v.(string)
-				continue
-			}
-			r.Set(k, v)
-		}
-		if err := srv.App.Save(r); err != nil {
-			t.Fatalf("%s %v: %v", col, fields["id"], err)
-		}
-	}
+	save := func(col string, fields map[string]any) { saveRecord(t, srv, col, fields) }
 	for _, f := range fixtureIndicators {
 		save(catalog.RadIndicators, f)
 	}
@@ -136,6 +120,27 @@ func seed(t *testing.T) *tt.Server {
 		save(catalog.RadAchievements, f)
 	}
 	return srv
+}
+
+// saveRecord saves a record through the app, every model and execute hook
+// running.
+func saveRecord(t *testing.T, srv *tt.Server, col string, fields map[string]any) {
+	t.Helper()
+	c, err := srv.App.FindCollectionByNameOrId(col)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	for k, v := range fields {
+		if k == "id" {
+			r.Id = v.(string)
+			continue
+		}
+		r.Set(k, v)
+	}
+	if err := srv.App.Save(r); err != nil {
+		t.Fatalf("%s %v: %v", col, fields["id"], err)
+	}
 }
 
 // get fetches a report as a user and decodes it into out.

@@ -338,14 +338,16 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 	if a == nil {
 		t.Fatal("no figures for 18.01")
 	}
-	eq(t, "18.01 cases (2 + 7)", a.CaseCount, "9")
+	// 18.02's counts are all "<5": beside the province total, 18.01's
+	// would give them away, so they are hidden too ("•")
+	eq(t, "18.01 cases (2 + 7)", a.CaseCount, "•")
 	eq(t, "18.01 female children (1 + 3)", a.VictimsFC, "<5")
 	eq(t, "18.01 male adults (1)", a.VictimsMA, "<5")
 	eq(t, "18.01 female adults (4)", a.VictimsFA, "<5")
 	eq(t, "18.01 male children (0)", a.VictimsMC, "0")
-	eq(t, "18.01 total victims", a.VictimsTotal, "9")
-	eq(t, "18.01 served (2 + 6)", a.CasesServed, "8")
-	eq(t, "18.01 forced labour (1 + 7)", a.Exploitation["forced_labour"], "8")
+	eq(t, "18.01 total victims", a.VictimsTotal, "•")
+	eq(t, "18.01 served (2 + 6)", a.CasesServed, "•")
+	eq(t, "18.01 forced labour (1 + 7): beside the case count and the sexual exploitation <5", a.Exploitation["forced_labour"], "•")
 	eq(t, "18.01 sexual exploitation (1)", a.Exploitation["sexual_exploitation"], "<5")
 	eq(t, "18.01 periods", strings.Join(a.Periods, " "), "2025-Q1 2025-Q2")
 	eq(t, "18.01 incomplete year", a.Complete, false)
@@ -362,7 +364,11 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 	eq(t, "province incomplete (18.01 has two quarters)", r.Totals.Cases.Complete, false)
 	eq(t, "province cases (9 + 1): not suppressed", r.Totals.Cases.CaseCount, "10")
 	eq(t, "province female adults (4 + 1)", r.Totals.Cases.VictimsFA, "5")
-	eq(t, "province male adults (1)", r.Totals.Cases.VictimsMA, "1")
+	// 18.01 is the only regency with girls (4) and men (1) among the victims:
+	// the province's counts of them would be 18.01's
+	eq(t, "province girls (4)", r.Totals.Cases.VictimsFC, "•")
+	eq(t, "province male adults (1)", r.Totals.Cases.VictimsMA, "•")
+	eq(t, "province sexual exploitation (1)", r.Totals.Cases.Exploitation["sexual_exploitation"], "•")
 	eq(t, "intensity 18.01", row(t, r.Rows, tt.RegencyA, ref).Intensity.Activities, int64(4))
 	eq(t, "intensity 18.01 outreach", row(t, r.Rows, tt.RegencyA, ref).Intensity.Outreach, int64(3))
 	eq(t, "intensity province coverage", r.Totals.Intensity.CoveragePct, 0.1)

@@ -1,6 +1,6 @@
 // Browser test of the dashboard of issue 7: the province secretariat opens the
 // dashboard, drills down province -> regency -> district -> village, sees the
-// case figures of a regency suppressed ("<5"), downloads an XLSX export and
+// case figures of a regency suppressed ("<5", and "•" beside it), downloads an XLSX export and
 // the annual workbook (both read back here: an .xlsx is a zip of XML), and
 // opens the printable annual report; a district verifier gets its regency
 // only. Screenshots at phone and laptop sizes go to test-output/browser/.
@@ -59,10 +59,16 @@ before(async () => {
     male_adult: 2, female_adult: 1, risk_signals: ['broker_sponsor'], action_taken: 'referred', referred_to: ['bp3mi'], status: 'submitted',
   });
   await approve('verifikator', 'outreach_logs', ids.log);
-  // Case figures of Lampung Selatan: 3 cases (shown "<5" below province level).
+  // Case figures of Lampung Selatan: 3 cases (shown "<5" below province level);
+  // of Lampung Tengah: 8, hidden ("•") so that the province's 11 does not
+  // give Lampung Selatan's 3 away.
   await s.api('POST', '/api/collections/case_aggregates/records', tokens.sekretariat, {
     area: REGENCY, year: YEAR, period_type: 'year', period_index: 0, case_count: 3, victims_female_child: 2, victims_female_adult: 1,
     cases_served: 3, figure_status: 'final', source: 'simfoni_ppa',
+  });
+  await s.api('POST', '/api/collections/case_aggregates/records', tokens.sekretariat, {
+    area: '18.02', year: YEAR, period_type: 'year', period_index: 0, case_count: 8, victims_female_adult: 6, victims_male_adult: 2,
+    cases_served: 7, figure_status: 'final', source: 'simfoni_ppa',
   });
   browser = await launchBrowser();
 });
@@ -173,6 +179,13 @@ test('province secretariat: dashboard, drill-down to a village, suppressed case 
     assert.equal(await cell.getAttribute('class'), 'fig suppressed');
     assert.equal(await page.locator(`#rows-cases tr[data-row="${REGENCY}"] td[data-col="victims_female_child"] .fig`).textContent(), '<5');
     assert.match(await page.locator('#suppression-note').textContent(), /<5/);
+    // the complement: drawn as hidden, and says why
+    const complement = page.locator('#rows-cases tr[data-row="18.02"] td[data-col="case_count"] .fig');
+    assert.equal(await complement.textContent(), '•');
+    assert.equal(await complement.getAttribute('class'), 'fig suppressed');
+    assert.match(await complement.getAttribute('title'), /tidak bisa dihitung/);
+    assert.match(await page.locator('#suppression-note').textContent(), /•/);
+    assert.equal(await page.locator('#rows-cases tr.total td[data-col="case_count"] .fig').textContent(), '11');
     await shot('cases-suppressed');
   });
 

@@ -166,6 +166,8 @@ export default {
   'case.title': ['Angka kasus TPPO (agregat)', 'Trafficking case figures (aggregate)'],
   'case.intro': ['Angka agregat per kabupaten/kota atau provinsi dan periode, dari Simfoni PPA, UPTD PPA, Polda, BP3MI atau LPSK.', 'Aggregate figures per regency or province and period, from Simfoni PPA, UPTD PPA, the regional police, BP3MI or LPSK.'],
   'case.privacy': ['Hanya angka. Jangan menulis nama, inisial, alamat, NIK atau nomor telepon korban atau saksi (UU 21/2007 Pasal 44).', 'Numbers only. Never write a victim\'s or witness\'s name, initials, address, NIK or phone number (UU 21/2007 art. 44).'],
+  'case.hiddenSmall': ['Angka 1-4, disembunyikan agar korban tidak dapat dikenali', 'A count of 1-4, hidden so that no victim can be singled out'],
+  'case.hiddenComplement': ['Disembunyikan agar angka kecil tidak bisa dihitung dari total', 'Hidden so that small counts cannot be worked out from the totals'],
   'case.listNote': ['Angka 1-4 di tingkat kabupaten/kota ditampilkan "<5".', 'Counts of 1-4 at regency level are shown as "<5".'],
   'case.new': ['Isi angka kasus', 'Enter case figures'],
   'case.edit': ['Ubah angka kasus', 'Edit case figures'],

@@ -1,7 +1,7 @@
 // One view per report of docs/reports.md, shared by the dashboard and the
 // printable annual report. `drill(code)` gives the link to an area's view
 // (null on the printed page). Case figures are shown exactly as the server
-// sends them: "<5" stays "<5".
+// sends them: "<5" and "•" stay as they are.
 import { t, fmtNumber, fmtDate, lang, label } from '../../shared/i18n.js';
 import { rl } from './api.js';
 import { HBars, StackedPeople, Columns, PctBar, Light, Legend, PARTS, PART_COLORS } from './charts.jsx';
@@ -292,10 +292,16 @@ export function OutreachView({ r, drill }) {
   );
 }
 
-/** A case figure as the server sent it (text; "<5" when suppressed). */
+/** Why the server hid a case figure: "<5" a count of 1-4, "•" a count hidden
+ * so that a small one cannot be worked out from the totals. */
+const HIDDEN_FIG = { '<5': 'case.hiddenSmall', '•': 'case.hiddenComplement' };
+
+/** A case figure as the server sent it (text; "<5" or "•" when hidden),
+ * never a number to draw or compute with. */
 function Fig({ v }) {
   if (v === undefined || v === null || v === '') return <span class="muted">—</span>;
-  return <span class={v === '<5' ? 'fig suppressed' : 'fig'} data-fig={v}>{v}</span>;
+  const why = HIDDEN_FIG[v];
+  return <span class={why ? 'fig suppressed' : 'fig'} data-fig={v} title={why ? t(why) : undefined}>{v}</span>;
 }
 
 function CaseCells({ c }) {
