@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -211,7 +210,7 @@ func (p *pendingStats) Flush(app core.App) error {
 		for start := 0; start < len(ids); start += 500 {
 			end := min(start+500, len(ids))
 			chunk := ids[start:end]
-			rows, err := txbatch.Query(app, `SELECT `+rowColumns[name]+` FROM `+name+` WHERE id IN (?`+strings.Repeat(`, ?`, len(chunk)-1)+`)`, chunk...)
+			rows, err := txbatch.Query(app, `SELECT `+rowColumns[name]+` FROM `+name+` WHERE id IN `+txbatch.List(len(chunk)), chunk...)
 			if err != nil {
 				return err
 			}

@@ -132,7 +132,7 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 	for col, list := range ids {
 		// PocketBase refuses a new id that differs only in case from one in
 		// use: found case-insensitively (through the NOCASE id index)
-		rows, err := txbatch.Query(tx, `SELECT id FROM `+col+` WHERE id COLLATE NOCASE IN (?`+strings.Repeat(`, ?`, len(list)-1)+`)`, list...)
+		rows, err := txbatch.Query(tx, `SELECT id FROM `+col+` WHERE id COLLATE NOCASE IN `+txbatch.List(len(list)), list...)
 		if err != nil {
 			return err
 		}

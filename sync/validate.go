@@ -85,7 +85,7 @@ func (p *Pusher) validateRelation(tx core.App, f *core.RelationField, rec *core.
 	if len(missing) == 0 {
 		return nil
 	}
-	rows, err := txbatch.Query(tx, `SELECT id FROM `+rel.Name+` WHERE id IN (?`+strings.Repeat(`, ?`, len(missing)-1)+`)`, missing...)
+	rows, err := txbatch.Query(tx, `SELECT id FROM `+rel.Name+` WHERE id IN `+txbatch.List(len(missing)), missing...)
 	if err != nil {
 		return missingErr
 	}

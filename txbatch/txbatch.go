@@ -177,6 +177,14 @@ func Query(app core.App, query string, args ...any) (*sql.Rows, error) {
 	return ex.Query(query, args...)
 }
 
+// List returns the placeholders of an IN list of n values: "(?, ?, ?)".
+func List(n int) string {
+	if n <= 0 {
+		return "(NULL)" // matches nothing
+	}
+	return "(?" + strings.Repeat(", ?", n-1) + ")"
+}
+
 // Scanner is a row to scan (*sql.Row).
 type Scanner interface{ Scan(dest ...any) error }
 

@@ -192,3 +192,11 @@ func TestBeginNeedsATransaction(t *testing.T) {
 		t.Fatal("Begin outside a transaction must fail")
 	}
 }
+
+func TestListPlaceholders(t *testing.T) {
+	for n, want := range map[int]string{0: "(NULL)", 1: "(?)", 3: "(?, ?, ?)"} {
+		if got := txbatch.List(n); got != want {
+			t.Errorf("List(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
