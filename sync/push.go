@@ -91,9 +91,11 @@ type Pusher struct {
 	related  map[string]map[string]bool // ids of related records found to exist, per collection
 }
 
-// Prepare loads, in two queries per collection instead of several per
-// mutation, the earlier results of these mutation ids and which records
-// already exist. Call it inside the push transaction, before Apply.
+// Prepare loads, in one query for the push and one per collection instead
+// of several per mutation, the earlier results of these mutation ids and
+// which records already exist (and which ids are taken in another case).
+// Call it inside the push transaction, before Apply; a prepared push also
+// makes the lookups of record validation once for all its records.
 func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 	p.prior = map[string]Result{}
 	p.existing = map[string]map[string]bool{}
