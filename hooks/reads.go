@@ -1,6 +1,11 @@
 package hooks
 
 import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/audit"
@@ -8,8 +13,8 @@ import (
 )
 
 // registerReads records who is shown what through PocketBase's own read
-// routes: a record's REST view, a REST list or search, and a photo
-// download, each as one audit entry written after the rules have passed and
+// routes: a record's REST view, a REST list or search, a realtime message
+// and a photo download, each as one audit entry written after the rules have passed and
 // before the data is sent (a refused or failed read leaves none). The sync
 // pulls, reports and the history route write theirs themselves.
 func registerReads(app core.App) {
@@ -44,6 +49,39 @@ func registerReads(app core.App) {
 		}
 		if err := audit.Read(e.RequestEvent, audit.Entry{Action: audit.ActionList,
 			Collection: e.Collection.Name, Note: audit.Note(fields)}); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+
+	// Realtime: every record message a subscriber is sent is a view of
+	// that record by the subscriber. If the entry cannot be written the
+	// message is not sent (PocketBase closes the connection; the client
+	// reconnects).
+	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
+		collection, _, _ := strings.Cut(e.Message.Name, "/")
+		if !slices.Contains(audit.ReadAudited, collection) {
+			return e.Next()
+		}
+		var payload struct {
+			Action string `json:"action"`
+			Record struct {
+				ID string `json:"id"`
+			} `json:"record"`
+		}
+		if json.Unmarshal(e.Message.Data, &payload) != nil || payload.Record.ID == "" {
+			return e.Next()
+		}
+		actor := audit.Actor{}
+		if auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record); auth != nil {
+			if auth.IsSuperuser() {
+				actor.SuperuserID = auth.Id
+			} else {
+				actor.UserID = auth.Id
+			}
+		}
+		if err := audit.Write(e.App, audit.Entry{Actor: actor, Action: audit.ActionView, Collection: collection,
+			RecordID: payload.Record.ID, Note: audit.Note(map[string]any{"realtime": payload.Action})}); err != nil {
 			return err
 		}
 		return e.Next()

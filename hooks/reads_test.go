@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -264,5 +265,35 @@ func TestReadsFailClosedWhenTheTrailCannotBeWritten(t *testing.T) {
 		if msg, _ := res.JSON()["message"].(string); msg != audit.MessageReadNotRecorded {
 			t.Errorf("%s: message %q", path, msg)
 		}
+	}
+}
+
+// Each record a realtime subscriber is sent is recorded as a view by that
+// subscriber; a subscriber the rules send nothing leaves no entry.
+func TestRealtimeMessagesAreAudited(t *testing.T) {
+	srv := tt.NewServer(t)
+	verifier := subscribe(t, srv, tt.Token(t, srv.App, tt.VerifierA), "activities")
+	other := subscribe(t, srv, tt.Token(t, srv.App, tt.VerifierB), "activities")
+	res := srv.Do(t, http.MethodPost, activities, tt.Token(t, srv.App, tt.OfficerA), merge(tt.Activity(tt.VillageA), map[string]any{"id": "realtimeAudited1"}))
+	if res.Status != 200 {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	if !verifier.received(700 * time.Millisecond)["realtimeAudited1"] {
+		t.Fatal("the verifier was not sent the record")
+	}
+	if other.received(100 * time.Millisecond)["realtimeAudited1"] {
+		t.Fatal("the other regency's verifier was sent the record")
+	}
+	var seen []tt.AuditEntry
+	for _, v := range tt.AuditEntries(t, srv.App, audit.ActionView) {
+		if v.Record == "realtimeAudited1" {
+			seen = append(seen, v)
+		}
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d view entries of the record, want 1: %+v", len(seen), seen)
+	}
+	if v := seen[0]; v.User != tt.UserID(tt.VerifierA) || v.Collection != catalog.Activities || v.NoteJSON(t)["realtime"] != "create" {
+		t.Errorf("entry %+v", v)
 	}
 }
