@@ -12,9 +12,9 @@ import (
 
 // Register binds every Jangkau hook and route to app.
 func Register(app core.App) {
-	// Bound first, so it wraps every other after-success hook.
-	app.OnRecordAfterCreateSuccess().BindFunc(refreshOriginal)
-	app.OnRecordAfterUpdateSuccess().BindFunc(refreshOriginal)
+	// Bound first, so it wraps every other execute hook.
+	app.OnRecordCreateExecute().BindFunc(refreshOriginal)
+	app.OnRecordUpdateExecute().BindFunc(refreshOriginal)
 
 	registerAreas(app)
 	registerUsers(app)
@@ -42,12 +42,13 @@ func Register(app core.App) {
 }
 
 // refreshOriginal makes a saved record's Original() its stored state, once
-// every after-success hook has compared the two. PocketBase keeps Original()
-// as the record was loaded, also after a save: Go code saving one record
-// object twice would otherwise feed stale "before" values to the audit
-// trail, the status machine and the access checks. (Within one transaction
-// the after-success hooks run at commit; the feed and the report statistics
-// read the stored row for that case.)
+// every execute hook has compared the two, inside the write's transaction.
+// PocketBase keeps Original() as the record was loaded, also after a save:
+// Go code saving one record object twice (in one transaction or not) would
+// otherwise feed stale "before" values to the audit trail, the status
+// machine and the access checks. After-success hooks therefore see the new
+// state as Original(); what they need of the old one is carried explicitly
+// (the village a record left: sync.MovedFrom).
 func refreshOriginal(e *core.RecordEvent) error {
 	if err := e.Next(); err != nil {
 		return err

@@ -40,15 +40,13 @@ func registerSync(app core.App) {
 	app.OnRecordDeleteExecute(sync.Collections...).BindFunc(feedWrite(sync.OpDelete))
 
 	hub := sync.NewHub()
-	notify := func(op sync.Op) func(e *core.RecordEvent) error {
-		return func(e *core.RecordEvent) error {
-			hub.Notify(e.Record, op)
-			return e.Next()
-		}
+	notify := func(e *core.RecordEvent) error {
+		hub.Notify(e.Record)
+		return e.Next()
 	}
-	app.OnRecordAfterCreateSuccess(sync.Collections...).BindFunc(notify(sync.OpCreate))
-	app.OnRecordAfterUpdateSuccess(sync.Collections...).BindFunc(notify(sync.OpUpdate))
-	app.OnRecordAfterDeleteSuccess(sync.Collections...).BindFunc(notify(sync.OpDelete))
+	app.OnRecordAfterCreateSuccess(sync.Collections...).BindFunc(notify)
+	app.OnRecordAfterUpdateSuccess(sync.Collections...).BindFunc(notify)
+	app.OnRecordAfterDeleteSuccess(sync.Collections...).BindFunc(notify)
 
 	// A user whose role or area changes must re-download its scope: the
 	// feed position of the change is kept, and older cursors get a reset.

@@ -200,8 +200,24 @@ func Append(app core.App, rec *core.Record, op Op, oldVillage string) error {
 	seq, err := upsertFeedRow(app, rec.Collection().Name, rec.Id, village, regency, op == OpDelete)
 	if err == nil {
 		rec.SetRaw(seqKey, seq)
+		if op == OpUpdate && oldVillage != village {
+			rec.SetRaw(movedFromKey, oldVillage)
+		} else {
+			rec.SetRaw(movedFromKey, nil)
+		}
 	}
 	return err
+}
+
+// movedFromKey holds, on a record just written, the village its write
+// moved it out of (a custom key: never stored, never sent).
+const movedFromKey = "@jangkauMovedFrom"
+
+// MovedFrom returns the village the last write of rec moved it out of (""
+// when it did not move).
+func MovedFrom(rec *core.Record) string {
+	v, _ := rec.GetRaw(movedFromKey).(string)
+	return v
 }
 
 // seqKey holds, on a record just written, the sequence its write got (a

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/areas"
 )
 
 // Hub tells connected clients that there is something to pull. It is a
@@ -37,21 +39,17 @@ func (h *Hub) remove(s *subscriber) {
 	h.mu.Unlock()
 }
 
-// Notify wakes the subscribers whose scope covers a committed change (op)
-// of rec; an update also wakes those of the village it left.
-func (h *Hub) Notify(rec *core.Record, op Op) {
+// Notify wakes the subscribers whose scope covers a committed change of
+// rec; a move also wakes those of the village it left.
+func (h *Hub) Notify(rec *core.Record) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.subs) == 0 {
 		return
 	}
 	village, regency := scopeOfRecord(rec)
-	var oldVillage, oldRegency string
-	if op == OpUpdate {
-		if orig := rec.Original(); orig != nil && orig.Id != "" {
-			oldVillage, oldRegency = scopeOfRecord(orig)
-		}
-	}
+	oldVillage := MovedFrom(rec)
+	oldRegency := areas.RegencyOf(oldVillage)
 	name := rec.Collection().Name
 	for s := range h.subs {
 		if s.collection != "" && s.collection != name {

@@ -639,6 +639,19 @@ func TestHintStreamsFollowScope(t *testing.T) {
 	expect(rxA, true, "officer A rxdb")
 	expect(nativeV, true, "verifier A native")
 	expect(rxB, false, "officer B rxdb")
+
+	// a record moved from village A to village B: both villages' phones
+	// are told (A must drop it, B gets it)
+	rec, err := srv.App.FindRecordById(catalog.Activities, "hintRecord000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("village", tt.VillageB)
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	expect(rxA, true, "move: officer A (the village it left)")
+	expect(rxB, true, "move: officer B (the village it reached)")
 }
 
 // A push numbers its writes from blocks of the counter: versions stay
