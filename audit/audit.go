@@ -87,16 +87,24 @@ func ActorOf(rec *core.Record) Actor {
 	return a
 }
 
+// ActorOfAuth returns who a signed-in record is: a superuser or a user
+// (empty for nil or any other auth record).
+func ActorOfAuth(auth *core.Record) Actor {
+	switch {
+	case auth == nil:
+		return Actor{}
+	case auth.IsSuperuser():
+		return Actor{SuperuserID: auth.Id}
+	case auth.Collection().Name == catalog.Users:
+		return Actor{UserID: auth.Id}
+	}
+	return Actor{}
+}
+
 // ActorFromRequest describes the caller of a request.
 func ActorFromRequest(e *core.RequestEvent) Actor {
-	a := Actor{DeviceID: devices.FromRequest(e)}
-	if e.Auth != nil {
-		if e.Auth.IsSuperuser() {
-			a.SuperuserID = e.Auth.Id
-		} else {
-			a.UserID = e.Auth.Id
-		}
-	}
+	a := ActorOfAuth(e.Auth)
+	a.DeviceID = devices.FromRequest(e)
 	if t := e.Request.Header.Get("X-Client-Time"); t != "" && len(t) <= 40 {
 		a.ClientTime = t
 	}

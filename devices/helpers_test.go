@@ -1,7 +1,6 @@
 package devices_test
 
 import (
-	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -151,81 +150,6 @@ func b64json(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return base64.RawURLEncoding.EncodeToString(raw)
-}
-
-// sse is a realtime connection read the way a phone's SDK reads it.
-type sse struct {
-	id     string
-	events chan map[string]any
-	closed chan struct{}
-}
-
-func connectRealtime(t *testing.T, srv *tt.Server) *sse {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/realtime", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	c := &sse{events: make(chan map[string]any, 100), closed: make(chan struct{})}
-	connected := make(chan string, 1)
-	go func() {
-		defer close(c.closed)
-		sc := bufio.NewScanner(res.Body)
-		event := ""
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case strings.HasPrefix(line, "event:"):
-				event = strings.TrimSpace(line[6:])
-			case strings.HasPrefix(line, "data:"):
-				var m map[string]any
-				_ = json.Unmarshal([]byte(strings.TrimSpace(line[5:])), &m)
-				if event == "PB_CONNECT" {
-					connected <- str(m["clientId"])
-				} else {
-					c.events <- m
-				}
-			}
-		}
-	}()
-	select {
-	case c.id = <-connected:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no PB_CONNECT")
-	}
-	return c
-}
-
-func (c *sse) subscribe(t *testing.T, srv *tt.Server, token string, topics ...string) tt.Response {
-	t.Helper()
-	return srv.Do(t, http.MethodPost, "/api/realtime", token, map[string]any{"clientId": c.id, "subscriptions": topics})
-}
-
-// next waits (bounded, so a broken server fails the test instead of
-// hanging it) for the next record event.
-func (c *sse) next(t *testing.T) map[string]any {
-	t.Helper()
-	select {
-	case ev := <-c.events:
-		return ev
-	case <-c.closed:
-		t.Fatal("realtime connection closed")
-	case <-time.After(10 * time.Second):
-		t.Fatal("no realtime event")
-	}
-	return nil
-}
-
-// waitClosed reports whether the server ended the connection (bounded wait).
-func (c *sse) waitClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	case <-time.After(10 * time.Second):
-		return false
-	}
 }
 
 func mustUser(t *testing.T, srv *tt.Server, email string) *core.Record {

@@ -28,22 +28,22 @@ func TestLostPhoneRevokedMidSession(t *testing.T) {
 	if res := srv.Do(t, http.MethodPost, activitiesURL, lost.Token, body); res.Status != 200 {
 		t.Fatalf("sync before loss: %d %s", res.Status, res.Body)
 	}
-	rt := connectRealtime(t, srv)
-	if res := rt.subscribe(t, srv, lost.Token, "activities"); res.Status != 204 {
+	rt := tt.ConnectRealtime(t, srv)
+	if res := rt.Subscribe(t, lost.Token, "activities"); res.Status != 204 {
 		t.Fatalf("subscribe: %d %s", res.Status, res.Body)
 	}
-	spareRT := connectRealtime(t, srv)
-	if res := spareRT.subscribe(t, srv, spare.Token, "activities"); res.Status != 204 {
+	spareRT := tt.ConnectRealtime(t, srv)
+	if res := spareRT.Subscribe(t, spare.Token, "activities"); res.Status != 204 {
 		t.Fatalf("subscribe spare: %d %s", res.Status, res.Body)
 	}
 	// the session is live: an update reaches the phone
 	if res := srv.Do(t, http.MethodPatch, activitiesURL+"/lostphonerecord1", lost.Token, map[string]any{"venue": "Aula desa"}); res.Status != 200 {
 		t.Fatalf("update: %d %s", res.Status, res.Body)
 	}
-	if ev := rt.next(t); ev["record"].(map[string]any)["id"] != "lostphonerecord1" {
+	if ev := rt.Next(t); ev["record"].(map[string]any)["id"] != "lostphonerecord1" {
 		t.Fatalf("event %v", ev)
 	}
-	spareRT.next(t)
+	spareRT.Next(t)
 
 	// who may not revoke it, changing nothing
 	for _, who := range []string{tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.Taskforce} {
@@ -62,12 +62,12 @@ func TestLostPhoneRevokedMidSession(t *testing.T) {
 	}
 
 	// realtime: the open stream is closed by the server ...
-	if !rt.waitClosed() {
+	if !rt.WaitClosed() {
 		t.Fatal("the revoked phone's realtime stream is still open")
 	}
 	// ... and a new one cannot be authorized
-	rt2 := connectRealtime(t, srv)
-	wantRefused(t, "realtime subscribe", rt2.subscribe(t, srv, lost.Token, "activities"), 401, "token", devices.CodeDeviceRevoked)
+	rt2 := tt.ConnectRealtime(t, srv)
+	wantRefused(t, "realtime subscribe", rt2.Subscribe(t, lost.Token, "activities"), 401, "token", devices.CodeDeviceRevoked)
 
 	// REST, batch, a custom route, refresh: all refused with the same words
 	wantRefused(t, "REST list", srv.Do(t, http.MethodGet, activitiesURL, lost.Token, nil), 401, "token", devices.CodeDeviceRevoked)
@@ -109,7 +109,7 @@ func TestLostPhoneRevokedMidSession(t *testing.T) {
 	if res := srv.Do(t, http.MethodPost, activitiesURL, spare.Token, body); res.Status != 200 {
 		t.Errorf("spare phone write: %d %s", res.Status, res.Body)
 	}
-	if ev := spareRT.next(t); ev["record"].(map[string]any)["id"] != "sparephonerecord" {
+	if ev := spareRT.Next(t); ev["record"].(map[string]any)["id"] != "sparephonerecord" {
 		t.Errorf("spare phone event %v", ev)
 	}
 }
@@ -151,12 +151,12 @@ func TestDeactivatedUserLosesAllDevices(t *testing.T) {
 	p1 := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	p2 := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	neighbour := newPhone(t, srv, tt.VerifierA, tt.OfficerA2)
-	rt := connectRealtime(t, srv)
-	if res := rt.subscribe(t, srv, p1.Token, "activities"); res.Status != 204 {
+	rt := tt.ConnectRealtime(t, srv)
+	if res := rt.Subscribe(t, p1.Token, "activities"); res.Status != 204 {
 		t.Fatalf("subscribe: %d", res.Status)
 	}
-	plain := connectRealtime(t, srv)
-	if res := plain.subscribe(t, srv, tt.Token(t, srv.App, tt.OfficerA), "activities"); res.Status != 204 {
+	plain := tt.ConnectRealtime(t, srv)
+	if res := plain.Subscribe(t, tt.Token(t, srv.App, tt.OfficerA), "activities"); res.Status != 204 {
 		t.Fatalf("subscribe: %d", res.Status)
 	}
 	res := srv.Do(t, http.MethodPatch, "/api/collections/users/records/"+tt.UserID(tt.OfficerA), tt.Token(t, srv.App, tt.VerifierA), map[string]any{"deactivated": true})
@@ -170,7 +170,7 @@ func TestDeactivatedUserLosesAllDevices(t *testing.T) {
 			t.Errorf("phone %d: %v", i, dev.FieldsData())
 		}
 	}
-	if !rt.waitClosed() || !plain.waitClosed() {
+	if !rt.WaitClosed() || !plain.WaitClosed() {
 		t.Fatal("a deactivated user's realtime stream is still open")
 	}
 	if res := srv.Do(t, http.MethodGet, activitiesURL, neighbour.Token, nil); res.Status != 200 {

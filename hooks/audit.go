@@ -69,12 +69,8 @@ func registerAudit(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		a := audit.Actor{}
-		if e.Record.IsSuperuser() {
-			a.SuperuserID = e.Record.Id
-		} else if e.Record.Collection().Name == catalog.Users {
-			a.UserID = e.Record.Id
-		} else {
+		a := audit.ActorOfAuth(e.Record)
+		if a == (audit.Actor{}) {
 			return nil
 		}
 		if err := audit.Write(e.App, audit.Entry{Actor: a, Action: audit.ActionLogin, Collection: e.Record.Collection().Name,

@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/audit"
-	"jangkau/catalog"
 )
 
 // registerReads records who is shown what through PocketBase's own read
@@ -72,14 +71,8 @@ func registerReads(app core.App) {
 		if json.Unmarshal(e.Message.Data, &payload) != nil || payload.Record.ID == "" {
 			return e.Next()
 		}
-		actor := audit.Actor{}
-		if auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record); auth != nil {
-			if auth.IsSuperuser() {
-				actor.SuperuserID = auth.Id
-			} else {
-				actor.UserID = auth.Id
-			}
-		}
+		auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record)
+		actor := audit.ActorOfAuth(auth)
 		if err := audit.Write(e.App, audit.Entry{Actor: actor, Action: audit.ActionView, Collection: collection,
 			RecordID: payload.Record.ID, Note: audit.Note(map[string]any{"realtime": payload.Action})}); err != nil {
 			return err
@@ -95,11 +88,8 @@ func registerReads(app core.App) {
 		if e.Auth == nil {
 			if tok := e.Request.URL.Query().Get("token"); tok != "" {
 				if auth, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeFile); err == nil {
-					if auth.IsSuperuser() {
-						actor.SuperuserID = auth.Id
-					} else if auth.Collection().Name == catalog.Users {
-						actor.UserID = auth.Id
-					}
+					byToken := audit.ActorOfAuth(auth)
+					actor.UserID, actor.SuperuserID = byToken.UserID, byToken.SuperuserID
 				}
 			}
 		}

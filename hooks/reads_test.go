@@ -278,10 +278,10 @@ func TestRealtimeMessagesAreAudited(t *testing.T) {
 	if res.Status != 200 {
 		t.Fatalf("%d %s", res.Status, res.Body)
 	}
-	if !verifier.received(700 * time.Millisecond)["realtimeAudited1"] {
+	if !verifier.Received(700 * time.Millisecond)["realtimeAudited1"] {
 		t.Fatal("the verifier was not sent the record")
 	}
-	if other.received(100 * time.Millisecond)["realtimeAudited1"] {
+	if other.Received(100 * time.Millisecond)["realtimeAudited1"] {
 		t.Fatal("the other regency's verifier was sent the record")
 	}
 	var seen []tt.AuditEntry

@@ -1,8 +1,6 @@
 package hooks_test
 
 import (
-	"bufio"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -233,72 +231,19 @@ func TestBatchFollowsScopeAndIsAllOrNothing(t *testing.T) {
 	}
 }
 
-// sseClient is a minimal realtime subscriber.
-type sseClient struct {
-	events chan map[string]any
-	id     string
-}
-
-func subscribe(t *testing.T, srv *tt.Server, token string, topics ...string) *sseClient {
+// subscribe connects to realtime and subscribes to topics with token.
+func subscribe(t *testing.T, srv *tt.Server, token string, topics ...string) *tt.Realtime {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/realtime", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	c := &sseClient{events: make(chan map[string]any, 100)}
-	connected := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(res.Body)
-		event := ""
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case strings.HasPrefix(line, "event:"):
-				event = strings.TrimSpace(line[6:])
-			case strings.HasPrefix(line, "data:"):
-				var m map[string]any
-				_ = json.Unmarshal([]byte(strings.TrimSpace(line[5:])), &m)
-				if event == "PB_CONNECT" {
-					connected <- m["clientId"].(string)
-				} else {
-					c.events <- m
-				}
-			}
-		}
-	}()
-	select {
-	case c.id = <-connected:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no PB_CONNECT")
-	}
-	r := srv.Do(t, http.MethodPost, "/api/realtime", token, map[string]any{"clientId": c.id, "subscriptions": topics})
-	if r.Status != 204 {
+	c := tt.ConnectRealtime(t, srv)
+	if r := c.Subscribe(t, token, topics...); r.Status != 204 {
 		t.Fatalf("subscribe: %d %s", r.Status, r.Body)
 	}
 	return c
 }
 
-// received collects the record ids delivered within the wait.
-func (c *sseClient) received(wait time.Duration) map[string]bool {
-	got := map[string]bool{}
-	deadline := time.After(wait)
-	for {
-		select {
-		case ev := <-c.events:
-			if rec, ok := ev["record"].(map[string]any); ok {
-				got[rec["id"].(string)] = true
-			}
-		case <-deadline:
-			return got
-		}
-	}
-}
-
 func TestRealtimeDeliversOnlyInScope(t *testing.T) {
 	srv := tt.NewServer(t)
-	subs := map[string]*sseClient{}
+	subs := map[string]*tt.Realtime{}
 	for _, who := range []string{tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.VerifierA, tt.VerifierB, tt.Secretariat} {
 		subs[who] = subscribe(t, srv, tt.Token(t, srv.App, who), "activities")
 	}
@@ -309,12 +254,12 @@ func TestRealtimeDeliversOnlyInScope(t *testing.T) {
 	}
 	want := map[string]bool{tt.OfficerA: true, tt.VerifierA: true, tt.Secretariat: true}
 	for who, c := range subs {
-		got := c.received(700 * time.Millisecond)["realtimeVillageA"]
+		got := c.Received(700 * time.Millisecond)["realtimeVillageA"]
 		if got != want[who] {
 			t.Errorf("%s received=%v, want %v", who, got, want[who])
 		}
 	}
-	if anonSub.received(100 * time.Millisecond)["realtimeVillageA"] {
+	if anonSub.Received(100 * time.Millisecond)["realtimeVillageA"] {
 		t.Error("anonymous subscriber received the record")
 	}
 }

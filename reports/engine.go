@@ -293,16 +293,13 @@ func (e precomputed) Reached(collection string, area *Area, p Period, statuses [
 			out[v] = true
 		}
 	}
+	// the partial months at the ends are read from the records
 	for _, edge := range edges {
-		params := dbx.Params{"f": storedTime(edge[0]), "t": storedTime(edge[1])}
-		col := dateColumn[collection]
-		var villages []string
-		err := e.app.DB().NewQuery(`SELECT DISTINCT village FROM ` + collection + ` WHERE ` + col + ` >= {:f} AND ` + col + ` < {:t} AND ` +
-			inList("status", statuses, params, "s") + ` AND ` + scopeWhere(area, params)).Bind(params).Column(&villages)
+		villages, err := rawEngine{e.app}.Reached(collection, area, Period{From: edge[0], To: edge[1]}, statuses)
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range villages {
+		for v := range villages {
 			out[v] = true
 		}
 	}

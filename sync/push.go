@@ -134,26 +134,36 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 	for col, list := range ids {
 		// PocketBase refuses a new id that differs only in case from one in
 		// use: found case-insensitively (through the NOCASE id index)
-		rows, err := txbatch.Query(tx, `SELECT id FROM `+col+` WHERE id COLLATE NOCASE IN `+txbatch.List(len(list)), list...)
+		found, err := storedIDs(tx, col, ` COLLATE NOCASE`, list)
 		if err != nil {
 			return err
 		}
 		p.existing[col], p.taken[col] = map[string]bool{}, map[string]bool{}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
+		for _, id := range found {
 			p.existing[col][id] = true
 			p.taken[col][strings.ToLower(id)] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 	}
 	return nil
+}
+
+// storedIDs returns which of ids table holds, the id compared with the
+// given collation clause ("" for exact).
+func storedIDs(tx core.App, table, collate string, ids []any) ([]string, error) {
+	rows, err := txbatch.Query(tx, `SELECT id FROM `+table+` WHERE id`+collate+` IN `+txbatch.List(len(ids)), ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		found = append(found, id)
+	}
+	return found, rows.Err()
 }
 
 var idRe = regexp.MustCompile(`^[A-Za-z0-9_-]{15,36}$`)

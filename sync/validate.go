@@ -7,8 +7,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/list"
-
-	"jangkau/txbatch"
 )
 
 // validate checks rec as PocketBase's record validation does (each field's
@@ -85,21 +83,12 @@ func (p *Pusher) validateRelation(tx core.App, f *core.RelationField, rec *core.
 	if len(missing) == 0 {
 		return nil
 	}
-	rows, err := txbatch.Query(tx, `SELECT id FROM `+rel.Name+` WHERE id IN `+txbatch.List(len(missing)), missing...)
-	if err != nil {
+	found, err := storedIDs(tx, rel.Name, "", missing)
+	if err != nil || len(found) != len(missing) {
 		return missingErr
 	}
-	defer rows.Close()
-	found := 0
-	for rows.Next() {
-		var id string
-		if rows.Scan(&id) == nil {
-			known[id] = true
-			found++
-		}
-	}
-	if found != len(missing) {
-		return missingErr
+	for _, id := range found {
+		known[id] = true
 	}
 	return nil
 }
