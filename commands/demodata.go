@@ -666,19 +666,19 @@ func radPeriod(year int) string {
 
 type demoIndicator struct {
 	code, cluster, level, counting, rule, unit, program, description, agency string
-	target                                                                   float64
+	target, metro                                                            float64 // the yearly target of a regency; of Kota Metro (small) if not 0
 }
 
 var demoIndicators = []demoIndicator{
-	{"P.1.1", "prevention", "regency", "auto", "sosialisasi_count", "kegiatan", "Pencegahan TPPO berbasis desa", "Sosialisasi pencegahan TPPO dan migrasi aman di desa", "Dinas PPPA", 8},
-	{"P.1.2", "prevention", "regency", "auto", "villages_reached_pct", "%", "Pencegahan TPPO berbasis desa", "Persentase desa/kelurahan yang dijangkau kegiatan pencegahan", "Dinas PPPA", 6},
-	{"P.1.3", "prevention", "regency", "auto", "participants_child", "orang", "Partisipasi anak", "Anak dan remaja yang mengikuti kegiatan pencegahan", "Dinas PPPA", 120},
-	{"P.2.1", "prevention", "regency", "auto", "villages_active_patbm", "desa", "Penguatan PATBM", "Desa dengan PATBM aktif", "Dinas PPPA", 8},
-	{"P.3.1", "prevention", "regency", "auto", "referrals_count", "rujukan", "Penjangkauan", "Rujukan dari penjangkauan desa ke layanan", "Dinas PPPA", 10},
-	{"K.1.1", "coordination", "regency", "manual", "", "kali", "Koordinasi gugus tugas", "Rapat koordinasi GT PP TPPO kabupaten/kota", "Bappeda", 4},
-	{"K.2.1", "coordination", "province", "manual", "", "dokumen", "Koordinasi gugus tugas", "Laporan tahunan GT PP TPPO provinsi disusun", "Dinas PPPA Provinsi", 1},
-	{"H.1.1", "legal_norms", "regency", "manual", "", "perdes", "Pengembangan norma hukum", "Peraturan desa tentang pelindungan pekerja migran disahkan", "Biro Hukum", 3},
-	{"R.1.1", "social_rehab", "province", "manual", "", "%", "Pemulangan dan reintegrasi", "Korban yang dipulangkan dan direintegrasi", "Dinas Sosial", 100},
+	{"P.1.1", "prevention", "regency", "auto", "sosialisasi_count", "kegiatan", "Pencegahan TPPO berbasis desa", "Sosialisasi pencegahan TPPO dan migrasi aman di desa", "Dinas PPPA", 15, 4},
+	{"P.1.2", "prevention", "regency", "auto", "villages_reached_pct", "%", "Pencegahan TPPO berbasis desa", "Persentase desa/kelurahan yang dijangkau kegiatan pencegahan", "Dinas PPPA", 6, 0},
+	{"P.1.3", "prevention", "regency", "auto", "participants_child", "orang", "Partisipasi anak", "Anak dan remaja yang mengikuti kegiatan pencegahan", "Dinas PPPA", 400, 100},
+	{"P.2.1", "prevention", "regency", "auto", "villages_active_patbm", "desa", "Penguatan PATBM", "Desa dengan PATBM aktif", "Dinas PPPA", 8, 4},
+	{"P.3.1", "prevention", "regency", "auto", "referrals_count", "rujukan", "Penjangkauan", "Rujukan dari penjangkauan desa ke layanan", "Dinas PPPA", 10, 3},
+	{"K.1.1", "coordination", "regency", "manual", "", "kali", "Koordinasi gugus tugas", "Rapat koordinasi GT PP TPPO kabupaten/kota", "Bappeda", 4, 0},
+	{"K.2.1", "coordination", "province", "manual", "", "dokumen", "Koordinasi gugus tugas", "Laporan tahunan GT PP TPPO provinsi disusun", "Dinas PPPA Provinsi", 1, 0},
+	{"H.1.1", "legal_norms", "regency", "manual", "", "perdes", "Pengembangan norma hukum", "Peraturan desa tentang pelindungan pekerja migran disahkan", "Biro Hukum", 3, 1},
+	{"R.1.1", "social_rehab", "province", "manual", "", "%", "Pemulangan dan reintegrasi", "Korban yang dipulangkan dan direintegrasi", "Dinas Sosial", 100, 0},
 }
 
 func (w *demoWriter) seedIndicators() error {
@@ -695,7 +695,11 @@ func (w *demoWriter) seedIndicators() error {
 		}
 		targets := map[string]any{}
 		for y := w.from.Year(); y <= w.to.Year(); y++ {
-			targets[strconv.Itoa(y)] = map[string]any{"*": d.target}
+			t := map[string]any{"*": d.target}
+			if d.metro > 0 {
+				t["18.72"] = d.metro
+			}
+			targets[strconv.Itoa(y)] = t
 		}
 		rec = core.NewRecord(col)
 		for k, v := range map[string]any{"code": d.code, "rad_period": period, "cluster": d.cluster, "level": d.level,
