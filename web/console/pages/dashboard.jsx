@@ -12,6 +12,7 @@ import { Alert } from '../ui.jsx';
 import { VERIFIER } from '../roles.js';
 import { fetchReport, loadReportLabels, reportParams, thisYear, downloadExport } from '../dash/api.js';
 import { VIEWS, REPORTS } from '../dash/views.jsx';
+import { ReportMap } from '../dash/map.jsx';
 
 const INDEX_COUNT = { semester: 2, quarter: 4, month: 12 };
 const ROMAN = ['I', 'II', 'III', 'IV'];
@@ -168,6 +169,7 @@ export function Dashboard({ user, query }) {
             <h2>{document.documentElement.lang === 'en' ? r.titleEn : r.title} — {r.area?.name}</h2>
             {r.childLevel && <p class="hint">{t('dash.drill')}</p>}
           </div>
+          <ReportMap r={r} tab={tab} drill={drill} query={query} />
           <View r={r} drill={drill} showAll={showAll} onShowAll={() => setShowAll(true)} />
           <div class="export-bar">
             <h3>{t('exp.title')}</h3>
