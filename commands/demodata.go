@@ -310,9 +310,15 @@ func (w *demoWriter) seedRegion(reg demoRegion) error {
 	return nil
 }
 
-// day returns a time on the i-th day of the year of data at hour (WIB).
+// day returns a time on the i-th day of the year of data at hour (WIB);
+// a time later today (with some hours to spare) moves to the day before:
+// nothing is logged before it happened.
 func (w *demoWriter) day(i int, hour, minute int) time.Time {
-	return w.from.AddDate(0, 0, i).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
+	t := w.from.AddDate(0, 0, i).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
+	if t.Add(6 * time.Hour).After(w.now) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t
 }
 
 func (w *demoWriter) days() int { return int(w.to.Sub(w.from).Hours()/24) + 1 }
