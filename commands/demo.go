@@ -75,6 +75,15 @@ func SeedDemo(app core.App) error {
 	})
 }
 
+// RealAccounts counts the accounts that are not demo accounts: a store with
+// any is someone's real data, where accounts with a published password
+// must not appear.
+func RealAccounts(app core.App) int {
+	var n int
+	_ = app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE email NOT LIKE '%@demo.jangkau.id'").Row(&n)
+	return n
+}
+
 // DefaultHTTP is the address `jangkau serve` listens on without --http.
 const DefaultHTTP = "127.0.0.1:8090"
 
@@ -102,7 +111,7 @@ func ServedURL(app core.App, addr string) string {
 
 func demoCommand(app core.App) *cobra.Command {
 	var addr string
-	var accountsOnly bool
+	var accountsOnly, force bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Create demo accounts (one per role, a superuser) and a year of demo data, and print the logins",
@@ -113,6 +122,10 @@ func demoCommand(app core.App) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
+			}
+			if n := RealAccounts(app); n > 0 && !force {
+				return fmt.Errorf("data ini punya %d akun selain akun demo: demo (kata sandi yang diketahui umum) tidak dibuat; pakai --force bila ini memang mesin uji. / "+
+					"this data holds %d accounts besides the demo ones: no demo accounts (with a publicly known password) were made; use --force if this really is a test machine", n, n)
 			}
 			if err := SeedDemo(app); err != nil {
 				return err
@@ -144,6 +157,7 @@ func demoCommand(app core.App) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "http", "", "the address the server is (or will be) served on, as for serve --http (default "+DefaultHTTP+", or the settings' application URL)")
 	cmd.Flags().BoolVar(&accountsOnly, "accounts-only", false, "create the demo accounts only, no records")
+	cmd.Flags().BoolVar(&force, "force", false, "seed even though the data holds accounts other than the demo ones")
 	return cmd
 }
 

@@ -3,12 +3,15 @@ package commands_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/spf13/cobra"
 
 	"jangkau/commands"
 	tt "jangkau/internal/testapp"
@@ -262,6 +265,25 @@ func TestDemoDataFillsTheDashboard(t *testing.T) {
 			t.Errorf("audit entries %d -> %d", audits, n)
 		}
 	})
+}
+
+func TestDemoRefusesRealData(t *testing.T) {
+	app := tt.New(t) // the fixtures' accounts are not demo accounts
+	if n := commands.RealAccounts(app); n != len(tt.FixtureUsers) {
+		t.Fatalf("real accounts: %d", n)
+	}
+	root := &cobra.Command{Use: "jangkau"}
+	commands.Register(app, root)
+	root.SetArgs([]string{"demo"})
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	err := root.Execute()
+	if err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("demo on real data: %v", err)
+	}
+	if _, err := app.FindAuthRecordByEmail("users", commands.DemoAccounts[0].Email); err == nil {
+		t.Error("a demo account was created anyway")
+	}
 }
 
 func TestServedURL(t *testing.T) {
