@@ -159,6 +159,10 @@ func SuppressTable(counts []Count, sums []Sum, known [][]int) []Hiding {
 					continue
 				}
 				checked[k][i] = true
+				if w, ok := avoiding(witness, i, fixed); ok {
+					witness[k][i] = w // a cycle kept for another reader holds for this one too
+					continue
+				}
 				cost, cycle, found := net.cheapestCycle(i, hiding, fixed)
 				if !found {
 					stuck[k][i] = true
@@ -180,6 +184,17 @@ func SuppressTable(counts []Count, sums []Sum, known [][]int) []Hiding {
 	}
 	net.reveal(hiding, readers, checked, stuck, witness)
 	return hiding
+}
+
+// avoiding finds a cycle already kept safe for count i (for any reader)
+// that runs through no count the reader knows.
+func avoiding(witness [][][]int, i int, fixed []bool) ([]int, bool) {
+	for _, w := range witness {
+		if w[i] != nil && !slices.ContainsFunc(w[i], func(c int) bool { return fixed[c] }) {
+			return w[i], true
+		}
+	}
+	return nil, false
 }
 
 func grid[T any](rows, cols int) [][]T {

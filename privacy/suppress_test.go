@@ -288,3 +288,34 @@ func contains(list []int, v int) bool {
 	}
 	return false
 }
+
+// A table the size of Lampung's: 15 regencies, their victims by four
+// groups, and 16 more counts each (exploitation types, services), half of
+// them small; every regency's row known to a reader.
+func BenchmarkSuppressTableLampung(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 18))
+	parts := make([][]int, 15)
+	for r := range parts {
+		for range 20 {
+			switch x := rng.IntN(10); {
+			case x < 3:
+				parts[r] = append(parts[r], 0)
+			case x < 8:
+				parts[r] = append(parts[r], 1+rng.IntN(4))
+			default:
+				parts[r] = append(parts[r], 5+rng.IntN(20))
+			}
+		}
+	}
+	g := newGrid(parts)
+	for _, c := range []struct {
+		name  string
+		known [][]int
+	}{{"nobody", nil}, {"regencies", g.rowGroups()}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				SuppressTable(g.counts, g.sums, c.known)
+			}
+		})
+	}
+}
