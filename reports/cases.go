@@ -396,9 +396,11 @@ func (t *caseTable) figures(area string) *CaseFigures {
 // SuppressionNote explains the hidden counts on every report that shows
 // case figures: Bahasa Indonesia, then English, split by " / ".
 const SuppressionNote = "Angka 1-4 di bawah tingkat provinsi ditampilkan \"<5\" agar korban tidak dapat dikenali; " +
-	"angka bertanda \"•\" disembunyikan agar angka kecil tidak bisa dihitung dari total. Angka 0 tetap ditampilkan. / " +
+	"angka bertanda \"•\" disembunyikan agar angka kecil tidak bisa dihitung dari total, juga oleh orang yang mengetahui angka satu kabupaten/kota. " +
+	"Angka 0 tetap ditampilkan. Angka kasus hanya per tahun kalender penuh. / " +
 	"Counts of 1-4 below province level are shown as \"<5\" so that no victim can be singled out; " +
-	"counts marked \"•\" are hidden so that small counts cannot be worked out from the totals. Zeros are shown."
+	"counts marked \"•\" are hidden so that small counts cannot be worked out from the totals, even by someone who knows one regency's figures. " +
+	"Zeros are shown. Case figures are given for whole calendar years only."
 
 // ErrCasePeriod refuses case figures of a period other than one whole
 // calendar year: figures of overlapping periods could be subtracted from
