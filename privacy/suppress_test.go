@@ -2,6 +2,7 @@ package privacy_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,16 +158,7 @@ func TestComplementsReachAFixedPoint(t *testing.T) {
 // out of the reader's sums too.
 func TestNoHiddenSmallCountCanBeWorkedOut(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 2026))
-	value := func() int {
-		switch x := rng.IntN(10); {
-		case x < 4:
-			return 0
-		case x < 8:
-			return 1 + rng.IntN(4)
-		default:
-			return 5 + rng.IntN(6)
-		}
-	}
+	value := func() int { return privacytest.RandomCount(rng, 6) }
 	readers, cells, pinned := 0, 0, 0
 	for round := range 600 {
 		parts := make([][]int, 2+rng.IntN(4))
@@ -202,7 +194,7 @@ func TestNoHiddenSmallCountCanBeWorkedOut(t *testing.T) {
 			readers++
 			reader := readerOf(g, h, g.sums, known)
 			for i, c := range g.counts {
-				if c.Level == catalog.LevelProvince || c.N < 1 || c.N > SmallCellLimit || contains(known, i) {
+				if c.Level == catalog.LevelProvince || c.N < 1 || c.N > SmallCellLimit || slices.Contains(known, i) {
 					continue
 				}
 				cells++
@@ -280,31 +272,15 @@ func readerOf(g *grid, h []Hiding, sums []Sum, known []int) privacytest.Table {
 	return r
 }
 
-func contains(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// A table the size of Lampung's: 15 regencies, their victims by four
-// groups, and 16 more counts each (exploitation types, services), half of
-// them small; every regency's row known to a reader.
+// A table the size of Lampung's: 15 regencies of 20 counts each (four in
+// ten small), their totals and the province's; against a reader who knows
+// nothing more, and against one who knows any one regency.
 func BenchmarkSuppressTableLampung(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 18))
 	parts := make([][]int, 15)
 	for r := range parts {
 		for range 20 {
-			switch x := rng.IntN(10); {
-			case x < 3:
-				parts[r] = append(parts[r], 0)
-			case x < 8:
-				parts[r] = append(parts[r], 1+rng.IntN(4))
-			default:
-				parts[r] = append(parts[r], 5+rng.IntN(20))
-			}
+			parts[r] = append(parts[r], privacytest.RandomCount(rng, 20))
 		}
 	}
 	g := newGrid(parts)

@@ -63,16 +63,7 @@ func newTrueFigure() *trueFigure {
 // true yearly figures by source and area (the province: its own, or the
 // sum of its regencies).
 func randomCaseYear(t *testing.T, srv *tt.Server, rng *rand.Rand, year int) map[string]map[string]*trueFigure {
-	value := func() int {
-		switch x := rng.IntN(10); {
-		case x < 4:
-			return 0
-		case x < 8:
-			return 1 + rng.IntN(4)
-		default:
-			return 5 + rng.IntN(8)
-		}
-	}
+	value := func() int { return privacytest.RandomCount(rng, 8) }
 	regencies := []string{"18.01", "18.02", "18.03", "18.04", "18.05", "18.06", "18.07", "18.08"}
 	rng.Shuffle(len(regencies), func(i, j int) { regencies[i], regencies[j] = regencies[j], regencies[i] })
 	regencies = regencies[:2+rng.IntN(4)]

@@ -5,6 +5,7 @@
 package privacytest
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strconv"
 
@@ -162,4 +163,17 @@ func (t Table) narrow(lo, hi []int) bool {
 		}
 	}
 	return true
+}
+
+// RandomCount draws a count as case figures run: 0 four times in ten, 1 to
+// 4 four times, and 5 to 4 + large twice.
+func RandomCount(rng *rand.Rand, large int) int {
+	switch x := rng.IntN(10); {
+	case x < 4:
+		return 0
+	case x < 8:
+		return 1 + rng.IntN(4)
+	default:
+		return 5 + rng.IntN(large)
+	}
 }
