@@ -53,15 +53,23 @@ var VillageProgramRules = Rules{
 
 var regencyFigureRead = or(isProvince, isTaskforce, isVerifier+` && (regency = @request.auth.area || area.level = "province")`)
 
-// CaseAggregateRules guard aggregate case figures: never visible to village
-// officers; a verifier sees its regency and the province totals; task-force
-// members enter figures of their own cluster.
+// caseFigureKeeper is who keeps a case figure record: the secretariat, the
+// verifier of its regency, a task-force member of its cluster (one without
+// a cluster none).
+var caseFigureKeeper = or(isProvince, isVerifier+` && regency = @request.auth.area`,
+	isTaskforce+` && @request.auth.cluster != "" && cluster = @request.auth.cluster`)
+
+// CaseAggregateRules guard aggregate case figures: a record is read, changed
+// and deleted only by who keeps it; everyone else reads the figures in the
+// reports, suppressed (docs/reports.md, "Hidden case figures"). A verifier
+// reading the province's raw totals could subtract its own regency's from
+// them; village officers see none.
 var CaseAggregateRules = Rules{
-	List:   ptr(regencyFigureRead),
-	View:   ptr(regencyFigureRead),
+	List:   ptr(caseFigureKeeper),
+	View:   ptr(caseFigureKeeper),
 	Create: ptr(or(isProvince, isVerifier, isTaskforce)),
-	Update: ptr(or(isProvince, isVerifier+` && regency = @request.auth.area`, isTaskforce+` && cluster = @request.auth.cluster`)),
-	Delete: ptr(or(isProvince, isVerifier+` && regency = @request.auth.area`, isTaskforce+` && cluster = @request.auth.cluster`)),
+	Update: ptr(caseFigureKeeper),
+	Delete: ptr(caseFigureKeeper),
 }
 
 // RadIndicatorRules: every signed-in user reads the RAD (phones tag

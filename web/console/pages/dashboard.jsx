@@ -123,7 +123,16 @@ export function Dashboard({ user, query }) {
   const [showAll, setShowAll] = useState(false);
   const ctl = useRef(null);
 
+  // Case figures are for whole calendar years only (docs/reports.md): the
+  // server refuses other periods, so the tab offers the year instead.
+  const caseYear = tab === 'cases' && params.period !== 'year'
+    ? String(params.year || (params.from || '').slice(0, 4) || thisYear()) : '';
   const load = () => {
+    if (caseYear) {
+      ctl.current?.abort();
+      setState({ key, data: null, error: null, loading: false, caseYear });
+      return;
+    }
     if (params.period === 'custom' && (!params.from || !params.to)) {
       setState({ key, data: null, error: null, loading: false, need: true });
       return;
@@ -161,6 +170,14 @@ export function Dashboard({ user, query }) {
         ))}
       </nav>
       {state.need && <Alert kind="info" message={t('dash.custom.need')} />}
+      {state.caseYear && (
+        <div class="alert info" role="status" id="cases-year-only">
+          <span>{t('case.yearOnly')}</span>
+          <a class="button" id="cases-show-year" href={href('/dashboard', { ...query, period: 'year', year: state.caseYear, index: '', from: '', to: '' })}>
+            {t('case.showYear', { year: state.caseYear })}
+          </a>
+        </div>
+      )}
       {state.loading && <LoadBar text={t('dash.loading')} />}
       {state.error && <Alert error={state.error} retry={load} />}
       {r && (
