@@ -23,34 +23,42 @@ func Authenticate(app core.App, token string) (*core.Record, string, error) {
 		}
 		return nil, "", errTokenInvalid
 	}
-	// The usual case in one query: the user, if the device is its own,
-	// enrolled and not revoked, and the account active. Only a refusal
-	// looks further, to say why.
+	user, err := activeDeviceUser(app, c.Device, c.Subject)
+	if err != nil {
+		return nil, "", err
+	}
+	return user, c.Device, nil
+}
+
+// activeDeviceUser returns the user userID if deviceID is its device,
+// enrolled and not revoked, and the account is active.
+func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, error) {
+	// The usual case in one query. Only a refusal looks further, to say why.
 	user := &core.Record{}
-	err = app.RecordQuery(catalog.Users).
+	err := app.RecordQuery(catalog.Users).
 		InnerJoin(catalog.Devices, dbx.NewExp("[[devices.user]] = [[users.id]]")).
-		AndWhere(dbx.HashExp{"devices.id": c.Device, "users.id": c.Subject, "devices.enrolled": true, "devices.revoked_at": "", "users.deactivated": false}).
+		AndWhere(dbx.HashExp{"devices.id": deviceID, "users.id": userID, "devices.enrolled": true, "devices.revoked_at": "", "users.deactivated": false}).
 		Limit(1).One(user)
 	if err == nil {
-		return user, c.Device, nil
+		return user, nil
 	}
-	dev, err := app.FindRecordById(catalog.Devices, c.Device)
-	if err != nil || dev.GetString("user") != c.Subject || !dev.GetBool("enrolled") {
-		return nil, "", errTokenInvalid
+	dev, err := app.FindRecordById(catalog.Devices, deviceID)
+	if err != nil || dev.GetString("user") != userID || !dev.GetBool("enrolled") {
+		return nil, errTokenInvalid
 	}
-	user, err = app.FindRecordById(catalog.Users, c.Subject)
+	user, err = app.FindRecordById(catalog.Users, userID)
 	if err != nil {
-		return nil, "", errTokenInvalid
+		return nil, errTokenInvalid
 	}
 	// The account first: a deactivated user's devices are revoked too, and
 	// "account deactivated" tells the person more than "device revoked".
 	if user.GetBool("deactivated") {
-		return nil, "", errUserDeactivated
+		return nil, errUserDeactivated
 	}
 	if !dev.GetDateTime("revoked_at").IsZero() {
-		return nil, "", errDeviceRevoked
+		return nil, errDeviceRevoked
 	}
-	return user, dev.Id, nil
+	return user, nil
 }
 
 // Refresh exchanges a refresh token for a new pair and retires it. A
