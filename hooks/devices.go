@@ -57,6 +57,7 @@ func registerDevices(app core.App) {
 	})
 
 	registerCredentialGuards(app)
+	registerRateLimitAnswer(app)
 
 	// The realtime client remembers which device subscribed, so that a
 	// revocation can find and close its connection.
