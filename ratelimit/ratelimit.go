@@ -39,8 +39,14 @@ var Defaults = []core.RateLimitRule{
 	{Label: "POST /api/devices/refresh", MaxRequests: 60, Duration: 60},
 	// enrollment codes made in the console
 	{Label: "POST /api/devices/enrollments", MaxRequests: 60, Duration: 60},
-	// every sync endpoint (/api/sync/...) together: pulls, pushes, streams
-	{Label: "/api/sync/", MaxRequests: 600, Duration: 60},
+	// every sync endpoint (/api/sync/...) together: pulls, pushes, streams.
+	// Without a token a sync request is refused anyway: guests get little.
+	// Signed-in phones get a ceiling a whole district behind one mobile
+	// carrier's NAT never reaches (500 phones, a first pull and 4 pushes
+	// each, is 2,500 requests): it stops a runaway client loop, not a
+	// district's morning.
+	{Label: "/api/sync/", Audience: core.RateLimitRuleAudienceGuest, MaxRequests: 120, Duration: 60},
+	{Label: "/api/sync/", Audience: core.RateLimitRuleAudienceAuth, MaxRequests: 12000, Duration: 60},
 }
 
 // pocketBaseFactory are the rules PocketBase writes on a new installation,

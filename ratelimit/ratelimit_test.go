@@ -19,10 +19,10 @@ import (
 )
 
 // rule returns the default rule of label.
-func rule(t *testing.T, label string) core.RateLimitRule {
+func rule(t *testing.T, label string, audience ...string) core.RateLimitRule {
 	t.Helper()
 	for _, r := range ratelimit.Defaults {
-		if r.Label == label {
+		if r.Label == label && (len(audience) == 0 || r.Audience == audience[0]) {
 			return r
 		}
 	}
@@ -113,8 +113,23 @@ func TestSecurityGuessingMeets429(t *testing.T) {
 	wantLimited(t, "enrollments", rule(t, "POST /api/devices/enrollments").MaxRequests, func(int) (tt.Response, http.Header) {
 		return post(t, srv, "/api/devices/enrollments", verifier, map[string]any{"user": tt.UserID(tt.OfficerA)})
 	})
+	wantLimited(t, "sync requests without a token", rule(t, "/api/sync/", core.RateLimitRuleAudienceGuest).MaxRequests, func(i int) (tt.Response, http.Header) {
+		return post(t, srv, "/api/sync/push", "", map[string]any{"mutations": []any{}})
+	})
+	// The signed-in sync ceiling is high (a district behind one NAT must
+	// pass); it is the same rule with its own label and audience: lowered
+	// here through Settings, it limits a signed-in phone's loop.
 	officer := tt.Token(t, srv.App, tt.OfficerA)
-	wantLimited(t, "sync requests", rule(t, "/api/sync/").MaxRequests, func(i int) (tt.Response, http.Header) {
+	lowered := srv.App.Settings().RateLimits
+	for i := range lowered.Rules {
+		if lowered.Rules[i].Label == "/api/sync/" && lowered.Rules[i].Audience == core.RateLimitRuleAudienceAuth {
+			lowered.Rules[i].MaxRequests = 40
+		}
+	}
+	if res := srv.Do(t, http.MethodPatch, "/api/settings", tt.Token(t, srv.App, tt.SuperuserEmail), map[string]any{"rateLimits": lowered}); res.Status != 200 {
+		t.Fatalf("settings: %d %s", res.Status, res.Body)
+	}
+	wantLimited(t, "a signed-in phone's sync loop", 40, func(i int) (tt.Response, http.Header) {
 		if i%2 == 0 {
 			return post(t, srv, "/api/sync/push", officer, map[string]any{"mutations": []any{}})
 		}
