@@ -183,6 +183,7 @@ for (const size of ['phone', 'laptop']) {
       await page.waitForSelector('[data-testid=record-summary]');
       assert.equal(await page.locator('[data-testid=record-form]').count(), 0);
       assert.match(await page.textContent('[data-testid=record-summary]'), /Pos layanan di pasar/);
+      assert.match(await page.textContent('[data-testid=record-summary] [data-field=submitted_at] dt'), /^Diajukan$/);
       const h = await page.evaluate(() => document.documentElement.scrollHeight);
       assert.ok(h < 1400, `summary page ${h} px high`);
       await shot('summary');

@@ -255,7 +255,7 @@ function Summary({ rec, data, readonlyReason }) {
         <div data-field="participants"><dt>{t('section_participants')}</dt>
           <dd>{t('participants_total', { n: total })} ({fieldLabel('male_child')} {data.male_child}, {fieldLabel('female_child')} {data.female_child}, {fieldLabel('male_adult')} {data.male_adult}, {fieldLabel('female_adult')} {data.female_adult}; {fieldLabel('disabled')} {data.disabled})</dd></div>
         {photos > 0 && <div data-field="photos"><dt>{t('section_photos')}</dt><dd>{t('photos_count', { n: photos })}</dd></div>}
-        {remote?.submitted_at && <div><dt>{fieldLabel('submitted_at')}</dt><dd>{formatDate(remote.submitted_at)}</dd></div>}
+        {remote?.submitted_at && <div data-field="submitted_at"><dt>{t('submitted_on')}</dt><dd>{formatDate(remote.submitted_at)}</dd></div>}
       </dl>
     </article>
   );

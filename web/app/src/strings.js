@@ -106,6 +106,7 @@ export const strings = {
   privacy_nik_block: ['Hapus nomor 16 digit (NIK/KK): tidak bisa disimpan.', 'Remove the 16-digit number (NIK): it cannot be saved.'],
   privacy_phone_block: ['Hapus nomor telepon: tidak bisa disimpan.', 'Remove the phone number: it cannot be saved.'],
   photos_count: ['{n} foto', '{n} photo(s)'],
+  submitted_on: ['Diajukan', 'Submitted on'],
   outreach_privacy: ['Hanya jumlah orang. Jangan catat siapa pun.', 'Counts only. Never record who anyone is.'],
   choose: ['— pilih —', '— choose —'],
   required: ['Wajib diisi.', 'Required.'],
