@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '59e5b20fb9a6';
+const VERSION = 'ce448570ca22';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=e7b11012a77e",
+  "/app/assets/app.js?v=fd57a7adad74",
   "/app/assets/app.css?v=42677ac57a8f",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
