@@ -5,7 +5,7 @@
 // is typed. Phone and laptop; screenshots under test-output/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shooter, SIZES, PASSWORD } from './harness.mjs';
+import { startServer, launchBrowser, shooter, SIZES, signIn } from './harness.mjs';
 
 const YEAR = new Date(Date.now() + 7 * 3600e3).getUTCFullYear();
 let server;
@@ -33,11 +33,7 @@ for (const size of ['phone', 'laptop']) {
     const ctx = await browser.newContext({ ...SIZES[size], locale: 'id-ID' });
     const page = await ctx.newPage();
     const shot = shooter(page, `cases-${size}`);
-    await page.goto(server.url + '/');
-    await page.locator('#email').fill('gugus@uji.jangkau.id');
-    await page.locator('#password').fill(PASSWORD);
-    await page.locator('#login-submit').click();
-    await page.locator('#who').waitFor({ state: 'attached' });
+    await signIn(page, server.url, 'gugus@uji.jangkau.id');
     await page.goto(server.url + '/#/cases');
     await page.locator(`#cases-table tr[data-case="${ids.own}"]`).waitFor();
     assert.equal(await page.locator(`tr[data-case="${ids.own}"] [data-edit]`).count(), 1, 'edit on its own cluster');

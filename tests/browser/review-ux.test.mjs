@@ -7,7 +7,7 @@
 // at least 44 px high. Phone and laptop; screenshots in test-output/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shooter, SIZES, PASSWORD } from './harness.mjs';
+import { startServer, launchBrowser, shooter, SIZES, signIn as signInAt } from './harness.mjs';
 
 const REGENCY = '18.01';
 const HAJIMENA = '18.01.04.2001';
@@ -48,13 +48,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(page, email) {
-  await page.goto(server.url + '/');
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('#login-submit').click();
-  await page.locator('#who').waitFor({ state: 'attached' });
-}
+const signIn = (page, email) => signInAt(page, server.url, email);
 
 /** Visible buttons (and button-like links) lower than 44 px. */
 async function smallButtons(page) {
