@@ -29,3 +29,12 @@ export async function launchBrowser() {
 export function shooter(page, size) {
   return screenshotter(SHOTS, page, size);
 }
+
+/** Signs in on the console's login page and waits for the signed-in header. */
+export async function signIn(page, url, email, password = PASSWORD) {
+  await page.goto(url + '/');
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('#login-submit').click();
+  await page.locator('#who').waitFor({ state: 'attached' });
+}

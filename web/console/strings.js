@@ -96,6 +96,11 @@ export default {
   'record.results': ['Hasil', 'Results'],
   'record.risk': ['Risiko dan rujukan', 'Risk and referral'],
   'record.review': ['Verifikasi', 'Review'],
+  'record.reviewState': ['Status verifikasi', 'Review status'],
+  'record.decision': ['Keputusan verifikator', "Verifier's decision"],
+  'record.approve.yes': ['Ya, setujui', 'Yes, approve'],
+  'record.next': ['Berikutnya di antrean ({n} menunggu)', 'Next in the queue ({n} waiting)'],
+  'record.next.none': ['Antrean kosong: tidak ada catatan lain yang menunggu.', 'The queue is empty: no other record is waiting.'],
   'record.photos': ['Foto', 'Photos'],
   'record.photos.none': ['Tidak ada foto.', 'No photos.'],
   'record.photos.pending': ['{n} foto masih dalam perjalanan dari ponsel.', '{n} photos are still on their way from the phone.'],
@@ -180,4 +185,8 @@ export default {
   'about.signedin': ['Masuk sebagai {name} — {role}, {area}', 'Signed in as {name} — {role}, {area}'],
 
   'notfound': ['Halaman tidak ditemukan.', 'Page not found.'],
+  'forbidden.title': ['Tidak ada akses', 'No access'],
+  'forbidden.text': ['Anda tidak punya akses ke halaman ini (peran: {role}).', "You don't have access to this page (role: {role})."],
+  'queue.filter.search': ['Cari', 'Search'],
+  'queue.filter.search.hint': ['Judul, tempat, catatan atau nama desa', 'Title, venue, note or village name'],
 };

@@ -171,6 +171,7 @@ export default {
   'case.listNote': ['Angka 1-4 di tingkat kabupaten/kota ditampilkan "<5".', 'Counts of 1-4 at regency level are shown as "<5".'],
   'case.new': ['Isi angka kasus', 'Enter case figures'],
   'case.edit': ['Ubah angka kasus', 'Edit case figures'],
+  'case.maskedNote': ['Angka yang di daftar tampil "<5" tidak ditampilkan di sini. Biarkan kosong untuk mempertahankannya, atau ketik angka baru.', 'Figures the list shows as "<5" are not shown here either. Leave them blank to keep them, or type a new figure.'],
   'case.saved': ['Angka kasus disimpan.', 'Case figures saved.'],
   'case.case_count': ['Kasus', 'Cases'],
   'case.victims_female_child': ['Korban anak P', 'Victims: girls'],
