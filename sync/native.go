@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 )
@@ -110,7 +111,7 @@ type nativePushBody struct {
 // NativePush answers POST /api/sync/push: every mutation in one transaction,
 // each with its own result.
 func NativePush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
 	}
@@ -146,7 +147,7 @@ func NativePush(e *core.RequestEvent) error {
 		seen[m.MutationID] = true
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := txbatch.Run(e.App, func(tx core.App) error {

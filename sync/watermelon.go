@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 )
@@ -186,7 +187,7 @@ type watermelonTableChanges struct {
 // when a pushed record changed on the server after last_pulled_at; records
 // the server refuses come back in experimentalRejectedIds.
 func WatermelonPush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
 	}
@@ -230,7 +231,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	sort.Strings(tables)
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Watermelon}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Watermelon, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
@@ -242,6 +243,9 @@ func WatermelonPush(e *core.RequestEvent) error {
 			// conflict: that is a retried push whose first answer was lost.
 			// An update of a record deleted since the last pull is one (the
 			// pull brings the delete); it is never silently re-created.
+			// Only records and deletes in the caller's scope count: a record
+			// it may not see is one that does not exist (no 409 tells of
+			// its version or content).
 			for _, table := range tables {
 				ch := body[table]
 				col, err := tx.FindCachedCollectionByNameOrId(table)
@@ -249,22 +253,24 @@ func WatermelonPush(e *core.RequestEvent) error {
 					return err
 				}
 				check := func(id string, rec map[string]any, update bool) error {
-					v, err := VersionOf(tx, table, id)
+					existing, err := p.visible(tx, col, id)
 					if err != nil {
 						return err
 					}
-					if v == 0 && update {
-						if v, err = TombstoneOf(tx, table, id); err != nil {
-							return err
-						}
+					var v int64
+					if existing != nil {
+						v, err = VersionOf(tx, table, id)
+					} else if update {
+						v, err = p.Tombstone(tx, table, id)
+					}
+					if err != nil {
+						return err
 					}
 					if v <= lastPulled {
 						return nil
 					}
-					if rec != nil {
-						if existing, err := tx.FindRecordById(col, id); err == nil && p.SameAsServer(existing, rec) {
-							return nil
-						}
+					if rec != nil && existing != nil && p.SameAsServer(existing, rec) {
+						return nil
 					}
 					conflicts = append(conflicts, map[string]string{"table": table, "id": id})
 					return nil
