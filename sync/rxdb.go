@@ -21,20 +21,22 @@ import (
 )
 
 // RxCheckpoint is the position of an RxDB replication: the last sequence
-// returned, and the scope it was read in. While a changed scope is being
-// cleaned up, Drop names the old scope and DropSeq the position in it;
-// DropFrom is where the phone had read the old scope to, DropUpto the last
-// change of it the caller may still be told of (when its scope changed).
-// Sig is the server's signature of the rest, bound to the caller and the
-// collection: the scope is always the caller's own, and a checkpoint names
-// an old scope to drop only if the server issued it to that caller.
+// returned, the scope it was read in and when. While a changed scope is
+// being cleaned up, Drop names the old scope and DropSeq the position in
+// it; DropFrom and DropAt are where and when the phone had last read the
+// old scope, DropUpto the position of the caller's change of scope. Sig is
+// the server's signature of the rest, bound to the caller and the
+// collection: the scope read is always the caller's own, and a checkpoint
+// names an old scope to drop only if the server issued it to that caller.
 type RxCheckpoint struct {
 	Seq      int64  `json:"seq"`
 	Scope    string `json:"scope"`
+	At       string `json:"at,omitempty"`
 	Drop     string `json:"drop,omitempty"`
 	DropSeq  int64  `json:"dropSeq,omitempty"`
 	DropFrom int64  `json:"dropFrom,omitempty"`
 	DropUpto int64  `json:"dropUpto,omitempty"`
+	DropAt   string `json:"dropAt,omitempty"`
 	Sig      string `json:"sig,omitempty"`
 }
 
@@ -43,8 +45,8 @@ type RxCheckpoint struct {
 // it invalidates the tokens and the checkpoints alike).
 func (cp RxCheckpoint) signature(auth *core.Record, collection string) string {
 	mac := hmac.New(sha256.New, []byte(auth.Collection().AuthToken.Secret))
-	fmt.Fprintf(mac, "jangkau.rxdb.checkpoint\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d\x00%d\x00%d",
-		auth.Collection().Id, auth.Id, collection, cp.Seq, cp.Scope, cp.Drop, cp.DropSeq, cp.DropFrom, cp.DropUpto)
+	fmt.Fprintf(mac, "jangkau.rxdb.checkpoint\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00%s",
+		auth.Collection().Id, auth.Id, collection, cp.Seq, cp.Scope, cp.At, cp.Drop, cp.DropSeq, cp.DropFrom, cp.DropUpto, cp.DropAt)
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
 }
 
@@ -129,7 +131,7 @@ func RxPull(e *core.RequestEvent) error {
 		if e.Auth.Collection().Name == "users" {
 			upto = max(upto, int64(e.Auth.GetInt("scope_seq")))
 		}
-		cp = RxCheckpoint{Scope: key, Drop: cp.Scope, DropFrom: cp.Seq, DropUpto: min(upto, r.Upto)}
+		cp = RxCheckpoint{Scope: key, Drop: cp.Scope, DropFrom: cp.Seq, DropUpto: min(upto, r.Upto), DropAt: cp.At}
 	case cp.Drop == "" && cp.Scope != "" && cp.Scope != key:
 		cp = RxCheckpoint{Scope: key}
 	case cp.Scope == "" && cp.Seq > 0:
@@ -186,6 +188,9 @@ func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, tombstone
 		map[string]any{"protocol": "rxdb", "from": from, "to": cp}); err != nil {
 		return err
 	}
+	if cp.Drop == "" {
+		cp.At = now()
+	}
 	cp.Sig = cp.signature(e.Auth, collection)
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, cp.Seq
@@ -211,9 +216,11 @@ func rxTombstone(id string, seq int64) json.RawMessage {
 }
 
 // dropPage lists, as deletes, records the old scope showed that the new
-// scope does not: those of the old scope changed up to cp.DropUpto (later
-// ones are no longer the caller's business), and their deletes after
-// cp.DropFrom (the phone has the earlier ones), from position cp.DropSeq.
+// scope does not, from position cp.DropSeq: those of the old scope changed
+// before the caller's scope changed (cp.DropUpto), those changed later that
+// existed when the phone last read the old scope (cp.DropAt), and deletes
+// there since the phone last read it (cp.DropFrom) until the change. What
+// the old scope got later is no longer the caller's business.
 func dropPage(r *Reader, old, current Scope, collection string, cp RxCheckpoint, limit int) ([]json.RawMessage, int64, bool, error) {
 	var rows []struct {
 		Seq      int64  `db:"seq"`
@@ -221,9 +228,12 @@ func dropPage(r *Reader, old, current Scope, collection string, cp RxCheckpoint,
 		Village  string `db:"village"`
 		Regency  string `db:"regency"`
 	}
+	// collection is a synced collection's name (checked by rxCollection)
 	err := r.db().Select("seq", "record_id", "village", "regency").From("sync_changes").
-		Where(dbx.NewExp("collection = {:c} AND seq > {:after} AND seq <= {:upto} AND (deleted = 0 OR seq > {:from})",
-			dbx.Params{"c": collection, "after": cp.DropSeq, "upto": min(cp.DropUpto, r.Upto), "from": cp.DropFrom})).
+		Where(dbx.NewExp("collection = {:c} AND seq > {:after} AND seq <= {:upto}", dbx.Params{"c": collection, "after": cp.DropSeq, "upto": r.Upto})).
+		AndWhere(dbx.NewExp(`(deleted = 0 AND (seq <= {:moved} OR record_id IN (SELECT id FROM `+collection+` WHERE created <= {:at})))
+			OR (deleted = 1 AND seq > {:from} AND seq <= {:moved})`,
+			dbx.Params{"moved": cp.DropUpto, "at": cp.DropAt, "from": cp.DropFrom})).
 		AndWhere(old.where()).OrderBy("seq").Limit(int64(limit + 1)).All(&rows)
 	if err != nil {
 		return nil, cp.DropSeq, false, err

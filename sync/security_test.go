@@ -294,8 +294,9 @@ func TestRxPullScopeComesFromTheCaller(t *testing.T) {
 }
 
 // An officer moved to another village: its phone's next pulls drop what it
-// could read in the old village (also deletes there it had not pulled yet),
-// never what the old village got after the move, then send the new village.
+// could read in the old village (also records changed after the move, and
+// deletes there it had not pulled yet), never what the old village got
+// after the move, then send the new village.
 func TestRxPullAfterAMoveDropsOnlyWhatTheOldScopeShowed(t *testing.T) {
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
@@ -318,6 +319,11 @@ func TestRxPullAfterAMoveDropsOnlyWhatTheOldScopeShowed(t *testing.T) {
 	}
 	// after the move: a new record of village A is none of its business
 	push(t, srv, tt.Token(t, srv.App, tt.OfficerA2), "a2", upsert("3", catalog.Activities, "inA2FromTheStart", newActivity(tt.VillageA2, nil)))
+	rec, _ = srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
+	rec.Set("venue", "changed after the move")
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
 	other := core.NewRecord(rec.Collection())
 	other.Id = "createdAfterMove"
 	for k, v := range tt.Activity(tt.VillageA) {
@@ -341,7 +347,7 @@ func TestRxPullAfterAMoveDropsOnlyWhatTheOldScopeShowed(t *testing.T) {
 			}
 		}
 	}
-	if !deleted["seenAndKept00001"] || !deleted["seenThenDeleted1"] {
+	if !deleted["seenAndKept00001"] || !deleted["seenThenDeleted1"] || !deleted[tt.ActivityA] {
 		t.Errorf("old village not dropped: deletes %v", deleted)
 	}
 	if deleted["createdAfterMove"] {
