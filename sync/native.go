@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -20,6 +19,9 @@ func NativePull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	q := e.Request.URL.Query()
 	cursor, ok := parseCursor(q.Get("cursor"))
@@ -116,9 +118,7 @@ func NativePush(e *core.RequestEvent) error {
 		return apiErr
 	}
 	var body nativePushBody
-	dec := json.NewDecoder(e.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
+	if err := decodeBody(e, &body, true); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah: "+err.Error()+" / The request body is not valid JSON.")
 	}
 	if len(body.Mutations) > MaxMutations {
@@ -133,6 +133,12 @@ func NativePush(e *core.RequestEvent) error {
 		return badRequest(e, "clientId", "client_id_required",
 			"clientId wajib (id pemasangan aplikasi, 1-100 karakter) agar kiriman ulang tidak tercatat dua kali. / "+
 				"clientId is required (the app install's id, 1-100 characters) so that a retried push is not written twice.")
+	}
+	if len(body.AppVersion) > maxAppVersion {
+		return badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
+	}
+	if body.QueueLength != nil && *body.QueueLength < 0 {
+		return badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
 	}
 	seen := map[string]bool{}
 	for i, m := range body.Mutations {

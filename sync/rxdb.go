@@ -91,6 +91,9 @@ func RxPull(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
+	}
 	collection, ok, err := rxCollection(e)
 	if !ok {
 		return err
@@ -98,7 +101,7 @@ func RxPull(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	var cp RxCheckpoint
 	if raw := q.Get("checkpoint"); raw != "" && raw != "null" {
-		if err := json.Unmarshal([]byte(raw), &cp); err != nil || cp.Seq < 0 {
+		if err := json.Unmarshal([]byte(raw), &cp); err != nil || cp.Seq < 0 || cp.DropSeq < 0 || cp.DropFrom < 0 || cp.DropUpto < 0 {
 			return badRequest(e, "checkpoint", "invalid_checkpoint", "Checkpoint bukan JSON {seq, scope} yang sah. / The checkpoint is not a valid {seq, scope} JSON object.")
 		}
 	}
@@ -270,6 +273,9 @@ func RxPush(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
+	}
 	collection, ok, err := rxCollection(e)
 	if !ok {
 		return err
@@ -278,7 +284,7 @@ func RxPush(e *core.RequestEvent) error {
 		return badRequest(e, "collection", "read_only_collection", fmt.Sprintf("Koleksi %q hanya bisa dibaca. / Collection %q is read-only.", collection, collection))
 	}
 	var rows []rxPushRow
-	if err := json.NewDecoder(e.Request.Body).Decode(&rows); err != nil {
+	if err := decodeBody(e, &rows, false); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah: "+err.Error()+" / The body is not a valid array of {assumedMasterState, newDocumentState}.")
 	}
 	if len(rows) > MaxMutations {

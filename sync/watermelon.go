@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,7 +37,9 @@ func watermelonTables(e *core.RequestEvent) ([]string, error) {
 		if !IsSynced(t) {
 			return nil, fmt.Errorf("%s", t)
 		}
-		tables = append(tables, t)
+		if !slices.Contains(tables, t) { // a table named twice is sent once
+			tables = append(tables, t)
+		}
 	}
 	return tables, nil
 }
@@ -57,6 +60,9 @@ func WatermelonPull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	q := e.Request.URL.Query()
 	cursor, ok := parseCursor(q.Get("last_pulled_at"))
@@ -191,12 +197,15 @@ func WatermelonPush(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
+	}
 	lastPulled, ok := parseCursor(e.Request.URL.Query().Get("last_pulled_at"))
 	if !ok {
 		return badRequest(e, "last_pulled_at", "invalid_cursor", "last_pulled_at harus bilangan bulat >= 0. / last_pulled_at must be an integer >= 0.")
 	}
 	var body map[string]watermelonTableChanges
-	if err := json.NewDecoder(e.Request.Body).Decode(&body); err != nil {
+	if err := decodeBody(e, &body, false); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan objek perubahan WatermelonDB yang sah: "+err.Error()+" / The body is not a valid WatermelonDB changes object.")
 	}
 	tables := make([]string, 0, len(body))
