@@ -192,6 +192,39 @@ func clientReportQuery(q url.Values, clientID, queueLength, appVersion string) (
 	return bad
 }
 
+// fuzzPull sends a pull: a refusal must be a bilingual 400 naming one of
+// fields and write nothing; bad input must be refused. ok tells that it was
+// answered; entries is the number of sync_pull entries before it.
+func fuzzPull(t *testing.T, srv *tt.Server, path, tok string, bad []string, fields ...string) (res tt.Response, entries int, ok bool) {
+	t.Helper()
+	entries = pullEntries(t, srv.App)
+	res = refusedOrServed(t, srv, http.MethodGet, path, tok, nil, http.StatusBadRequest)
+	if res.Status != http.StatusOK {
+		checkRefusal(t, res, http.StatusBadRequest, fields...)
+		return res, entries, false
+	}
+	if len(bad) > 0 {
+		t.Fatalf("bad %v accepted: %s", bad, res.Body)
+	}
+	return res, entries, true
+}
+
+// jsonSeed encodes a seed body.
+func jsonSeed(v any) []byte {
+	raw, _ := json.Marshal(v)
+	return raw
+}
+
+// checkPullAudited asserts that a pull which sent records added one
+// sync_pull entry to the entries there were before it, and one that sent
+// nothing added none.
+func checkPullAudited(t *testing.T, app core.App, entries, sent int) {
+	t.Helper()
+	if want := entries + min(sent, 1); pullEntries(t, app) != want {
+		t.Errorf("%d records sent, %d sync_pull entries added", sent, pullEntries(t, app)-entries)
+	}
+}
+
 func pullEntries(t *testing.T, app core.App) int {
 	t.Helper()
 	var n int
@@ -227,14 +260,9 @@ func FuzzNativePullQuery(f *testing.F) {
 		if badNumber(limit) || limit == "0" {
 			bad = append(bad, "limit")
 		}
-		entries := pullEntries(t, srv.App)
-		res := refusedOrServed(t, srv, http.MethodGet, "/api/sync/pull?"+q.Encode(), tok, nil, http.StatusBadRequest)
-		if res.Status != http.StatusOK {
-			checkRefusal(t, res, http.StatusBadRequest, "cursor", "limit", "collections", "clientId", "queueLength", "appVersion")
+		res, entries, ok := fuzzPull(t, srv, "/api/sync/pull?"+q.Encode(), tok, bad, "cursor", "limit", "collections", "clientId", "queueLength", "appVersion")
+		if !ok {
 			return
-		}
-		if len(bad) > 0 {
-			t.Fatalf("bad %v accepted: %s", bad, res.Body)
 		}
 		var p pullPage
 		if err := json.Unmarshal(res.Body, &p); err != nil {
@@ -250,27 +278,21 @@ func FuzzNativePullQuery(f *testing.F) {
 			}
 			sent++
 		}
-		if want := entries + min(sent, 1); pullEntries(t, srv.App) != want {
-			t.Errorf("%d changes sent, %d sync_pull entries added", sent, pullEntries(t, srv.App)-entries)
-		}
+		checkPullAudited(t, srv.App, entries, sent)
 	})
 }
 
 func FuzzNativePushBody(f *testing.F) {
 	srv, tok := fuzzServer(f)
-	seed := func(v any) []byte {
-		raw, _ := json.Marshal(v)
-		return raw
-	}
 	own := newActivity(tt.VillageB, nil)
-	f.Add(seed(map[string]any{"clientId": "fz", "mutations": []any{upsert("m1", catalog.Activities, "fuzzActivity0001", own)}}))
-	f.Add(seed(map[string]any{"clientId": "fz", "queueLength": 2, "appVersion": "1.4.0", "mutations": []any{
+	f.Add(jsonSeed(map[string]any{"clientId": "fz", "mutations": []any{upsert("m1", catalog.Activities, "fuzzActivity0001", own)}}))
+	f.Add(jsonSeed(map[string]any{"clientId": "fz", "queueLength": 2, "appVersion": "1.4.0", "mutations": []any{
 		map[string]any{"mutationId": "m2", "collection": "outreach_logs", "id": "fuzzOutreach0001", "op": "upsert", "data": tt.Outreach(tt.VillageB)},
 		map[string]any{"mutationId": "m3", "collection": "village_programs", "id": tt.ProgramB, "op": "upsert", "baseVersion": 1, "data": map[string]any{"status": "aktif"}},
 		map[string]any{"mutationId": "m4", "collection": "activities", "id": "fuzzActivity0001", "op": "delete", "baseVersion": nil},
 	}}))
 	// the probes of issue 12: records of regency A
-	f.Add(seed(map[string]any{"clientId": "fz", "mutations": []any{
+	f.Add(jsonSeed(map[string]any{"clientId": "fz", "mutations": []any{
 		upsert("a1", catalog.Activities, tt.ActivityA, newActivity(tt.VillageA, nil)),
 		sync.Mutation{MutationID: "a2", Collection: catalog.OutreachLogs, ID: tt.OutreachA, Op: "upsert", BaseVersion: version(5), Data: map[string]any{"note": "x"}},
 		sync.Mutation{MutationID: "a3", Collection: catalog.VillagePrograms, ID: tt.ProgramA, Op: "delete"},
@@ -358,14 +380,9 @@ func FuzzWatermelonPullQuery(f *testing.F) {
 		if migration != "" && migration != "null" && !json.Valid([]byte(migration)) {
 			bad = append(bad, "migration")
 		}
-		entries := pullEntries(t, srv.App)
-		res := refusedOrServed(t, srv, http.MethodGet, "/api/sync/watermelon?"+q.Encode(), tok, nil, http.StatusBadRequest)
-		if res.Status != http.StatusOK {
-			checkRefusal(t, res, http.StatusBadRequest, "last_pulled_at", "tables", "migration", "clientId", "queueLength", "appVersion")
+		res, entries, ok := fuzzPull(t, srv, "/api/sync/watermelon?"+q.Encode(), tok, bad, "last_pulled_at", "tables", "migration", "clientId", "queueLength", "appVersion")
+		if !ok {
 			return
-		}
-		if len(bad) > 0 {
-			t.Fatalf("bad %v accepted: %s", bad, res.Body)
 		}
 		var p struct {
 			Changes   map[string]map[string][]json.RawMessage `json:"changes"`
@@ -391,27 +408,21 @@ func FuzzWatermelonPullQuery(f *testing.F) {
 			}
 			sent += len(ch["deleted"])
 		}
-		if want := entries + min(sent, 1); pullEntries(t, srv.App) != want {
-			t.Errorf("%d records sent, %d sync_pull entries added", sent, pullEntries(t, srv.App)-entries)
-		}
+		checkPullAudited(t, srv.App, entries, sent)
 	})
 }
 
 func FuzzWatermelonPushBody(f *testing.F) {
 	srv, tok := fuzzServer(f)
-	seed := func(v any) []byte {
-		raw, _ := json.Marshal(v)
-		return raw
-	}
 	rec := newActivity(tt.VillageB, map[string]any{"id": "fuzzWmActivity01", "topics": `["migrasi_aman"]`, "target_groups": `["calon_pmi"]`, "_status": "created", "_changed": ""})
-	f.Add("0", seed(wmChanges(catalog.Activities, []any{rec}, nil, nil)))
-	f.Add("1", seed(wmChanges(catalog.Activities, nil, []any{rec}, []string{"fuzzWmActivity02"})))
+	f.Add("0", jsonSeed(wmChanges(catalog.Activities, []any{rec}, nil, nil)))
+	f.Add("1", jsonSeed(wmChanges(catalog.Activities, nil, []any{rec}, []string{"fuzzWmActivity02"})))
 	// the probes of issue 12: records of regency A, right and wrong guesses
 	right := newActivity(tt.VillageA, map[string]any{"id": tt.ActivityA, "topics": `["migrasi_aman","modus_tppo"]`, "target_groups": `["calon_pmi","orang_tua"]`})
-	f.Add("1", seed(wmChanges(catalog.Activities, nil, []any{right}, nil)))
-	f.Add("1", seed(wmChanges(catalog.OutreachLogs, nil, []any{map[string]any{"id": tt.OutreachA, "note": "x"}}, []string{tt.OutreachA})))
-	f.Add("0", seed(wmChanges(catalog.VillagePrograms, nil, nil, []string{tt.ProgramA})))
-	f.Add("0", seed(wmChanges(catalog.Areas, nil, []any{map[string]any{"id": tt.VillageB, "name": "x"}}, nil)))
+	f.Add("1", jsonSeed(wmChanges(catalog.Activities, nil, []any{right}, nil)))
+	f.Add("1", jsonSeed(wmChanges(catalog.OutreachLogs, nil, []any{map[string]any{"id": tt.OutreachA, "note": "x"}}, []string{tt.OutreachA})))
+	f.Add("0", jsonSeed(wmChanges(catalog.VillagePrograms, nil, nil, []string{tt.ProgramA})))
+	f.Add("0", jsonSeed(wmChanges(catalog.Areas, nil, []any{map[string]any{"id": tt.VillageB, "name": "x"}}, nil)))
 	f.Add("0", []byte(`{"users": {"created": [], "updated": [], "deleted": []}}`))
 	f.Add("0", []byte(`{"activities": {"created": [{"id": "wmUnknownCol0001", "nik": "1"}], "updated": [], "deleted": []}}`))
 	f.Add("0", []byte(`{"activities": {"created": [null], "updated": [{"id": 5}], "deleted": [""]}}`))
@@ -494,14 +505,9 @@ func FuzzRxPullQuery(f *testing.F) {
 		if checkpoint != "" && checkpoint != "null" && !json.Valid([]byte(checkpoint)) {
 			bad = append(bad, "checkpoint")
 		}
-		entries := pullEntries(t, srv.App)
-		res := refusedOrServed(t, srv, http.MethodGet, "/api/sync/rxdb/"+url.PathEscape(collection)+"/pull?"+q.Encode(), tok, nil, http.StatusBadRequest)
-		if res.Status != http.StatusOK {
-			checkRefusal(t, res, http.StatusBadRequest, "collection", "checkpoint", "limit", "clientId")
+		res, entries, ok := fuzzPull(t, srv, "/api/sync/rxdb/"+url.PathEscape(collection)+"/pull?"+q.Encode(), tok, bad, "collection", "checkpoint", "limit", "clientId")
+		if !ok {
 			return
-		}
-		if len(bad) > 0 {
-			t.Fatalf("bad %v accepted: %s", bad, res.Body)
 		}
 		var p struct {
 			Documents  []map[string]any  `json:"documents"`
@@ -527,26 +533,20 @@ func FuzzRxPullQuery(f *testing.F) {
 				t.Errorf("out of scope: %v", d)
 			}
 		}
-		if want := entries + min(len(p.Documents), 1); pullEntries(t, srv.App) != want {
-			t.Errorf("%d documents sent, %d sync_pull entries added", len(p.Documents), pullEntries(t, srv.App)-entries)
-		}
+		checkPullAudited(t, srv.App, entries, len(p.Documents))
 	})
 }
 
 func FuzzRxPushBody(f *testing.F) {
 	srv, tok := fuzzServer(f)
-	seed := func(v any) []byte {
-		raw, _ := json.Marshal(v)
-		return raw
-	}
 	doc := newActivity(tt.VillageB, map[string]any{"id": "fuzzRxActivity01", "_deleted": false})
-	f.Add("activities", false, seed([]any{map[string]any{"assumedMasterState": nil, "newDocumentState": doc}}))
-	f.Add("activities", true, seed([]any{map[string]any{"assumedMasterState": doc, "newDocumentState": map[string]any{"id": "fuzzRxActivity01", "_deleted": true}}}))
-	f.Add("village_programs", true, seed([]any{map[string]any{"assumedMasterState": map[string]any{"id": tt.ProgramB, "version": 1}, "newDocumentState": map[string]any{"id": tt.ProgramB, "status": "aktif"}}}))
+	f.Add("activities", false, jsonSeed([]any{map[string]any{"assumedMasterState": nil, "newDocumentState": doc}}))
+	f.Add("activities", true, jsonSeed([]any{map[string]any{"assumedMasterState": doc, "newDocumentState": map[string]any{"id": "fuzzRxActivity01", "_deleted": true}}}))
+	f.Add("village_programs", true, jsonSeed([]any{map[string]any{"assumedMasterState": map[string]any{"id": tt.ProgramB, "version": 1}, "newDocumentState": map[string]any{"id": tt.ProgramB, "status": "aktif"}}}))
 	// the probes of issue 12: records of regency A
-	f.Add("activities", false, seed([]any{map[string]any{"assumedMasterState": nil, "newDocumentState": map[string]any{"id": tt.ActivityA}}}))
-	f.Add("outreach_logs", true, seed([]any{map[string]any{"assumedMasterState": map[string]any{"id": tt.OutreachA, "_deleted": false}, "newDocumentState": map[string]any{"id": tt.OutreachA, "note": "x"}}}))
-	f.Add("village_programs", false, seed([]any{map[string]any{"newDocumentState": map[string]any{"id": tt.ProgramA, "_deleted": true}}}))
+	f.Add("activities", false, jsonSeed([]any{map[string]any{"assumedMasterState": nil, "newDocumentState": map[string]any{"id": tt.ActivityA}}}))
+	f.Add("outreach_logs", true, jsonSeed([]any{map[string]any{"assumedMasterState": map[string]any{"id": tt.OutreachA, "_deleted": false}, "newDocumentState": map[string]any{"id": tt.OutreachA, "note": "x"}}}))
+	f.Add("village_programs", false, jsonSeed([]any{map[string]any{"newDocumentState": map[string]any{"id": tt.ProgramA, "_deleted": true}}}))
 	f.Add("areas", false, []byte(`[]`))
 	f.Add("users", false, []byte(`[]`))
 	f.Add("activities", false, []byte(`[{"assumedMasterState": null}]`))

@@ -75,17 +75,22 @@ var pushable = []struct{ collection, fixtureA string }{
 // markerField is the text field of each collection that carries the marker.
 var markerField = map[string]string{catalog.Activities: "venue", catalog.OutreachLogs: "note", catalog.VillagePrograms: "note"}
 
-// villagesOfA returns n villages of regency A (village programs are unique
-// per village and programme, so each foreign one gets its own village).
-func villagesOfA(t *testing.T, app core.App, n int) []string {
+// villagesOfA returns a function giving the next three villages of regency
+// A, round the regency (village programs are unique per village and
+// programme, so the foreign records of a probe get villages of their own).
+func villagesOfA(t *testing.T, app core.App) func() []string {
 	t.Helper()
 	var ids []string
-	err := app.DB().NewQuery(`SELECT id FROM areas WHERE id LIKE '18.01.__.____' AND id != {:a} ORDER BY id LIMIT {:n}`).
-		Bind(dbx.Params{"a": tt.VillageA, "n": n}).Column(&ids)
-	if err != nil || len(ids) < n {
+	err := app.DB().NewQuery(`SELECT id FROM areas WHERE id LIKE '18.01.__.____' AND id != {:a} ORDER BY id LIMIT 240`).
+		Bind(dbx.Params{"a": tt.VillageA}).Column(&ids)
+	if err != nil || len(ids) < 240 {
 		t.Fatalf("villages of regency A: %v (%d)", err, len(ids))
 	}
-	return ids
+	next := 0
+	return func() []string {
+		next = (next + 3) % len(ids)
+		return ids[next : next+3]
+	}
 }
 
 // recordData returns valid fields of a new record of the collection in village.
@@ -484,8 +489,7 @@ var probeSeq int
 
 func TestNativePushAboutForeignRecordsTellsNothing(t *testing.T) {
 	srv := tt.NewServer(t)
-	villages := villagesOfA(t, srv.App, 240)
-	next := 0
+	villages := villagesOfA(t, srv.App)
 	before := storedState(t, srv.App, catalog.Activities, tt.ActivityA)
 	taken := func(status int, answer string) bool {
 		var r sync.Result
@@ -531,8 +535,7 @@ func TestNativePushAboutForeignRecordsTellsNothing(t *testing.T) {
 							raw, _ := json.Marshal(r)
 							return res.Status, neutral(raw, id), res.Body
 						}
-						checkProbe(t, srv, p.collection, villages[next%240:next%240+3], a, run, taken)
-						next += 3
+						checkProbe(t, srv, p.collection, villages(), a, run, taken)
 					})
 				}
 			}
@@ -546,8 +549,7 @@ func TestNativePushAboutForeignRecordsTellsNothing(t *testing.T) {
 
 func TestWatermelonPushAboutForeignRecordsTellsNothing(t *testing.T) {
 	srv := tt.NewServer(t)
-	villages := villagesOfA(t, srv.App, 240)
-	next := 0
+	villages := villagesOfA(t, srv.App)
 	taken := func(status int, answer string) bool {
 		return status == 200 && strings.Contains(answer, `"reason":"id_taken"`) && strings.Contains(answer, `"experimentalRejectedIds":{"`)
 	}
@@ -585,8 +587,7 @@ func TestWatermelonPushAboutForeignRecordsTellsNothing(t *testing.T) {
 								}
 								return res.Status, neutral(res.Body, id), res.Body
 							}
-							checkProbe(t, srv, p.collection, villages[next%240:next%240+3], a, run, taken)
-							next += 3
+							checkProbe(t, srv, p.collection, villages(), a, run, taken)
 						})
 					}
 				}
@@ -598,8 +599,7 @@ func TestWatermelonPushAboutForeignRecordsTellsNothing(t *testing.T) {
 
 func TestRxPushAboutForeignRecordsTellsNothing(t *testing.T) {
 	srv := tt.NewServer(t)
-	villages := villagesOfA(t, srv.App, 240)
-	next := 0
+	villages := villagesOfA(t, srv.App)
 	taken := func(status int, answer string) bool {
 		return status == 200 && strings.HasPrefix(answer, `{"conflicts":[],"rejected":[{`) && strings.Contains(answer, `"reason":"id_taken"`) && !strings.Contains(answer, `"record":{`)
 	}
@@ -639,8 +639,7 @@ func TestRxPushAboutForeignRecordsTellsNothing(t *testing.T) {
 							}
 							return res.Status, neutral(res.Body, id), res.Body
 						}
-						checkProbe(t, srv, p.collection, villages[next%240:next%240+3], a, run, taken)
-						next += 3
+						checkProbe(t, srv, p.collection, villages(), a, run, taken)
 					})
 				}
 			}
