@@ -751,3 +751,29 @@ func TestEditOfARecordMovedOutOfScopeMeetsItsDelete(t *testing.T) {
 		t.Error("the moved record was changed")
 	}
 }
+
+// PocketBase refuses a new id that differs from one in use only in letter
+// case: a create with such a variant of another regency's id answers as
+// the exact id does, on the three protocols.
+func TestIDOfRegencyAInAnotherCaseAnswersAsTheExactID(t *testing.T) {
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerB)
+	variant := strings.ToUpper(tt.ActivityA)
+	for i, id := range []string{tt.ActivityA, variant} {
+		r := push(t, srv, tok, "case", upsert(fmt.Sprint("case", i), catalog.Activities, id, newActivity(tt.VillageB, nil))).Results[0]
+		if r.Status != sync.StatusRejected || r.Reason != sync.ReasonIDTaken || r.Record != nil || len(r.Errors) != 1 {
+			t.Errorf("native %s: %+v", id, r)
+		}
+		wm := wmChanges(catalog.Activities, []any{wmRecord(id, map[string]any{"village": tt.VillageB})}, nil, nil)
+		if status, ans := wmPush(t, srv, tok, 0, wm); status != 200 || len(rejectedIDs(ans, catalog.Activities)) != 1 {
+			t.Errorf("watermelon %s: %d %v", id, status, ans)
+		}
+		res := srv.Do(t, http.MethodPost, "/api/sync/rxdb/activities/push?details=1", tok, []any{map[string]any{"newDocumentState": newActivity(tt.VillageB, map[string]any{"id": id})}})
+		if res.Status != 200 || !strings.Contains(string(res.Body), `"reason":"id_taken"`) || strings.Contains(string(res.Body), `"record":{`) {
+			t.Errorf("rxdb %s: %d %s", id, res.Status, res.Body)
+		}
+	}
+	if _, err := srv.App.FindRecordById(catalog.Activities, variant); err == nil {
+		t.Error("a case variant of a taken id was stored")
+	}
+}
