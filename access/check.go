@@ -59,13 +59,9 @@ var (
 		"Anda hanya boleh mengisi angka klaster Anda sendiri. / You may only enter figures of your own cluster.")
 	errNoWriteRole = validation.NewError("forbidden_role",
 		"Peran Anda tidak boleh mengubah data ini. / Your role may not change this data.")
-	errOwnRoleArea = validation.NewError("self_escalation",
-		"Anda tidak boleh mengubah peran, wilayah atau status akun Anda sendiri. / You may not change your own role, area or account state.")
 	errRoleNotManaged = validation.NewError("forbidden_role",
 		"Anda tidak mengelola akun dengan peran ini (verifikator kabupaten hanya mengelola akun operator desa). / "+
 			"You do not manage accounts of this role (a district verifier manages village officer accounts only).")
-	errReviewerEdit = validation.NewError("reviewer_edit",
-		"Verifikator hanya boleh menyetujui atau mengembalikan; isi catatan diubah oleh desa. / A reviewer may only approve or return; the village edits the content.")
 	errServerOwned = validation.NewError("server_owned",
 		"Kolom ini diisi oleh server. / This field is set by the server.")
 )
@@ -156,9 +152,10 @@ func KeepFields(a Actor, rec *core.Record) {
 	}
 }
 
-// CheckFields refuses an update of fields outside the allowlist of the
-// actor's term (a reviewer changes the review fields only; a user the
-// personal fields of its own account), and of server-owned fields.
+// CheckFields refuses an update of fields outside the limit of the actor's
+// term (a reviewer changes the review fields only, a user the personal
+// fields of its own account, the secretariat an area's local term and
+// state), and of server-owned fields.
 func CheckFields(a Actor, rec *core.Record) validation.Errors {
 	if a.Superuser || rec.IsNew() {
 		return nil
@@ -170,15 +167,12 @@ func CheckFields(a Actor, rec *core.Record) validation.Errors {
 		}
 	}
 	t := term(a, rec)
-	if t == nil || t.Fields == nil {
+	if t == nil || t.Limit == nil {
 		return nil
 	}
 	for _, f := range changed {
-		if !slices.Contains(t.Fields, f) {
-			if t.Reach == Own {
-				return validation.Errors{f: errOwnRoleArea}
-			}
-			return validation.Errors{f: errReviewerEdit}
+		if !slices.Contains(t.Limit.Fields, f) {
+			return validation.Errors{f: t.Limit.Err}
 		}
 	}
 	return nil

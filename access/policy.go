@@ -3,6 +3,8 @@ package access
 import (
 	"slices"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
+
 	"jangkau/areas"
 	"jangkau/catalog"
 )
@@ -65,15 +67,22 @@ type Term struct {
 	OwnCluster bool
 	// States: only records stored in one of these review states.
 	States []string
-	// Fields: on update, only these fields may change; a change to any
-	// other is refused. Nil: any field.
-	Fields []string
+	// Limit: on update, only its fields may change; a change to any other
+	// is refused with its error. Nil: any field.
+	Limit *FieldLimit
 	// Keep: on update, these fields are put back silently (phones send
 	// whole records, including fields they may not change).
 	Keep []string
 	// Moves: the review status changes allowed, from -> to; "" is a new
 	// record. Only for collections that go through review.
 	Moves map[string][]string
+}
+
+// FieldLimit is the fields a term lets change, and the error (its code
+// and bilingual message) a change of any other field gets.
+type FieldLimit struct {
+	Fields []string
+	Err    validation.Error
 }
 
 // Grant is what a role may do with a collection for one operation: any one
@@ -134,6 +143,10 @@ type Placement struct {
 	// ServerOwned fields are written by the server only: a change by any
 	// client (superusers excepted) is refused.
 	ServerOwned []string
+	// Never lists the operations refused to everyone, superusers included,
+	// on every path (hooks enforce them: areas are never deleted, the
+	// audit trail is append-only; areas come from the import only).
+	Never []Op
 }
 
 // ReviewFields are what a reviewer (verifier, secretariat) may change on an
@@ -146,11 +159,25 @@ var ReviewFields = []string{"status", "review_note", "reviewed_by", "reviewed_at
 // password needs the old one (PocketBase), and changes the token key.
 var SelfFields = []string{"name", "position", "agency", "phone", "emailVisibility", "password", "tokenKey", "updated"}
 
+// AreaFields are what the secretariat may change on an area: its code,
+// name and parent follow the official decree and change by import only.
+var AreaFields = []string{"local_term", "active", "updated"}
+
+// Field limits and the errors of changes beyond them.
+var (
+	reviewLimit = &FieldLimit{ReviewFields, validation.NewError("reviewer_edit",
+		"Verifikator hanya boleh menyetujui atau mengembalikan; isi catatan diubah oleh desa. / A reviewer may only approve or return; the village edits the content.")}
+	selfLimit = &FieldLimit{SelfFields, validation.NewError("self_escalation",
+		"Anda tidak boleh mengubah peran, wilayah atau status akun Anda sendiri. / You may not change your own role, area or account state.")}
+	areaLimit = &FieldLimit{AreaFields, validation.NewError("locked_field",
+		"Kode, nama dan induk wilayah mengikuti Kepmendagri dan hanya berubah lewat impor. / An area's code, name and parent follow the official decree and change only by import.")}
+)
+
 var (
 	everything = Grant{{Reach: Anything}}
 	inArea     = Grant{{Reach: InArea}}
 	ownOrMgd   = Grant{{Reach: Own}, {Reach: Managed}}
-	selfEdit   = Term{Reach: Own, Fields: SelfFields}
+	selfEdit   = Term{Reach: Own, Limit: selfLimit}
 
 	readAll     = Grants{List: everything, View: everything}
 	readArea    = Grants{List: inArea, View: inArea}
@@ -178,7 +205,7 @@ var villageRecords = Grants{
 // reviewing are a reviewer's grants on activities and outreach logs: read
 // its area, change only the review fields, with the status changes moves.
 func reviewing(moves map[string][]string) Grants {
-	return Grants{List: inArea, View: inArea, Update: Grant{{Reach: InArea, Fields: ReviewFields, Moves: moves}}}
+	return Grants{List: inArea, View: inArea, Update: Grant{{Reach: InArea, Limit: reviewLimit, Moves: moves}}}
 }
 
 // Table is the access policy: one row per role of catalog.Roles.
@@ -218,7 +245,7 @@ var Table = []Row{
 		Reports:    true,
 		RawReports: true,
 		Collections: map[string]Grants{
-			catalog.Areas:           {List: everything, View: everything, Update: everything},
+			catalog.Areas:           {List: everything, View: everything, Update: Grant{{Reach: Anything, Limit: areaLimit}}},
 			catalog.RadIndicators:   {List: everything, View: everything, Create: everything, Update: everything, Delete: everything},
 			catalog.Activities:      reviewing(map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}),
 			catalog.OutreachLogs:    reviewing(map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}),
@@ -255,7 +282,7 @@ var Table = []Row{
 // reads. A collection missing here is a test failure: add it, and its
 // grants to Table (none: superusers only).
 var Placements = map[string]Placement{
-	catalog.Areas:             {},
+	catalog.Areas:             {Never: []Op{Create, Delete}},
 	catalog.RadIndicators:     {},
 	catalog.Activities:        {Area: "village", Regency: "regency", Status: "status"},
 	catalog.OutreachLogs:      {Area: "village", Regency: "regency", Status: "status"},
@@ -264,7 +291,7 @@ var Placements = map[string]Placement{
 	catalog.RadAchievements:   {Area: "area", Regency: "regency"},
 	catalog.Users:             {Area: "area", Regency: "regency", Cluster: "cluster", Owner: "id", Role: "role", ServerOwned: []string{"scope_seq"}},
 	catalog.Devices:           {Area: "user.area", Regency: "user.regency", Owner: "user", Role: "user.role"},
-	catalog.AuditLog:          {},
+	catalog.AuditLog:          {Never: []Op{Create, Update, Delete}},
 	catalog.DeviceKeys:        {},
 	catalog.DeviceEnrollments: {},
 }
@@ -467,4 +494,65 @@ func Manages(a Actor) bool {
 	}
 	r := RowOf(a.Role)
 	return r != nil && len(r.Manages) > 0
+}
+
+// Decide is the policy's whole answer to the actor doing op on a record:
+// stored is the record before (nil for a create), next the record after a
+// create or update (nil otherwise), changed the fields an update changes.
+// The API rule decides on stored, the Go checks on next; kept fields do
+// not count as changed. Every path must answer the same: the policy test
+// compares them. Checks outside the policy (validation, privacy, the note
+// a return needs) are not part of it.
+func Decide(a Actor, collection string, op Op, stored, next Target, changed []string) bool {
+	p := Placements[collection]
+	if slices.Contains(p.Never, op) {
+		return false
+	}
+	if a.Superuser {
+		return true
+	}
+	g, row := a.grant(collection, op)
+	if len(g) == 0 {
+		return false
+	}
+	if op != Create {
+		ruled := false
+		for _, t := range g {
+			ruled = ruled || match(a, row, p, t, stored, stored) == hit
+		}
+		if !ruled || op == List || op == View || op == Delete {
+			return ruled
+		}
+	}
+	var t *Term
+	for i := range g {
+		if match(a, row, p, g[i], next, stored) == hit {
+			t = &g[i]
+			break
+		}
+	}
+	if t == nil {
+		return false
+	}
+	for _, f := range changed {
+		if slices.Contains(t.Keep, f) {
+			continue
+		}
+		if slices.Contains(p.ServerOwned, f) || (t.Limit != nil && !slices.Contains(t.Limit.Fields, f)) {
+			return false
+		}
+	}
+	if p.Status != "" {
+		from, to := "", next.GetString(p.Status)
+		if stored != nil {
+			from = stored.GetString(p.Status)
+		}
+		if to == "" {
+			to = catalog.StatusDraft
+		}
+		if !slices.Contains(t.Moves[from], to) {
+			return false
+		}
+	}
+	return true
 }
