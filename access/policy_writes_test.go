@@ -389,6 +389,15 @@ func (h *harness) cleanup(p prepared) {
 func (h *harness) verdict(t *testing.T, path string, who caller, p prepared, ok bool, detail string) {
 	t.Helper()
 	done := h.effect(p)
+	if !p.want && p.stored != nil && !access.Decide(who.actor, p.c.col, access.View, recordTarget(t, h.app, p.stored), nil, nil) {
+		// a record the caller may not see: nothing may change, and the
+		// answer may be anything that does not tell the record exists (a
+		// sync push answers as for a free id: noLeak checks its content)
+		if done {
+			t.Errorf("%s %s %s by %s: a record it may not see was changed: %s", path, p.c.col, p.c.name, who.label, detail)
+		}
+		return
+	}
 	switch {
 	case p.want && (!ok || !done):
 		t.Errorf("%s %s %s by %s: refused (answered ok %v, stored %v), table allows: %s", path, p.c.col, p.c.name, who.label, ok, done, detail)
