@@ -122,14 +122,6 @@ func CheckWrite(a Actor, rec *core.Record) validation.Errors {
 	return validation.Errors{field: errNoWriteRole}
 }
 
-// CheckVillageRecord checks that the actor may write rec (an activity,
-// outreach log or village programme) for the village it names.
-func CheckVillageRecord(a Actor, rec *core.Record) validation.Errors { return CheckWrite(a, rec) }
-
-// CheckAreaFigure checks that the actor may write an aggregate figure
-// (case figures, RAD achievements) for the area and cluster it names.
-func CheckAreaFigure(a Actor, rec *core.Record) validation.Errors { return CheckWrite(a, rec) }
-
 // term returns the actor's term that covers the write of rec (nil: none).
 func term(a Actor, rec *core.Record) *Term {
 	t, _ := firstMatch(a, rec.Collection().Name, opOf(rec), rec, stateOf(rec))
@@ -177,9 +169,6 @@ func CheckFields(a Actor, rec *core.Record) validation.Errors {
 	}
 	return nil
 }
-
-// CheckReviewerEdit refuses content changes by reviewers on a reviewed record.
-func CheckReviewerEdit(a Actor, rec *core.Record) validation.Errors { return CheckFields(a, rec) }
 
 // Moves returns the review status changes the actor's term for the write
 // of rec allows (from -> to, "" for a new record), and whether the actor's

@@ -101,20 +101,10 @@ func newHarness(t *testing.T) *harness {
 		}
 		return r
 	}
-	with := func(m map[string]any, kv ...any) map[string]any {
-		out := map[string]any{}
-		for k, v := range m {
-			out[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			out[kv[i].(string)] = kv[i+1]
-		}
-		return out
-	}
-	save(catalog.Activities, actSubmittedA, with(tt.Activity(tt.VillageA), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.OfficerA)))
-	save(catalog.Activities, actSubmittedB, with(tt.Activity(tt.VillageB), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.OfficerB)))
-	save(catalog.Activities, actApprovedA, with(tt.Activity(tt.VillageA), "status", catalog.StatusApproved, "created_by", tt.UserID(tt.OfficerA)))
-	save(catalog.OutreachLogs, outSubmittedA, with(tt.Outreach(tt.VillageA), "status", catalog.StatusSubmitted))
+	save(catalog.Activities, actSubmittedA, plus(tt.Activity(tt.VillageA), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.OfficerA)))
+	save(catalog.Activities, actSubmittedB, plus(tt.Activity(tt.VillageB), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.OfficerB)))
+	save(catalog.Activities, actApprovedA, plus(tt.Activity(tt.VillageA), "status", catalog.StatusApproved, "created_by", tt.UserID(tt.OfficerA)))
+	save(catalog.OutreachLogs, outSubmittedA, plus(tt.Outreach(tt.VillageA), "status", catalog.StatusSubmitted))
 	h.tombstones[catalog.Activities] = map[string]access.Fields{}
 	for _, id := range []string{actDeletedA, actDeletedB} {
 		village := tt.VillageA

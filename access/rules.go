@@ -270,8 +270,8 @@ func Collections() []string {
 	return out
 }
 
-// Frozen copies for the migrations written before the policy table: they
-// now equal the table's rules, which a later migration stores again.
+// The rules by the names the migrations written before the policy table
+// use; migration 1764800000_policy_rules stores the table's rules again.
 
 // VillageRecordRules guard activities and outreach logs.
 var VillageRecordRules = RulesOf(catalog.Activities)
