@@ -17,7 +17,7 @@ run: build
 	$(BIN) serve --http $(ADDR)
 
 demo: build
-	$(BIN) demo
+	$(BIN) demo --http $(ADDR)
 
 test: test-go test-node test-browser test-pwa
 

@@ -179,13 +179,20 @@ var (
 	ownOrMgd   = Grant{{Reach: Own}, {Reach: Managed}}
 	selfEdit   = Term{Reach: Own, Limit: selfLimit}
 
-	readAll     = Grants{List: everything, View: everything}
-	readArea    = Grants{List: inArea, View: inArea}
-	allInArea   = Grants{List: inArea, View: inArea, Create: inArea, Update: inArea, Delete: inArea}
-	ownAccount  = Grants{List: Grant{{Reach: Own}}, View: Grant{{Reach: Own}}, Update: Grant{selfEdit}}
-	accounts    = Grants{List: ownOrMgd, View: ownOrMgd, Create: Grant{{Reach: Managed}}, Update: Grant{selfEdit, {Reach: Managed}}}
-	ownDevices  = Grants{List: Grant{{Reach: Own}}, View: Grant{{Reach: Own}}}
-	mgdDevices  = Grants{List: ownOrMgd, View: ownOrMgd}
+	readAll    = Grants{List: everything, View: everything}
+	readArea   = Grants{List: inArea, View: inArea}
+	allInArea  = Grants{List: inArea, View: inArea, Create: inArea, Update: inArea, Delete: inArea}
+	ownAccount = Grants{List: Grant{{Reach: Own}}, View: Grant{{Reach: Own}}, Update: Grant{selfEdit}}
+	accounts   = Grants{List: ownOrMgd, View: ownOrMgd, Create: Grant{{Reach: Managed}}, Update: Grant{selfEdit, {Reach: Managed}}}
+	ownDevices = Grants{List: Grant{{Reach: Own}}, View: Grant{{Reach: Own}}}
+	mgdDevices = Grants{List: ownOrMgd, View: ownOrMgd}
+	// Case figure records are read, changed and deleted by who keeps them
+	// (the secretariat, the regency's verifier, a task-force member of the
+	// record's cluster); everyone else reads the figures in the reports,
+	// suppressed: a verifier reading the province's raw totals could
+	// subtract its own regency's from them.
+	clusterTerm = Grant{{Reach: InArea, OwnCluster: true}}
+	ownCluster  = Grants{List: clusterTerm, View: clusterTerm, Create: clusterTerm, Update: clusterTerm, Delete: clusterTerm}
 	regencyFigs = Grants{List: Grant{{Reach: InAreaOrAbove}}, View: Grant{{Reach: InAreaOrAbove}}, Create: inArea, Update: inArea, Delete: inArea}
 )
 
@@ -233,7 +240,7 @@ var Table = []Row{
 			catalog.Activities:      reviewing(map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}),
 			catalog.OutreachLogs:    reviewing(map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}),
 			catalog.VillagePrograms: allInArea,
-			catalog.CaseAggregates:  regencyFigs,
+			catalog.CaseAggregates:  allInArea,
 			catalog.RadAchievements: regencyFigs,
 			catalog.Users:           accounts,
 			catalog.Devices:         mgdDevices,
@@ -267,10 +274,7 @@ var Table = []Row{
 			catalog.Activities:      readArea,
 			catalog.OutreachLogs:    readArea,
 			catalog.VillagePrograms: readArea,
-			catalog.CaseAggregates: {List: inArea, View: inArea,
-				Create: Grant{{Reach: InArea, OwnCluster: true}},
-				Update: Grant{{Reach: InArea, OwnCluster: true}},
-				Delete: Grant{{Reach: InArea, OwnCluster: true}}},
+			catalog.CaseAggregates:  ownCluster,
 			catalog.RadAchievements: readArea,
 			catalog.Users:           ownAccount,
 			catalog.Devices:         ownDevices,

@@ -99,10 +99,13 @@ var policies = []policy{
 			{name: "B", id: tt.CaseB, create: withID("newcaseregencyb", tt.CaseFigure(tt.RegencyB, "social_rehab")), update: map[string]any{"source_note": "Rekap triwulan"}},
 			{name: "P", id: tt.CaseProvince, create: withID("newcaseprovince", tt.CaseFigure(tt.Province, "law_enforcement")), update: map[string]any{"source_note": "Rekap triwulan"}},
 		},
+		// a case figure record is read by who keeps it (the task-force
+		// member's cluster is law_enforcement, B's social_rehab); everyone
+		// else reads the figures suppressed in the reports
 		read: map[string][]string{
 			"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce),
-			"B": who(tt.VerifierB, tt.Secretariat, tt.Taskforce),
-			"P": who(tt.VerifierA, tt.VerifierB, tt.Secretariat, tt.Taskforce),
+			"B": who(tt.VerifierB, tt.Secretariat),
+			"P": who(tt.Secretariat, tt.Taskforce),
 		},
 		create: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
 		update: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},

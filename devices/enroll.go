@@ -96,6 +96,7 @@ func CreateEnrollment(app core.App, by access.Actor, userID string) (*Enrollment
 	}
 	rec.Set("expires_at", expires)
 	rec.Set("short_hash", hash(normalizeShortCode(short)))
+	bindToAccount(rec, user)
 	if err := app.Save(rec); err != nil {
 		return nil, err
 	}
@@ -104,6 +105,38 @@ func CreateEnrollment(app core.App, by access.Actor, userID string) (*Enrollment
 		return nil, err
 	}
 	return &Enrollment{Record: rec, Code: code, ShortCode: short, ExpiresAt: expires}, nil
+}
+
+// bindToAccount writes on an enrollment the account as it is now: the
+// role, area, regency, cluster and the feed position of the last scope
+// change. A device enrolled with the code gets exactly that reach or none.
+func bindToAccount(enr, user *core.Record) {
+	enr.Set("bound_role", user.GetString("role"))
+	enr.Set("bound_area", user.GetString("area"))
+	enr.Set("bound_regency", user.GetString("regency"))
+	enr.Set("bound_cluster", user.GetString("cluster"))
+	enr.Set("bound_scope_seq", user.GetInt("scope_seq"))
+}
+
+// accountChangedSince refuses an enrollment whose account is no longer
+// what it was at issue (or was deactivated meanwhile, even if active
+// again), naming what changed.
+func accountChangedSince(enr, user *core.Record) *Error {
+	if enr.GetString("voided_reason") == ReasonUserDeactivated {
+		return errCodeUserDeactivated
+	}
+	switch {
+	case enr.GetString("bound_role") != user.GetString("role"):
+		return errCodeRoleChanged
+	case enr.GetString("bound_area") != user.GetString("area"), enr.GetString("bound_regency") != user.GetString("regency"):
+		return errCodeAreaChanged
+	case enr.GetString("bound_cluster") != user.GetString("cluster"):
+		return errCodeClusterChanged
+	case enr.GetInt("bound_scope_seq") != user.GetInt("scope_seq"), enr.GetString("voided_reason") != "":
+		// the scope moved, or changed and changed back
+		return errCodeAccountChanged
+	}
+	return nil
 }
 
 // EnrollmentCode is the signed code of an enrollment record. It is not
@@ -154,6 +187,9 @@ func PendingEnrollment(app core.App, by access.Actor, id string) (*core.Record, 
 	}
 	if !enr.GetDateTime("used_at").IsZero() || !Now(app).Before(enr.GetDateTime("expires_at").Time()) {
 		return nil, "", errEnrollmentGone
+	}
+	if e := accountChangedSince(enr, user); e != nil {
+		return nil, "", e
 	}
 	code, err := EnrollmentCode(app, enr)
 	return enr, code, err
@@ -259,6 +295,9 @@ func Activate(app core.App, in ActivateInput) (*Credentials, error) {
 		}
 		if user.GetBool("deactivated") {
 			return errCodeUserDeactivated
+		}
+		if e := accountChangedSince(enr, user); e != nil {
+			return e
 		}
 		if in.ClientID != "" {
 			if err := supersedeClientID(tx, user.Id, in.ClientID, &replaced); err != nil {

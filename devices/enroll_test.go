@@ -140,6 +140,7 @@ func signWith(t *testing.T, method jwt.SigningMethod, kid string, key any, claim
 
 func TestEnrollmentCodeAttacks(t *testing.T) {
 	srv := tt.NewServer(t)
+	raiseLimits(t, srv.App) // more activations than a minute allows one address: see ratelimit for the limits
 	b := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA)
 	code := str(b["code"])
 	header, claims := jwtParts(t, code)

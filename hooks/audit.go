@@ -82,6 +82,7 @@ func registerAudit(app core.App) {
 	})
 
 	registerReads(app)
+	registerAuditSchemaGuard(app)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())

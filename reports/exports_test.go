@@ -221,7 +221,7 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 	}
 	eq(t, "18.01", strings.Join(got[tt.RegencyA], " "), "• <5 0 <5 <5 • •")
 	eq(t, "18.02", strings.Join(got[tt.RegencyB], " "), "<5 0 0 <5 0 <5 <5")
-	eq(t, "province", strings.Join(got["total"], " "), "10 • 0 5 • 10 9")
+	eq(t, "province", strings.Join(got["total"], " "), "30 • 0 13 • 30 27")
 
 	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_cases.xlsx", "year=2025", 200))
 	x, err := f.GetRows("kasus")

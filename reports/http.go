@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
@@ -98,6 +99,15 @@ func Build(name string, o Options, source string) (Tabular, error) {
 	return nil, nil
 }
 
+// buildError answers a report that could not be built: 400 naming the
+// period for case figures of a period other than a whole year, else 500.
+func buildError(e *core.RequestEvent, err error) error {
+	if errors.Is(err, ErrCasePeriod) {
+		return e.BadRequestError(ErrCasePeriod.Error(), validation.Errors{"period": validation.NewError("case_period_year", ErrCasePeriod.Error())})
+	}
+	return e.InternalServerError("", err)
+}
+
 func caseSource(e *core.RequestEvent) (string, error) {
 	s := e.Request.URL.Query().Get("source")
 	if s != "" && !contains(catalog.CaseSources, s) {
@@ -123,7 +133,7 @@ func HandleReport(e *core.RequestEvent) error {
 	}
 	r, err := Build(name, o, source)
 	if err != nil {
-		return e.InternalServerError("", err)
+		return buildError(e, err)
 	}
 	note := filtersNote("report", name, "json", o, map[string]any{"source": source, "engine": o.EngineName, "cluster": o.Cluster})
 	if err := audit.Read(e, audit.Entry{Action: audit.ActionReport, Collection: name, Note: note}); err != nil {
@@ -191,7 +201,7 @@ func HandleExport(e *core.RequestEvent) error {
 		}
 	} else {
 		if report, err = Build(strings.TrimPrefix(name, "report_"), o, source); err != nil {
-			return e.InternalServerError("", err)
+			return buildError(e, err)
 		}
 	}
 	var table Table

@@ -15,9 +15,9 @@ export const SIZES = {
   laptop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
 };
 
-/** Starts ./jangkau serve on a fresh data dir; returns { url, api, stop, ... }. */
-export function startServer() {
-  return start({ password: PASSWORD, tmpPrefix: 'jangkau-browser-' });
+/** Starts ./jangkau serve on a fresh data dir (after `commands`, e.g. [['demo']]); returns { url, api, stop, ... }. */
+export function startServer({ commands } = {}) {
+  return start({ password: PASSWORD, tmpPrefix: 'jangkau-browser-', commands });
 }
 
 /** Launches Debian's Chromium headless. */

@@ -176,6 +176,7 @@ export default {
   'about.privacy': ['Identitas korban dan saksi dirahasiakan (UU 21/2007 Pasal 44, UU 35/2014 Pasal 17, UU 27/2022). Jangan menulis nama, NIK, nomor telepon atau alamat rumah.', 'The identities of victims and witnesses are confidential (Law 21/2007 art. 44, Law 35/2014 art. 17, Law 27/2022). Never write names, NIK, phone numbers or home addresses.'],
   'about.credit': ['Data wilayah: Kepmendagri 300.2.2-2138/2025 via idn-area-data, ODbL', 'Data wilayah: Kepmendagri 300.2.2-2138/2025 via idn-area-data, ODbL'],
   'about.credit.more': ['Kode dan nama wilayah dari paket idn-area-data 4.0.1; datanya berlisensi Open Database License (ODbL).', 'Area codes and names from the idn-area-data 4.0.1 package; its data is under the Open Database License (ODbL).'],
+  'about.geo': ['Batas wilayah pada peta: data set wilayah_boundaries oleh Cahya DSN (Lisensi MIT), kode Kepmendagri 300.2.2-2430/2025; disederhanakan untuk web (lihat /geo/README.md dan /geo/LICENSE).', 'Map boundaries: the wilayah_boundaries data set by Cahya DSN (MIT License), codes of Kepmendagri 300.2.2-2430/2025; simplified for the web (see /geo/README.md and /geo/LICENSE).'],
   'about.signedin': ['Masuk sebagai {name} — {role}, {area}', 'Signed in as {name} — {role}, {area}'],
 
   'notfound': ['Halaman tidak ditemukan.', 'Page not found.'],

@@ -210,5 +210,7 @@ export default {
   'rad.noAch': ['Belum ada capaian yang diisi.', 'No achievements entered yet.'],
   'case.none': ['Belum ada angka kasus untuk tahun ini.', 'No case figures for this year yet.'],
   'case.mixed': ['Sementara dan final', 'Provisional and final'],
+  'case.yearOnly': ['Angka kasus hanya ditampilkan per tahun kalender penuh: dari selisih dua periode angka kecil bisa dihitung.', 'Case figures are shown for whole calendar years only: the difference of two periods could give small counts away.'],
+  'case.showYear': ['Tampilkan tahun {year}', 'Show the year {year}'],
   'k.fullList': ['Hanya {n} pertama yang dicetak; daftar lengkap ada di berkas XLSX (lembar "2 Cakupan").', 'Only the first {n} are printed; the full list is in the XLSX file (sheet "2 Cakupan").'],
 };

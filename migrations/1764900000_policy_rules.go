@@ -11,11 +11,11 @@ import (
 // when the table changes, that test prints the rules to store in a new
 // migration like this one.
 //
-// Compared with the rules written by hand before: a verifier reads the
-// devices of its regency's village officers and its own (not those of
-// other verifiers of the regency), as the fleet list always did; a
-// task-force member without a cluster changes no case figures; and no one
-// manages their own account (a new password of one's own needs the old one).
+// Compared with the rules before: a verifier reads the devices of its
+// regency's village officers and its own (not those of other verifiers of
+// the regency), as the fleet list always did; and no one manages their own
+// account (a new password of one's own needs the old one, a new email the
+// confirmation flow).
 func init() {
 	m.Register(func(app core.App) error {
 		for name, r := range policyRules {
@@ -61,8 +61,8 @@ var policyRules = map[string]struct{ List, View, Create, Update, Delete *string 
 		Delete: nil,
 	},
 	"case_aggregates": {
-		List:   policyRule(`(@request.auth.role = "district_verifier" && (regency = @request.auth.area || area.level = "province")) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member")`),
-		View:   policyRule(`(@request.auth.role = "district_verifier" && (regency = @request.auth.area || area.level = "province")) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member")`),
+		List:   policyRule(`(@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member" && @request.auth.cluster != "" && cluster = @request.auth.cluster)`),
+		View:   policyRule(`(@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member" && @request.auth.cluster != "" && cluster = @request.auth.cluster)`),
 		Create: policyRule(`(@request.auth.role = "district_verifier") || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member")`),
 		Update: policyRule(`(@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member" && @request.auth.cluster != "" && cluster = @request.auth.cluster)`),
 		Delete: policyRule(`(@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member" && @request.auth.cluster != "" && cluster = @request.auth.cluster)`),
