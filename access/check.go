@@ -20,6 +20,9 @@ type Actor struct {
 	Area      string
 	Cluster   string
 	Superuser bool
+	// Device: the caller signed in with a phone's device token, not a
+	// password session (see Placement.ConsoleOnly, ManageFromPhone).
+	Device bool
 }
 
 // ActorOf describes an authenticated record; nil gives the anonymous actor.
@@ -235,10 +238,11 @@ type ManageVerdict int
 
 // The verdicts of CheckManaged.
 const (
-	ManageOK        ManageVerdict = iota
-	ManageNoRole                  // the actor's role manages no accounts
-	ManageRoleNot                 // it does not manage accounts of this role
-	ManageNotInArea               // the account is outside the actor's area
+	ManageOK          ManageVerdict = iota
+	ManageNoRole                    // the actor's role manages no accounts
+	ManageRoleNot                   // it does not manage accounts of this role
+	ManageNotInArea                 // the account is outside the actor's area
+	ManageConsoleOnly               // a phone's device token manages nothing (ManageFromPhone)
 )
 
 // CheckManaged decides whether the actor manages the account user (to
@@ -251,6 +255,9 @@ func CheckManaged(a Actor, user Target) ManageVerdict {
 	row := RowOf(a.Role)
 	if row == nil || len(row.Manages) == 0 {
 		return ManageNoRole
+	}
+	if a.Device && !ManageFromPhone {
+		return ManageConsoleOnly
 	}
 	switch match(a, row, Placements[catalog.Users], Term{Reach: Managed}, user, nil) {
 	case hit:

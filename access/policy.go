@@ -143,6 +143,10 @@ type Placement struct {
 	// ServerOwned fields are written by the server only: a change by any
 	// client (superusers excepted) is refused.
 	ServerOwned []string
+	// ConsoleOnly lists the operations a phone's device token may never
+	// do, whatever the role: they need a password session in the console
+	// (a lost phone must not take over accounts).
+	ConsoleOnly []Op
 	// Never lists the operations refused to everyone, superusers included,
 	// on every path (hooks enforce them: areas are never deleted, the
 	// audit trail is append-only; areas come from the import only).
@@ -286,18 +290,28 @@ var Table = []Row{
 // reads. A collection missing here is a test failure: add it, and its
 // grants to Table (none: superusers only).
 var Placements = map[string]Placement{
-	catalog.Areas:             {Never: []Op{Create, Delete}},
-	catalog.RadIndicators:     {},
-	catalog.Activities:        {Area: "village", Regency: "regency", Status: "status"},
-	catalog.OutreachLogs:      {Area: "village", Regency: "regency", Status: "status"},
-	catalog.VillagePrograms:   {Area: "village", Regency: "regency"},
-	catalog.CaseAggregates:    {Area: "area", Regency: "regency", Cluster: "cluster"},
-	catalog.RadAchievements:   {Area: "area", Regency: "regency"},
-	catalog.Users:             {Area: "area", Regency: "regency", Cluster: "cluster", Owner: "id", Role: "role", ServerOwned: []string{"scope_seq"}},
+	catalog.Areas:           {Never: []Op{Create, Delete}},
+	catalog.RadIndicators:   {},
+	catalog.Activities:      {Area: "village", Regency: "regency", Status: "status"},
+	catalog.OutreachLogs:    {Area: "village", Regency: "regency", Status: "status"},
+	catalog.VillagePrograms: {Area: "village", Regency: "regency"},
+	catalog.CaseAggregates:  {Area: "area", Regency: "regency", Cluster: "cluster"},
+	catalog.RadAchievements: {Area: "area", Regency: "regency"},
+	catalog.Users: {Area: "area", Regency: "regency", Cluster: "cluster", Owner: "id", Role: "role",
+		ServerOwned: []string{"scope_seq"}, ConsoleOnly: []Op{Create, Update, Delete}},
 	catalog.Devices:           {Area: "user.area", Regency: "user.regency", Owner: "user", Role: "user.role"},
 	catalog.AuditLog:          {Never: []Op{Create, Update, Delete}},
 	catalog.DeviceKeys:        {},
 	catalog.DeviceEnrollments: {},
+}
+
+// ManageFromPhone says whether a phone's device token may enroll and
+// revoke phones: no, that is done in the console with a password.
+const ManageFromPhone = false
+
+// PhoneMay reports whether a phone's device token may do op on collection.
+func PhoneMay(collection string, op Op) bool {
+	return !slices.Contains(Placements[collection].ConsoleOnly, op)
 }
 
 // RowOf returns the policy row of a role (nil: the role has none).
@@ -509,7 +523,7 @@ func Manages(a Actor) bool {
 // a return needs) are not part of it.
 func Decide(a Actor, collection string, op Op, stored, next Target, changed []string) bool {
 	p := Placements[collection]
-	if slices.Contains(p.Never, op) {
+	if slices.Contains(p.Never, op) || (a.Device && slices.Contains(p.ConsoleOnly, op)) {
 		return false
 	}
 	if a.Superuser {

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/spf13/cast"
 
+	"jangkau/access"
 	"jangkau/catalog"
 	"jangkau/devices"
 )
@@ -58,9 +59,19 @@ func registerCredentialGuards(app core.App) {
 		}
 		return errDeviceAccounts.APIError()
 	}
-	app.OnRecordCreateRequest(catalog.Users).BindFunc(deviceNoAccounts)
-	app.OnRecordUpdateRequest(catalog.Users).BindFunc(deviceNoAccounts)
-	app.OnRecordDeleteRequest(catalog.Users).BindFunc(deviceNoAccounts)
+	// what a device token may never write: the policy table
+	for _, col := range access.Collections() {
+		for _, op := range access.Placements[col].ConsoleOnly {
+			switch op {
+			case access.Create:
+				app.OnRecordCreateRequest(col).BindFunc(deviceNoAccounts)
+			case access.Update:
+				app.OnRecordUpdateRequest(col).BindFunc(deviceNoAccounts)
+			case access.Delete:
+				app.OnRecordDeleteRequest(col).BindFunc(deviceNoAccounts)
+			}
+		}
+	}
 
 	app.OnRecordUpdateRequest(catalog.Users).BindFunc(func(e *core.RecordRequestEvent) error {
 		if e.HasSuperuserAuth() || e.Auth == nil || e.Auth.Id != e.Record.Id || e.Auth.Collection().Name != catalog.Users {
