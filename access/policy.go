@@ -13,11 +13,19 @@ import (
 // decisions from Table and Placements below: the collections' API rules
 // (RulesOf, which the migrations store and a test compares with the
 // database), the Go checks of writes on REST, batch and the three sync
-// protocols (CheckWrite, CheckFields, KeepFields, Moves), the sync scope
-// (FeedLevel), the account list and device management (ManagedFilter,
-// CheckManaged), the device fleet (Filter), and the reports and exports
-// (ReportArea, ReadsWholeArea). The generated policy test compares what each
+// protocols (CheckWrite, CheckFields, KeepFields, CheckUserWrite, and the
+// review status moves: Moves), the sync scope (FeedLevel), the account list
+// and device management (ManagedSQL, CheckManaged), the device fleet
+// (OwnedFilter), the reports and exports (ReportArea, ReadsWholeArea,
+// MayUseRawReports), and what a phone's device token may never do
+// (Placement.ConsoleOnly, ManageFromPhone). The generated policy test compares what each
 // path answers with this table.
+//
+// A new role is one Row here (and its entry in catalog.Roles and
+// catalog.RoleAreaLevel): TestNewRoleIsOneRow adds issue 15's two roles so.
+// A new collection needs its Placement and its grants in the rows; a change
+// of the rules needs a migration storing them: TestPolicyCoversEverything
+// fails until both are done, and prints the rules to store.
 
 // Op is an operation on a collection's records.
 type Op string
