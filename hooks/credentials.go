@@ -7,6 +7,7 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/spf13/cast"
 
@@ -59,16 +60,19 @@ func registerCredentialGuards(app core.App) {
 		}
 		return errDeviceAccounts.APIError()
 	}
-	// what a device token may never write: the policy table
+	// What a device token may never write comes from the policy table; it
+	// is answered before the account checks (hooks/users.go), so that a
+	// phone is told why whatever it sent.
+	first := &hook.Handler[*core.RecordRequestEvent]{Func: deviceNoAccounts, Priority: -1}
 	for _, col := range access.Collections() {
 		for _, op := range access.Placements[col].ConsoleOnly {
 			switch op {
 			case access.Create:
-				app.OnRecordCreateRequest(col).BindFunc(deviceNoAccounts)
+				app.OnRecordCreateRequest(col).Bind(first)
 			case access.Update:
-				app.OnRecordUpdateRequest(col).BindFunc(deviceNoAccounts)
+				app.OnRecordUpdateRequest(col).Bind(first)
 			case access.Delete:
-				app.OnRecordDeleteRequest(col).BindFunc(deviceNoAccounts)
+				app.OnRecordDeleteRequest(col).Bind(first)
 			}
 		}
 	}
