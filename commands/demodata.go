@@ -211,7 +211,7 @@ func (w *demoWriter) save(by *core.Record, rec *core.Record, set func()) error {
 		errs = records.PrepareVillageCreate(a, rec)
 	case slices.Contains(records.VillageCollections, name):
 		if errs = records.PrepareVillageUpdate(a, rec); errs == nil && !a.Superuser {
-			errs = access.CheckReviewerEdit(a, rec)
+			errs = access.CheckFields(a, rec)
 		}
 	case slices.Contains(records.FigureCollections, name):
 		errs = records.PrepareFigureWrite(a, rec)

@@ -7,9 +7,11 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/spf13/cast"
 
+	"jangkau/access"
 	"jangkau/catalog"
 	"jangkau/devices"
 )
@@ -58,9 +60,22 @@ func registerCredentialGuards(app core.App) {
 		}
 		return errDeviceAccounts.APIError()
 	}
-	app.OnRecordCreateRequest(catalog.Users).BindFunc(deviceNoAccounts)
-	app.OnRecordUpdateRequest(catalog.Users).BindFunc(deviceNoAccounts)
-	app.OnRecordDeleteRequest(catalog.Users).BindFunc(deviceNoAccounts)
+	// What a device token may never write comes from the policy table; it
+	// is answered before the account checks (hooks/users.go), so that a
+	// phone is told why whatever it sent.
+	first := &hook.Handler[*core.RecordRequestEvent]{Func: deviceNoAccounts, Priority: -1}
+	for _, col := range access.Collections() {
+		for _, op := range access.Placements[col].ConsoleOnly {
+			switch op {
+			case access.Create:
+				app.OnRecordCreateRequest(col).Bind(first)
+			case access.Update:
+				app.OnRecordUpdateRequest(col).Bind(first)
+			case access.Delete:
+				app.OnRecordDeleteRequest(col).Bind(first)
+			}
+		}
+	}
 
 	app.OnRecordUpdateRequest(catalog.Users).BindFunc(func(e *core.RecordRequestEvent) error {
 		if e.HasSuperuserAuth() || e.Auth == nil || e.Auth.Id != e.Record.Id || e.Auth.Collection().Name != catalog.Users {

@@ -65,7 +65,7 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	o.EngineName = EnginePrecomputed
 	if name := q.Get("engine"); name == EngineRaw {
 		// the naive GROUP BY is slow on big stores: for checks by the secretariat only
-		if !actor.Superuser && actor.Role != catalog.RoleProvinceSecretariat {
+		if !access.MayUseRawReports(actor) {
 			return Options{}, e.ForbiddenError("engine=raw hanya untuk sekretariat provinsi. / engine=raw is for the province secretariat only.", nil)
 		}
 		o.EngineName = EngineRaw
@@ -186,7 +186,12 @@ func HandleExport(e *core.RequestEvent) error {
 	tableArg := e.Request.URL.Query().Get("table")
 
 	var report Tabular
-	if _, isRecords := recordExports[name]; isRecords {
+	if col, isRecords := recordExports[name]; isRecords {
+		// rows are chosen by area only: the caller must read every record
+		// of the collection in its area (policy table)
+		if !access.ReadsWholeArea(access.ActorOf(e.Auth), col) {
+			return e.ForbiddenError(ErrForbidden.Error(), nil)
+		}
 		switch st := e.Request.URL.Query().Get("status"); st {
 		case "all":
 			o.AllStatuses = true
