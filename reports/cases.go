@@ -525,7 +525,7 @@ func (r *CasesReport) Tables(lang string) []Table {
 		T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Peserta kegiatan", "Activity participants"),
 		T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Orang terjangkau", "People reached"), T(lang, "Cakupan desa (%)", "Village coverage (%)"))
 	line := func(row CaseRow, area AreaRef) []any {
-		cells := areaCells(area)
+		cells := areaCells(area, lang)
 		if c := row.Cases; c != nil {
 			cells = append(cells, c.Source, c.FigureStatus, strings.Join(c.Periods, " "), c.CaseCount, c.VictimsFC, c.VictimsMC, c.VictimsFA, c.VictimsMA, c.VictimsTotal, c.CasesServed)
 		} else {
