@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -232,6 +233,38 @@ func TestReportExportsOpenRightInSpreadsheets(t *testing.T) {
 	if w, _ := f.GetColWidth("Kegiatan", "B"); w < 12 {
 		t.Errorf("area name column %.1f wide", w)
 	}
+	// no figure of any report is text that looks like a number (what makes
+	// SUM and pivot tables fail); area codes (column A) are codes
+	for _, name := range []string{"report_activities", "report_coverage", "report_rad", "report_programs", "report_outreach", "report_cases", "report_review", "annual"} {
+		book := readXLSX(t, download(t, srv, tt.Secretariat, name+".xlsx", "year=2025", 200))
+		for _, sh := range book.GetSheetList() {
+			rows, _ := book.GetRows(sh)
+			codes := map[int]bool{} // columns of codes and period names, from the header above
+			for r, row := range rows {
+				if slices.Contains(row, "Kode wilayah") {
+					clear(codes)
+					for c, h := range row {
+						codes[c] = h == "Kode wilayah" || h == "Kode" || h == "Periode angka"
+					}
+					continue
+				}
+				for c, v := range row {
+					if c == 0 || v == "" || codes[c] {
+						continue
+					}
+					if _, err := strconv.ParseFloat(v, 64); err != nil {
+						continue
+					}
+					ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					// the stream writer leaves a number's type unset (a number)
+					if typ, _ := book.GetCellType(sh, ref); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+						t.Errorf("%s %s!%s = %q is text (%v)", name, sh, ref, v, typ)
+					}
+				}
+			}
+		}
+	}
+
 	en := readXLSX(t, download(t, srv, tt.Secretariat, "report_activities.xlsx", "year=2025&lang=en", 200))
 	eq(t, "English sheet names", strings.Join(en.GetSheetList(), ","), "Activities,By month")
 	erows, _ := en.GetRows("Activities")
