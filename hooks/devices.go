@@ -268,16 +268,20 @@ func createEnrollment(e *core.RequestEvent) error {
 	}
 	base := "/api/devices/enrollments/" + enr.Record.Id
 	expires, _ := types.ParseDateTime(enr.ExpiresAt)
+	server, from := devices.PublicURL(e.App, e.Request)
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, map[string]any{
-		"id":        enr.Record.Id,
-		"user":      enr.Record.GetString("user"),
-		"code":      enr.Code,
-		"shortCode": enr.ShortCode,
-		"expiresAt": expires.String(),
-		"uri":       devices.EnrollmentURI(e.App, enr.Code),
-		"qr":        base + "/qr.png",
-		"qrSvg":     base + "/qr.svg",
+		"id":             enr.Record.Id,
+		"user":           enr.Record.GetString("user"),
+		"code":           enr.Code,
+		"shortCode":      enr.ShortCode,
+		"expiresAt":      expires.String(),
+		"uri":            devices.EnrollmentURI(server, enr.Code),
+		"server":         server,
+		"serverFrom":     from,
+		"serverLoopback": devices.IsLoopbackURL(server),
+		"qr":             base + "/qr.png",
+		"qrSvg":          base + "/qr.svg",
 	})
 }
 
@@ -305,7 +309,8 @@ func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 		if err != nil {
 			return apiErr(e, err)
 		}
-		uri := devices.EnrollmentURI(e.App, code)
+		server, _ := devices.PublicURL(e.App, e.Request)
+		uri := devices.EnrollmentURI(server, code)
 		e.Response.Header().Set("Cache-Control", "no-store")
 		if svg {
 			img, err := devices.QRSVG(uri)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -516,6 +517,15 @@ func Cases(o Options, source string) (*CasesReport, error) {
 	return r, nil
 }
 
+// figureCell is a case figure for a spreadsheet: a shown count as a number
+// (so that it adds up), a suppressed one ("<5", "•") as its text.
+func figureCell(s string) any {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n
+	}
+	return s
+}
+
 // Tables lays report 6 out; case counts are the suppressed texts.
 func (r *CasesReport) Tables(lang string) []Table {
 	cols := append(areaColumns(lang), T(lang, "Sumber", "Source"), T(lang, "Status angka", "Figure status"), T(lang, "Periode angka", "Figure periods"),
@@ -525,9 +535,10 @@ func (r *CasesReport) Tables(lang string) []Table {
 		T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Peserta kegiatan", "Activity participants"),
 		T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Orang terjangkau", "People reached"), T(lang, "Cakupan desa (%)", "Village coverage (%)"))
 	line := func(row CaseRow, area AreaRef) []any {
-		cells := areaCells(area)
+		cells := areaCells(area, lang)
 		if c := row.Cases; c != nil {
-			cells = append(cells, c.Source, c.FigureStatus, strings.Join(c.Periods, " "), c.CaseCount, c.VictimsFC, c.VictimsMC, c.VictimsFA, c.VictimsMA, c.VictimsTotal, c.CasesServed)
+			cells = append(cells, c.Source, c.FigureStatus, strings.Join(c.Periods, " "), figureCell(c.CaseCount), figureCell(c.VictimsFC), figureCell(c.VictimsMC),
+				figureCell(c.VictimsFA), figureCell(c.VictimsMA), figureCell(c.VictimsTotal), figureCell(c.CasesServed))
 		} else {
 			cells = append(cells, "", "", "", "", "", "", "", "", "", "")
 		}

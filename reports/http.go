@@ -245,9 +245,10 @@ func HandleExport(e *core.RequestEvent) error {
 	case format == FormatCSV:
 		err = WriteTablesCSV(e.Response, table)
 	case name == "annual":
-		err = WriteSheetsXLSX(e.Response, report.(*AnnualReport).Sheets(o.Lang))
+		err = WriteSheetsXLSX(e.Response, report.(*AnnualReport).Sheets(o.Lang), Caption(T(o.Lang, "Laporan tahunan", "Annual report"), o))
 	default:
-		err = WriteSheetsXLSX(e.Response, SheetsOf(report.Tables(o.Lang)))
+		tables := report.Tables(o.Lang)
+		err = WriteSheetsXLSX(e.Response, SheetsOf(tables, o.Lang), Caption(tables[0].Title, o))
 	}
 	if err != nil {
 		// the status is sent: log, and cut the connection so that the

@@ -271,7 +271,7 @@ func exportCells(t *testing.T, srv *tt.Server, who, file, query string) []string
 		header, rows := readCSV(t, body)
 		return append(header, flatten(rows)...)
 	}
-	rows, err := readXLSX(t, body).GetRows("kasus")
+	rows, err := readXLSX(t, body).GetRows("Kasus")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,11 +287,11 @@ func exportLine(t *testing.T, srv *tt.Server, file, query, regency string) strin
 	if strings.HasSuffix(file, ".csv") {
 		header, rows = readCSV(t, body)
 	} else {
-		all, err := readXLSX(t, body).GetRows("kasus")
-		if err != nil || len(all) < 2 {
+		all, err := readXLSX(t, body).GetRows("Kasus")
+		if err != nil || len(all) < 4 {
 			t.Fatalf("sheet kasus: %v", err)
 		}
-		header, rows = all[1], all[2:] // the first line is the title
+		header, rows = all[3], all[4:] // title row, blank line, table title, header
 	}
 	for _, r := range rows {
 		if len(r) == len(header) && r[0] == regency {

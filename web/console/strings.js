@@ -165,6 +165,7 @@ export default {
   'phones.enroll.create': ['Buat kode pendaftaran', 'Create enrollment code'],
   'phones.enroll.scan': ['Pindai kode QR ini dengan aplikasi Jangkau di ponsel, atau ketik kodenya.', 'Scan this QR code with the Jangkau app on the phone, or type the code.'],
   'phones.enroll.code': ['Kode', 'Code'],
+  'phones.enroll.loopback': ['Perhatian: kode QR ini membuka {url}, alamat komputer server itu sendiri. Ponsel tidak bisa membukanya. Buka konsol lewat alamat jaringan server (misalnya http://192.168.1.10:8090), atau minta admin mengisi Application URL di pengaturan server, lalu buat kode baru. Kode ketik tetap berfungsi.', 'Warning: this QR code opens {url}, the server machine itself. A phone cannot open it. Open the console through the server\'s network address (for example http://192.168.1.10:8090), or ask the admin to set the Application URL in the server settings, then create a new code. The typed code still works.'],
   'phones.enroll.expires': ['Berlaku sampai {time}', 'Valid until {time}'],
   'phones.enroll.qr': ['Kode QR pendaftaran ponsel', 'Phone enrollment QR code'],
   'phones.enroll.unavailable': ['Server ini belum mendukung pendaftaran dan pencabutan ponsel.', 'This server does not support enrolling and revoking phones yet.'],
