@@ -5,8 +5,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"jangkau/catalog"
 )
 
 // An enrollment code is bound to the account as it was when the code was
@@ -18,7 +16,7 @@ import (
 // now, and the verifier issues new ones.
 func init() {
 	m.Register(func(app core.App) error {
-		enr, err := app.FindCollectionByNameOrId(catalog.DeviceEnrollments)
+		enr, err := app.FindCollectionByNameOrId("device_enrollments")
 		if err != nil {
 			return err
 		}
@@ -33,7 +31,7 @@ func init() {
 			return err
 		}
 		now := types.NowDateTime()
-		if _, err := app.DB().Update(catalog.DeviceEnrollments,
+		if _, err := app.DB().Update("device_enrollments",
 			dbx.Params{"expires_at": now.String()},
 			// pending, unbound: not used, not yet expired
 			dbx.NewExp("used_at = '' AND bound_role = '' AND expires_at > {:now}", dbx.Params{"now": now.String()}),
@@ -41,7 +39,7 @@ func init() {
 			return err
 		}
 
-		dev, err := app.FindCollectionByNameOrId(catalog.Devices)
+		dev, err := app.FindCollectionByNameOrId("devices")
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -22,7 +21,8 @@ import (
 )
 
 // Defaults are the rules a new installation starts with (documented in
-// docs/security.md). The first matching label wins; superusers' own
+// docs/security.md). Migration 1764812100_rate_limits.go sets them and holds
+// its own frozen copy; a test checks a new installation serves exactly these. The first matching label wins; superusers' own
 // requests are never limited (their sign-in is).
 var Defaults = []core.RateLimitRule{
 	// password sign-in: users of the console and the field app
@@ -47,50 +47,6 @@ var Defaults = []core.RateLimitRule{
 	// district's morning.
 	{Label: "/api/sync/", Audience: core.RateLimitRuleAudienceGuest, MaxRequests: 120, Duration: 60},
 	{Label: "/api/sync/", Audience: core.RateLimitRuleAudienceAuth, MaxRequests: 12000, Duration: 60},
-}
-
-// pocketBaseFactory are the rules PocketBase writes on a new installation,
-// with the limiter off: settings still holding exactly these were never
-// edited by an operator.
-var pocketBaseFactory = []core.RateLimitRule{
-	{Label: "*:auth", MaxRequests: 2, Duration: 3},
-	{Label: "*:create", MaxRequests: 20, Duration: 5},
-	{Label: "/api/batch", MaxRequests: 3, Duration: 1},
-	{Label: "/api/", MaxRequests: 300, Duration: 10},
-}
-
-// Apply puts the defaults into s: on settings no operator has edited it
-// switches the limiter on with exactly the defaults; on edited settings it
-// only adds the default rules whose label and audience are missing and
-// leaves the switch, and every existing rule, as the operator set them.
-// It reports whether s changed.
-func Apply(s *core.Settings) bool {
-	rl := &s.RateLimits
-	if !rl.Enabled && sameRules(rl.Rules, pocketBaseFactory) {
-		rl.Rules = slices.Clone(Defaults)
-		rl.Enabled = true
-		return true
-	}
-	changed := false
-	for _, d := range Defaults {
-		if !slices.ContainsFunc(rl.Rules, func(r core.RateLimitRule) bool { return r.Label == d.Label && r.Audience == d.Audience }) {
-			rl.Rules = append(rl.Rules, d)
-			changed = true
-		}
-	}
-	return changed
-}
-
-func sameRules(a, b []core.RateLimitRule) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, r := range a {
-		if !slices.Contains(b, r) {
-			return false
-		}
-	}
-	return true
 }
 
 // Code is the error code of a request refused by the limiter.
