@@ -196,7 +196,11 @@ func benchMemory(b *testing.B, pics [][]byte) {
 		old := debug.SetMemoryLimit(c.memLimit)
 		restore := func() { debug.SetMemoryLimit(old) }
 		srv := tt.NewServer(b)
-		media.For(srv.App).SetLimiter(media.NewLimiter(slots))
+		lim := media.NewLimiter(slots)
+		if slots != media.DefaultDecodeSlots {
+			lim = media.NewLimiterBudget(slots, math.MaxInt64) // no memory budget either
+		}
+		media.For(srv.App).SetLimiter(lim)
 		tok := tt.Token(b, srv.App, tt.OfficerA)
 		ids := make([]string, 10)
 		for i := range ids {
