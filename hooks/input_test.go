@@ -513,6 +513,15 @@ func TestNamesAPushEchoesAreBounded(t *testing.T) {
 			t.Errorf("%s: %d %.300s", field, res.Status, res.Body)
 		}
 	}
+	many := map[string]any{}
+	for i := 0; i < 101; i++ {
+		many[fmt.Sprintf("field_%03d", i)] = i
+	}
+	m := sync.Mutation{MutationID: "long-4", Collection: catalog.Activities, ID: "longNamesProbe04", Op: "upsert", Data: many}
+	res := srv.Do(t, http.MethodPost, "/api/sync/push", tok, map[string]any{"clientId": "long", "mutations": []any{m}})
+	if res.Status != 400 || fieldCode(res.Body, "mutations.0.data") != "too_many_fields" {
+		t.Errorf("101 fields: %d %.300s", res.Status, res.Body)
+	}
 	var n int
 	if err := srv.App.DB().NewQuery("SELECT COUNT(*) FROM sync_mutations WHERE client_id = 'long'").Row(&n); err != nil || n != 0 {
 		t.Errorf("results stored: %d %v", n, err)

@@ -12,6 +12,13 @@ import (
 // answer: without a bound one push could store megabytes of names.
 const maxEchoed = 100
 
+// maxDataFields is the most fields one mutation's data may name: a record
+// has about 50, and each unknown one is repeated in the stored result.
+const maxDataFields = 100
+
+var errTooManyFields = validation.NewError("too_many_fields",
+	"Paling banyak 100 kolom per mutasi. / At most 100 fields per mutation.")
+
 var errTooLong = validation.NewError("too_long",
 	"Terlalu panjang: nama koleksi, id dan nama kolom paling banyak 100 karakter. / "+
 		"Too long: collection names, ids and field names have at most 100 characters.")
@@ -29,6 +36,9 @@ func checkMutationInput(m Mutation) (string, validation.Error) {
 	}
 	if len(m.ID) > maxEchoed {
 		return "id", errTooLong
+	}
+	if len(m.Data) > maxDataFields {
+		return "data", errTooManyFields
 	}
 	for name := range m.Data {
 		if len(name) > maxEchoed {
