@@ -175,6 +175,20 @@ func storedValue(t *testing.T, srv *tt.Server, col, id, field string) string {
 	return rec.GetString(field)
 }
 
+// refusedBy writes value into field of record id on path p and checks
+// that the privacy guard refuses it and the stored field is unchanged.
+func refusedBy(t *testing.T, srv *tt.Server, tok string, p writePath, col, id, field string, value any) {
+	t.Helper()
+	before := storedValue(t, srv, col, id, field)
+	code := p.write(t, srv, tok, col, id, map[string]any{field: value}, field)
+	if code != privacy.CodeNIK && code != privacy.CodePhone {
+		t.Errorf("%q: got %q, want a privacy error on %s", value, code, field)
+	}
+	if after := storedValue(t, srv, col, id, field); after != before {
+		t.Errorf("stored %q", after)
+	}
+}
+
 // privacyProbes are identifiers written in each way the issue lists (one
 // per class: separators, groupings, Unicode digits, invisible characters,
 // letters for digits), for a text field.
@@ -213,14 +227,7 @@ func TestPrivacyGuardOnEveryPath(t *testing.T) {
 					if p.update {
 						id = fixtureOf[c.col]
 					}
-					before := storedValue(t, srv, c.col, id, c.field)
-					code := p.write(t, srv, tok, c.col, id, map[string]any{c.field: text}, c.field)
-					if code != privacy.CodeNIK && code != privacy.CodePhone {
-						t.Errorf("%q: got %q, want a privacy error on %s", text, code, c.field)
-					}
-					if after := storedValue(t, srv, c.col, id, c.field); after != before {
-						t.Errorf("stored %q", after)
-					}
+					refusedBy(t, srv, tok, p, c.col, id, c.field, text)
 				})
 			}
 		}
@@ -246,14 +253,7 @@ func TestNIKAsJSONNumberOnEveryPath(t *testing.T) {
 				if p.update {
 					id = tt.ProgramA
 				}
-				before := storedValue(t, srv, catalog.VillagePrograms, id, "drppa_assessment")
-				code := p.write(t, srv, tok, catalog.VillagePrograms, id, map[string]any{"drppa_assessment": value}, "drppa_assessment")
-				if code != privacy.CodeNIK && code != privacy.CodePhone {
-					t.Errorf("got %q, want a privacy error on drppa_assessment", code)
-				}
-				if after := storedValue(t, srv, catalog.VillagePrograms, id, "drppa_assessment"); after != before {
-					t.Errorf("stored %s", after)
-				}
+				refusedBy(t, srv, tok, p, catalog.VillagePrograms, id, "drppa_assessment", value)
 			})
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,31 +58,11 @@ func TestSixDecodeBombsAtOnce(t *testing.T) {
 	data := png16Bomb(t)
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
-	ids := make([]string, 6)
-	for i := range ids {
-		res := srv.Do(t, http.MethodPost, activities, tok, tt.Activity(tt.VillageA))
-		if res.Status != 200 {
-			t.Fatalf("%d %s", res.Status, res.Body)
-		}
-		ids[i] = res.JSON()["id"].(string)
-	}
+	ids := newActivities(t, srv, tok, 6)
 	lim := media.For(srv.App).Limiter()
 	lim.ResetPeak()
-	runtime.GC()
-	debug.FreeOSMemory()
-	base := heapNow()
-	sampler := sampleHeap()
-	var wg sync.WaitGroup
-	results := make([]tt.Response, len(ids))
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], _ = sendStream(srv, http.MethodPatch, activities+"/"+id, tok, consent, part{"photos+", "bomb.png", data})
-		}()
-	}
-	wg.Wait()
-	peak, _ := sampler.finish()
+	up := uploadAtOnce(srv, tok, ids, func(int) part { return part{"photos+", "bomb.png", data} })
+	results, peak := up.answers, up.heapPeak
 	for i, res := range results {
 		if res.Status != 400 || fieldCode(res.Body, media.FieldPhotos) != media.CodeDecodeTooLarge {
 			t.Errorf("upload %d: %d %s", i, res.Status, res.Body)
@@ -95,18 +74,11 @@ func TestSixDecodeBombsAtOnce(t *testing.T) {
 	if lim.Peak() != 0 {
 		t.Errorf("%d decodes ran", lim.Peak())
 	}
-	grew := int64(peak) - int64(base)
-	t.Logf("Go heap: %.1f MB before, peak %.1f MB during six uploads of a %d KB PNG that decodes to 392 MB",
-		float64(base)/(1<<20), float64(peak)/(1<<20), len(data)>>10)
-	if grew > 64<<20 {
-		t.Errorf("Go heap grew by %d MB", grew>>20)
+	t.Logf("Go heap peak %.1f MB, resident memory added %.1f MB during six uploads of a %d KB PNG that decodes to 392 MB",
+		float64(peak)/(1<<20), float64(up.rssPeak-up.rssBefore)/(1<<20), len(data)>>10)
+	if peak > 64<<20 {
+		t.Errorf("Go heap reached %d MB", peak>>20)
 	}
-}
-
-func heapNow() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 func fieldCode(body []byte, field string) string {
@@ -200,46 +172,20 @@ func BenchmarkDecodeBombs(b *testing.B) {
 	data := png16Bomb(b)
 	srv := tt.NewServer(b)
 	tok := tt.Token(b, srv.App, tt.OfficerA)
-	ids := make([]string, 6)
-	for i := range ids {
-		res := srv.Do(b, http.MethodPost, activities, tok, tt.Activity(tt.VillageA))
-		if res.Status != 200 {
-			b.Fatalf("%d %s", res.Status, res.Body)
-		}
-		ids[i] = res.JSON()["id"].(string)
-	}
+	ids := newActivities(b, srv, tok, 6)
 	var heapPeak, rssAdded, refused int64
 	var wall time.Duration
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		runtime.GC()
-		debug.FreeOSMemory()
-		before := procStatus("VmRSS")
-		exact := resetPeakRSS()
-		sampler := sampleHeap()
-		start := time.Now()
-		var wg sync.WaitGroup
-		var ok atomic.Int64
-		for _, id := range ids {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				res, err := sendStream(srv, http.MethodPatch, activities+"/"+id, tok, consent, part{"photos+", "bomb.png", data})
-				if err == nil && res.Status == 400 && fieldCode(res.Body, media.FieldPhotos) == media.CodeDecodeTooLarge {
-					ok.Add(1)
-				}
-			}()
+		up := uploadAtOnce(srv, tok, ids, func(int) part { return part{"photos+", "bomb.png", data} })
+		for _, res := range up.answers {
+			if res.Status == 400 && fieldCode(res.Body, media.FieldPhotos) == media.CodeDecodeTooLarge {
+				refused++
+			}
 		}
-		wg.Wait()
-		wall += time.Since(start)
-		heap, sampled := sampler.finish()
-		peak := procStatus("VmHWM")
-		if !exact || peak < 0 {
-			peak = sampled
-		}
-		heapPeak = max(heapPeak, int64(heap))
-		rssAdded = max(rssAdded, peak-before)
-		refused += ok.Load()
+		wall += up.wall
+		heapPeak = max(heapPeak, up.heapPeak)
+		rssAdded = max(rssAdded, up.rssPeak-up.rssBefore)
 	}
 	b.StopTimer()
 	fmt.Println()
