@@ -1,8 +1,7 @@
 package privacy
 
 import (
-	"strconv"
-	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,24 +45,43 @@ const (
 // the original text it comes from.
 type unit struct {
 	r          rune
-	start, end int
+	start, end int32
 }
 
-// read normalises s into units (see above).
-func read(s string) []unit {
-	units := make([]unit, 0, len(s))
+// unitBuffers keeps the buffers read fills: the guard runs on every text
+// field of every record a sync push saves.
+var unitBuffers = sync.Pool{New: func() any { return new([]unit) }}
+
+// maxPooled is the largest buffer kept for reuse (a 16,000-character text).
+const maxPooled = 16 << 10
+
+// withUnits calls f with s read into units (see above), in a buffer that
+// is reused after f returns.
+func withUnits[T any](s string, f func([]unit) T) T {
+	buf := unitBuffers.Get().(*[]unit)
+	units := read(s, (*buf)[:0])
+	out := f(units)
+	if cap(units) <= maxPooled {
+		*buf = units
+		unitBuffers.Put(buf)
+	}
+	return out
+}
+
+// read normalises s into units (see above), appended to units.
+func read(s string, units []unit) []unit {
 	for i, end := 0, 0; i < len(s); i = end {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		end = i + w
 		if r < utf8.RuneSelf {
-			units = append(units, unit{r, i, end})
+			units = append(units, unit{r, int32(i), int32(end)})
 			continue
 		}
 		if invisible(r) {
 			continue
 		}
 		if d, ok := digitValue(r); ok {
-			units = append(units, unit{'0' + d, i, end})
+			units = append(units, unit{'0' + d, int32(i), int32(end)})
 			continue
 		}
 		for _, x := range norm.NFKC.String(string(r)) {
@@ -73,7 +91,7 @@ func read(s string) []unit {
 			if d, ok := digitValue(x); ok {
 				x = '0' + d
 			}
-			units = append(units, unit{x, i, end})
+			units = append(units, unit{x, int32(i), int32(end)})
 		}
 	}
 	lettersAsDigits(units)
@@ -147,37 +165,60 @@ func digitLike(r rune) bool { return isDigit(r) || r == 'O' || r == 'o' || r == 
 // number.
 func isSeparator(r rune) bool {
 	switch r {
-	case '.', '-', '/', '\\', '_', '(', ')', '[', ']', '\u00b7', '\u2043', '\u2212', '\u2800':
+	case ' ', '.', '-', '/', '\\', '_', '(', ')', '[', ']', '\t', '\n', '\r', '\u00b7', '\u2043', '\u2212', '\u2800':
 		return true
+	}
+	if r < utf8.RuneSelf {
+		return r < 0x20 || r == 0x7f // other control characters
 	}
 	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Pd, r)
 }
 
-// group is a run of digits: its digits and its units [from, to).
-type group struct {
-	digits   string
+// group is a run of digits: its units [from, to), one digit each.
+type group struct{ from, to int }
+
+func (g group) len() int { return g.to - g.from }
+
+// finding is an identifier found in text: its kind (CodeNIK or CodePhone)
+// and its units [from, to).
+type finding struct {
+	code     string
 	from, to int
 }
 
-// chains splits units into chains of digit groups joined by separators.
-func chains(units []unit) [][]group {
-	var out [][]group
-	var cur []group
+// minDigits is the fewest digits an identifier has: 0 and a national
+// number of 8.
+const minDigits = 9
+
+// find returns the identifiers in units, in the order of the text. It
+// reads the text once, chain by chain: a chain of digit groups ends at
+// anything that is not a digit or a run of at most maxSeparators
+// separators.
+func find(units []unit) []finding {
+	var out []finding
+	var backing [16]group
+	chain := backing[:0]
+	digits := 0
+	flush := func() {
+		if digits >= minDigits {
+			out = matchChain(units, chain, out)
+		}
+		chain, digits = chain[:0], 0
+	}
 	gap := 0 // separators since the last group; -1 once the chain is broken
 	for i := 0; i < len(units); {
 		r := units[i].r
 		switch {
 		case isDigit(r):
-			j := i
-			var b strings.Builder
-			for ; j < len(units) && isDigit(units[j].r); j++ {
-				b.WriteRune(units[j].r)
+			j := i + 1
+			for j < len(units) && isDigit(units[j].r) {
+				j++
 			}
-			if len(cur) > 0 && (gap < 1 || gap > maxSeparators) {
-				out = append(out, cur)
-				cur = nil
+			if len(chain) > 0 && (gap < 1 || gap > maxSeparators) {
+				flush()
 			}
-			cur = append(cur, group{b.String(), i, j})
+			chain = append(chain, group{i, j})
+			digits += j - i
 			gap = 0
 			i = j
 			continue
@@ -190,97 +231,104 @@ func chains(units []unit) [][]group {
 		}
 		i++
 	}
-	if len(cur) > 0 {
-		out = append(out, cur)
+	if len(chain) > 0 {
+		flush()
 	}
 	return out
 }
 
-// finding is an identifier found in text: its kind (CodeNIK or CodePhone)
-// and its units [from, to).
-type finding struct {
-	code     string
-	from, to int
-}
-
-// find returns the identifiers in units, at most one per starting group,
-// in the order of the text.
-func find(units []unit) []finding {
-	var out []finding
-	for _, ch := range chains(units) {
-		for i := 0; i < len(ch); {
-			f, n := match(units, ch, i)
-			if n == 0 {
-				i++
-				continue
+// matchChain appends the identifiers of one chain to out: at each group,
+// the first window of up to maxGroups groups from it that spells one.
+func matchChain(units []unit, ch []group, out []finding) []finding {
+	for i := 0; i < len(ch); {
+		n, code := 0, ""
+		total := 0
+		for k := 1; k <= maxGroups && i+k <= len(ch); k++ {
+			total += ch[i+k-1].len()
+			window := ch[i : i+k]
+			if total == 16 && !yearList(units, window) || k == 1 && total > 16 {
+				n, code = k, CodeNIK
+				break
 			}
-			out = append(out, f)
-			i += n
+			if isPhone(units, window, total) {
+				n, code = k, CodePhone
+				break
+			}
 		}
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, finding{code, ch[i].from, ch[i+n-1].to})
+		i += n
 	}
 	return out
 }
 
-// match looks for an identifier that starts at group i of ch and returns
-// it with the number of groups it takes (0: none).
-func match(units []unit, ch []group, i int) (finding, int) {
-	total := 0
-	for n := 1; n <= maxGroups && i+n <= len(ch); n++ {
-		total += len(ch[i+n-1].digits)
-		window := ch[i : i+n]
-		if total == 16 && !yearList(window) || n == 1 && total > 16 {
-			return finding{CodeNIK, window[0].from, window[n-1].to}, n
-		}
-		if isPhone(units, window) {
-			return finding{CodePhone, window[0].from, window[n-1].to}, n
-		}
-	}
-	return finding{}, 0
-}
+// digitAt is the digit of unit i.
+func digitAt(units []unit, i int) byte { return byte(units[i].r) }
 
 // yearList reports whether the groups are four years in a row
 // ("2024 2025 2026 2027"), which hold 16 digits without being a NIK.
-func yearList(gs []group) bool {
+func yearList(units []unit, gs []group) bool {
 	if len(gs) != 4 {
 		return false
 	}
 	for _, g := range gs {
-		y, err := strconv.Atoi(g.digits)
-		if len(g.digits) != 4 || err != nil || y < 1900 || y > 2099 {
+		if g.len() != 4 {
+			return false
+		}
+		y := 0
+		for i := g.from; i < g.to; i++ {
+			y = 10*y + int(digitAt(units, i)-'0')
+		}
+		if y < 1900 || y > 2099 {
 			return false
 		}
 	}
 	return true
 }
 
-// isPhone reports whether the groups spell an Indonesian mobile number: a
-// prefix (0, 62 or +62, also +62 (0)) and a national number of 8 to 12
-// digits starting with 8 and a digit other than 0 (0800 numbers are
-// toll-free lines). The prefix must be written as a phone number is, not
-// as a date ("08-12-2025"): 08 with more digits in its group ("0812"),
-// or 0, 62 or 08 alone followed by a group of three or more digits.
-func isPhone(units []unit, gs []group) bool {
-	var all strings.Builder
+// maxPhoneDigits is the most digits a mobile number has: 62 and 12.
+const maxPhoneDigits = 14
+
+// isPhone reports whether the groups (total digits in all) spell an
+// Indonesian mobile number: a prefix (0, 62 or +62, also +62 (0)) and a
+// national number of 8 to 12 digits starting with 8 and a digit other
+// than 0 (0800 numbers are toll-free lines). The prefix must be written
+// as a phone number is, not as a date ("08-12-2025"): 08 with more digits
+// in its group ("0812"), or 0, 62 or 08 alone followed by a group of three
+// or more digits.
+func isPhone(units []unit, gs []group, total int) bool {
+	if total < minDigits || total > maxPhoneDigits {
+		return false
+	}
+	var buf [maxPhoneDigits]byte
+	d := buf[:0]
 	for _, g := range gs {
-		all.WriteString(g.digits)
+		for i := g.from; i < g.to; i++ {
+			d = append(d, digitAt(units, i))
+		}
 	}
-	d := all.String()
-	first := gs[0].digits
-	next := ""
+	first := string(d[:gs[0].len()]) // at most 14 bytes
+	next := 0
 	if len(gs) > 1 {
-		next = gs[1].digits
+		next = gs[1].len()
 	}
-	var national string
+	var national []byte
 	switch {
-	case strings.HasPrefix(first, "08") && len(first) >= 3:
+	case len(first) >= 3 && first[:2] == "08":
 		national = d[1:]
-	case strings.HasPrefix(first, "628") && len(first) >= 4:
+	case len(first) >= 4 && first[:3] == "628":
 		national = d[2:]
-	case strings.HasPrefix(first, "6208") && len(first) >= 5:
+	case len(first) >= 5 && first[:4] == "6208":
 		national = d[3:]
-	case (first == "0" || first == "62" || first == "08") && len(next) >= 3:
-		national = strings.TrimPrefix(strings.TrimPrefix(d, "62"), "0")
-	case first == "62" && next == "0" && len(gs) > 2 && len(gs[2].digits) >= 3:
+	case (first == "0" || first == "62" || first == "08") && next >= 3:
+		national = d[len(first):]
+		if first == "08" {
+			national = d[1:]
+		}
+	case first == "62" && next == 1 && d[2] == '0' && len(gs) > 2 && gs[2].len() >= 3:
 		national = d[3:]
 	default:
 		return false
@@ -296,14 +344,14 @@ func isPhone(units []unit, gs []group) bool {
 // not starting with 0, then groups of exactly three digits, each after a
 // single dot, and no + in front.
 func amount(units []unit, gs []group) bool {
-	if len(gs) < 2 || len(gs[0].digits) > 3 || gs[0].digits[0] == '0' {
+	if len(gs) < 2 || gs[0].len() > 3 || digitAt(units, gs[0].from) == '0' {
 		return false
 	}
 	if gs[0].from > 0 && units[gs[0].from-1].r == '+' {
 		return false
 	}
 	for k := 1; k < len(gs); k++ {
-		if len(gs[k].digits) != 3 || gs[k].from-gs[k-1].to != 1 || units[gs[k].from-1].r != '.' {
+		if gs[k].len() != 3 || gs[k].from-gs[k-1].to != 1 || units[gs[k].from-1].r != '.' {
 			return false
 		}
 	}

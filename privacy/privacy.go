@@ -46,17 +46,19 @@ func CheckText(s string) validation.Error {
 	if !mightHoldNumber(s) {
 		return nil
 	}
-	var phone bool
-	for _, f := range find(read(s)) {
-		if f.code == CodeNIK {
-			return errNIK
+	return withUnits(s, func(units []unit) validation.Error {
+		var phone bool
+		for _, f := range find(units) {
+			if f.code == CodeNIK {
+				return errNIK
+			}
+			phone = true
 		}
-		phone = true
-	}
-	if phone {
-		return errPhone
-	}
-	return nil
+		if phone {
+			return errPhone
+		}
+		return nil
+	})
 }
 
 var (
@@ -250,22 +252,23 @@ func Redact(s string) string {
 	if !mightHoldNumber(s) {
 		return s
 	}
-	units := read(s)
-	found := find(units)
-	if len(found) == 0 {
-		return s
-	}
-	var b strings.Builder
-	at := 0
-	for _, f := range found {
-		start, end := units[f.from].start, units[f.to-1].end
-		if start < at {
-			continue
+	return withUnits(s, func(units []unit) string {
+		found := find(units)
+		if len(found) == 0 {
+			return s
 		}
-		b.WriteString(s[at:start])
-		b.WriteString(Masked)
-		at = end
-	}
-	b.WriteString(s[at:])
-	return b.String()
+		var b strings.Builder
+		at := 0
+		for _, f := range found {
+			start, end := int(units[f.from].start), int(units[f.to-1].end)
+			if start < at {
+				continue
+			}
+			b.WriteString(s[at:start])
+			b.WriteString(Masked)
+			at = end
+		}
+		b.WriteString(s[at:])
+		return b.String()
+	})
 }
