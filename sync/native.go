@@ -1,13 +1,13 @@
 package sync
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 )
@@ -19,6 +19,9 @@ func NativePull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	q := e.Request.URL.Query()
 	cursor, ok := parseCursor(q.Get("cursor"))
@@ -110,14 +113,12 @@ type nativePushBody struct {
 // NativePush answers POST /api/sync/push: every mutation in one transaction,
 // each with its own result.
 func NativePush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
 	}
 	var body nativePushBody
-	dec := json.NewDecoder(e.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
+	if err := decodeBody(e, &body, true); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah: "+err.Error()+" / The request body is not valid JSON.")
 	}
 	if len(body.Mutations) > MaxMutations {
@@ -132,6 +133,12 @@ func NativePush(e *core.RequestEvent) error {
 		return badRequest(e, "clientId", "client_id_required",
 			"clientId wajib (id pemasangan aplikasi, 1-100 karakter) agar kiriman ulang tidak tercatat dua kali. / "+
 				"clientId is required (the app install's id, 1-100 characters) so that a retried push is not written twice.")
+	}
+	if len(body.AppVersion) > maxAppVersion {
+		return badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
+	}
+	if body.QueueLength != nil && *body.QueueLength < 0 {
+		return badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
 	}
 	seen := map[string]bool{}
 	for i, m := range body.Mutations {
@@ -149,7 +156,7 @@ func NativePush(e *core.RequestEvent) error {
 		}
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := txbatch.Run(e.App, func(tx core.App) error {
