@@ -4,13 +4,13 @@ import (
 	"archive/zip"
 	"bufio"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
@@ -114,9 +114,8 @@ type rowSink interface {
 // csvSink writes one table as CSV with a UTF-8 byte order mark (so that
 // spreadsheet programs read the names right).
 type csvSink struct {
-	w   *csv.Writer
+	w   *quotedWriter
 	out *bufio.Writer
-	n   int
 }
 
 func newCSVSink(w io.Writer) (*csvSink, error) {
@@ -124,7 +123,7 @@ func newCSVSink(w io.Writer) (*csvSink, error) {
 	if _, err := out.WriteString("\ufeff"); err != nil {
 		return nil, err
 	}
-	return &csvSink{w: csv.NewWriter(out), out: out}, nil
+	return &csvSink{w: &quotedWriter{w: out}, out: out}, nil
 }
 
 func (s *csvSink) header(h sheetHead) error { return s.w.Write(h.columns) }
@@ -140,36 +139,41 @@ func (s *csvSink) row(cells []any) error {
 		}
 		rec[i] = csvCell(c)
 	}
-	if err := s.w.Write(rec); err != nil {
-		return err
-	}
-	s.n++
-	if s.n%2000 == 0 {
-		s.w.Flush()
-		return s.w.Error()
-	}
-	return nil
+	return s.w.Write(rec)
 }
 
-func (s *csvSink) close() error {
-	s.w.Flush()
-	if err := s.w.Error(); err != nil {
-		return err
-	}
-	return s.out.Flush()
+func (s *csvSink) close() error { return s.out.Flush() }
+
+// quotedWriter writes CSV records with every field in double quotes
+// (RFC 4180). A spreadsheet opened in a locale whose list separator is
+// ";" (Indonesian Excel among them) splits unquoted fields at every ";",
+// and a list cell or free text holding one would spill into the next
+// columns; inside quotes it stays one cell.
+type quotedWriter struct {
+	w *bufio.Writer
 }
 
-// csvCell formats a value; text that a spreadsheet would run as a formula
-// (starting with = + - @) is quoted with a leading apostrophe.
+// Write writes one record.
+func (q *quotedWriter) Write(rec []string) error {
+	for i, f := range rec {
+		if i > 0 {
+			q.w.WriteByte(',')
+		}
+		q.w.WriteByte('"')
+		q.w.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		q.w.WriteByte('"')
+	}
+	_, err := q.w.WriteString("\r\n")
+	return err
+}
+
+// csvCell formats a value, with text neutralised by noFormula.
 func csvCell(v any) string {
 	switch t := v.(type) {
 	case nil:
 		return ""
 	case string:
-		if t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
-			return "'" + t
-		}
-		return t
+		return noFormula(t)
 	case float64:
 		return strconv.FormatFloat(t, 'f', -1, 64)
 	case int:
@@ -178,6 +182,46 @@ func csvCell(v any) string {
 		return strconv.FormatInt(t, 10)
 	}
 	return fmt.Sprint(v)
+}
+
+// noFormula puts an apostrophe before text a spreadsheet would run as a
+// formula (OWASP's CSV injection advice). Excel and LibreOffice evaluate a
+// cell that starts with = + - or @, also after leading spaces when the
+// importer trims them, and a tab or carriage return at the start is one
+// of the same tricks. A ";" inside a cell starts a new cell for a reader
+// that splits on ";" without honouring quotes (and for Excel's Text to
+// Columns in the Indonesian locale), and the export joins lists with "; ":
+// each part after a ";" is therefore guarded too, unless it is a lone
+// sign ("Rp 50.000;-"), which no spreadsheet evaluates. The apostrophe
+// keeps the text readable and makes it text in every spreadsheet.
+func noFormula(s string) string {
+	if s == "" {
+		return s
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(s, ";") {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		body := strings.TrimLeftFunc(part, unicode.IsSpace)
+		lead := part[:len(part)-len(body)]
+		switch {
+		case i == 0 && (part[0] == '\t' || part[0] == '\r'):
+			b.WriteString("'" + part)
+		case body != "" && formulaSign(body) && (i == 0 || len([]rune(body)) > 1):
+			b.WriteString(lead + "'" + body)
+		default:
+			b.WriteString(part)
+		}
+	}
+	return b.String()
+}
+
+// formulaSign reports whether s starts with a sign a spreadsheet reads as
+// the start of a formula (ASCII or full-width).
+func formulaSign(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune("=+-@\uff1d\uff0b\uff0d\uff20", r)
 }
 
 // xlsxBook writes sheets with excelize's stream writer; the workbook is

@@ -151,6 +151,9 @@ func NativePush(e *core.RequestEvent) error {
 				"mutationId yang sama muncul dua kali dalam satu kiriman. / The same mutationId appears twice in one push.")
 		}
 		seen[m.MutationID] = true
+		if field, err := checkMutationInput(m); err != nil {
+			return badRequest(e, fmt.Sprintf("mutations.%d.%s", i, field), err.Code(), err.Error())
+		}
 	}
 
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
