@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -82,6 +83,35 @@ func closeApp(t *testing.T, app *core.BaseApp) {
 	}
 }
 
+var fresh struct {
+	once   sync.Once
+	schema string
+	err    error
+}
+
+// freshSchema migrates a new database in one run (once per test binary) and
+// describes it.
+func freshSchema(t *testing.T) string {
+	t.Helper()
+	fresh.once.Do(func() {
+		dir, err := os.MkdirTemp("", "jangkau-migrations-*")
+		if err != nil {
+			fresh.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		app := newApp(t, dir)
+		defer closeApp(t, app)
+		if fresh.err = app.RunAppMigrations(); fresh.err == nil {
+			fresh.schema = schemaOf(t, app)
+		}
+	})
+	if fresh.err != nil {
+		t.Fatal(fresh.err)
+	}
+	return fresh.schema
+}
+
 func TestStepwiseUpgradeMatchesFreshDatabase(t *testing.T) {
 	t.Parallel()
 	all := core.AppMigrations.Items()
@@ -89,14 +119,7 @@ func TestStepwiseUpgradeMatchesFreshDatabase(t *testing.T) {
 		t.Fatalf("%d migrations registered", len(all))
 	}
 
-	freshDir := t.TempDir()
-	fresh := newApp(t, freshDir)
-	if err := fresh.RunAppMigrations(); err != nil {
-		t.Fatal(err)
-	}
-	want := schemaOf(t, fresh)
-	closeApp(t, fresh)
-
+	want := freshSchema(t)
 	dir := t.TempDir()
 	for i := range all {
 		// Each step in a new process, knowing only the migrations up to it.
@@ -124,12 +147,7 @@ func TestStepwiseUpgradeMatchesFreshDatabase(t *testing.T) {
 
 func TestFreshSchemaIsTheGoldenOne(t *testing.T) {
 	t.Parallel()
-	app := newApp(t, t.TempDir())
-	if err := app.RunAppMigrations(); err != nil {
-		t.Fatal(err)
-	}
-	got := schemaOf(t, app)
-	closeApp(t, app)
+	got := freshSchema(t)
 	golden := filepath.Join("testdata", "schema.golden")
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
