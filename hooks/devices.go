@@ -79,18 +79,23 @@ func registerDevices(app core.App) {
 	})
 
 	// A deactivated user loses all its devices, on every path (REST,
-	// batch, admin UI, Go), in the same transaction as the deactivation.
+	// batch, admin UI, Go), in the same transaction as the deactivation:
+	// if a revocation fails, the account stays active. (PocketBase runs a
+	// REST or Go save outside any transaction, so the hook opens one.)
 	app.OnRecordUpdate(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
-		wasActive := !e.Record.Original().GetBool("deactivated")
-		if err := e.Next(); err != nil {
-			return err
+		if e.Record.Original().GetBool("deactivated") || !e.Record.GetBool("deactivated") {
+			return e.Next()
 		}
-		if wasActive && e.Record.GetBool("deactivated") {
-			if _, err := devices.RevokeUserDevices(e.App, e.Record.Id); err != nil {
+		original := e.App
+		defer func() { e.App = original }()
+		return original.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			if err := e.Next(); err != nil {
 				return err
 			}
-		}
-		return nil
+			_, err := devices.RevokeUserDevices(tx, e.Record.Id)
+			return err
+		})
 	})
 	app.OnRecordAfterUpdateSuccess(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetBool("deactivated") {
