@@ -341,7 +341,7 @@ func TestKeysAreGeneratedPerInstallation(t *testing.T) {
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	if err := app.RunAllMigrations(); err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func Template(t testing.TB) string {
 			templateErr = err
 			return
 		}
-		templateErr = app.ResetBootstrapState()
+		templateErr = app.ClearBootstrap()
 		templateDir = dir
 	})
 	if templateErr != nil {
