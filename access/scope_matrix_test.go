@@ -168,6 +168,7 @@ func label(actor string) string {
 }
 
 func TestScopeMatrix(t *testing.T) {
+	t.Parallel()
 	readSrv := tt.NewServer(t)
 	tokens := map[string]string{}
 	for _, a := range allActors {
@@ -208,15 +209,25 @@ func TestScopeMatrix(t *testing.T) {
 		}
 	}
 
-	// Writes: each case on a fresh copy of the fixtures.
+	// Writes: an allowed write runs on a fresh copy of the fixtures. A
+	// refused write must change nothing, so the refused writes of one
+	// target and operation share one copy: a refusal that wrongly succeeds
+	// fails its own case and, having changed the target, every later one.
 	for _, p := range policies {
 		base := "/api/collections/" + p.collection + "/records"
 		for _, tg := range p.targets {
+			refusals := map[string]*tt.Server{"create": tt.NewServer(t), "update": tt.NewServer(t), "delete": tt.NewServer(t)}
+			serverFor := func(t *testing.T, op string, allowed bool) *tt.Server {
+				if allowed {
+					return tt.NewServer(t)
+				}
+				return refusals[op]
+			}
 			for _, actor := range allActors {
 				t.Run(fmt.Sprintf("%s/create/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
-					srv := tt.NewServer(t)
-					res := srv.Do(t, http.MethodPost, base, tokenFor(t, srv, actor), tg.create)
 					want := slices.Contains(p.create[tg.name], actor)
+					srv := serverFor(t, "create", want)
+					res := srv.Do(t, http.MethodPost, base, tokenFor(t, srv, actor), tg.create)
 					exists := createdExists(srv.App, p.collection, tg.create)
 					if want && (res.Status != http.StatusOK || !exists) {
 						t.Errorf("create refused (status %d, stored %v), want allowed: %s", res.Status, exists, res.Body)
@@ -226,9 +237,9 @@ func TestScopeMatrix(t *testing.T) {
 					}
 				})
 				t.Run(fmt.Sprintf("%s/update/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
-					srv := tt.NewServer(t)
-					res := srv.Do(t, http.MethodPatch, base+"/"+tg.id, tokenFor(t, srv, actor), tg.update)
 					want := slices.Contains(p.update[tg.name], actor)
+					srv := serverFor(t, "update", want)
+					res := srv.Do(t, http.MethodPatch, base+"/"+tg.id, tokenFor(t, srv, actor), tg.update)
 					changed := fieldsMatch(srv.App, p.collection, tg.id, tg.update)
 					if want && (res.Status != http.StatusOK || !changed) {
 						t.Errorf("update refused (status %d, stored %v), want allowed: %s", res.Status, changed, res.Body)
@@ -238,13 +249,13 @@ func TestScopeMatrix(t *testing.T) {
 					}
 				})
 				t.Run(fmt.Sprintf("%s/delete/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
-					srv := tt.NewServer(t)
+					want := slices.Contains(p.del[tg.name], actor)
+					srv := serverFor(t, "delete", want)
 					id := tg.id
 					if tg.deleteID != "" {
 						id = tg.deleteID
 					}
 					res := srv.Do(t, http.MethodDelete, base+"/"+id, tokenFor(t, srv, actor), nil)
-					want := slices.Contains(p.del[tg.name], actor)
 					_, err := srv.App.FindRecordById(p.collection, id)
 					gone := err != nil
 					if want && (res.Status != http.StatusNoContent || !gone) {
