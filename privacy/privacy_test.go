@@ -3,6 +3,7 @@ package privacy
 import "testing"
 
 func TestCheckText(t *testing.T) {
+	t.Parallel()
 	refused := map[string]string{
 		"1801234567890001":             CodeNIK,
 		"NIK: 1801234567890001.":       CodeNIK,
@@ -36,6 +37,7 @@ func TestCheckText(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		`phone = "081234567890"`:                        `phone = "[disamarkan]"`,
 		"nik 1801234567890001 atau 1801 2345 6789 0001": "nik [disamarkan] atau [disamarkan]",
@@ -56,6 +58,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestDigestsInJSONAreNotText(t *testing.T) {
+	t.Parallel()
 	// sha256 digests (photo hashes) whose digit runs look like a NIK or a
 	// phone number: values and keys pass, free text beside them does not.
 	nikLike := "ab1801234567890001cd" + "0123456789abcdef0123456789abcdef0123456789ab"

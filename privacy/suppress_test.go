@@ -69,6 +69,7 @@ func (g *grid) shown(h []Hiding) string {
 }
 
 func TestSmallCountsAreHidden(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		n     int
 		level string
@@ -88,6 +89,7 @@ func TestSmallCountsAreHidden(t *testing.T) {
 // One column: three regencies and the province total (the rows' own totals
 // equal their one part).
 func TestComplementsOfAColumn(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		parts []int
@@ -115,6 +117,7 @@ func TestComplementsOfAColumn(t *testing.T) {
 
 // A regency's victims by sex and age beside their total.
 func TestComplementsOfABreakdownRow(t *testing.T) {
+	t.Parallel()
 	row := []Count{{3, "regency"}, {0, "regency"}, {6, "regency"}, {9, "regency"}, {18, "regency"}}
 	sum := Sum{Total: 4, Parts: []int{0, 1, 2, 3}}
 	h := SuppressTable(row, []Sum{sum})
@@ -137,6 +140,7 @@ func TestComplementsOfABreakdownRow(t *testing.T) {
 // A small count protected in its row and its column: the complements need
 // complements of their own, until every row and column is safe.
 func TestComplementsReachAFixedPoint(t *testing.T) {
+	t.Parallel()
 	g := newGrid([][]int{{2, 6}, {7, 8}, {9, 10}})
 	got := g.shown(SuppressTable(g.counts, g.sums))
 	if want := "<5 • 8 | • • 15 | 9 10 19 | 18 24 42"; got != want {
@@ -152,6 +156,7 @@ func TestComplementsReachAFixedPoint(t *testing.T) {
 // parts are not a breakdown of its total (exploitation types): those sums
 // give nothing away and are left out of the reader's sums too.
 func TestNoHiddenSmallCountCanBeWorkedOut(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 2026))
 	value := func() int {
 		switch x := rng.IntN(10); {

@@ -178,6 +178,7 @@ func TestTransitionTable(t *testing.T) {
 }
 
 func TestReturnNeedsANote(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	rec, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
 	rec.Set("status", catalog.StatusSubmitted)
@@ -191,6 +192,7 @@ func TestReturnNeedsANote(t *testing.T) {
 }
 
 func TestApprovedIsLockedForContentOnEveryPath(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	rec, _ := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)
 	rec.Set("status", catalog.StatusApproved)
