@@ -1,9 +1,9 @@
 // Package testapp gives tests a real Jangkau app: the real migrations and
-// hooks on a real SQLite file, cloned from a template prepared once per test
-// binary, served over real HTTP.
+// hooks on a real SQLite file, copied from a template built once per state
+// of the sources (template.go), served over real HTTP.
 //
 // A package whose tests use it has this TestMain (main_test.go), which
-// keeps the template and every copy in one directory removed at the end:
+// keeps every copy in one directory of the test binary, removed at the end:
 //
 //	func TestMain(m *testing.M) { testapp.Main(m) }
 package testapp
@@ -11,19 +11,11 @@ package testapp
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -32,92 +24,6 @@ import (
 	"jangkau/hooks"
 	_ "jangkau/migrations"
 )
-
-var (
-	root         string // this test binary's temporary directory (Main)
-	templateOnce sync.Once
-	templateDir  string
-	templateErr  error
-)
-
-// rootPrefix names the temporary directory of a test binary, followed by
-// its process id.
-const rootPrefix = "jangkau-test-"
-
-// Main runs a package's tests with every temporary file under one
-// directory of this test binary (TMPDIR points there: the template, each
-// app's copy, t.TempDir), and removes it when they end, whatever they
-// left. A directory of an earlier binary that was killed (a timeout) is
-// removed too.
-func Main(m *testing.M) {
-	removeStale(os.TempDir())
-	dir, err := os.MkdirTemp("", rootPrefix+strconv.Itoa(os.Getpid())+"-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "testapp:", err)
-		os.Exit(1)
-	}
-	root = dir
-	if err := os.Setenv("TMPDIR", dir); err != nil {
-		fmt.Fprintln(os.Stderr, "testapp:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// removeStale removes the directories of test binaries that are gone: their
-// process no longer exists and the directory has not changed for an hour.
-func removeStale(tmp string) {
-	entries, _ := os.ReadDir(tmp)
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), rootPrefix)
-		if !ok || !e.IsDir() {
-			continue
-		}
-		pidText, _, _ := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if err != nil || pid <= 0 || !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
-			_ = os.RemoveAll(filepath.Join(tmp, e.Name()))
-		}
-	}
-}
-
-// Template returns a data dir with every migration applied and the fixtures
-// of fixtures.go loaded. It is built once per test binary, under Main's
-// directory.
-func Template(t testing.TB) string {
-	if root == "" {
-		t.Fatal("testapp: this package's tests need a TestMain that removes the test data; add main_test.go with\n" +
-			"\tfunc TestMain(m *testing.M) { testapp.Main(m) }")
-	}
-	templateOnce.Do(func() {
-		dir := filepath.Join(root, "template")
-		app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
-		if err := app.Bootstrap(); err != nil {
-			templateErr = err
-			return
-		}
-		hooks.Register(app)
-		if err := app.RunAllMigrations(); err != nil {
-			templateErr = err
-			return
-		}
-		if err := seedFixtures(app); err != nil {
-			templateErr = err
-			return
-		}
-		templateErr = app.ClearBootstrap()
-		templateDir = dir
-	})
-	if templateErr != nil {
-		t.Fatalf("test template: %v", templateErr)
-	}
-	return templateDir
-}
 
 // New returns a fresh app on its own copy of the template, with Jangkau's
 // hooks registered. It is removed when the test ends.
