@@ -7,7 +7,11 @@ BIN := ./jangkau
 ADDR ?= 127.0.0.1:8090
 CLIENTS := tests/clients
 
-.PHONY: build run demo test test-go test-node bench clean web web-check test-browser
+.PHONY: build run demo test test-go test-node bench clean web web-check test-browser lint
+
+# staticcheck, pinned: `go run` fetches and builds this version through the
+# module proxy, so a clean machine needs nothing installed.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 build:
 	go build -o $(BIN) .
@@ -21,9 +25,12 @@ demo: build
 
 test: test-go test-node test-browser test-pwa
 
-test-go:
-	go vet ./...
+test-go: lint
 	go test -count=1 ./...
+
+lint:
+	go vet ./...
+	go run $(STATICCHECK) ./...
 
 # End-to-end tests with the real WatermelonDB and RxDB libraries in Node 20,
 # installed from tests/clients/package-lock.json, against ./jangkau.

@@ -18,6 +18,7 @@ import (
 )
 
 func TestEnrollmentAnswer(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
@@ -59,6 +60,7 @@ func TestEnrollmentAnswer(t *testing.T) {
 }
 
 func TestWhoMayEnroll(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	allowed := []struct{ by, user string }{
 		{tt.VerifierA, tt.OfficerA},
@@ -139,6 +141,7 @@ func signWith(t *testing.T, method jwt.SigningMethod, kid string, key any, claim
 }
 
 func TestEnrollmentCodeAttacks(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	raiseLimits(t, srv.App) // more activations than a minute allows one address: see ratelimit for the limits
 	b := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA)
@@ -206,6 +209,7 @@ func TestEnrollmentCodeAttacks(t *testing.T) {
 }
 
 func TestEnrollmentCodeExpiresAfter72Hours(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
@@ -222,6 +226,7 @@ func TestEnrollmentCodeExpiresAfter72Hours(t *testing.T) {
 }
 
 func TestTypedShortCode(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	b := mustEnroll(t, srv, tt.Secretariat, tt.OfficerB)
 	// as a person types it: lower case, spaces instead of dashes
@@ -234,6 +239,7 @@ func TestTypedShortCode(t *testing.T) {
 }
 
 func TestBadActivationInputKeepsTheCode(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	code := str(mustEnroll(t, srv, tt.VerifierA, tt.OfficerA)["code"])
 	bad := []struct {

@@ -104,6 +104,7 @@ func getRaw(t *testing.T, srv *tt.Server, path, token string) (int, string, []by
 }
 
 func TestQRCodes(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	b := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA)
 	verifier := tt.Token(t, srv.App, tt.VerifierA)
@@ -167,6 +168,7 @@ func TestQRCodes(t *testing.T) {
 }
 
 func TestQRSVGMatchesPNG(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"jangkau://enroll?code=x", "a", string(bytes.Repeat([]byte("z"), 400))} {
 		p, err := devices.QRPNG(s, 4)
 		if err != nil {
@@ -187,6 +189,7 @@ func TestQRSVGMatchesPNG(t *testing.T) {
 // decodes both images of each: a rendering bug that only shows for some
 // contents (a mask pattern, a version boundary) cannot hide.
 func TestQRImagesScanForManyCodes(t *testing.T) {
+	t.Parallel()
 	for i := 0; i < 100; i++ {
 		b := make([]byte, 20+i*2)
 		_, _ = rand.Read(b)

@@ -46,6 +46,7 @@ func ids(res tt.Response) []string {
 }
 
 func TestDeviceTokenIsTheUserWithTheDevice(t *testing.T) {
+	t.Parallel()
 	srv := serveWithProbe(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	userTok := tt.Token(t, srv.App, tt.OfficerA)
@@ -103,6 +104,7 @@ func TestDeviceTokenIsTheUserWithTheDevice(t *testing.T) {
 }
 
 func TestDeviceTokenMisuse(t *testing.T) {
+	t.Parallel()
 	srv := serveWithProbe(t)
 	b := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA2)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
@@ -146,6 +148,7 @@ func TestDeviceTokenMisuse(t *testing.T) {
 }
 
 func TestRefreshRotates(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC().Truncate(time.Second)
 	setClock(srv.App, start)
@@ -182,6 +185,7 @@ func TestRefreshRotates(t *testing.T) {
 }
 
 func TestRefreshTokenReuseRevokesTheDevice(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
@@ -209,6 +213,7 @@ func TestRefreshTokenReuseRevokesTheDevice(t *testing.T) {
 }
 
 func TestRefreshRetryGrace(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
@@ -238,6 +243,7 @@ func TestRefreshRetryGrace(t *testing.T) {
 }
 
 func TestForgedRefreshTokenChangesNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	_, c := jwtParts(t, p.Refresh)
@@ -261,6 +267,7 @@ func TestForgedRefreshTokenChangesNothing(t *testing.T) {
 // refreshes and syncs again without a password, and after 120 days without
 // use needs a new enrollment.
 func TestOfflineFor90Days(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	day := 24 * time.Hour
 	start := time.Now().UTC()
@@ -319,6 +326,7 @@ func TestOfflineFor90Days(t *testing.T) {
 // TestKeysSurviveRestart serves a second app on a copy of the first one's
 // data: the credentials issued before the "restart" keep working.
 func TestKeysSurviveRestart(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	pending := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA2)
@@ -340,12 +348,13 @@ func TestKeysSurviveRestart(t *testing.T) {
 // gets its own random keys, one per purpose, none shared with another
 // installation (here: the test template).
 func TestKeysAreGeneratedPerInstallation(t *testing.T) {
+	t.Parallel()
 	tmpl := tt.NewServer(t)
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	if err := app.RunAllMigrations(); err != nil {
 		t.Fatal(err)
 	}
@@ -368,6 +377,7 @@ func TestKeysAreGeneratedPerInstallation(t *testing.T) {
 // TestKeyRotation follows docs/devices.md: a new active key signs from the
 // next request on, the old one verifies until its row is deleted.
 func TestKeyRotation(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	old := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	oldKid, _ := signingKey(t, srv, "access")

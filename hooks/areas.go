@@ -11,6 +11,8 @@ import (
 )
 
 // errAreaNeverDeleted is returned for any delete of an area, on every path.
+//
+//lint:ignore ST1005 a bilingual sentence for people, until model-hook errors get the one error shape (issue 14)
 var errAreaNeverDeleted = errors.New("Wilayah tidak pernah dihapus, hanya dinonaktifkan. / Areas are never deleted, only deactivated.")
 
 func registerAreas(app core.App) {

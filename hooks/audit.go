@@ -15,6 +15,7 @@ import (
 	"jangkau/records"
 )
 
+//lint:ignore ST1005 a bilingual sentence for people, until model-hook errors get the one error shape (issue 14)
 var errAuditAppendOnly = errors.New("Jejak audit hanya bisa ditambah, tidak bisa diubah atau dihapus. / The audit trail is append-only: entries cannot be changed or deleted.")
 
 // auditWrite records a write of an audited record in the write's own

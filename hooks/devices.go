@@ -102,16 +102,18 @@ func registerDevices(app core.App) {
 		}
 		var revoked []string
 		original := e.App
-		err := e.App.RunInTransaction(func(tx core.App) error {
-			e.App = tx
-			if err := e.Next(); err != nil {
+		err := func() error {
+			defer func() { e.App = original }() // also after a panic inside
+			return original.RunInTransaction(func(tx core.App) error {
+				e.App = tx
+				if err := e.Next(); err != nil {
+					return err
+				}
+				var err error
+				revoked, err = devices.RevokeUserDevices(tx, e.Record.Id, reason)
 				return err
-			}
-			var err error
-			revoked, err = devices.RevokeUserDevices(tx, e.Record.Id, reason)
-			return err
-		})
-		e.App = original
+			})
+		}()
 		if err != nil || deactivated {
 			return err // a deactivation ends every session after success (below)
 		}

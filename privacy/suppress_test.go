@@ -72,6 +72,7 @@ func (g *grid) shown(h []Hiding) string {
 }
 
 func TestSmallCountsAreHidden(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		n     int
 		level string
@@ -91,6 +92,7 @@ func TestSmallCountsAreHidden(t *testing.T) {
 // One column: three regencies and the province total (the rows' own totals
 // equal their one part).
 func TestComplementsOfAColumn(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		parts []int
@@ -118,6 +120,7 @@ func TestComplementsOfAColumn(t *testing.T) {
 
 // A regency's victims by sex and age beside their total.
 func TestComplementsOfABreakdownRow(t *testing.T) {
+	t.Parallel()
 	row := []Count{{3, "regency"}, {0, "regency"}, {6, "regency"}, {9, "regency"}, {18, "regency"}}
 	sum := Sum{Total: 4, Parts: []int{0, 1, 2, 3}}
 	h := SuppressTable(row, []Sum{sum}, nil)
@@ -140,6 +143,7 @@ func TestComplementsOfABreakdownRow(t *testing.T) {
 // A small count protected in its row and its column: the cheapest cycle of
 // four counts through it, so that every row and column still adds up.
 func TestComplementsReachAFixedPoint(t *testing.T) {
+	t.Parallel()
 	g := newGrid([][]int{{2, 6}, {7, 8}, {9, 10}})
 	got := g.shown(SuppressTable(g.counts, g.sums, nil))
 	if want := "<5 • 8 | • • 15 | 9 10 19 | 18 24 42"; got != want {
@@ -157,6 +161,7 @@ func TestComplementsReachAFixedPoint(t *testing.T) {
 // two or none): such sums do not add up, give nothing away and are left
 // out of the reader's sums too.
 func TestNoHiddenSmallCountCanBeWorkedOut(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 2026))
 	value := func() int { return privacytest.RandomCount(rng, 6) }
 	readers, cells, pinned := 0, 0, 0

@@ -66,6 +66,7 @@ func readXLSX(t *testing.T, body []byte) *excelize.File {
 }
 
 func TestRecordExports(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	// free text a spreadsheet would run, and outreach details that stay in
 	rec, _ := srv.App.FindRecordById(catalog.Activities, "act2025a2000002")
@@ -272,6 +273,7 @@ func TestReportExportsOpenRightInSpreadsheets(t *testing.T) {
 }
 
 func TestExportScope(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	t.Run("village officers are refused", func(t *testing.T) {
 		for _, file := range []string{"activities.csv", "outreach_logs.xlsx", "report_activities.csv", "report_cases.xlsx", "annual.xlsx"} {
@@ -317,6 +319,7 @@ func TestExportScope(t *testing.T) {
 
 // Case figures in exports go through the same suppression as the JSON.
 func TestExportsSuppressSmallCells(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_cases.csv", "year=2025", 200))
 	code := column(t, header, "Kode wilayah")
@@ -406,6 +409,7 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 }
 
 func TestReportExportsMatchTheJSON(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_activities.csv", "year=2025", 200))
 	eq(t, "15 regencies and a total", len(rows), 16)
@@ -436,6 +440,7 @@ func TestReportExportsMatchTheJSON(t *testing.T) {
 
 // Every export is in the audit trail: who, what, with which filters.
 func TestExportsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	download(t, srv, tt.VerifierA, "activities.csv", "period=quarter&year=2025&index=1&includeSubmitted=1&area="+tt.DistrictA, 200)
 	download(t, srv, tt.Secretariat, "annual.xlsx", "year=2025", 200)

@@ -160,8 +160,6 @@ func ymd(t time.Time) int {
 	return t.Year()*10000 + int(t.Month())*100 + t.Day()
 }
 
-func ymStart(m int) time.Time { return time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, WIB) }
-
 func ymLabel(m int) string { return fmt.Sprintf("%04d-%02d", m/100, m%100) }
 
 // split cuts the period into the whole months it covers (first and last

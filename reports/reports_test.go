@@ -37,6 +37,7 @@ func row[T any](t *testing.T, rows []T, code string, area func(T) string) T {
 // (VillageA, 1 Apr WIB). a4 is submitted, a7 returned, a8 is 2026, the
 // shared fixtures' two activities are drafts.
 func TestActivitiesReportMatchesTheFixture(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.ActivitiesReport
 	get(t, srv, tt.Secretariat, url("activities", "year=2025"), &r)
@@ -141,6 +142,7 @@ func TestActivitiesReportMatchesTheFixture(t *testing.T) {
 // Report 2: villages with an approved activity in 2025: VillageA, VillageA2
 // (18.01, 260 villages) and VillageB (18.02, 311 villages), of 2,651.
 func TestCoverageReport(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.CoverageReport
 	get(t, srv, tt.Secretariat, url("coverage", "year=2025"), &r)
@@ -173,6 +175,7 @@ func TestCoverageReport(t *testing.T) {
 //	  18.02 nothing entered -> grey; province 2 of 30 -> red.
 //	K.6.1 manual, province, no target -> grey.
 func TestRadReport(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.RadReport
 	get(t, srv, tt.Secretariat, url("rad", "year=2025&asOf=2025-12-31"), &r)
@@ -261,6 +264,7 @@ func TestRadReport(t *testing.T) {
 // Report 4: programmes now: VillageA patbm aktif, drppa aktif; VillageA2
 // patbm tidak aktif, perdes_tppo aktif; VillageB patbm rintisan.
 func TestProgramsReport(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.ProgramsReport
 	get(t, srv, tt.Secretariat, url("programs", ""), &r)
@@ -295,6 +299,7 @@ func TestProgramsReport(t *testing.T) {
 // followed up after 3 days), o2 (VillageA2), o3 (VillageB, risk, open), o4
 // (VillageA, risk, referred, 10 days). o5 is submitted.
 func TestOutreachReport(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.OutreachReport
 	get(t, srv, tt.Secretariat, url("outreach", "year=2025"), &r)
@@ -331,6 +336,7 @@ func TestOutreachReport(t *testing.T) {
 // year from Polda (12) and one from Simfoni (1), 18.03 a year (20): Simfoni
 // comes first.
 func TestCasesReportSuppressesSmallCells(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.CasesReport
 	res := get(t, srv, tt.Secretariat, url("cases", "year=2025"), &r)
@@ -434,6 +440,7 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 // approved, a4 submitted, a7 returned, one draft; 18.02 a3 approved, one
 // draft. Approval hours: a5 0, a1 5, a6 48, a2 72 (73 h: 3 days), a3 240.
 func TestReviewReport(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.ReviewReport
 	get(t, srv, tt.Secretariat, url("review", "year=2025"), &r)
@@ -476,6 +483,7 @@ func TestReviewReport(t *testing.T) {
 
 // Report 8 holds reports 1-7 of the year.
 func TestAnnualReport(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var r reports.AnnualReport
 	get(t, srv, tt.Secretariat, url("annual", "year=2025&asOf=2025-12-31"), &r)
@@ -495,6 +503,7 @@ func TestAnnualReport(t *testing.T) {
 // The precomputed engine and the naive GROUP BY agree on every report, for
 // several areas and periods (partial months included).
 func TestPrecomputedMatchesRaw(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	queries := []string{"year=2025", "year=2025&includeSubmitted=1", "period=quarter&year=2025&index=2",
 		"period=custom&from=2025-01-16&to=2025-04-01", "period=custom&from=2024-12-31&to=2025-01-15", "year=2026"}
@@ -527,6 +536,7 @@ func TestPrecomputedMatchesRaw(t *testing.T) {
 }
 
 func TestReportScope(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	t.Run("village officers are refused", func(t *testing.T) {
 		for _, name := range reports.Names {
@@ -565,6 +575,7 @@ func TestReportScope(t *testing.T) {
 }
 
 func TestLabels(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	var l map[string]map[string]reports.Label
 	get(t, srv, tt.Taskforce, "/api/reports/labels", &l)

@@ -126,10 +126,15 @@ func (d *Directory) Breadcrumb(code string) []AreaRef {
 	return out
 }
 
-// Errors of scope resolution; the HTTP layer maps them to 403 and 404.
+// Errors of scope resolution; the HTTP layer maps them to 403 and 404. Their
+// texts are bilingual sentences for people (staticcheck's ST1005 does not
+// apply).
 var (
-	ErrForbidden   = errors.New("Laporan hanya untuk sekretariat provinsi, anggota gugus tugas dan verifikator kabupaten/kota. / Reports are for the province secretariat, task-force members and district verifiers.")
-	ErrOutOfScope  = errors.New("Wilayah ini di luar wilayah Anda. / This area is outside your area.")
+	//lint:ignore ST1005 bilingual sentence for people
+	ErrForbidden = errors.New("Laporan hanya untuk sekretariat provinsi, anggota gugus tugas dan verifikator kabupaten/kota. / Reports are for the province secretariat, task-force members and district verifiers.")
+	//lint:ignore ST1005 bilingual sentence for people
+	ErrOutOfScope = errors.New("Wilayah ini di luar wilayah Anda. / This area is outside your area.")
+	//lint:ignore ST1005 bilingual sentence for people
 	ErrUnknownArea = errors.New("Kode wilayah tidak dikenal. / Unknown area code.")
 )
 

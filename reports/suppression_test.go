@@ -67,6 +67,7 @@ func caseLines(r reports.CasesReport) map[string]string {
 }
 
 func TestCasesComplementarySuppression(t *testing.T) {
+	t.Parallel()
 	srv := seedSuppression(t)
 	lines := func(query string) (reports.CasesReport, map[string]string, []byte) {
 		var r reports.CasesReport

@@ -24,6 +24,7 @@ func pulls(t *testing.T, srv *tt.Server) []tt.AuditEntry {
 }
 
 func TestNativePullsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	phone, device := enrolledPhone(t, srv)
 	res := srv.Do(t, http.MethodGet, "/api/sync/pull?cursor=0&limit=50", phone, nil)
@@ -99,6 +100,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func TestWatermelonPullsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	first := wmPull(t, srv, officer, "null")
@@ -152,6 +154,7 @@ func TestWatermelonPullsAreAudited(t *testing.T) {
 }
 
 func TestRxPullsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.VerifierA)
 	var page struct {

@@ -70,7 +70,7 @@ func BuildWith(dir string, opts Options) error {
 	if err := app.Bootstrap(); err != nil {
 		return err
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 	hooks.Register(app)
 	if err := app.RunAllMigrations(); err != nil {
 		return err
