@@ -13,6 +13,7 @@ import (
 
 	"jangkau/access"
 	"jangkau/devices"
+	"jangkau/txbatch"
 )
 
 // caller returns the actor and scope of an authenticated sync request.
@@ -91,8 +92,13 @@ func clientReport(e *core.RequestEvent) devices.Contact {
 }
 
 // touch records sync health; a failure to record it never fails the sync.
+// Most contacts change nothing worth a write (devices.Fresh); the others
+// share a transaction with the writes of other requests (txbatch.Run).
 func touch(e *core.RequestEvent, c devices.Contact) {
-	if err := devices.Touch(e.App, e.Auth, c); err != nil {
+	if e.Auth == nil || devices.Fresh(e.App, e.Auth, c) {
+		return
+	}
+	if err := txbatch.Run(e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
 }

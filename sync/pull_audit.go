@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/audit"
@@ -53,25 +52,5 @@ func (r *Reader) Count(scope Scope, after int64, collections []string, records, 
 	if len(collections) == 0 {
 		return nil
 	}
-	names := make([]any, len(collections))
-	for i, c := range collections {
-		names[i] = c
-	}
-	var rows []struct {
-		Collection string `db:"collection"`
-		Deleted    bool   `db:"deleted"`
-		N          int    `db:"n"`
-	}
-	err := r.db().Select("collection", "deleted", "COUNT(*) AS n").From("sync_changes").
-		Where(dbx.NewExp("seq > {:after} AND seq <= {:upto}", dbx.Params{"after": after, "upto": r.Upto})).
-		AndWhere(scope.where()).AndWhere(dbx.In("collection", names...)).
-		GroupBy("collection", "deleted").All(&rows)
-	for _, row := range rows {
-		if row.Deleted {
-			deleted[row.Collection] += row.N
-		} else {
-			records[row.Collection] += row.N
-		}
-	}
-	return err
+	return r.countRows(scope, after, collections, records, deleted)
 }

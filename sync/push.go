@@ -101,6 +101,7 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 	p.existing = map[string]map[string]bool{}
 	p.taken = map[string]map[string]bool{}
 	p.related = map[string]map[string]bool{}
+	p.pending = nil
 	var mids []any
 	ids := map[string][]any{}
 	for _, m := range muts {
