@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/areas"
-	"jangkau/catalog"
 	"jangkau/txbatch"
 )
 
@@ -76,6 +75,9 @@ func (f feedRange) where(after, upto int64, collections []string) (string, []any
 // the snapshot's end, in sequence order: each range's first limit rows,
 // merged.
 func (r *Reader) feedRows(scope Scope, after int64, collections []string, limit int) ([]feedRow, error) {
+	if after >= r.Upto {
+		return nil, nil // nothing committed after the cursor: the most frequent pull
+	}
 	var parts []string
 	var args []any
 	for _, f := range scope.ranges() {
@@ -139,77 +141,147 @@ func (r *Reader) countRows(scope Scope, after int64, collections []string, recor
 
 // query runs a query with positional arguments in the reader's snapshot
 // (straight on database/sql: dbx would parse named parameters with a
-// regular expression on every call).
+// regular expression on every call). The statement is prepared once per
+// database connection: parsing the feed query costs more than running it.
 func (r *Reader) query(query string, args ...any) (*sql.Rows, error) {
+	return r.run(true, query, args...)
+}
+
+// queryOnce is query for statement texts that vary (IN lists): not kept.
+func (r *Reader) queryOnce(query string, args ...any) (*sql.Rows, error) {
+	return r.run(false, query, args...)
+}
+
+func (r *Reader) run(keep bool, query string, args ...any) (*sql.Rows, error) {
 	if r.tx != nil {
-		if ex := txbatch.Executor(r.tx); ex != nil {
-			return ex.Query(query, args...)
+		if tx, ok := txbatch.Executor(r.tx).(*sql.Tx); ok {
+			if keep {
+				if st := readStmt(r.app, query); st != nil {
+					return tx.Stmt(st).Query(args...)
+				}
+			}
+			return tx.Query(query, args...)
 		}
 	}
 	return txbatch.Query(r.app, query, args...)
 }
 
-// isReference reports whether collection is reference data (the same for
-// every phone of a regency, and rarely changed).
-func isReference(collection string) bool {
-	return collection == catalog.Areas || collection == catalog.RadIndicators
-}
-
-// refDocs keeps the encoded documents of reference records (Lampung's
-// areas, the RAD indicators), keyed by record and valid for the feed
-// sequence they were read at: every write of a synced record moves its
-// sequence, so a cached document is never sent for a later version. Every
-// first pull of a phone sends its regency's areas; they are read and
-// encoded once instead of on every pull.
-type refDocs struct {
-	mu   gosync.RWMutex
-	docs map[[2]string]refDoc
-}
-
-type refDoc struct {
-	seq int64
-	col *core.Collection // the schema it was encoded with (PocketBase replaces it when it changes)
-	doc [2][]byte        // per Flavor
-}
-
+// readStmts are the statements of the read path, prepared on the
+// concurrent pool of each database (by query text; the texts are few: one
+// per kind of scope and number of collections named).
 var (
-	refCachesMu gosync.Mutex
-	refCaches   = map[string]*refDocs{}
+	readStmtsMu gosync.Mutex
+	readStmts   = map[readStmtKey]*sql.Stmt{}
 )
 
-// refDocsOf returns the cache of app's database (by its data directory).
-func refDocsOf(app core.App) *refDocs {
-	refCachesMu.Lock()
-	defer refCachesMu.Unlock()
-	c, ok := refCaches[app.DataDir()]
+type readStmtKey struct {
+	db    *sql.DB
+	query string
+}
+
+// maxReadStmts caps the prepared statements kept per process.
+const maxReadStmts = 256
+
+func readStmt(app core.App, query string) *sql.Stmt {
+	db, ok := txbatch.Executor(app.ConcurrentDB()).(*sql.DB)
 	if !ok {
-		c = &refDocs{docs: map[[2]string]refDoc{}}
-		refCaches[app.DataDir()] = c
+		return nil
+	}
+	key := readStmtKey{db, query}
+	readStmtsMu.Lock()
+	defer readStmtsMu.Unlock()
+	if st, ok := readStmts[key]; ok {
+		return st
+	}
+	if len(readStmts) >= maxReadStmts {
+		return nil
+	}
+	st, err := db.Prepare(query)
+	if err != nil {
+		return nil
+	}
+	readStmts[key] = st
+	return st
+}
+
+// docCache keeps the encoded documents pulls sent, keyed by record and
+// valid for the feed sequence they were read at: every write of a synced
+// record moves its sequence, so a kept document is never sent for a later
+// version (nor after a schema change: the collection is part of the key).
+// Every first pull of a regency's phones sends the same areas, and phones
+// of one village the same records: each is read and encoded once. The
+// cache is bounded (DocCacheBytes): when the newer of its two generations
+// is full, the older is dropped.
+type docCache struct {
+	mu        gosync.Mutex
+	cur, old  map[docKey]docEntry
+	size, max int
+}
+
+type docKey struct {
+	collection, id string
+	flavor         Flavor
+}
+
+type docEntry struct {
+	seq int64
+	col *core.Collection // the schema it was encoded with (PocketBase replaces it when it changes)
+	doc []byte
+}
+
+// DocCacheBytes bounds the documents kept per database (twice this at most,
+// over the two generations).
+const DocCacheBytes = 8 << 20
+
+var (
+	docCachesMu gosync.Mutex
+	docCaches   = map[string]*docCache{}
+)
+
+// docCacheOf returns the cache of app's database (by its data directory).
+func docCacheOf(app core.App) *docCache {
+	docCachesMu.Lock()
+	defer docCachesMu.Unlock()
+	c, ok := docCaches[app.DataDir()]
+	if !ok {
+		c = &docCache{cur: map[docKey]docEntry{}, max: DocCacheBytes}
+		docCaches[app.DataDir()] = c
 	}
 	return c
 }
 
-func (c *refDocs) get(col *core.Collection, row feedRow, flavor Flavor) []byte {
-	c.mu.RLock()
-	d, ok := c.docs[[2]string{row.Collection, row.RecordID}]
-	c.mu.RUnlock()
+func (c *docCache) get(col *core.Collection, row feedRow, flavor Flavor) []byte {
+	key := docKey{row.Collection, row.RecordID, flavor}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.cur[key]
+	if !ok {
+		if d, ok = c.old[key]; ok && d.seq == row.Seq && d.col == col {
+			c.putLocked(key, d) // still in use: keep it in the newer generation
+		}
+	}
 	if !ok || d.seq != row.Seq || d.col != col {
 		return nil
 	}
-	return d.doc[flavor]
+	return d.doc
 }
 
-func (c *refDocs) put(col *core.Collection, row feedRow, flavor Flavor, doc []byte) {
+func (c *docCache) put(col *core.Collection, row feedRow, flavor Flavor, doc []byte) {
 	if doc == nil {
 		return
 	}
-	key := [2]string{row.Collection, row.RecordID}
 	c.mu.Lock()
-	d := c.docs[key]
-	if d.seq != row.Seq || d.col != col {
-		d = refDoc{seq: row.Seq, col: col}
-	}
-	d.doc[flavor] = doc
-	c.docs[key] = d
+	c.putLocked(docKey{row.Collection, row.RecordID, flavor}, docEntry{seq: row.Seq, col: col, doc: doc})
 	c.mu.Unlock()
+}
+
+func (c *docCache) putLocked(key docKey, d docEntry) {
+	if c.size+len(d.doc) > c.max {
+		c.old, c.cur, c.size = c.cur, map[docKey]docEntry{}, 0
+	}
+	if prev, ok := c.cur[key]; ok {
+		c.size -= len(prev.doc)
+	}
+	c.cur[key] = d
+	c.size += len(d.doc) + 64
 }

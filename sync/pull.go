@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"database/sql"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -138,20 +137,18 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 	}
 	docs := map[[2]string][]byte{}
 	byCol := map[string][]any{}
-	cache := refDocsOf(r.app)
+	cache := docCacheOf(r.app)
 	for i, row := range rows {
 		if latest[[2]string{row.Collection, row.RecordID}] != i || row.Deleted {
 			continue
 		}
-		if isReference(row.Collection) {
-			col, err := r.collection(row.Collection)
-			if err != nil {
-				return nil, after, false, err
-			}
-			if doc := cache.get(col, row, flavor); doc != nil {
-				docs[[2]string{row.Collection, row.RecordID}] = doc
-				continue
-			}
+		col, err := r.collection(row.Collection)
+		if err != nil {
+			return nil, after, false, err
+		}
+		if doc := cache.get(col, row, flavor); doc != nil {
+			docs[[2]string{row.Collection, row.RecordID}] = doc
+			continue
 		}
 		byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
 	}
@@ -166,11 +163,12 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 				return nil, after, false, err
 			}
 		}
-		if isReference(name) {
-			for _, i := range latest {
-				if row := rows[i]; row.Collection == name && !row.Deleted {
-					cache.put(col, row, flavor, docs[[2]string{name, row.RecordID}])
-				}
+	}
+	for key, i := range latest {
+		if row := rows[i]; !row.Deleted {
+			if _, missed := byCol[row.Collection]; missed {
+				col, _ := r.collection(row.Collection)
+				cache.put(col, row, flavor, docs[key])
 			}
 		}
 	}
@@ -194,7 +192,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 
 // loadDocs reads the rows of ids and encodes them into docs.
 func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs map[[2]string][]byte) error {
-	qr, err := r.query(`SELECT * FROM `+col.Name+` WHERE id IN `+txbatch.List(len(ids)), ids...)
+	qr, err := r.queryOnce(`SELECT * FROM `+col.Name+` WHERE id IN `+txbatch.List(len(ids)), ids...)
 	if err != nil {
 		return err
 	}
@@ -210,7 +208,7 @@ func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs m
 			idIndex = i
 		}
 	}
-	vals := make([]sql.NullString, len(columns))
+	vals := make([]any, len(columns))
 	ptrs := make([]any, len(columns))
 	for i := range vals {
 		ptrs[i] = &vals[i]
@@ -219,7 +217,7 @@ func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs m
 		if err := qr.Scan(ptrs...); err != nil {
 			return err
 		}
-		docs[[2]string{col.Name, vals[idIndex].String}] = enc.appendMembers(nil, vals)
+		docs[[2]string{col.Name, text(vals[idIndex])}] = enc.appendMembers(nil, vals)
 	}
 	return qr.Err()
 }

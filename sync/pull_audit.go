@@ -20,6 +20,7 @@ func auditPull(e *core.RequestEvent, collection string, records, deleted map[str
 		d += v
 	}
 	if n == 0 && d == 0 {
+		quiet(e)
 		return nil
 	}
 	note["records"], note["deleted"] = n, d
@@ -28,6 +29,16 @@ func auditPull(e *core.RequestEvent, collection string, records, deleted map[str
 	}
 	return audit.Read(e, audit.Entry{Action: audit.ActionSyncPull, Collection: collection, Note: audit.Note(note)})
 }
+
+// skipSuccessLogKey is the request-store key that tells PocketBase's
+// request logger to leave a successful request out of the request log
+// (apis.SkipSuccessActivityLog sets it; TestSkipSuccessLogKey pins it).
+const skipSuccessLogKey = "__skipSuccessActivityLogger"
+
+// quiet leaves a successful pull that sends nothing out of PocketBase's
+// request log: it is the most frequent request (an up-to-date phone
+// polling), and the log is a write per request. Failures are still logged.
+func quiet(e *core.RequestEvent) { e.Set(skipSuccessLogKey, true) }
 
 // countChanges counts, per collection, the records and the deletes of a page.
 func countChanges(changes []Change) (records, deleted map[string]int) {
