@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/catalog"
 	"jangkau/devices"
@@ -168,6 +169,10 @@ func isZero(v any) bool {
 	case bool:
 		return !t
 	case []string:
+		return len(t) == 0
+	case types.DateTime: // what fmt.Sprint below would say, without formatting
+		return t.IsZero()
+	case types.JSONRaw:
 		return len(t) == 0
 	}
 	s := fmt.Sprint(v)

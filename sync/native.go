@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -42,6 +43,14 @@ func NativePull(e *core.RequestEvent) error {
 		}
 	}
 
+	// The page is read and encoded while holding a pull slot, and sent
+	// once its audit entry is durable (shared with other writes, outside
+	// the slot).
+	release, err := holdPullSlot(e)
+	if err != nil {
+		return err
+	}
+	defer release()
 	r, err := OpenReader(e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
@@ -60,16 +69,8 @@ func NativePull(e *core.RequestEvent) error {
 	}
 	r.Close()
 
-	records, deleted := countChanges(changes)
-	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "native", "from": cursor, "to": next,
-		"hasMore": more, "reset": reset}); err != nil {
-		return err
-	}
-	contact := clientReport(e)
-	contact.Pull, contact.Cursor = true, next
-	touch(e, contact)
-
-	out := newJSONStream(e)
+	var body bytes.Buffer
+	out := newJSONBody(&body, acceptsGzip(e.Request), func(bool) {})
 	out.raw(`{"cursor":`)
 	out.value(next)
 	out.raw(`,"hasMore":`)
@@ -99,7 +100,25 @@ func NativePull(e *core.RequestEvent) error {
 		out.raw("}")
 	}
 	out.raw("]}")
-	return out.close()
+	if err := out.close(); err != nil {
+		return e.InternalServerError("", err)
+	}
+	release()
+
+	records, deleted := countChanges(changes)
+	changes = nil
+	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "native", "from": cursor, "to": next,
+		"hasMore": more, "reset": reset}); err != nil {
+		return err
+	}
+	contact := clientReport(e)
+	contact.Pull, contact.Cursor = true, next
+	touch(e, contact)
+
+	setJSONHeaders(e, out.zipped)
+	e.Response.WriteHeader(http.StatusOK)
+	_, err = e.Response.Write(body.Bytes())
+	return err
 }
 
 // nativePushBody is the body of POST /api/sync/push.

@@ -104,6 +104,7 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 	p.existing = map[string]map[string]bool{}
 	p.taken = map[string]map[string]bool{}
 	p.related = map[string]map[string]bool{}
+	p.pending = nil
 	var mids []any
 	ids := map[string][]any{}
 	for _, m := range muts {
@@ -115,23 +116,29 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 		}
 	}
 	if p.ClientID != "" && len(mids) > 0 {
-		var rows []struct {
-			MutationID string `db:"mutation_id"`
-			Result     string `db:"result"`
-		}
-		err := tx.DB().Select("mutation_id", "result").From("sync_mutations").
-			Where(dbx.HashExp{"user_id": p.Actor.ID, "client_id": p.ClientID}).
-			AndWhere(dbx.In("mutation_id", mids...)).All(&rows)
+		rows, err := txbatch.Query(tx, `SELECT mutation_id, result FROM sync_mutations WHERE user_id = ? AND client_id = ? AND mutation_id IN `+
+			txbatch.List(len(mids)), append([]any{p.Actor.ID, p.ClientID}, mids...)...)
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
+		for rows.Next() {
+			var mid, raw string
 			var res Result
-			if err := json.Unmarshal([]byte(r.Result), &res); err != nil {
+			if err := rows.Scan(&mid, &raw); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := json.Unmarshal([]byte(raw), &res); err != nil {
+				rows.Close()
 				return err
 			}
 			res.Replayed = true
-			p.prior[r.MutationID] = res
+			p.prior[mid] = res
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
 		}
 	}
 	for col, list := range ids {
@@ -228,31 +235,25 @@ type pendingResult struct {
 	result     Result
 }
 
-// Flush stores the results of this push's mutations in one statement. Call
-// it inside the push transaction after the last Apply.
+// Flush stores the results of this push's mutations (one prepared
+// statement run per result). Call it inside the push transaction after the
+// last Apply.
 func (p *Pusher) Flush(tx core.App) error {
-	if len(p.pending) == 0 {
-		return nil
-	}
-	var sb strings.Builder
-	sb.WriteString("INSERT OR IGNORE INTO sync_mutations (user_id, client_id, mutation_id, result, created) VALUES ")
-	params := dbx.Params{"u": p.Actor.ID, "c": p.ClientID, "t": now()}
-	for i, pr := range p.pending {
+	t := now()
+	for _, pr := range p.pending {
 		raw, err := json.Marshal(pr.result)
 		if err != nil {
 			return err
 		}
-		if i > 0 {
-			sb.WriteString(",")
+		if _, err := txbatch.Exec(tx, rememberSQL, p.Actor.ID, p.ClientID, pr.mutationID, string(raw), t); err != nil {
+			return err
 		}
-		fmt.Fprintf(&sb, "({:u}, {:c}, {:m%d}, {:r%d}, {:t})", i, i)
-		params[fmt.Sprintf("m%d", i)] = pr.mutationID
-		params[fmt.Sprintf("r%d", i)] = string(raw)
 	}
 	p.pending = p.pending[:0]
-	_, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute()
-	return err
+	return nil
 }
+
+const rememberSQL = `INSERT OR IGNORE INTO sync_mutations (user_id, client_id, mutation_id, result, created) VALUES (?, ?, ?, ?, ?)`
 
 func (p *Pusher) previous(tx core.App, mutationID string) (Result, bool, error) {
 	var raw string

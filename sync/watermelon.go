@@ -245,6 +245,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
 	err := txbatch.Run(e.App, func(tx core.App) error {
+		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server
 			// since the last pull aborts the whole push; the phone pulls first.
