@@ -92,7 +92,6 @@ type demoWriter struct {
 	tx       core.App
 	now      time.Time // UTC
 	from, to time.Time // WIB midnights: the first and last day of the year of data
-	super    *core.Record
 	secr     *core.Record
 	verifier map[string]*core.Record // by regency
 	officers map[string]*core.Record // by village

@@ -406,6 +406,8 @@ const SuppressionNote = "Angka 1-4 di bawah tingkat provinsi ditampilkan \"<5\" 
 // ErrCasePeriod refuses case figures of a period other than one whole
 // calendar year: figures of overlapping periods could be subtracted from
 // one another (a year less January-September is the last quarter).
+//
+//lint:ignore ST1005 the message is the bilingual sentence the API answers with
 var ErrCasePeriod = errors.New("Angka kasus hanya tersedia per tahun kalender penuh: gunakan period=year. / " +
 	"Case figures are given for whole calendar years only: use period=year.")
 
