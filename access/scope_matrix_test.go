@@ -182,6 +182,7 @@ func TestScopeMatrix(t *testing.T) {
 		for _, actor := range allActors {
 			// list: exactly the in-scope targets are visible
 			t.Run(fmt.Sprintf("%s/list/%s", p.collection, label(actor)), func(t *testing.T) {
+				t.Parallel()
 				res := readSrv.Do(t, http.MethodGet, base+"?perPage=500", tokens[actor], nil)
 				visible := map[string]bool{}
 				if res.Status == http.StatusOK {
@@ -199,6 +200,7 @@ func TestScopeMatrix(t *testing.T) {
 			cases++
 			for _, tg := range p.targets {
 				t.Run(fmt.Sprintf("%s/view/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
+					t.Parallel()
 					res := readSrv.Do(t, http.MethodGet, base+"/"+tg.id, tokens[actor], nil)
 					if want := slices.Contains(p.read[tg.name], actor); (res.Status == http.StatusOK) != want {
 						t.Errorf("view status %d, want allowed=%v: %s", res.Status, want, res.Body)
@@ -212,7 +214,9 @@ func TestScopeMatrix(t *testing.T) {
 	// Writes: an allowed write runs on a fresh copy of the fixtures. A
 	// refused write must change nothing, so the refused writes of one
 	// target and operation share one copy: a refusal that wrongly succeeds
-	// fails its own case and, having changed the target, every later one.
+	// fails its own case and, having changed the target, any case that
+	// sees the change (cases run in parallel: none can pass because of
+	// another).
 	for _, p := range policies {
 		base := "/api/collections/" + p.collection + "/records"
 		for _, tg := range p.targets {
@@ -225,6 +229,7 @@ func TestScopeMatrix(t *testing.T) {
 			}
 			for _, actor := range allActors {
 				t.Run(fmt.Sprintf("%s/create/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
+					t.Parallel()
 					want := slices.Contains(p.create[tg.name], actor)
 					srv := serverFor(t, "create", want)
 					res := srv.Do(t, http.MethodPost, base, tokenFor(t, srv, actor), tg.create)
@@ -237,6 +242,7 @@ func TestScopeMatrix(t *testing.T) {
 					}
 				})
 				t.Run(fmt.Sprintf("%s/update/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
+					t.Parallel()
 					want := slices.Contains(p.update[tg.name], actor)
 					srv := serverFor(t, "update", want)
 					res := srv.Do(t, http.MethodPatch, base+"/"+tg.id, tokenFor(t, srv, actor), tg.update)
@@ -249,6 +255,7 @@ func TestScopeMatrix(t *testing.T) {
 					}
 				})
 				t.Run(fmt.Sprintf("%s/delete/%s/%s", p.collection, tg.name, label(actor)), func(t *testing.T) {
+					t.Parallel()
 					want := slices.Contains(p.del[tg.name], actor)
 					srv := serverFor(t, "delete", want)
 					id := tg.id
