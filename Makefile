@@ -21,7 +21,7 @@ run: build
 	$(BIN) serve --http $(ADDR)
 
 demo: build
-	$(BIN) demo
+	$(BIN) demo --http $(ADDR)
 
 test: test-go test-node test-browser test-pwa
 
@@ -44,6 +44,16 @@ test-node: build
 
 bench: build
 	go test -run '^$$' -bench . -benchtime 1x ./...
+
+# Go fuzzing of the sync request decoders past their seeds (go test runs the
+# seeds), FUZZTIME per target. Minimising is off: under the fuzzer's coverage
+# instrumentation the pure-Go SQLite makes each input slow, and minimising
+# an input restarts the worker, which all but stops the run.
+FUZZTIME ?= 20s
+.PHONY: fuzz
+fuzz:
+	for f in $$(go test -list '^Fuzz' ./sync/ | grep '^Fuzz'); do \
+		go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 0s -parallel 1 ./sync/ || exit 1; done
 
 clean:
 	rm -rf $(BIN) pb_data test-output

@@ -11,13 +11,13 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/commands"
 	"jangkau/hooks"
+	"jangkau/static"
 	_ "jangkau/migrations"
 )
 
@@ -45,7 +45,7 @@ func main() {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {
 			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				static := apis.Static(public, true)
+				serveFile := static.Handler(public) // gzip, ETags, immutable hashed bundles
 				e.Router.GET("/{path...}", func(re *core.RequestEvent) error {
 					// An unknown API path is a 404 in JSON, not the web
 					// app's index.html with 200 (which clients would
@@ -53,7 +53,7 @@ func main() {
 					if strings.HasPrefix(re.Request.URL.Path, "/api/") {
 						return re.NotFoundError("", nil)
 					}
-					return static(re)
+					return serveFile(re)
 				})
 			}
 			return e.Next()

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/privacy"
+	"jangkau/txbatch"
 )
 
 // MessageReadNotRecorded is the error a read answers when its entry cannot
@@ -21,7 +22,9 @@ func Read(e *core.RequestEvent, en Entry) error {
 	if en.Actor == (Actor{}) {
 		en.Actor = ActorFromRequest(e)
 	}
-	if err := Write(e.App, en); err != nil {
+	// durable before the caller sends anything: Run returns once the entry's
+	// transaction has committed, shared with other requests' writes
+	if err := txbatch.Run(e.App, func(tx core.App) error { return Write(tx, en) }); err != nil {
 		return e.InternalServerError(MessageReadNotRecorded, err)
 	}
 	return nil

@@ -4,6 +4,9 @@
 package devices
 
 import (
+	"sync"
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -35,8 +38,12 @@ type Contact struct {
 // Touch records a contact of the user's device. A device is found by its
 // enrolled id, else by the client id the app sends (created on first
 // contact); with neither nothing is recorded.
+//
+// A contact that would change nothing but the times, within TouchInterval
+// of the last one written, writes nothing (Fresh): phones poll often, and
+// sync health is read in minutes and days.
 func Touch(app core.App, user *core.Record, c Contact) error {
-	if user == nil || user.Collection().Name != catalog.Users {
+	if Fresh(app, user, c) {
 		return nil
 	}
 	var dev *core.Record
@@ -80,5 +87,55 @@ func Touch(app core.App, user *core.Record, c Contact) error {
 	if c.QueueLength != nil && *c.QueueLength >= 0 {
 		dev.Set("queue_length", *c.QueueLength)
 	}
-	return app.Save(dev)
+	if err := app.Save(dev); err != nil {
+		return err
+	}
+	remember(app, user, c, dev)
+	return nil
+}
+
+// TouchInterval is how long a device's recorded contact stands for later
+// ones that change nothing else.
+const TouchInterval = time.Minute
+
+// written is what the last Touch wrote of one device.
+type written struct {
+	at               time.Time
+	area, appVersion string
+	queueLength      int
+	pulled, pushed   bool
+}
+
+var (
+	writtenMu sync.Mutex
+	writtenBy = map[string]written{}
+)
+
+func touchKey(app core.App, user *core.Record, c Contact) string {
+	return app.DataDir() + "\x00" + user.Id + "\x00" + c.DeviceID + "\x00" + c.ClientID
+}
+
+// Fresh reports whether a contact would change nothing of the device's
+// sync health but its times, which were written less than TouchInterval
+// ago (by this process).
+func Fresh(app core.App, user *core.Record, c Contact) bool {
+	if user == nil || user.Collection().Name != catalog.Users || (c.DeviceID == "" && c.ClientID == "") {
+		return true // nothing to record
+	}
+	writtenMu.Lock()
+	w, ok := writtenBy[touchKey(app, user, c)]
+	writtenMu.Unlock()
+	return ok && time.Since(w.at) < TouchInterval && w.area == user.GetString("area") &&
+		(c.AppVersion == "" || c.AppVersion == w.appVersion) &&
+		(c.QueueLength == nil || *c.QueueLength < 0 || *c.QueueLength == w.queueLength) &&
+		(!c.Pull || w.pulled) && (!c.Push || w.pushed)
+}
+
+func remember(app core.App, user *core.Record, c Contact, dev *core.Record) {
+	writtenMu.Lock()
+	defer writtenMu.Unlock()
+	writtenBy[touchKey(app, user, c)] = written{
+		at: time.Now(), area: dev.GetString("area"), appVersion: dev.GetString("app_version"),
+		queueLength: dev.GetInt("queue_length"), pulled: !dev.GetDateTime("last_pull").IsZero(), pushed: !dev.GetDateTime("last_push").IsZero(),
+	}
 }

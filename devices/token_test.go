@@ -220,15 +220,19 @@ func TestRefreshRetryGrace(t *testing.T) {
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	setClock(srv.App, start.Add(time.Hour))
 	lost := phoneFrom(t, p.refresh(t, srv)) // the answer never reaches the phone
-	// the phone retries within the grace and gets a working pair
+	// the phone retries within the grace and gets the very pair it lost
 	setClock(srv.App, start.Add(time.Hour+devices.RefreshRetryGrace))
 	retried := phoneFrom(t, p.refresh(t, srv))
+	if retried.Refresh != lost.Refresh || retried.Token != lost.Token {
+		t.Fatalf("a retry made a second pair")
+	}
 	if res := srv.Do(t, http.MethodGet, activitiesURL, retried.Token, nil); res.Status != 200 {
 		t.Fatalf("after retry: %d", res.Status)
 	}
-	// the pair that was lost in transit is now the stale copy: whoever
-	// presents it is treated as a thief
-	wantRefused(t, "the lost pair", lost.refresh(t, srv), 401, "refreshToken", devices.CodeRefreshReused)
+	// once the new pair is used, the old token is a stale copy even
+	// within the grace: whoever presents it is treated as a thief
+	phoneFrom(t, retried.refresh(t, srv))
+	wantRefused(t, "the old token after the new pair was used", p.refresh(t, srv), 401, "refreshToken", devices.CodeRefreshReused)
 
 	// and outside the grace, the previous token revokes at once
 	q := newPhone(t, srv, tt.VerifierA, tt.OfficerA2)

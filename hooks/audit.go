@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/access"
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/records"
@@ -82,6 +83,7 @@ func registerAudit(app core.App) {
 	})
 
 	registerReads(app)
+	registerAuditSchemaGuard(app)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())
@@ -113,8 +115,8 @@ func recordHistory(e *core.RequestEvent) error {
 		if ok, err := e.App.CanAccessRecord(rec, info, col.ViewRule); err != nil || !ok {
 			return e.NotFoundError("", nil)
 		}
-	case info.HasSuperuserAuth() || (e.Auth != nil && e.Auth.GetString("role") == catalog.RoleProvinceSecretariat):
-		// a deleted record's history: the secretariat only
+	case access.Can(access.ActorOf(e.Auth), catalog.AuditLog, access.List):
+		// a deleted record's history: whoever may list the audit trail
 	default:
 		return e.NotFoundError("", nil)
 	}

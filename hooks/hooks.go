@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/catalog"
+	"jangkau/txbatch"
 )
 
 // Register binds every Jangkau hook and route to app.
@@ -16,9 +17,15 @@ func Register(app core.App) {
 	app.OnRecordCreateExecute().BindFunc(refreshOriginal)
 	app.OnRecordUpdateExecute().BindFunc(refreshOriginal)
 
+	// Records saved in a batch transaction (sync pushes) are inserted
+	// through prepared statements.
+	txbatch.BindPreparedInsert(app)
+
+	registerAuthCache(app)
 	registerAreas(app)
 	registerUsers(app)
 	registerRecords(app)
+	registerInput(app)
 	registerSync(app)
 	registerAudit(app)
 	registerDevices(app)

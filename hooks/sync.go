@@ -72,13 +72,17 @@ func registerSync(app core.App) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		g := e.Router.Group("/api/sync")
 		g.Bind(apis.RequireAuth())
-		g.GET("/pull", sync.NativePull)
-		g.POST("/push", sync.NativePush)
+		// Answers are gzip-compressed when the client accepts it: the
+		// native and WatermelonDB pulls do it themselves, inside a pull
+		// slot (sync.PullSlots bounds how many compress at once), the
+		// others through sync.Compress. Streams are not.
+		g.GET("/pull", sync.NativePull).BindFunc(sync.PullSlot(false))
+		g.POST("/push", sync.NativePush).BindFunc(sync.Compress)
 		g.GET("/stream", hub.Stream)
-		g.GET("/watermelon", sync.WatermelonPull)
-		g.POST("/watermelon", sync.WatermelonPush)
-		g.GET("/rxdb/{collection}/pull", sync.RxPull)
-		g.POST("/rxdb/{collection}/push", sync.RxPush)
+		g.GET("/watermelon", sync.WatermelonPull).BindFunc(sync.PullSlot(false))
+		g.POST("/watermelon", sync.WatermelonPush).BindFunc(sync.Compress)
+		g.GET("/rxdb/{collection}/pull", sync.RxPull).BindFunc(sync.PullSlot(true), sync.Compress)
+		g.POST("/rxdb/{collection}/push", sync.RxPush).BindFunc(sync.Compress)
 		g.GET("/rxdb/{collection}/pull_stream", hub.RxPullStream)
 		return e.Next()
 	})

@@ -136,6 +136,12 @@ func NewPeriod(kind string, year, index int) (Period, error) {
 	return Period{Kind: kind, Year: year, Index: index, From: from, To: from.AddDate(0, months, 0)}, nil
 }
 
+// WholeYear reports whether the period is one whole calendar year: asked
+// as a year, or as a custom period from 1 January to 31 December.
+func (p Period) WholeYear() bool {
+	return p.From.Month() == time.January && p.From.Day() == 1 && p.To.Equal(p.From.AddDate(1, 0, 0))
+}
+
 // YearPeriod is the calendar year.
 func YearPeriod(year int) Period {
 	p, _ := NewPeriod(PeriodYear, year, 0)

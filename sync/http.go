@@ -2,17 +2,24 @@ package sync
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
+	gosync "sync"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"jangkau/access"
 	"jangkau/devices"
+	"jangkau/static"
+	"jangkau/txbatch"
 )
 
 // caller returns the actor and scope of an authenticated sync request.
@@ -80,7 +87,57 @@ func resetNeeded(r *Reader, cursor int64, auth *core.Record) bool {
 	return auth != nil && auth.Collection().Name == "users" && cursor < int64(auth.GetInt("scope_seq"))
 }
 
-// clientReport reads what a client says about itself from the query string.
+// Limits of what a client says about itself (the devices fields that keep it).
+const (
+	maxClientID   = 100
+	maxAppVersion = 50
+)
+
+// checkClientReport refuses, with a 400 naming the parameter, a client
+// report in the query string that does not fit: clientId and appVersion
+// too long, a queueLength that is not an integer >= 0. Call it before the
+// request reads or writes anything; when ok is false the answer is sent
+// and err is what the handler returns.
+func checkClientReport(e *core.RequestEvent) (ok bool, err error) {
+	q := e.Request.URL.Query()
+	if len(q.Get("clientId")) > maxClientID {
+		return false, badRequest(e, "clientId", "invalid_client_id", msgClientIDTooLong)
+	}
+	if len(q.Get("appVersion")) > maxAppVersion {
+		return false, badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
+	}
+	if raw := q.Get("queueLength"); raw != "" {
+		if n, err := strconv.Atoi(raw); err != nil || n < 0 {
+			return false, badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
+		}
+	}
+	return true, nil
+}
+
+var (
+	msgClientIDTooLong   = fmt.Sprintf("clientId paling banyak %d karakter. / clientId is at most %d characters.", maxClientID, maxClientID)
+	msgAppVersionTooLong = fmt.Sprintf("appVersion paling banyak %d karakter. / appVersion is at most %d characters.", maxAppVersion, maxAppVersion)
+	msgQueueLength       = "queueLength harus bilangan bulat >= 0. / queueLength must be an integer >= 0."
+)
+
+// decodeBody reads a JSON request body into v: one JSON value, nothing
+// after it; strict also refuses fields v does not have.
+func decodeBody(e *core.RequestEvent, v any, strict bool) error {
+	dec := json.NewDecoder(e.Request.Body)
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
+// clientReport reads what a client says about itself from the query string
+// (checked by checkClientReport).
 func clientReport(e *core.RequestEvent) devices.Contact {
 	q := e.Request.URL.Query()
 	c := devices.Contact{DeviceID: devices.FromRequest(e), ClientID: q.Get("clientId"), AppVersion: q.Get("appVersion")}
@@ -91,35 +148,172 @@ func clientReport(e *core.RequestEvent) devices.Contact {
 }
 
 // touch records sync health; a failure to record it never fails the sync.
+// Most contacts change nothing worth a write (devices.Fresh); the others
+// share a transaction with the writes of other requests (txbatch.Run).
 func touch(e *core.RequestEvent, c devices.Contact) {
-	if err := devices.Touch(e.App, e.Auth, c); err != nil {
+	if e.Auth == nil || devices.Fresh(e.App, e.Auth, c) {
+		return
+	}
+	if err := txbatch.Run(e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
 }
 
-// jsonStream writes a large JSON answer piece by piece, so memory stays
-// bounded by one page whatever the size of the scope.
-type jsonStream struct {
-	w   *bufio.Writer
-	err error
+// PullSlots is how many pulls read and encode pages at once. Pulls are
+// CPU work on SQLite and JSON: more at once than the machine has cores
+// only adds memory (each holds a page) and contention, so the others wait
+// their turn (the request's context ends the wait when the client leaves).
+var PullSlots = max(4, 2*runtime.GOMAXPROCS(0))
+
+var pullSlots = make(chan struct{}, PullSlots)
+
+// holdPullSlot waits for a pull slot and returns its release (idempotent).
+// A request whose client has gone gets no slot and an error.
+func holdPullSlot(e *core.RequestEvent) (func(), error) {
+	select {
+	case pullSlots <- struct{}{}:
+	case <-e.Request.Context().Done():
+		return func() {}, e.Request.Context().Err()
+	}
+	var once gosync.Once
+	release := func() { once.Do(func() { <-pullSlots }) }
+	// a handler that returns early (an error mid-answer) is released by
+	// PullSlot after it returns
+	if prev, ok := e.Get(slotKey).(func()); ok {
+		prev()
+	}
+	e.Set(slotKey, release)
+	return release, nil
 }
 
+const slotKey = "jangkau.pullSlot"
+
+// PullSlot is the middleware of the pull routes: it holds a pull slot for
+// the whole request when hold is true, and releases a slot the handler
+// took and did not give back.
+func PullSlot(hold bool) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if hold {
+			if _, err := holdPullSlot(e); err != nil {
+				return err
+			}
+		}
+		err := e.Next()
+		if release, ok := e.Get(slotKey).(func()); ok {
+			release()
+		}
+		return err
+	}
+}
+
+// GzipMin is the size from which sync answers are gzip-compressed (when the
+// client accepts it): below it the header and the work cost more than they save.
+const GzipMin = 1400
+
+var gzipWriters = gosync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return w
+}}
+
+// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
+func acceptsGzip(r *http.Request) bool { return static.AcceptsGzip(r) }
+
+// jsonStream writes a JSON answer piece by piece, so memory stays bounded
+// by one page whatever the size of the scope. The first GzipMin bytes are
+// held back: a longer answer is gzip-compressed when the client accepts
+// it, a shorter one goes out as it is.
+type jsonStream struct {
+	out     io.Writer       // the response, or a buffer
+	begin   func(gzip bool) // called once, before the first byte reaches out
+	accept  bool            // the client accepts gzip
+	head    []byte          // bytes held back until the choice is made
+	w       *bufio.Writer   // after the choice: over gz or out
+	gz      *gzip.Writer    // nil when not compressing
+	release func()          // gives back the pull slot (newJSONStream)
+	err     error
+	started bool
+	zipped  bool // the answer is gzip-compressed (known once started)
+}
+
+// newJSONStream starts a 200 JSON answer on e's response; it takes a pull
+// slot, given back by close.
 func newJSONStream(e *core.RequestEvent) *jsonStream {
-	e.Response.Header().Set("Content-Type", "application/json")
-	e.Response.WriteHeader(http.StatusOK)
-	return &jsonStream{w: bufio.NewWriterSize(e.Response, 64*1024)}
+	release, _ := holdPullSlot(e) // a client that left gets its answer nowhere
+	s := newJSONBody(e.Response, acceptsGzip(e.Request), func(zipped bool) {
+		setJSONHeaders(e, zipped)
+		e.Response.WriteHeader(http.StatusOK)
+	})
+	s.release = release
+	return s
+}
+
+// newJSONBody encodes a JSON answer into out; begin is called before the
+// first byte is written, with whether the bytes are gzip-compressed.
+func newJSONBody(out io.Writer, acceptGzip bool, begin func(gzip bool)) *jsonStream {
+	return &jsonStream{out: out, accept: acceptGzip, begin: begin, head: make([]byte, 0, 2*GzipMin)}
+}
+
+// setJSONHeaders sets the headers of a JSON answer.
+func setJSONHeaders(e *core.RequestEvent, zipped bool) {
+	h := e.Response.Header()
+	h.Set("Content-Type", "application/json")
+	h.Add("Vary", "Accept-Encoding")
+	if zipped {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+	}
+}
+
+// start makes the choice (gzip or not) and writes the bytes held back;
+// final tells that the answer is complete (it is sent as it is).
+func (s *jsonStream) start(final bool) {
+	s.started = true
+	s.zipped = s.accept && len(s.head) >= GzipMin
+	s.begin(s.zipped)
+	dst := s.out
+	if s.zipped {
+		s.gz = gzipWriters.Get().(*gzip.Writer)
+		s.gz.Reset(s.out)
+		dst = s.gz
+	} else if final {
+		_, s.err = s.out.Write(s.head)
+		s.head = nil
+		return
+	}
+	s.w = bufWriters.Get().(*bufio.Writer)
+	s.w.Reset(dst)
+	_, s.err = s.w.Write(s.head)
+	s.head = nil
+}
+
+var bufWriters = gosync.Pool{New: func() any { return bufio.NewWriterSize(io.Discard, 32*1024) }}
+
+func (s *jsonStream) bytes(b []byte) {
+	if s.err != nil {
+		return
+	}
+	if !s.started {
+		s.head = append(s.head, b...)
+		if len(s.head) >= GzipMin {
+			s.start(false)
+		}
+		return
+	}
+	_, s.err = s.w.Write(b)
 }
 
 func (s *jsonStream) raw(str string) {
-	if s.err == nil {
-		_, s.err = s.w.WriteString(str)
+	if s.err != nil {
+		return
 	}
-}
-
-func (s *jsonStream) bytes(b []byte) {
-	if s.err == nil {
-		_, s.err = s.w.Write(b)
+	if !s.started {
+		s.head = append(s.head, str...)
+		if len(s.head) >= GzipMin {
+			s.start(false)
+		}
+		return
 	}
+	_, s.err = s.w.WriteString(str)
 }
 
 func (s *jsonStream) value(v any) {
@@ -131,12 +325,31 @@ func (s *jsonStream) value(v any) {
 		s.err = err
 		return
 	}
-	_, s.err = s.w.Write(raw)
+	s.bytes(raw)
 }
 
 func (s *jsonStream) close() error {
-	if s.err == nil {
-		s.err = s.w.Flush()
+	if !s.started && s.err == nil {
+		s.start(true)
+	}
+	if s.w != nil {
+		if s.err == nil {
+			s.err = s.w.Flush()
+		}
+		s.w.Reset(io.Discard)
+		bufWriters.Put(s.w)
+		s.w = nil
+	}
+	if s.gz != nil {
+		if err := s.gz.Close(); s.err == nil {
+			s.err = err
+		}
+		s.gz.Reset(io.Discard)
+		gzipWriters.Put(s.gz)
+		s.gz = nil
+	}
+	if s.release != nil {
+		s.release()
 	}
 	return s.err
 }

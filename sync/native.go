@@ -1,13 +1,14 @@
 package sync
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 )
@@ -19,6 +20,9 @@ func NativePull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	q := e.Request.URL.Query()
 	cursor, ok := parseCursor(q.Get("cursor"))
@@ -39,6 +43,14 @@ func NativePull(e *core.RequestEvent) error {
 		}
 	}
 
+	// The page is read and encoded while holding a pull slot, and sent
+	// once its audit entry is durable (shared with other writes, outside
+	// the slot).
+	release, err := holdPullSlot(e)
+	if err != nil {
+		return err
+	}
+	defer release()
 	r, err := OpenReader(e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
@@ -57,16 +69,8 @@ func NativePull(e *core.RequestEvent) error {
 	}
 	r.Close()
 
-	records, deleted := countChanges(changes)
-	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "native", "from": cursor, "to": next,
-		"hasMore": more, "reset": reset}); err != nil {
-		return err
-	}
-	contact := clientReport(e)
-	contact.Pull, contact.Cursor = true, next
-	touch(e, contact)
-
-	out := newJSONStream(e)
+	var body bytes.Buffer
+	out := newJSONBody(&body, acceptsGzip(e.Request), func(bool) {})
 	out.raw(`{"cursor":`)
 	out.value(next)
 	out.raw(`,"hasMore":`)
@@ -96,7 +100,25 @@ func NativePull(e *core.RequestEvent) error {
 		out.raw("}")
 	}
 	out.raw("]}")
-	return out.close()
+	if err := out.close(); err != nil {
+		return e.InternalServerError("", err)
+	}
+	release()
+
+	records, deleted := countChanges(changes)
+	changes = nil
+	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "native", "from": cursor, "to": next,
+		"hasMore": more, "reset": reset}); err != nil {
+		return err
+	}
+	contact := clientReport(e)
+	contact.Pull, contact.Cursor = true, next
+	touch(e, contact)
+
+	setJSONHeaders(e, out.zipped)
+	e.Response.WriteHeader(http.StatusOK)
+	_, err = e.Response.Write(body.Bytes())
+	return err
 }
 
 // nativePushBody is the body of POST /api/sync/push.
@@ -110,14 +132,12 @@ type nativePushBody struct {
 // NativePush answers POST /api/sync/push: every mutation in one transaction,
 // each with its own result.
 func NativePush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
 	}
 	var body nativePushBody
-	dec := json.NewDecoder(e.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
+	if err := decodeBody(e, &body, true); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah: "+err.Error()+" / The request body is not valid JSON.")
 	}
 	if len(body.Mutations) > MaxMutations {
@@ -133,6 +153,12 @@ func NativePush(e *core.RequestEvent) error {
 			"clientId wajib (id pemasangan aplikasi, 1-100 karakter) agar kiriman ulang tidak tercatat dua kali. / "+
 				"clientId is required (the app install's id, 1-100 characters) so that a retried push is not written twice.")
 	}
+	if len(body.AppVersion) > maxAppVersion {
+		return badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
+	}
+	if body.QueueLength != nil && *body.QueueLength < 0 {
+		return badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
+	}
 	seen := map[string]bool{}
 	for i, m := range body.Mutations {
 		if m.MutationID == "" || len(m.MutationID) > 100 {
@@ -144,9 +170,12 @@ func NativePush(e *core.RequestEvent) error {
 				"mutationId yang sama muncul dua kali dalam satu kiriman. / The same mutationId appears twice in one push.")
 		}
 		seen[m.MutationID] = true
+		if field, err := checkMutationInput(m); err != nil {
+			return badRequest(e, fmt.Sprintf("mutations.%d.%s", i, field), err.Code(), err.Error())
+		}
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := txbatch.Run(e.App, func(tx core.App) error {

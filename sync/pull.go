@@ -1,10 +1,10 @@
 package sync
 
 import (
-	"database/sql"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/txbatch"
 )
 
 // MaxPageSize caps one page of a pull; larger scopes are read in pages.
@@ -48,12 +48,26 @@ func OpenReader(app core.App) (*Reader, error) {
 
 func openOn(app core.App, tx *dbx.Tx) (*Reader, error) {
 	r := &Reader{app: app, tx: tx, cols: map[string]*core.Collection{}}
-	var err error
-	if r.Upto, err = counter(r.db(), "seq"); err != nil {
+	rows, err := r.query(`SELECT name, value FROM sync_counters WHERE name IN ('seq', 'horizon')`)
+	if err != nil {
 		r.Close()
 		return nil, err
 	}
-	if r.Horizon, err = counter(r.db(), "horizon"); err != nil {
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var v int64
+		if err := rows.Scan(&name, &v); err != nil {
+			r.Close()
+			return nil, err
+		}
+		if name == "seq" {
+			r.Upto = v
+		} else {
+			r.Horizon = v
+		}
+	}
+	if err := rows.Err(); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -101,19 +115,8 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 	if limit <= 0 || limit > MaxPageSize {
 		limit = MaxPageSize
 	}
-	q := r.db().Select("seq", "collection", "record_id", "deleted").From("sync_changes").
-		Where(dbx.NewExp("seq > {:after} AND seq <= {:upto}", dbx.Params{"after": after, "upto": r.Upto})).
-		AndWhere(scope.where()).
-		OrderBy("seq").Limit(int64(limit + 1))
-	if len(collections) > 0 {
-		names := make([]any, len(collections))
-		for i, c := range collections {
-			names[i] = c
-		}
-		q.AndWhere(dbx.In("collection", names...))
-	}
-	var rows []feedRow
-	if err := q.All(&rows); err != nil {
+	rows, err := r.feedRows(scope, after, collections, limit+1)
+	if err != nil {
 		return nil, after, false, err
 	}
 	if len(rows) > limit {
@@ -131,13 +134,23 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 	for i, row := range rows {
 		latest[[2]string{row.Collection, row.RecordID}] = i
 	}
-	byCol := map[string][]any{}
-	for i, row := range rows {
-		if latest[[2]string{row.Collection, row.RecordID}] == i && !row.Deleted {
-			byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
-		}
-	}
 	docs := map[[2]string][]byte{}
+	byCol := map[string][]any{}
+	cache := docCacheOf(r.app)
+	for i, row := range rows {
+		if latest[[2]string{row.Collection, row.RecordID}] != i || row.Deleted {
+			continue
+		}
+		col, err := r.collection(row.Collection)
+		if err != nil {
+			return nil, after, false, err
+		}
+		if doc := cache.get(col, row, flavor); doc != nil {
+			docs[[2]string{row.Collection, row.RecordID}] = doc
+			continue
+		}
+		byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
+	}
 	for name, ids := range byCol {
 		col, err := r.collection(name)
 		if err != nil {
@@ -147,6 +160,14 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 			end := min(start+500, len(ids))
 			if err := r.loadDocs(col, ids[start:end], flavor, docs); err != nil {
 				return nil, after, false, err
+			}
+		}
+	}
+	for key, i := range latest {
+		if row := rows[i]; !row.Deleted {
+			if _, missed := byCol[row.Collection]; missed {
+				col, _ := r.collection(row.Collection)
+				cache.put(col, row, flavor, docs[key])
 			}
 		}
 	}
@@ -170,7 +191,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 
 // loadDocs reads the rows of ids and encodes them into docs.
 func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs map[[2]string][]byte) error {
-	qr, err := r.db().Select("*").From(col.Name).Where(dbx.In("id", ids...)).Rows()
+	qr, err := r.queryOnce(`SELECT * FROM `+col.Name+` WHERE id IN `+txbatch.List(len(ids)), ids...)
 	if err != nil {
 		return err
 	}
@@ -186,7 +207,7 @@ func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs m
 			idIndex = i
 		}
 	}
-	vals := make([]sql.NullString, len(columns))
+	vals := make([]any, len(columns))
 	ptrs := make([]any, len(columns))
 	for i := range vals {
 		ptrs[i] = &vals[i]
@@ -195,7 +216,7 @@ func (r *Reader) loadDocs(col *core.Collection, ids []any, flavor Flavor, docs m
 		if err := qr.Scan(ptrs...); err != nil {
 			return err
 		}
-		docs[[2]string{col.Name, vals[idIndex].String}] = enc.appendMembers(nil, vals)
+		docs[[2]string{col.Name, text(vals[idIndex])}] = enc.appendMembers(nil, vals)
 	}
 	return qr.Err()
 }

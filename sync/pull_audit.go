@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/audit"
@@ -21,6 +20,7 @@ func auditPull(e *core.RequestEvent, collection string, records, deleted map[str
 		d += v
 	}
 	if n == 0 && d == 0 {
+		quiet(e)
 		return nil
 	}
 	note["records"], note["deleted"] = n, d
@@ -29,6 +29,16 @@ func auditPull(e *core.RequestEvent, collection string, records, deleted map[str
 	}
 	return audit.Read(e, audit.Entry{Action: audit.ActionSyncPull, Collection: collection, Note: audit.Note(note)})
 }
+
+// skipSuccessLogKey is the request-store key that tells PocketBase's
+// request logger to leave a successful request out of the request log
+// (apis.SkipSuccessActivityLog sets it; TestSkipSuccessLogKey pins it).
+const skipSuccessLogKey = "__skipSuccessActivityLogger"
+
+// quiet leaves a successful pull that sends nothing out of PocketBase's
+// request log: it is the most frequent request (an up-to-date phone
+// polling), and the log is a write per request. Failures are still logged.
+func quiet(e *core.RequestEvent) { e.Set(skipSuccessLogKey, true) }
 
 // countChanges counts, per collection, the records and the deletes of a page.
 func countChanges(changes []Change) (records, deleted map[string]int) {
@@ -53,25 +63,5 @@ func (r *Reader) Count(scope Scope, after int64, collections []string, records, 
 	if len(collections) == 0 {
 		return nil
 	}
-	names := make([]any, len(collections))
-	for i, c := range collections {
-		names[i] = c
-	}
-	var rows []struct {
-		Collection string `db:"collection"`
-		Deleted    bool   `db:"deleted"`
-		N          int    `db:"n"`
-	}
-	err := r.db().Select("collection", "deleted", "COUNT(*) AS n").From("sync_changes").
-		Where(dbx.NewExp("seq > {:after} AND seq <= {:upto}", dbx.Params{"after": after, "upto": r.Upto})).
-		AndWhere(scope.where()).AndWhere(dbx.In("collection", names...)).
-		GroupBy("collection", "deleted").All(&rows)
-	for _, row := range rows {
-		if row.Deleted {
-			deleted[row.Collection] += row.N
-		} else {
-			records[row.Collection] += row.N
-		}
-	}
-	return err
+	return r.countRows(scope, after, collections, records, deleted)
 }

@@ -83,28 +83,6 @@ func (b *Batch) End(fail bool) error {
 	return err
 }
 
-// Run runs fn in a transaction of app with a batch open, and writes the
-// batch's deferred bookkeeping before the transaction commits.
-func Run(app core.App, fn func(tx core.App) error) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		b, err := Begin(tx)
-		if err != nil {
-			return err
-		}
-		ended := false
-		defer func() {
-			if !ended { // fn failed or panicked: release, write nothing
-				b.End(true)
-			}
-		}()
-		if err := fn(tx); err != nil {
-			return err
-		}
-		ended = true
-		return b.End(false)
-	})
-}
-
 func of(app core.App) *Batch {
 	if !app.IsTransactional() {
 		return nil

@@ -1,0 +1,141 @@
+package hooks
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/security"
+
+	"jangkau/devices"
+)
+
+// authCacheTTL is the longest a verified token's account is reused
+// without reading it again.
+const authCacheTTL = 30 * time.Second
+
+// authCacheMax bounds the tokens kept (the cache is emptied when full).
+const authCacheMax = 10_000
+
+// authCache keeps, per auth token, the account PocketBase found for it:
+// every request of a phone carries its token, and PocketBase reads the
+// account and checks the token's signature again each time (a JWT parse,
+// a query and an HMAC: more than an up-to-date pull costs). Any write of
+// an account or of an auth collection empties it, at once and again when
+// the write has committed, so a deactivated account, a new password or a
+// rotated secret count from the very next request, as before.
+type authCache struct {
+	mu      sync.RWMutex
+	entries map[string]authEntry
+}
+
+type authEntry struct {
+	record  *core.Record
+	expires time.Time
+}
+
+func (c *authCache) get(token string) *core.Record {
+	c.mu.RLock()
+	en, ok := c.entries[token]
+	c.mu.RUnlock()
+	if !ok || time.Now().After(en.expires) {
+		return nil
+	}
+	return en.record.Clone() // each request its own copy: handlers may change it
+}
+
+func (c *authCache) put(token string, rec *core.Record) {
+	claims, err := security.ParseUnverifiedJWT(token)
+	if err != nil {
+		return
+	}
+	expires := time.Now().Add(authCacheTTL)
+	if exp, ok := claims["exp"].(float64); ok {
+		if t := time.Unix(int64(exp), 0); t.Before(expires) {
+			expires = t
+		}
+	}
+	c.mu.Lock()
+	if len(c.entries) >= authCacheMax {
+		c.entries = map[string]authEntry{}
+	}
+	c.entries[token] = authEntry{record: rec.Clone(), expires: expires}
+	c.mu.Unlock()
+}
+
+func (c *authCache) clear() {
+	c.mu.Lock()
+	c.entries = map[string]authEntry{}
+	c.mu.Unlock()
+}
+
+// registerAuthCache binds the cache before PocketBase's own token loading,
+// which skips a request whose account is already loaded.
+func registerAuthCache(app core.App) {
+	c := &authCache{entries: map[string]authEntry{}}
+	forget := func(e *core.RecordEvent) error {
+		if e.Record.Collection().IsAuth() {
+			c.clear()
+		}
+		err := e.Next()
+		if e.Record.Collection().IsAuth() {
+			c.clear()
+		}
+		return err
+	}
+	forgetAfter := func(e *core.RecordEvent) error {
+		if e.Record.Collection().IsAuth() {
+			c.clear()
+		}
+		return e.Next()
+	}
+	app.OnRecordUpdateExecute().BindFunc(forget)
+	app.OnRecordDeleteExecute().BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess().BindFunc(forgetAfter)
+	app.OnRecordAfterDeleteSuccess().BindFunc(forgetAfter)
+	forgetAfterError := func(e *core.RecordErrorEvent) error {
+		if e.Record.Collection().IsAuth() {
+			c.clear()
+		}
+		return e.Next()
+	}
+	app.OnRecordAfterUpdateError().BindFunc(forgetAfterError)
+	app.OnRecordAfterDeleteError().BindFunc(forgetAfterError)
+	app.OnCollectionAfterUpdateSuccess().BindFunc(func(e *core.CollectionEvent) error {
+		c.clear() // a rotated token secret, say
+		return e.Next()
+	})
+
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "jangkauAuthCache",
+		Func: func(se *core.ServeEvent) error {
+			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+				Id:       "jangkauAuthCache",
+				Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
+				Func: func(e *core.RequestEvent) error {
+					token := e.Request.Header.Get("Authorization")
+					if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
+						token = token[7:]
+					}
+					if e.Auth != nil || token == "" || devices.IsDeviceToken(token) {
+						return e.Next()
+					}
+					if rec := c.get(token); rec != nil {
+						e.Auth = rec
+						return e.Next()
+					}
+					rec, err := e.App.FindAuthRecordByToken(token, core.TokenTypeAuth)
+					if err == nil && rec != nil {
+						c.put(token, rec)
+						e.Auth = rec
+					}
+					return e.Next()
+				},
+			})
+			return se.Next()
+		},
+	})
+}

@@ -1,0 +1,287 @@
+package sync
+
+import (
+	"database/sql"
+	"strings"
+	gosync "sync"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/areas"
+	"jangkau/txbatch"
+)
+
+// A scope is read from the feed as a few index ranges, each already in
+// sequence order: SQLite cannot use an index for the scope's OR and the
+// sequence range together, and would otherwise walk the sequence index
+// through every other village's changes (a first pull would cost as much
+// as the whole store). Each range is an equality on the leading columns
+// of idx_sync_changes_village (village, regency, seq) or
+// idx_sync_changes_regency (regency, seq) followed by the sequence range.
+type feedRange struct {
+	column string // "" (every row), "village" or "regency"
+	vals   []any  // village and regency, or regency
+}
+
+// ranges splits the scope into disjoint feed ranges. A village row's
+// regency is always its village's (Append writes areas.RegencyOf), so a
+// village's rows are the range (village, its regency).
+func (s Scope) ranges() []feedRange {
+	switch {
+	case s.All:
+		return []feedRange{{}}
+	case s.Village != "":
+		rs := []feedRange{
+			{"village", []any{s.Village, areas.RegencyOf(s.Village)}},
+			{"village", []any{"", ""}},
+		}
+		if s.Regency != "" {
+			rs = append(rs, feedRange{"village", []any{"", s.Regency}})
+		}
+		return rs
+	default:
+		rs := []feedRange{{"regency", []any{""}}}
+		if s.Regency != "" {
+			rs = append(rs, feedRange{"regency", []any{s.Regency}})
+		}
+		return rs
+	}
+}
+
+// where is the range's condition with its arguments, the sequence range
+// and the optional collection list included.
+func (f feedRange) where(after, upto int64, collections []string) (string, []any) {
+	var sb strings.Builder
+	var args []any
+	switch f.column {
+	case "village":
+		sb.WriteString("village = ? AND regency = ? AND ")
+	case "regency":
+		sb.WriteString("regency = ? AND ")
+	}
+	args = append(args, f.vals...)
+	sb.WriteString("seq > ? AND seq <= ?")
+	args = append(args, after, upto)
+	if len(collections) > 0 {
+		sb.WriteString(" AND collection IN " + txbatch.List(len(collections)))
+		for _, c := range collections {
+			args = append(args, c)
+		}
+	}
+	return sb.String(), args
+}
+
+// feedRows returns up to limit feed rows of the scope with after < seq <=
+// the snapshot's end, in sequence order: each range's first limit rows,
+// merged.
+func (r *Reader) feedRows(scope Scope, after int64, collections []string, limit int) ([]feedRow, error) {
+	if after >= r.Upto {
+		return nil, nil // nothing committed after the cursor: the most frequent pull
+	}
+	var parts []string
+	var args []any
+	for _, f := range scope.ranges() {
+		where, a := f.where(after, r.Upto, collections)
+		parts = append(parts, `SELECT * FROM (SELECT seq, collection, record_id, deleted FROM sync_changes WHERE `+where+` ORDER BY seq LIMIT ?)`)
+		args = append(args, a...)
+		args = append(args, limit)
+	}
+	query := parts[0]
+	if len(parts) > 1 {
+		query = `SELECT * FROM (` + strings.Join(parts, " UNION ALL ") + `) ORDER BY seq LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := r.query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []feedRow
+	for rows.Next() {
+		var row feedRow
+		if err := rows.Scan(&row.Seq, &row.Collection, &row.RecordID, &row.Deleted); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// countRows adds to records and deleted, per collection, the feed rows of
+// the scope after the cursor (every range counted on its index).
+func (r *Reader) countRows(scope Scope, after int64, collections []string, records, deleted map[string]int) error {
+	for _, f := range scope.ranges() {
+		where, args := f.where(after, r.Upto, collections)
+		rows, err := r.query(`SELECT collection, deleted, COUNT(*) FROM sync_changes WHERE `+where+` GROUP BY collection, deleted`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var col string
+			var del bool
+			var n int
+			if err := rows.Scan(&col, &del, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			if del {
+				deleted[col] += n
+			} else {
+				records[col] += n
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// query runs a query with positional arguments in the reader's snapshot
+// (straight on database/sql: dbx would parse named parameters with a
+// regular expression on every call). The statement is prepared once per
+// database connection: parsing the feed query costs more than running it.
+func (r *Reader) query(query string, args ...any) (*sql.Rows, error) {
+	return r.run(true, query, args...)
+}
+
+// queryOnce is query for statement texts that vary (IN lists): not kept.
+func (r *Reader) queryOnce(query string, args ...any) (*sql.Rows, error) {
+	return r.run(false, query, args...)
+}
+
+func (r *Reader) run(keep bool, query string, args ...any) (*sql.Rows, error) {
+	if r.tx != nil {
+		if tx, ok := txbatch.Executor(r.tx).(*sql.Tx); ok {
+			if keep {
+				if st := readStmt(r.app, query); st != nil {
+					return tx.Stmt(st).Query(args...)
+				}
+			}
+			return tx.Query(query, args...)
+		}
+	}
+	return txbatch.Query(r.app, query, args...)
+}
+
+// readStmts are the statements of the read path, prepared on the
+// concurrent pool of each database (by query text; the texts are few: one
+// per kind of scope and number of collections named).
+var (
+	readStmtsMu gosync.Mutex
+	readStmts   = map[readStmtKey]*sql.Stmt{}
+)
+
+type readStmtKey struct {
+	db    *sql.DB
+	query string
+}
+
+// maxReadStmts caps the prepared statements kept per process.
+const maxReadStmts = 256
+
+func readStmt(app core.App, query string) *sql.Stmt {
+	db, ok := txbatch.Executor(app.ConcurrentDB()).(*sql.DB)
+	if !ok {
+		return nil
+	}
+	key := readStmtKey{db, query}
+	readStmtsMu.Lock()
+	defer readStmtsMu.Unlock()
+	if st, ok := readStmts[key]; ok {
+		return st
+	}
+	if len(readStmts) >= maxReadStmts {
+		return nil
+	}
+	st, err := db.Prepare(query)
+	if err != nil {
+		return nil
+	}
+	readStmts[key] = st
+	return st
+}
+
+// docCache keeps the encoded documents pulls sent, keyed by record and
+// valid for the feed sequence they were read at: every write of a synced
+// record moves its sequence, so a kept document is never sent for a later
+// version (nor after a schema change: the collection is part of the key).
+// Every first pull of a regency's phones sends the same areas, and phones
+// of one village the same records: each is read and encoded once. The
+// cache is bounded (DocCacheBytes): when the newer of its two generations
+// is full, the older is dropped.
+type docCache struct {
+	mu        gosync.Mutex
+	cur, old  map[docKey]docEntry
+	size, max int
+}
+
+type docKey struct {
+	collection, id string
+	flavor         Flavor
+}
+
+type docEntry struct {
+	seq int64
+	col *core.Collection // the schema it was encoded with (PocketBase replaces it when it changes)
+	doc []byte
+}
+
+// DocCacheBytes bounds the documents kept per database (twice this at most,
+// over the two generations).
+const DocCacheBytes = 8 << 20
+
+var (
+	docCachesMu gosync.Mutex
+	docCaches   = map[string]*docCache{}
+)
+
+// docCacheOf returns the cache of app's database (by its data directory).
+func docCacheOf(app core.App) *docCache {
+	docCachesMu.Lock()
+	defer docCachesMu.Unlock()
+	c, ok := docCaches[app.DataDir()]
+	if !ok {
+		c = &docCache{cur: map[docKey]docEntry{}, max: DocCacheBytes}
+		docCaches[app.DataDir()] = c
+	}
+	return c
+}
+
+func (c *docCache) get(col *core.Collection, row feedRow, flavor Flavor) []byte {
+	key := docKey{row.Collection, row.RecordID, flavor}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.cur[key]
+	if !ok {
+		if d, ok = c.old[key]; ok && d.seq == row.Seq && d.col == col {
+			c.putLocked(key, d) // still in use: keep it in the newer generation
+		}
+	}
+	if !ok || d.seq != row.Seq || d.col != col {
+		return nil
+	}
+	return d.doc
+}
+
+func (c *docCache) put(col *core.Collection, row feedRow, flavor Flavor, doc []byte) {
+	if doc == nil {
+		return
+	}
+	c.mu.Lock()
+	c.putLocked(docKey{row.Collection, row.RecordID, flavor}, docEntry{seq: row.Seq, col: col, doc: doc})
+	c.mu.Unlock()
+}
+
+func (c *docCache) putLocked(key docKey, d docEntry) {
+	if c.size+len(d.doc) > c.max {
+		c.old, c.cur, c.size = c.cur, map[docKey]docEntry{}, 0
+	}
+	if prev, ok := c.cur[key]; ok {
+		c.size -= len(prev.doc)
+	}
+	c.cur[key] = d
+	c.size += len(d.doc) + 64
+}

@@ -1,0 +1,191 @@
+package txbatch
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// MaxGroup is the most units of work one group transaction takes.
+const MaxGroup = 64
+
+// Run runs fn in a write transaction of app with a batch open, and writes
+// the batch's deferred bookkeeping before the transaction commits. It
+// returns once that transaction has committed (nil) or rolled back (the
+// error): whatever fn wrote is then durable, or nothing of it is.
+//
+// Concurrent calls share transactions (group commit): SQLite takes one
+// writer at a time, so while one transaction runs the calls that arrive
+// queue up, and the next transaction runs all of them (up to MaxGroup) one
+// after the other, each seeing the writes of those before it, and commits
+// once. Should one of them fail, the group is rolled back and each is run
+// again alone, so a failure only ever undoes its own call. fn may
+// therefore run more than once: it must start from scratch each time (set
+// its outputs at its start, not append to what an earlier run left).
+//
+// Inside a transaction (app.IsTransactional()) fn runs at once, as part of
+// it.
+func Run(app core.App, fn func(tx core.App) error) error {
+	if app.IsTransactional() {
+		if of(app) != nil {
+			return fn(app)
+		}
+		return runBatch(app, fn)
+	}
+	return committerOf(app).run(app, fn)
+}
+
+// RunAlone is Run without grouping: fn gets a transaction of its own.
+func RunAlone(app core.App, fn func(tx core.App) error) error {
+	if app.IsTransactional() {
+		return Run(app, fn)
+	}
+	return app.RunInTransaction(func(tx core.App) error { return runBatch(tx, fn) })
+}
+
+// runBatch runs fn on tx with a batch open and ends the batch: deferred
+// parts are written when fn succeeds, released in every case.
+func runBatch(tx core.App, fn func(tx core.App) error) error {
+	b, err := Begin(tx)
+	if err != nil {
+		return err
+	}
+	ended := false
+	defer func() {
+		if !ended { // fn failed or panicked: release, write nothing
+			b.End(true)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	ended = true
+	return b.End(false)
+}
+
+// job is one call of Run waiting for its transaction.
+type job struct {
+	fn   func(tx core.App) error
+	done chan outcome
+}
+
+// outcome is what a waiting call is told: its result, or that it now
+// leads the next group.
+type outcome struct {
+	err  error
+	lead bool
+}
+
+// committer queues the calls of Run on one database.
+type committer struct {
+	mu    sync.Mutex
+	queue []*job
+	busy  bool // a leader is running a group
+}
+
+var (
+	committersMu sync.Mutex
+	committers   = map[dbx.Builder]*committer{}
+)
+
+// committerOf returns the queue of app's database (one per database: an
+// app and its clones share it).
+func committerOf(app core.App) *committer {
+	key := app.NonconcurrentDB()
+	committersMu.Lock()
+	defer committersMu.Unlock()
+	c, ok := committers[key]
+	if !ok {
+		c = &committer{}
+		committers[key] = c
+	}
+	return c
+}
+
+func (c *committer) run(app core.App, fn func(tx core.App) error) error {
+	own := &job{fn: fn, done: make(chan outcome, 1)}
+	c.mu.Lock()
+	c.queue = append(c.queue, own)
+	if c.busy {
+		c.mu.Unlock()
+		if o := <-own.done; !o.lead {
+			return o.err
+		}
+		// handed the lead: own is at the head of the queue
+	} else {
+		c.busy = true
+		c.mu.Unlock()
+	}
+	return c.lead(app, own)
+}
+
+// lead runs the group at the head of the queue (own among it), tells each
+// call its result, and hands the lead to the next waiting call.
+func (c *committer) lead(app core.App, own *job) error {
+	c.mu.Lock()
+	n := min(len(c.queue), MaxGroup)
+	group := append([]*job(nil), c.queue[:n]...)
+	c.queue = append([]*job(nil), c.queue[n:]...)
+	c.mu.Unlock()
+
+	errs := commitGroup(app, group)
+	var ownErr error
+	for i, j := range group {
+		if j == own {
+			ownErr = errs[i]
+			continue
+		}
+		j.done <- outcome{err: errs[i]}
+	}
+
+	c.mu.Lock()
+	if len(c.queue) > 0 {
+		next := c.queue[0]
+		c.mu.Unlock()
+		next.done <- outcome{lead: true}
+	} else {
+		c.busy = false
+		c.mu.Unlock()
+	}
+	return ownErr
+}
+
+// commitGroup runs the jobs in one transaction; when that fails, each
+// alone. It returns each job's error.
+func commitGroup(app core.App, group []*job) []error {
+	errs := make([]error, len(group))
+	if len(group) > 1 {
+		err := app.RunInTransaction(func(tx core.App) error {
+			return runBatch(tx, func(tx core.App) error {
+				for _, j := range group {
+					if err := safely(tx, j.fn); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+		if err == nil {
+			return errs
+		}
+	}
+	for i, j := range group {
+		errs[i] = app.RunInTransaction(func(tx core.App) error {
+			return runBatch(tx, func(tx core.App) error { return safely(tx, j.fn) })
+		})
+	}
+	return errs
+}
+
+// safely runs fn, turning a panic into an error: the leader runs other
+// requests' work, and one panic must not leave the others waiting.
+func safely(tx core.App, fn func(tx core.App) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("txbatch: panic in grouped work: %v", p)
+		}
+	}()
+	return fn(tx)
+}
