@@ -272,6 +272,7 @@ func (h *harness) sample() map[string][]*core.Record {
 
 // TestPolicyEveryPath is the generated policy test.
 func TestPolicyEveryPath(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sample := h.sample()
 	start := time.Now()
@@ -852,6 +853,7 @@ func (h *harness) deviceManagement(t *testing.T) int {
 // TestPolicyCoversEverything fails when a collection, a role or a route is
 // added without its place in the policy and in the policy test.
 func TestPolicyCoversEverything(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	cols, err := app.FindAllCollections()
 	if err != nil {

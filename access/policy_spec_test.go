@@ -233,6 +233,7 @@ func overlay(f access.Fields, fields map[string]any) (access.Fields, []string) {
 // scope. The generated path test then checks that every path answers as
 // the table does.
 func TestTableMatchesSpec(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	cases := 0
 	for _, p := range policies {

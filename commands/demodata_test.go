@@ -48,6 +48,7 @@ func num(t *testing.T, m map[string]any, path ...string) float64 {
 // dashboard's reports as the demo secretariat would: every report shows
 // figures, and they agree with the records the demo made.
 func TestDemoDataFillsTheDashboard(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	if err := commands.SeedDemo(srv.App); err != nil {
 		t.Fatal(err)
@@ -268,6 +269,7 @@ func TestDemoDataFillsTheDashboard(t *testing.T) {
 }
 
 func TestDemoRefusesRealData(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t) // the fixtures' accounts are not demo accounts
 	if n := commands.RealAccounts(app); n != len(tt.FixtureUsers) {
 		t.Fatalf("real accounts: %d", n)
@@ -287,6 +289,7 @@ func TestDemoRefusesRealData(t *testing.T) {
 }
 
 func TestServedURL(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	for addr, want := range map[string]string{
 		"":                   "http://127.0.0.1:8090/",

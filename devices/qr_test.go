@@ -261,6 +261,7 @@ func qrVia(t *testing.T, srv *tt.Server, host, path string) string {
 // the server the verifier reached, not PocketBase's placeholder
 // http://localhost:8090; an Application URL an operator set wins.
 func TestEnrollmentLinkUsesTheServedAddress(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	if srv.App.Settings().Meta.AppURL != devices.DefaultAppURL {
 		t.Fatalf("fixture's Application URL %q is not PocketBase's default", srv.App.Settings().Meta.AppURL)
@@ -306,6 +307,7 @@ func TestEnrollmentLinkUsesTheServedAddress(t *testing.T) {
 }
 
 func TestIsLoopbackURL(t *testing.T) {
+	t.Parallel()
 	for u, want := range map[string]bool{
 		"http://localhost:8090": true, "http://127.0.0.1:8090": true, "http://127.1.2.3": true, "http://[::1]:8090": true,
 		"http://10.0.0.5:8090": false, "https://jangkau.lampungprov.go.id": false, "": false,

@@ -21,6 +21,7 @@ import (
 // moves, and one token gives one new pair however many requests race.
 
 func TestSecurityRefreshRetryWindowDoesNotSlide(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
@@ -50,6 +51,7 @@ func TestSecurityRefreshRetryWindowDoesNotSlide(t *testing.T) {
 // pair (or a refusal), the lineage moves one generation a round, and the
 // device stays enrolled.
 func TestSecurityConcurrentRefreshOnePair(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	const parallel = 8
@@ -102,6 +104,7 @@ func TestSecurityConcurrentRefreshOnePair(t *testing.T) {
 // position, and refused (nothing written, the code not used up) once any
 // of them changed or the account was deactivated, even if reactivated.
 func TestSecurityEnrollmentCodeBoundToAccount(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	secretariat := tt.Token(t, srv.App, tt.Secretariat)
 	patchUser := func(email string, body map[string]any) {
@@ -172,6 +175,7 @@ func TestSecurityEnrollmentCodeBoundToAccount(t *testing.T) {
 // A device is enrolled for the reach its account had: a change of role,
 // area or cluster revokes it on the next request (issue 12, item 2).
 func TestSecurityDeviceRevokedWhenTheAccountChanges(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	other := newPhone(t, srv, tt.VerifierA, tt.OfficerA2)
@@ -205,6 +209,7 @@ func batchOf(method, url string, body map[string]any) map[string]any {
 // no password, email or other sign-in data, manages no account and enrolls
 // or revokes no device, on REST and on /api/batch (issue 12, item 2).
 func TestSecurityDeviceTokenNeverTouchesAccounts(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.SuperuserEmail, tt.Secretariat)
 	self := "/api/collections/users/records/" + tt.UserID(tt.Secretariat)
@@ -281,6 +286,7 @@ func mustRole(email string) string {
 // (whom PocketBase's manage rule would let skip it); managing another
 // account does not.
 func TestSecurityOwnPasswordNeedsTheOldOne(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	newPw := "a-new-password-1"
 	// (bcrypt makes each password check slow: few variants, two accounts)
@@ -348,6 +354,7 @@ func uploadPhoto(t *testing.T, srv *tt.Server, col, id, token string) tt.Respons
 // active (issue 12, item 10); a password session's file token is not
 // affected, and the download's audit entry names the device.
 func TestSecurityFileTokenDiesWithTheDevice(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	res := uploadPhoto(t, srv, "activities", tt.ActivityA, p.Token)

@@ -215,6 +215,7 @@ var privacyProbes = map[string]string{
 }
 
 func TestPrivacyGuardOnEveryPath(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	n := 0
@@ -235,6 +236,7 @@ func TestPrivacyGuardOnEveryPath(t *testing.T) {
 }
 
 func TestNIKAsJSONNumberOnEveryPath(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	probes := map[string]any{
@@ -260,6 +262,7 @@ func TestNIKAsJSONNumberOnEveryPath(t *testing.T) {
 }
 
 func TestOrdinaryNumbersPassOnEveryPath(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	text := "Rapat 2025-01-31 pukul 08.00-12.00 di balai desa 18.01.04.2001; anggaran Rp 15.000.000 (Rp 62.850.000 total), " +
@@ -283,6 +286,7 @@ func TestOrdinaryNumbersPassOnEveryPath(t *testing.T) {
 }
 
 func TestPrivacyGuardOnAccountsDevicesAndAreas(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	secretariat := tt.Token(t, srv.App, tt.Secretariat)
@@ -378,6 +382,7 @@ func auditCount(t *testing.T, srv *tt.Server) int {
 }
 
 func TestClientTimeIsATimestampOnEveryPath(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	long := strings.Repeat("9", 200_000)
@@ -465,6 +470,7 @@ func TestClientTimeIsATimestampOnEveryPath(t *testing.T) {
 // mutations each with a huge clientTime. The push is refused whole and the
 // database file does not grow.
 func TestOnePushCannotGrowTheAuditLog(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	size := func() int64 {
@@ -500,6 +506,7 @@ func TestOnePushCannotGrowTheAuditLog(t *testing.T) {
 // result (for retries), and a refused mutation's result repeats its
 // collection, id and field names.
 func TestNamesAPushEchoesAreBounded(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	long := strings.Repeat("x", 100_001)
@@ -529,6 +536,7 @@ func TestNamesAPushEchoesAreBounded(t *testing.T) {
 }
 
 func TestEvidenceLinksAreWebAddresses(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.VerifierA)
 	url := "/api/collections/rad_achievements/records"

@@ -15,6 +15,7 @@ import (
 // a view over it, truncate, raw SQL); migrations (Go code) still can
 // (issue 12, item 10).
 func TestSecurityAuditLogCollectionIsFrozen(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	su := tt.Token(t, srv.App, tt.SuperuserEmail)
 	col, err := srv.App.FindCollectionByNameOrId(audit.Collection)

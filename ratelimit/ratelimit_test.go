@@ -73,6 +73,7 @@ func wantLimited(t *testing.T, what string, limit int, send func(i int) (tt.Resp
 // limiter switched on with Jangkau's rules, which the admin UI's Settings
 // show (GET /api/settings).
 func TestSecurityRateLimitsAreOnByDefault(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	res := srv.Do(t, http.MethodGet, "/api/settings", tt.Token(t, srv.App, tt.SuperuserEmail), nil)
 	var s struct {
@@ -91,6 +92,7 @@ func TestSecurityRateLimitsAreOnByDefault(t *testing.T) {
 // sync requests from one address meet 429 after the default limits, and a
 // right password or code gets no exception once the limit is reached.
 func TestSecurityGuessingMeets429(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	login := func(col, email, password string) func(int) (tt.Response, http.Header) {
 		return func(int) (tt.Response, http.Header) {
@@ -177,6 +179,7 @@ func restart(t *testing.T, app core.App, before func(core.App)) *tests.TestApp {
 // operator had edited the limits before the upgrade keeps its switch and
 // rules, gaining only the missing default rules.
 func TestRateLimitDefaultsKeepTheOperatorsSettings(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	s := app.Settings()
 	s.RateLimits.Enabled = false

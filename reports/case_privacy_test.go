@@ -266,6 +266,7 @@ func caseReader(r reports.CasesReport, truth map[string]*trueFigure, known strin
 // regency's figures exactly, as its verifier does: the views agree, and no
 // hidden count of 1 to 4 comes out as one value.
 func TestCaseFiguresAgainstAReaderWhoKnowsARegency(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	rng := rand.New(rand.NewPCG(12, 2026))
 	token := tt.Token(t, srv.App, tt.Taskforce)
@@ -438,6 +439,7 @@ func exportLinesOf(t *testing.T, header []string, rows [][]string) map[string]st
 // Case figures are given for whole calendar years only, on every path: a
 // year less a custom January-September period would be the last quarter.
 func TestCaseFiguresWholeYearsOnly(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	token := tt.Token(t, srv.App, tt.Secretariat)
 	audited := func() int {
@@ -483,6 +485,7 @@ func TestCaseFiguresWholeYearsOnly(t *testing.T) {
 // REST, realtime, expand, back-relation filters and the record history: a
 // verifier reading the province's totals could subtract its own regency's.
 func TestRawCaseFiguresOnlyToTheirKeepers(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	saveRecord(t, srv, catalog.Users, map[string]any{"id": "taskforcenoclus", "email": "tf.nocluster@test.jangkau.id", "password": tt.Password,
 		"verified": true, "role": catalog.RoleTaskforceMember, "area": tt.Province, "name": "Anggota GT"})

@@ -205,6 +205,7 @@ func TestRecordExports(t *testing.T) {
 // readable sheet names, the title row, labels instead of codes, numbers as
 // numbers, a frozen header and fitted columns.
 func TestReportExportsOpenRightInSpreadsheets(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_activities.xlsx", "year=2025", 200))
 	eq(t, "sheet names", strings.Join(f.GetSheetList(), ","), "Kegiatan,Per bulan")

@@ -38,6 +38,7 @@ func runs(cell string) bool {
 }
 
 func TestNoFormula(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"=1+1": "'=1+1", " =1+1": " '=1+1", "\t=1+1": "'\t=1+1", "\r=1+1": "'\r=1+1", "+1": "'+1", "-1+1": "'-1+1",
 		"@SUM(A1)": "'@SUM(A1)", "abc;=1+1": "abc;'=1+1", "abc; =1+1": "abc; '=1+1", "a;b;@x": "a;b;'@x",
@@ -60,6 +61,7 @@ func TestNoFormula(t *testing.T) {
 // fields of approved activities, downloads the CSV and XLSX exports, and
 // reads them back as a spreadsheet would.
 func TestExportsNeverCarryAFormula(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	fields := []string{"title", "venue", "type_other", "resource_agencies", "partner_agencies", "materials", "outcome_summary", "follow_up_plan"}
 	ids := []string{"act2025a5000005", "act2025a1000001", "act2025a2000002", "act2025a6000006", "act2025b3000003"}

@@ -117,6 +117,7 @@ func TestTransitionTable(t *testing.T) {
 						want := allowed(actor, from, to)
 						srv := refusals
 						if want {
+							t.Parallel() // on its own copy: runs once the refused cases are done
 							srv = tt.NewServer(t)
 						}
 						rec, err := srv.App.FindRecordById(catalog.Activities, tt.ActivityA)

@@ -241,6 +241,7 @@ func rxPullAll(t *testing.T, srv *tt.Server, tok, collection, checkpoint string)
 // its own scope from the start, and every page that sends documents is in
 // the audit trail.
 func TestRxPullScopeComesFromTheCaller(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	// a checkpoint the server really issued, to officer A
 	_, _, ofA := rxPullAll(t, srv, tt.Token(t, srv.App, tt.OfficerA), catalog.Activities, "null")
@@ -303,6 +304,7 @@ func TestRxPullScopeComesFromTheCaller(t *testing.T) {
 // deletes there it had not pulled yet), never what the old village got
 // after the move, then send the new village.
 func TestRxPullAfterAMoveDropsOnlyWhatTheOldScopeShowed(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	push(t, srv, tok, "a", upsert("1", catalog.Activities, "seenThenDeleted1", newActivity(tt.VillageA, nil)),
@@ -488,6 +490,7 @@ func guesses(t *testing.T, app core.App, a attacker, collection, id string, flav
 var probeSeq int
 
 func TestNativePushAboutForeignRecordsTellsNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	villages := villagesOfA(t, srv.App)
 	before := storedState(t, srv.App, catalog.Activities, tt.ActivityA)
@@ -548,6 +551,7 @@ func TestNativePushAboutForeignRecordsTellsNothing(t *testing.T) {
 }
 
 func TestWatermelonPushAboutForeignRecordsTellsNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	villages := villagesOfA(t, srv.App)
 	taken := func(status int, answer string) bool {
@@ -598,6 +602,7 @@ func TestWatermelonPushAboutForeignRecordsTellsNothing(t *testing.T) {
 }
 
 func TestRxPushAboutForeignRecordsTellsNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	villages := villagesOfA(t, srv.App)
 	taken := func(status int, answer string) bool {
@@ -652,6 +657,7 @@ func TestRxPushAboutForeignRecordsTellsNothing(t *testing.T) {
 // refusal, and each such answer is a read in the audit trail, with the
 // device that was shown it.
 func TestPushAnswersWithServerRecordsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	phone, device := phoneOf(t, srv, tt.VerifierA, tt.OfficerA)
 	views := func() []tt.AuditEntry { return tt.AuditEntries(t, srv.App, audit.ActionView) }
@@ -723,6 +729,7 @@ func TestPushAnswersWithServerRecordsAreAudited(t *testing.T) {
 // an edit of a deleted record (409, or a deleted master state), never with
 // the record's new village or content.
 func TestEditOfARecordMovedOutOfScopeMeetsItsDelete(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	seen := cursorOf(t, srv, tok, tt.ActivityA)
@@ -756,6 +763,7 @@ func TestEditOfARecordMovedOutOfScopeMeetsItsDelete(t *testing.T) {
 // case: a create with such a variant of another regency's id answers as
 // the exact id does, on the three protocols.
 func TestIDOfRegencyAInAnotherCaseAnswersAsTheExactID(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerB)
 	variant := strings.ToUpper(tt.ActivityA)

@@ -147,22 +147,26 @@ func cachedTemplate() (string, error) {
 		return "", err
 	}
 	dir := filepath.Join(cache, key)
-	if _, err := os.Stat(dir); err == nil {
-		now := time.Now()
-		_ = os.Chtimes(dir, now, now) // in use: not stale
-		return dir, nil
-	}
-
 	lock, err := os.OpenFile(filepath.Join(cache, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return "", err
 	}
 	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+	// Using a template (marking it used) takes the lock shared; building
+	// one and removing unused ones take it alone, so a template is never
+	// removed between being found and being marked.
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_SH); err != nil {
+		return "", err
+	}
+	if found(dir) {
+		_ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+		return dir, nil
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil { // (Linux flock converts the lock)
 		return "", err
 	}
 	defer func() { _ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) }()
-	if _, err := os.Stat(dir); err == nil { // built while this binary waited
+	if found(dir) { // built while this binary waited
 		return dir, nil
 	}
 	removeUnused(cache)
@@ -180,6 +184,16 @@ func cachedTemplate() (string, error) {
 		return "", err
 	}
 	return dir, nil
+}
+
+// found reports whether the template dir exists, and marks it used.
+func found(dir string) bool {
+	if _, err := os.Stat(dir); err != nil {
+		return false
+	}
+	now := time.Now()
+	_ = os.Chtimes(dir, now, now)
+	return true
 }
 
 // removeUnused removes the templates (and interrupted builds) unused for
