@@ -25,8 +25,17 @@ demo: build
 
 test: test-go test-node test-browser test-pwa
 
-test-go: lint
+test-go: lint mailpit
 	go test -count=1 ./...
+
+# Mailpit (a real SMTP server with an HTTP API) for the e-mail tests, built
+# once per machine into the cache and reused (internal/testapp/mailpit.go).
+MAILPIT_VERSION := v1.33.1
+MAILPIT_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/jangkau-tools/mailpit-$(MAILPIT_VERSION)
+.PHONY: mailpit
+mailpit: $(MAILPIT_DIR)/mailpit
+$(MAILPIT_DIR)/mailpit:
+	GOBIN=$(MAILPIT_DIR) GOFLAGS= go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 lint:
 	go vet ./...

@@ -935,6 +935,16 @@ func TestPolicyCoversEverything(t *testing.T) {
 		"GET /api/exports/{file}":                     "reports",
 		"GET /api/accounts":                           "accounts-fleet",
 		"GET /api/audit/{collection}/{id}":            "history",
+		// issue 17
+		"POST /api/accounts/{id}/reset-password": "access.CheckManaged, every caller x account against the table (accounts/password_test.go TestResetScope: a reset ends sessions, so not in this shared harness)",
+		"POST /api/accounts/password":            "the caller's own account only (accounts tests)",
+		"GET /api/notify/vapid":                  "public: the server's VAPID public key, no data",
+		"GET /api/notify/prefs":                  "the caller's own settings only (notify tests)",
+		"PUT /api/notify/prefs":                  "the caller's own settings only (notify tests)",
+		"POST /api/notify/subscriptions":         "the caller's own subscription only (notify tests)",
+		"DELETE /api/notify/subscriptions":       "the caller's own subscriptions only (notify tests)",
+		"GET /api/notify/notices":                "the caller's own notices only (notify tests)",
+		"POST /api/notify/notices/read":          "the caller's own notices only (notify tests)",
 	}
 	stock, err := apis.NewRouter(app)
 	if err != nil {

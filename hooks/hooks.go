@@ -7,7 +7,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"jangkau/accounts"
 	"jangkau/catalog"
+	"jangkau/notify"
 	"jangkau/txbatch"
 )
 
@@ -31,6 +33,8 @@ func Register(app core.App) {
 	registerDevices(app)
 	registerMedia(app)
 	registerReports(app)
+	notify.Register(app)
+	accounts.RegisterPasswords(app) // issue 17: notifications, password flows
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",
