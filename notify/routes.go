@@ -91,11 +91,7 @@ func putPrefs(e *core.RequestEvent) error {
 			off = append(off, s)
 		}
 	}
-	lang := body.Lang
-	if lang == "" {
-		lang = PrefsOf(e.App, u.Id).Lang
-	}
-	if lang != "id" && lang != "en" {
+	if body.Lang != "" && body.Lang != "id" && body.Lang != "en" {
 		return fieldError("lang", "unknown_lang", "Bahasa harus id atau en. / The language must be id or en.")
 	}
 	col, err := e.App.FindCachedCollectionByNameOrId(catalog.NotifyPrefs)
@@ -108,15 +104,19 @@ func putPrefs(e *core.RequestEvent) error {
 		rec.Set("user", u.Id)
 	}
 	rec.Set("off", off)
-	rec.Set("lang", lang)
+	if body.Lang != "" {
+		rec.Set("lang", body.Lang)
+	}
 	if err := e.App.Save(rec); err != nil {
 		return e.InternalServerError("", err)
 	}
-	// the language of the user's pushes follows
-	if _, err := e.App.DB().Update(catalog.NotifySubscriptions, dbx.Params{"lang": lang}, dbx.HashExp{"user": u.Id}).Execute(); err != nil {
-		return e.InternalServerError("", err)
+	if body.Lang != "" {
+		// the language of the user's pushes follows
+		if _, err := e.App.DB().Update(catalog.NotifySubscriptions, dbx.Params{"lang": body.Lang}, dbx.HashExp{"user": u.Id}).Execute(); err != nil {
+			return e.InternalServerError("", err)
+		}
 	}
-	return e.JSON(http.StatusOK, prefsAnswer(Prefs{Off: off, Lang: lang}, u))
+	return e.JSON(http.StatusOK, prefsAnswer(PrefsOf(e.App, u.Id), u))
 }
 
 type subscribeBody struct {
