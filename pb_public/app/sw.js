@@ -2,12 +2,12 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = 'c2bc65abd778';
+const VERSION = '1258dddceb12';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=2e71691a7974",
-  "/app/assets/app.css?v=b99c38bc8b2c",
+  "/app/assets/app.js?v=8f6d46cac32a",
+  "/app/assets/app.css?v=989d97115daa",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
   "/app/icons/maskable-512.png",

@@ -129,7 +129,10 @@ function PushSwitch() {
       const s = (await reg.pushManager.getSubscription()) || await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(publicKey) });
       await api('POST', '/api/notify/subscriptions', { ...s.toJSON(), lang: lang() });
       setSub(s);
-    } catch (err) { setError(err instanceof ApiError ? serverText(err.message) : (err.message || String(err))); }
+    } catch (err) {
+      // the browser's own refusal (no push service reachable, permission) is in English: say it in the user's words first
+      setError(err instanceof ApiError ? serverText(err.message) : `${t('push_failed')} (${err.message || err})`);
+    }
     setBusy(false);
   };
   const off = async () => {

@@ -192,6 +192,7 @@ export const strings = {
   push_enable: ['Nyalakan notifikasi push', 'Turn on push notifications'],
   push_disable: ['Matikan notifikasi push', 'Turn off push notifications'],
   push_denied: ['Izin notifikasi ditolak. Ubah di pengaturan peramban.', 'Notification permission was denied. Change it in the browser settings.'],
+  push_failed: ['Ponsel ini belum bisa berlangganan notifikasi push; pemberitahuan tetap tampil di daftar di atas. Coba lagi nanti saat ada sinyal.', 'This phone could not subscribe to push notifications; notices still show in the list above. Try again later with a signal.'],
   push_unsupported: ['Peramban ini tidak mendukung notifikasi push; pemberitahuan tetap ada di bawah.', 'This browser does not support push notifications; notices are still listed below.'],
   notices_title: ['Pemberitahuan', 'Notices'],
   notices_none: ['Belum ada pemberitahuan.', 'No notices yet.'],
