@@ -90,7 +90,7 @@ tests/browser/node_modules/.installed: tests/browser/package-lock.json
 
 # Browser tests: the real binary (built after the bundle) driven through
 # Debian's Chromium (apt-get install chromium); screenshots in test-output/browser/.
-test-browser: web tests/browser/node_modules/.installed
+test-browser: web tests/browser/node_modules/.installed mailpit
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
 	$(MAKE) build
 	rm -rf test-output/browser
@@ -120,7 +120,7 @@ tests/pwa/node_modules/.installed: tests/pwa/package-lock.json
 
 # Browser tests of the field app: the real binary driven through Debian's
 # Chromium (apt-get install chromium); screenshots in test-output/pwa/.
-test-pwa: build tests/pwa/node_modules/.installed
+test-pwa: build tests/pwa/node_modules/.installed mailpit
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
 	rm -rf test-output/pwa
 	cd tests/pwa && CHROMIUM=$(CHROMIUM) JANGKAU_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 ./*.test.mjs
