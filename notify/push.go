@@ -99,7 +99,9 @@ func pushAll(app core.App, m Message) error {
 			res.Body.Close()
 			switch {
 			case res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusGone:
-				_, err = app.DB().Delete(catalog.NotifySubscriptions, dbx.HashExp{"id": s.ID}).Execute()
+				if _, err := app.DB().Delete(catalog.NotifySubscriptions, dbx.HashExp{"id": s.ID}).Execute(); err != nil {
+					firstErr = cmpErr(firstErr, err)
+				}
 				continue
 			case res.StatusCode >= 300:
 				err = fmt.Errorf("push service answered %s", res.Status)
