@@ -17,6 +17,7 @@ import (
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/devices"
+	"jangkau/internal/wiring"
 	"jangkau/notify"
 )
 
@@ -63,14 +64,14 @@ var (
 // MinPasswordLength is the shortest password a user may choose.
 const MinPasswordLength = 10
 
-// RegisterPasswords wires the password flows: change one's own password,
+// registerPasswords wires the password flows: change one's own password,
 // a manager's reset with a one-time password, and the refusal of every
 // other API while a one-time password is unchanged.
-func RegisterPasswords(app core.App) {
+func registerPasswords(app core.App) {
 	// Every save that sets a password notes when; a password the user
 	// chose (not a manager's reset) clears the must-change flag, whatever
 	// the path (this route, PATCH with oldPassword, the e-mailed link).
-	app.OnRecordUpdate(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordUpdate(catalog.Users).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.accounts.passwordChanged", Priority: wiring.ModelDerive, Func: func(e *core.RecordEvent) error {
 		if e.Record.GetString("password") != "" {
 			e.Record.Set(FieldPasswordChanged, types.NowDateTime())
 			if reset, _ := e.Record.GetRaw(managerResetKey).(bool); !reset {
@@ -79,12 +80,12 @@ func RegisterPasswords(app core.App) {
 		}
 		e.Record.SetRaw(managerResetKey, nil)
 		return e.Next()
-	})
+	}})
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "jangkauPasswords",
+		Id: "jangkau.accounts.passwords", Priority: wiring.ServeBind,
 		Func: func(se *core.ServeEvent) error {
-			se.Router.BindFunc(refuseUntilChanged)
+			se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "jangkau.accounts.refuseUntilChanged", Priority: wiring.MiddlewareMustChange, Func: refuseUntilChanged})
 			se.Router.POST(ChangePasswordPath, changePassword).Bind(apis.RequireAuth(catalog.Users))
 			se.Router.POST(ResetPasswordPath, resetPassword).Bind(apis.RequireAuth())
 			return se.Next()

@@ -19,7 +19,7 @@ import (
 const DigestCron = "0 0 * * *"
 
 // DigestJobID names the digest's cron job.
-const DigestJobID = "jangkauQueueDigest"
+const DigestJobID = "jangkau.notify.queueDigest"
 
 // Digest is one verifier's queue on the morning of a digest.
 type Digest struct {

@@ -10,6 +10,7 @@ import (
 
 	"jangkau/catalog"
 	"jangkau/devices"
+	"jangkau/internal/wiring"
 )
 
 // resetBaseKey carries the address a password-reset request reached the
@@ -23,7 +24,7 @@ func Register(app core.App) {
 	bindTriggers(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "jangkauNotify",
+		Id: "jangkau.notify.routes", Priority: wiring.ServeBind,
 		Func: func(se *core.ServeEvent) error {
 			g := se.Router.Group("/api/notify")
 			g.GET("/vapid", getVapid)
@@ -46,27 +47,27 @@ func Register(app core.App) {
 	// PocketBase builds the reset link from the Application URL; while that
 	// is still the default (localhost), the address the user reached the
 	// server at is the one that works (as for the enrollment QR).
-	app.OnRecordRequestPasswordResetRequest(catalog.Users).BindFunc(func(e *core.RecordRequestPasswordResetRequestEvent) error {
+	app.OnRecordRequestPasswordResetRequest(catalog.Users).Bind(&hook.Handler[*core.RecordRequestPasswordResetRequestEvent]{Id: "jangkau.notify.resetAddress", Func: func(e *core.RecordRequestPasswordResetRequestEvent) error {
 		if base, from := devices.PublicURL(e.App, e.Request); from == devices.URLFromRequest {
 			e.Record.SetRaw(resetBaseKey, base)
 		}
 		return e.Next()
-	})
-	app.OnMailerRecordPasswordResetSend(catalog.Users).BindFunc(func(e *core.MailerRecordEvent) error {
+	}})
+	app.OnMailerRecordPasswordResetSend(catalog.Users).Bind(&hook.Handler[*core.MailerRecordEvent]{Id: "jangkau.notify.resetLink", Func: func(e *core.MailerRecordEvent) error {
 		if base, _ := e.Record.GetRaw(resetBaseKey).(string); base != "" {
 			set := strings.TrimRight(e.App.Settings().Meta.AppURL, "/")
 			e.Message.HTML = strings.ReplaceAll(e.Message.HTML, set+"/#/reset-password", base+"/#/reset-password")
 		}
 		return e.Next()
-	})
+	}})
 	// A password chosen through the e-mailed link is a notice too (someone
 	// who did not ask learns of it).
-	app.OnRecordConfirmPasswordResetRequest(catalog.Users).BindFunc(func(e *core.RecordConfirmPasswordResetRequestEvent) error {
+	app.OnRecordConfirmPasswordResetRequest(catalog.Users).Bind(&hook.Handler[*core.RecordConfirmPasswordResetRequestEvent]{Id: "jangkau.notify.resetDone", Func: func(e *core.RecordConfirmPasswordResetRequestEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
 		return Send(e.App, PasswordMessage(e.Record.Id, false))
-	})
+	}})
 }
 
 // PasswordMessage is the notice of a password change: by the user itself

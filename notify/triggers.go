@@ -2,8 +2,10 @@ package notify
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/catalog"
+	"jangkau/internal/wiring"
 )
 
 // reviewedKey carries, from the update to its after-commit hook, the
@@ -24,8 +26,8 @@ func bindTriggers(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnRecordUpdate(catalog.Activities, catalog.OutreachLogs).BindFunc(noteDecision)
-	app.OnRecordAfterUpdateSuccess(catalog.Activities, catalog.OutreachLogs).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordUpdate(catalog.Activities, catalog.OutreachLogs).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.noteDecision", Priority: wiring.ModelNotify, Func: noteDecision})
+	app.OnRecordAfterUpdateSuccess(catalog.Activities, catalog.OutreachLogs).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.sendDecision", Func: func(e *core.RecordEvent) error {
 		to, _ := e.Record.GetRaw(reviewedKey).(string)
 		e.Record.SetRaw(reviewedKey, nil)
 		if to != "" && e.Record.GetString("created_by") != "" {
@@ -34,11 +36,11 @@ func bindTriggers(app core.App) {
 			}
 		}
 		return e.Next()
-	})
-	app.OnRecordAfterUpdateError(catalog.Activities, catalog.OutreachLogs).BindFunc(func(e *core.RecordErrorEvent) error {
+	}})
+	app.OnRecordAfterUpdateError(catalog.Activities, catalog.OutreachLogs).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "jangkau.notify.dropDecision", Func: func(e *core.RecordErrorEvent) error {
 		e.Record.SetRaw(reviewedKey, nil)
 		return e.Next()
-	})
+	}})
 
 	// A device that became enrolled (a phone activated with a code).
 	noteEnrolled := func(e *core.RecordEvent) error {
@@ -57,10 +59,12 @@ func bindTriggers(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnRecordCreate(catalog.Devices).BindFunc(noteEnrolled)
-	app.OnRecordUpdate(catalog.Devices).BindFunc(noteEnrolled)
-	app.OnRecordAfterCreateSuccess(catalog.Devices).BindFunc(sendEnrolled)
-	app.OnRecordAfterUpdateSuccess(catalog.Devices).BindFunc(sendEnrolled)
+	note := &hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.noteEnrolled", Priority: wiring.ModelNotify, Func: noteEnrolled}
+	send := &hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.sendEnrolled", Func: sendEnrolled}
+	app.OnRecordCreate(catalog.Devices).Bind(note)
+	app.OnRecordUpdate(catalog.Devices).Bind(note)
+	app.OnRecordAfterCreateSuccess(catalog.Devices).Bind(send)
+	app.OnRecordAfterUpdateSuccess(catalog.Devices).Bind(send)
 }
 
 // recordTitle names a record for its author: an activity's title, an
