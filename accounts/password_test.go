@@ -198,3 +198,26 @@ func TestChangeOwnPassword(t *testing.T) {
 		t.Errorf("anonymous change: %d", r.Status)
 	}
 }
+
+// An account created with must_change_password (the console's default for
+// a new account) changes the initial password at its first sign-in.
+func TestInitialPasswordMustBeChanged(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	r := srv.Do(t, http.MethodPost, "/api/collections/users/records", tt.Token(t, srv.App, tt.VerifierA), map[string]any{
+		"email": "baru@test.jangkau.id", "password": "sandi-awal-2026", "passwordConfirm": "sandi-awal-2026", "role": "village_officer",
+		"area": tt.VillageA, "name": "Operator Baru", accounts.FieldMustChange: true})
+	if r.Status != 200 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	in := login(t, srv, "baru@test.jangkau.id", "sandi-awal-2026")
+	tok, _ := in.JSON()["token"].(string)
+	if res := srv.Do(t, http.MethodGet, "/api/collections/activities/records", tok, nil); res.Status != 403 || res.FieldError("password") != accounts.CodeMustChange {
+		t.Errorf("before the change: %d %s", res.Status, res.Body)
+	}
+	ch := srv.Do(t, http.MethodPost, accounts.ChangePasswordPath, tok, map[string]any{"oldPassword": "sandi-awal-2026", "password": "sandi sendiri 2026", "passwordConfirm": "sandi sendiri 2026"})
+	newTok, _ := ch.JSON()["token"].(string)
+	if res := srv.Do(t, http.MethodGet, "/api/collections/activities/records", newTok, nil); ch.Status != 200 || res.Status != 200 {
+		t.Errorf("after the change: %d, then %d %s", ch.Status, res.Status, res.Body)
+	}
+}
