@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/catalog"
+	"jangkau/metrics"
 	"jangkau/txbatch"
 )
 
@@ -31,6 +32,7 @@ func Register(app core.App) {
 	registerDevices(app)
 	registerMedia(app)
 	registerReports(app)
+	metrics.Register(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",
