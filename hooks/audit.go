@@ -84,6 +84,7 @@ func registerAudit(app core.App) {
 
 	registerReads(app)
 	registerAuditSchemaGuard(app)
+	audit.RegisterArchiver(app) // old entries to archive files, daily
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())
