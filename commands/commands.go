@@ -36,4 +36,5 @@ func Register(app core.App, root *cobra.Command) {
 	root.AddCommand(demoCommand(app))
 	root.AddCommand(rebuildReportsCommand(app))
 	root.AddCommand(auditCommand(app))
+	root.AddCommand(backupCommands(app)...)
 }
