@@ -17,6 +17,7 @@ import (
 
 	"jangkau/commands"
 	"jangkau/hooks"
+	"jangkau/objectstore"
 	"jangkau/static"
 	_ "jangkau/migrations"
 )
@@ -36,6 +37,7 @@ func main() {
 	// Migrations are hand-written Go (migrations/); never generated from the admin UI.
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	commands.Register(app, app.RootCmd)
+	objectstore.Register(app, app.RootCmd) // files and backups on S3 (flags or JANGKAU_S3_*)
 	hooks.Register(app)
 
 	public, err := fs.Sub(publicFiles, "pb_public")
