@@ -21,6 +21,7 @@ type Tool struct {
 	Name    string // binary name
 	Package string // go install path, without version
 	Version string
+	Cgo     bool // needs cgo (a C compiler): Litestream links SQLite's C code
 }
 
 // Pinned helper servers.
@@ -28,7 +29,7 @@ var (
 	// VersityGW is versitygw, an S3 server with a plain-directory backend.
 	VersityGW = Tool{Name: "versitygw", Package: "github.com/versity/versitygw/cmd/versitygw", Version: "v1.8.0"}
 	// Litestream replicates SQLite databases to S3.
-	Litestream = Tool{Name: "litestream", Package: "github.com/benbjohnson/litestream/cmd/litestream", Version: "v0.5.2"}
+	Litestream = Tool{Name: "litestream", Package: "github.com/benbjohnson/litestream/cmd/litestream", Version: "v0.5.18", Cgo: true}
 )
 
 // CacheDir is where the binaries are kept.
@@ -78,7 +79,11 @@ func (tl Tool) Binary(t testing.TB) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "install", tl.Package+"@"+tl.Version)
 	// its own module, not this one: no -mod=mod, no workspace
-	cmd.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0")
+	cgo := "0"
+	if tl.Cgo {
+		cgo = "1"
+	}
+	cmd.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=", "GOWORK=off", "CGO_ENABLED="+cgo)
 	cmd.Dir = os.TempDir()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building %s %s: %v\n%s", tl.Name, tl.Version, err, out)
