@@ -121,6 +121,6 @@ test-pwa: build tests/pwa/node_modules/.installed
 # $${XDG_CACHE_HOME:-$$HOME/.cache}/jangkau-tools/ and reused (the first
 # build takes minutes). Test files carry the build tag ops.
 .PHONY: test-ops
-OPS_PACKAGES := ./objectstore/
+OPS_PACKAGES := ./objectstore/ ./backup/
 test-ops:
 	go test -tags ops -count=1 -timeout 30m $(OPS_PACKAGES)
