@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"jangkau/internal/wiring"
 	"jangkau/media"
 	"jangkau/txbatch"
 )
@@ -64,12 +65,13 @@ func Register(app core.App) {
 	})
 	m := newAppMetrics(app)
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "jangkauMetrics",
+		Id:       "jangkau.metrics.routes",
+		Priority: wiring.ServeBind,
 		Func: func(e *core.ServeEvent) error {
 			e.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id:       "jangkauMetricsTimer",
+				Id:       "jangkau.metrics.timer",
 				Func:     m.observe,
-				Priority: -2000, // first: the time includes every other middleware
+				Priority: wiring.MiddlewareMetrics,
 			})
 			e.Router.GET("/metrics", m.serve)
 			e.Router.GET("/api/ready", func(re *core.RequestEvent) error { return ready(re) })
