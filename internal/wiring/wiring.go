@@ -59,6 +59,10 @@ const (
 	MiddlewareMustChange        = 50 // accounts: a one-time password refused until changed
 )
 
+// MiddlewareMetrics is the one global middleware before PocketBase's own:
+// the request timer of /metrics, so that the time includes them all.
+const MiddlewareMetrics = -2000
+
 // Serve hooks (OnServe): routes and middlewares, then the static files last.
 const (
 	ServeBind   = 0   // each package's routes and middlewares
