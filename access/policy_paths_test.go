@@ -948,7 +948,6 @@ func TestPolicyCoversEverything(t *testing.T) {
 		// issue 17
 		"POST /api/accounts/{id}/reset-password": "access.CheckManaged, every caller x account against the table (accounts/password_test.go TestResetScope: a reset ends sessions, so not in this shared harness)",
 		"POST /api/accounts/password":            "the caller's own account only (accounts tests)",
-		"GET /api/ready":                         "public readiness probe: database and file store up, no record data (metrics tests)",
 		"GET /api/notify/vapid":                  "public: the server's VAPID public key, no data",
 		"GET /api/notify/prefs":                  "the caller's own settings only (notify tests)",
 		"PUT /api/notify/prefs":                  "the caller's own settings only (notify tests)",
