@@ -72,17 +72,18 @@ func registerSync(app core.App) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		g := e.Router.Group("/api/sync")
 		g.Bind(apis.RequireAuth())
-		// Answers are gzip-compressed when the client accepts it: the
-		// native and WatermelonDB pulls do it themselves, inside a pull
-		// slot (sync.PullSlots bounds how many compress at once), the
-		// others through sync.Compress. Streams are not.
+		// Pulls run in pull slots (sync.PullSlots bounds how many read,
+		// encode and compress at once): the native pull takes one itself
+		// for its page only, the others for their whole request. Answers
+		// are gzip-compressed when the client accepts it: pulls do it
+		// themselves, the others through sync.Compress. Streams are not.
 		g.GET("/pull", sync.NativePull).BindFunc(sync.PullSlot(false))
-		g.POST("/push", sync.NativePush).BindFunc(sync.Compress)
+		g.POST("/push", sync.NativePush).BindFunc(sync.PullsFirst, sync.Compress)
 		g.GET("/stream", hub.Stream)
-		g.GET("/watermelon", sync.WatermelonPull).BindFunc(sync.PullSlot(false))
-		g.POST("/watermelon", sync.WatermelonPush).BindFunc(sync.Compress)
+		g.GET("/watermelon", sync.WatermelonPull).BindFunc(sync.PullSlot(true))
+		g.POST("/watermelon", sync.WatermelonPush).BindFunc(sync.PullsFirst, sync.Compress)
 		g.GET("/rxdb/{collection}/pull", sync.RxPull).BindFunc(sync.PullSlot(true), sync.Compress)
-		g.POST("/rxdb/{collection}/push", sync.RxPush).BindFunc(sync.Compress)
+		g.POST("/rxdb/{collection}/push", sync.RxPush).BindFunc(sync.PullsFirst, sync.Compress)
 		g.GET("/rxdb/{collection}/pull_stream", hub.RxPullStream)
 		return e.Next()
 	})

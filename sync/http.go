@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -117,25 +119,69 @@ var PullSlots = max(4, 2*runtime.GOMAXPROCS(0))
 var pullSlots = make(chan struct{}, PullSlots)
 
 // holdPullSlot waits for a pull slot and returns its release (idempotent).
-// A request whose client has gone gets no slot and an error.
+// A request holds one slot at most: while it holds one (the middleware
+// took it for the whole request), it gets that one again, and its release
+// is left to the middleware. A request whose client has gone gets no slot
+// and an error.
 func holdPullSlot(e *core.RequestEvent) (func(), error) {
+	if s, ok := e.Get(slotKey).(*slot); ok && s.held() {
+		return func() {}, nil
+	}
 	select {
 	case pullSlots <- struct{}{}:
-	case <-e.Request.Context().Done():
-		return func() {}, e.Request.Context().Err()
+	default:
+		waiting.Add(1)
+		select {
+		case pullSlots <- struct{}{}:
+			waiting.Add(-1)
+		case <-e.Request.Context().Done():
+			waiting.Add(-1)
+			return func() {}, e.Request.Context().Err()
+		}
 	}
-	var once gosync.Once
-	release := func() { once.Do(func() { <-pullSlots }) }
-	// a handler that returns early (an error mid-answer) is released by
-	// PullSlot after it returns
-	if prev, ok := e.Get(slotKey).(func()); ok {
-		prev()
-	}
-	e.Set(slotKey, release)
-	return release, nil
+	s := &slot{}
+	s.on.Store(true)
+	e.Set(slotKey, s)
+	return s.release, nil
 }
 
 const slotKey = "jangkau.pullSlot"
+
+// waiting counts the pulls waiting for a slot.
+var waiting atomic.Int64
+
+// MaxPushWait is the longest a push waits for queued pulls (PullsFirst).
+const MaxPushWait = 5 * time.Second
+
+// PullsFirst is the middleware of the push routes: while pulls wait for a
+// slot, a push waits too (MaxPushWait at most). A phone pulls before it
+// pushes, and a pull costs more the more it finds: when a district's phones
+// come online at once, serving their pulls first keeps each pull to what
+// was there when the phone came, and every phone gets its data sooner.
+func PullsFirst(e *core.RequestEvent) error {
+	deadline := time.Now().Add(MaxPushWait)
+	for waiting.Load() > 0 && time.Now().Before(deadline) {
+		select {
+		case <-e.Request.Context().Done():
+			return e.Request.Context().Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return e.Next()
+}
+
+// slot is a pull slot a request holds.
+type slot struct {
+	on atomic.Bool
+}
+
+func (s *slot) held() bool { return s.on.Load() }
+
+func (s *slot) release() {
+	if s.on.CompareAndSwap(true, false) {
+		<-pullSlots
+	}
+}
 
 // PullSlot is the middleware of the pull routes: it holds a pull slot for
 // the whole request when hold is true, and releases a slot the handler
@@ -148,8 +194,8 @@ func PullSlot(hold bool) func(e *core.RequestEvent) error {
 			}
 		}
 		err := e.Next()
-		if release, ok := e.Get(slotKey).(func()); ok {
-			release()
+		if s, ok := e.Get(slotKey).(*slot); ok {
+			s.release()
 		}
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -38,6 +39,20 @@ func NativePull(e *core.RequestEvent) error {
 			}
 			collections = append(collections, c)
 		}
+	}
+
+	// A phone that is up to date (the most frequent pull) is answered from
+	// the counters alone: no snapshot, no slot, no write.
+	if upto, horizon, err := peekCounters(e.App); err == nil && cursor > 0 && cursor == upto &&
+		!resetNeeded(&Reader{Upto: upto, Horizon: horizon}, cursor, e.Auth) {
+		quiet(e)
+		contact := clientReport(e)
+		contact.Pull, contact.Cursor = true, cursor
+		touch(e, contact)
+		setJSONHeaders(e, false)
+		e.Response.WriteHeader(http.StatusOK)
+		_, err := e.Response.Write([]byte(`{"cursor":` + strconv.FormatInt(cursor, 10) + `,"hasMore":false,"reset":false,"changes":[]}`))
+		return err
 	}
 
 	// The page is read and encoded while holding a pull slot, and sent

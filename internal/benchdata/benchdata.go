@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -338,6 +339,45 @@ func (s *Server) DoCount(method, path, token string, body any, out any) (int, in
 		return res.StatusCode, int64(len(raw)), err
 	}
 	return res.StatusCode, int64(len(raw)), json.Unmarshal(raw, out)
+}
+
+// Rate sends GET path as fast as clients concurrent callers can for d, and
+// returns the requests per second and how many did not answer 200.
+func Rate(s *Server, token, path string, clients int, d time.Duration) (float64, int) {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	var mu sync.Mutex
+	done, failed := 0, 0
+	end := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, bad := 0, 0
+			for time.Now().Before(end) {
+				req, _ := http.NewRequest(http.MethodGet, s.URL+path, nil)
+				req.Header.Set("Authorization", token)
+				res, err := client.Do(req)
+				if err != nil {
+					bad++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					bad++
+				}
+				n++
+			}
+			mu.Lock()
+			done, failed = done+n, failed+bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return float64(done) / d.Seconds(), failed
 }
 
 // EnvInt reads a size override from the environment (to try a benchmark
