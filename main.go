@@ -17,8 +17,8 @@ import (
 
 	"jangkau/commands"
 	"jangkau/hooks"
-	"jangkau/static"
 	_ "jangkau/migrations"
+	"jangkau/static"
 )
 
 //go:embed all:pb_public
