@@ -35,11 +35,28 @@ test-node: build
 	cd $(CLIENTS) && npm ci --no-audit --no-fund
 	cd $(CLIENTS) && JANGKAU_BIN=$(abspath $(BIN)) node --test --test-reporter=spec --test-timeout=180000
 
-bench: build
+# Benchmarks: the Go ones (SyncVsStock: stores of 10,000 to 1,000,000
+# records), then bench/anchor.mjs: Jangkau beside unmodified PocketBase
+# v0.40.4 (the anchor, built once from STOCKPB_SRC into .cache/), measured in
+# the same run. bench-anchor runs the side-by-side only.
+STOCKPB_SRC ?= ../shared/bench/stockpb
+STOCKPB := .cache/stockpb
+
+$(STOCKPB):
+	@test -f $(STOCKPB_SRC)/main.go || { echo "bench: stock PocketBase sources not found in $(STOCKPB_SRC) (set STOCKPB_SRC)" >&2; exit 1; }
+	@mkdir -p $(dir $(STOCKPB))
+	go build -C $(STOCKPB_SRC) -o $(abspath $(STOCKPB)) .
+
+bench: build $(STOCKPB)
 	go test -run '^$$' -bench . -benchtime 1x ./...
+	JANGKAU_BIN=$(abspath $(BIN)) STOCK_BIN=$(abspath $(STOCKPB)) node bench/anchor.mjs
+
+.PHONY: bench-anchor
+bench-anchor: build $(STOCKPB)
+	JANGKAU_BIN=$(abspath $(BIN)) STOCK_BIN=$(abspath $(STOCKPB)) node bench/anchor.mjs
 
 clean:
-	rm -rf $(BIN) pb_data test-output
+	rm -rf $(BIN) pb_data test-output .cache
 
 # Web apps (web/ -> pb_public/, embedded by main.go). make run and make build
 # need only Go: the built bundle is committed. After editing web/, run
