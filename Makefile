@@ -48,7 +48,7 @@ $(STOCKPB):
 	go build -C $(STOCKPB_SRC) -o $(abspath $(STOCKPB)) .
 
 bench: build $(STOCKPB)
-	go test -run '^$$' -bench . -benchtime 1x ./...
+	go test -run '^$$' -bench . -benchtime 1x -timeout 0 ./...
 	JANGKAU_BIN=$(abspath $(BIN)) STOCK_BIN=$(abspath $(STOCKPB)) node bench/anchor.mjs
 
 .PHONY: bench-anchor

@@ -1,7 +1,6 @@
 package sync
 
 import (
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -137,6 +136,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 	}
 	docs := map[[2]string][]byte{}
 	byCol := map[string][]any{}
+	missed := map[[2]string]int{} // read from the store: kept afterwards
 	cache := docCacheOf(r.app)
 	for i, row := range rows {
 		if latest[[2]string{row.Collection, row.RecordID}] != i || row.Deleted {
@@ -151,6 +151,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 			continue
 		}
 		byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
+		missed[[2]string{row.Collection, row.RecordID}] = i
 	}
 	for name, ids := range byCol {
 		col, err := r.collection(name)
@@ -164,13 +165,9 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 			}
 		}
 	}
-	for key, i := range latest {
-		if row := rows[i]; !row.Deleted {
-			if _, missed := byCol[row.Collection]; missed {
-				col, _ := r.collection(row.Collection)
-				cache.put(col, row, flavor, docs[key])
-			}
-		}
+	for key, i := range missed {
+		col, _ := r.collection(key[0])
+		cache.put(col, rows[i], flavor, docs[key])
 	}
 	changes = make([]Change, 0, len(rows))
 	for i, row := range rows {
