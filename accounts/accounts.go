@@ -54,13 +54,16 @@ func HandleList(e *core.RequestEvent) error {
 	a := access.ActorOf(e.Auth)
 	params := dbx.Params{}
 	where := []string{"1=1"}
-	switch {
-	case a.Superuser, a.Role == catalog.RoleProvinceSecretariat:
-	case a.Role == catalog.RoleDistrictVerifier:
-		where = append(where, "u.role = {:officer}", "u.regency = {:own}")
-		params["officer"], params["own"] = catalog.RoleVillageOfficer, a.Area
-	default:
+	// the accounts the caller manages, from the policy table
+	managed, managedParams, ok := access.ManagedSQL(a, "u")
+	if !ok {
 		return e.ForbiddenError("Hanya sekretariat provinsi dan verifikator kabupaten/kota yang mengelola akun. / Only the province secretariat and district verifiers manage accounts.", nil)
+	}
+	if managed != "" {
+		where = append(where, managed)
+		for k, v := range managedParams {
+			params[k] = v
+		}
 	}
 	q := e.Request.URL.Query()
 	if role := q.Get("role"); role != "" {

@@ -41,6 +41,7 @@ func emails(l list) string {
 }
 
 func TestListFollowsWhoManagesWhom(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	all := fetch(t, srv, tt.Secretariat, "")
 	if all.TotalItems != len(tt.FixtureUsers) {
@@ -79,6 +80,7 @@ func TestListFollowsWhoManagesWhom(t *testing.T) {
 // officer's phone, pulling with its old cursor, is told to reset and gets
 // the new village only; the list shows the new area and the phone.
 func TestMovingAUserResetsItsPhones(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA2)
 	var first struct {

@@ -17,6 +17,7 @@ import (
 )
 
 func TestLampungLoadedWithExactCounts(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	want := map[string]int{catalog.LevelProvince: 1, catalog.LevelRegency: 15, catalog.LevelDistrict: 229, catalog.LevelVillage: 2651}
 	total := 0
@@ -43,6 +44,7 @@ func TestLampungLoadedWithExactCounts(t *testing.T) {
 }
 
 func TestParentChainOfAVillage(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	chain := []struct{ code, name, level string }{
 		{"18.02.04.1006", "Gunung S. Raya", catalog.LevelVillage},
@@ -73,6 +75,7 @@ func TestParentChainOfAVillage(t *testing.T) {
 }
 
 func TestReloadChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	before, _ := app.FindRecordById(catalog.Areas, "18.01.04.2001")
 	res, err := areas.ImportDir(app, areas.Lampung())
@@ -89,6 +92,7 @@ func TestReloadChangesNothing(t *testing.T) {
 }
 
 func TestImportCommandParsesQuotedNamesAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	run := func() string {
 		root := &cobra.Command{Use: "jangkau"}
@@ -120,6 +124,7 @@ func TestImportCommandParsesQuotedNamesAndIsIdempotent(t *testing.T) {
 }
 
 func TestMissingCodesAreDeactivatedNeverDeleted(t *testing.T) {
+	t.Parallel()
 	app := tt.New(t)
 	fsys := fstest.MapFS{}
 	for _, f := range []string{"provinces.csv", "regencies.csv", "districts.csv", "villages.csv"} {
@@ -157,6 +162,7 @@ func TestMissingCodesAreDeactivatedNeverDeleted(t *testing.T) {
 }
 
 func TestReadCSVRefusesBrokenFiles(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{
 		"provinces.csv": "code,name\n35,Jawa Timur\n",
 		"regencies.csv": "code,province_code,name\n35.13,35,Kabupaten Probolinggo\n",
@@ -184,6 +190,7 @@ func TestReadCSVRefusesBrokenFiles(t *testing.T) {
 }
 
 func TestCodeHelpers(t *testing.T) {
+	t.Parallel()
 	if areas.LevelOf("18.01.04.2001") != catalog.LevelVillage || areas.LevelOf("18.1") != "" || areas.LevelOf("18.01.04.3001") != "" {
 		t.Error("LevelOf")
 	}

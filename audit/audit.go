@@ -106,7 +106,9 @@ func ActorOfAuth(auth *core.Record) Actor {
 func ActorFromRequest(e *core.RequestEvent) Actor {
 	a := ActorOfAuth(e.Auth)
 	a.DeviceID = devices.FromRequest(e)
-	if t := e.Request.Header.Get("X-Client-Time"); t != "" && len(t) <= 40 {
+	// requests with an invalid header are refused before they get here
+	// (hooks); a value that is not a client time is never stored
+	if t := e.Request.Header.Get("X-Client-Time"); CheckClientTime(t) == nil {
 		a.ClientTime = t
 	}
 	return a
@@ -181,6 +183,11 @@ func isZero(v any) bool {
 // records, so there is never a change without its entry. It inserts the row
 // directly: every synced write pays for it, and record-model saves refuse
 // audit entries on every path (the trail is append-only).
+//
+// The row bypasses field validation, so Write enforces the limits of the
+// audit_log fields itself and refuses an entry that breaks one (the
+// change it records then fails with it): callers validate what clients
+// send before they write anything.
 func Write(app core.App, e Entry) error {
 	changes := "null"
 	if e.Changes != nil {
@@ -190,9 +197,12 @@ func Write(app core.App, e Entry) error {
 		}
 		changes = string(raw)
 	}
+	if err := e.check(len(changes)); err != nil {
+		return err
+	}
 	note := e.Note
-	if r := []rune(note); len(r) > 5000 {
-		note = string(r[:5000])
+	if r := []rune(note); len(r) > maxNote {
+		note = string(r[:maxNote])
 	}
 	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
 	_, err := txbatch.Exec(app, insertSQL, security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
@@ -203,3 +213,35 @@ func Write(app core.App, e Entry) error {
 
 const insertSQL = `INSERT INTO ` + Collection + ` (id, user, superuser, device, client_time, action, target_collection, record,
 	changes, note, server_time, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// Limits of the audit_log fields (migrations 1764100060), enforced by Write.
+const (
+	maxChanges   = 1 << 20
+	maxID        = 100
+	maxSuperuser = 50
+	maxNote      = 5000
+)
+
+// check refuses an entry a field of audit_log could not hold. The note is
+// cut to its limit by Write instead: notes are the server's own summaries.
+func (e Entry) check(changes int) error {
+	if err := CheckClientTime(e.Actor.ClientTime); err != nil {
+		return fmt.Errorf("audit: client time %.50q: %w", e.Actor.ClientTime, err)
+	}
+	if changes > maxChanges {
+		return fmt.Errorf("audit: changes of %d bytes (at most %d)", changes, maxChanges)
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"user", e.Actor.UserID, maxID}, {"superuser", e.Actor.SuperuserID, maxSuperuser}, {"device", e.Actor.DeviceID, maxID},
+		{"target_collection", e.Collection, maxID}, {"record", e.RecordID, maxID}} {
+		if len(f.value) > f.max {
+			return fmt.Errorf("audit: %s of %d characters (at most %d)", f.name, len(f.value), f.max)
+		}
+	}
+	if !slices.Contains(Actions, e.Action) {
+		return fmt.Errorf("audit: unknown action %q", e.Action)
+	}
+	return nil
+}

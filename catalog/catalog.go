@@ -15,6 +15,7 @@ const (
 	RadAchievements = "rad_achievements"
 	Devices         = "devices"
 
+	AuditLog          = "audit_log"          // the append-only audit trail
 	DeviceKeys        = "device_keys"        // server-held signing keys (superusers only)
 	DeviceEnrollments = "device_enrollments" // one-time enrollment codes
 )

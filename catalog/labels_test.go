@@ -10,6 +10,7 @@ import (
 // Every code of every list has both labels, and labels.json names no code
 // the server does not know.
 func TestEveryCodeHasLabels(t *testing.T) {
+	t.Parallel()
 	all := catalog.AllLabels()
 	for group, codes := range catalog.LabelGroups {
 		got, ok := all[group]
@@ -41,6 +42,7 @@ func TestEveryCodeHasLabels(t *testing.T) {
 // Every field of the reviewed records has a label, so that the web apps
 // (and exports) never show a raw column name.
 func TestEveryRecordFieldHasLabels(t *testing.T) {
+	t.Parallel()
 	app := testapp.New(t)
 	fields := catalog.AllLabels()["fields"]
 	for _, name := range []string{catalog.Activities, catalog.OutreachLogs} {
@@ -60,6 +62,7 @@ func TestEveryRecordFieldHasLabels(t *testing.T) {
 }
 
 func TestLabelOf(t *testing.T) {
+	t.Parallel()
 	if got := catalog.LabelOf("statuses", "returned", "en"); got != "Returned" {
 		t.Errorf("en: %q", got)
 	}

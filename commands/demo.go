@@ -2,6 +2,10 @@ package commands
 
 import (
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -71,18 +75,70 @@ func SeedDemo(app core.App) error {
 	})
 }
 
+// RealAccounts counts the accounts that are not demo accounts: a store with
+// any is someone's real data, where accounts with a published password
+// must not appear.
+func RealAccounts(app core.App) int {
+	var n int
+	_ = app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE email NOT LIKE '%@demo.jangkau.id'").Row(&n)
+	return n
+}
+
+// DefaultHTTP is the address `jangkau serve` listens on without --http.
+const DefaultHTTP = "127.0.0.1:8090"
+
+// ServedURL is the address to open in a browser for a server started with
+// --http addr (empty: serve's default), or the application URL of the
+// settings when no address is given and one was set (PocketBase's
+// placeholder http://localhost:8090 does not count).
+func ServedURL(app core.App, addr string) string {
+	if addr == "" {
+		if u := strings.TrimRight(app.Settings().Meta.AppURL, "/"); u != "" && u != "http://localhost:8090" {
+			return u + "/"
+		}
+		addr = DefaultHTTP
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		// Listening on every interface: this machine answers on loopback.
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
 func demoCommand(app core.App) *cobra.Command {
-	return &cobra.Command{
+	var addr string
+	var accountsOnly, force bool
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Create one demo account per role plus a superuser, and print their logins",
+		Short: "Create demo accounts (one per role, a superuser) and a year of demo data, and print the logins",
+		Long: "Creates one demo account per role plus a superuser (password " + DemoPassword + "), and a year of\n" +
+			"realistic records up to today in six regencies (activities and outreach at every review status,\n" +
+			"village programmes, RAD indicators and achievements, case figures), through the same checks and\n" +
+			"hooks as the API. Running it again creates nothing new. For a newcomer's own machine only.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
+			}
+			if n := RealAccounts(app); n > 0 && !force {
+				return fmt.Errorf("data ini punya %d akun selain akun demo: demo (kata sandi yang diketahui umum) tidak dibuat; pakai --force bila ini memang mesin uji. / "+
+					"this data holds %d accounts besides the demo ones: no demo accounts (with a publicly known password) were made; use --force if this really is a test machine", n, n)
 			}
 			if err := SeedDemo(app); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
+			if !accountsOnly {
+				sum, err := SeedDemoData(app, time.Now())
+				if err != nil {
+					return err
+				}
+				printDemoSummary(out, sum)
+			}
+			url := ServedURL(app, addr)
 			fmt.Fprintln(out, "Akun demo / demo accounts (password: "+DemoPassword+")")
 			fmt.Fprintf(out, "  %-30s %-22s %s\n", "email", "role", "area")
 			for _, a := range DemoAccounts {
@@ -93,9 +149,36 @@ func demoCommand(app core.App) *cobra.Command {
 				}
 				fmt.Fprintf(out, "  %-30s %-22s %s\n", a.Email, a.Role, name)
 			}
-			fmt.Fprintf(out, "  %-30s %-22s %s\n", DemoSuperuser, "superuser", "http://127.0.0.1:8090/_/")
-			fmt.Fprintln(out, "Web app: http://127.0.0.1:8090/")
+			fmt.Fprintf(out, "  %-30s %-22s %s\n", DemoSuperuser, "superuser", url+"_/")
+			fmt.Fprintln(out, "Web app: "+url)
+			fmt.Fprintln(out, "Field app / aplikasi lapangan: "+url+"app/")
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&addr, "http", "", "the address the server is (or will be) served on, as for serve --http (default "+DefaultHTTP+", or the settings' application URL)")
+	cmd.Flags().BoolVar(&accountsOnly, "accounts-only", false, "create the demo accounts only, no records")
+	cmd.Flags().BoolVar(&force, "force", false, "seed even though the data holds accounts other than the demo ones")
+	return cmd
+}
+
+func printDemoSummary(out io.Writer, s DemoSummary) {
+	total := func(m map[string]int) int {
+		n := 0
+		for _, v := range m {
+			n += v
+		}
+		return n
+	}
+	statuses := func(m map[string]int) string {
+		return fmt.Sprintf("%d disetujui/approved, %d menunggu/submitted, %d dikembalikan/returned, %d draf/draft",
+			m[catalog.StatusApproved], m[catalog.StatusSubmitted], m[catalog.StatusReturned], m[catalog.StatusDraft])
+	}
+	fmt.Fprintf(out, "Data demo / demo data, %s .. %s, %d regencies (%s), %d villages; %d records created by this run\n",
+		s.From, s.To, len(s.Regencies), strings.Join(s.Regencies, " "), s.Villages, s.Created)
+	fmt.Fprintf(out, "  activities    %4d: %s\n", total(s.Activities), statuses(s.Activities))
+	fmt.Fprintf(out, "  outreach logs %4d: %s\n", total(s.Outreach), statuses(s.Outreach))
+	fmt.Fprintf(out, "  %d village programmes, %d RAD indicators, %d RAD achievements, %d case figures\n",
+		s.Programs, s.Indicators, s.Achievements, s.CaseFigures)
+	fmt.Fprintf(out, "  every generated officer (desa.<village code>@demo.jangkau.id) and verifier\n"+
+		"  (verifikator.<regency code>@demo.jangkau.id) signs in with the same password\n")
 }

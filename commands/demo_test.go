@@ -9,6 +9,7 @@ import (
 )
 
 func TestDemoAccountsCanSignIn(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	for i := 0; i < 2; i++ { // running make demo twice is harmless
 		if err := commands.SeedDemo(srv.App); err != nil {

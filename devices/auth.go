@@ -23,43 +23,53 @@ func Authenticate(app core.App, token string) (*core.Record, string, error) {
 		}
 		return nil, "", errTokenInvalid
 	}
-	// The usual case in one query: the user, if the device is its own,
-	// enrolled and not revoked, and the account active. Only a refusal
-	// looks further, to say why.
+	user, err := activeDeviceUser(app, c.Device, c.Subject)
+	if err != nil {
+		return nil, "", err
+	}
+	return user, c.Device, nil
+}
+
+// activeDeviceUser returns the user userID if deviceID is its device,
+// enrolled and not revoked, and the account is active.
+func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, error) {
+	// The usual case in one query. Only a refusal looks further, to say why.
 	user := &core.Record{}
-	err = app.RecordQuery(catalog.Users).
+	err := app.RecordQuery(catalog.Users).
 		InnerJoin(catalog.Devices, dbx.NewExp("[[devices.user]] = [[users.id]]")).
-		AndWhere(dbx.HashExp{"devices.id": c.Device, "users.id": c.Subject, "devices.enrolled": true, "devices.revoked_at": "", "users.deactivated": false}).
+		AndWhere(dbx.HashExp{"devices.id": deviceID, "users.id": userID, "devices.enrolled": true, "devices.revoked_at": "", "users.deactivated": false}).
 		Limit(1).One(user)
 	if err == nil {
-		return user, c.Device, nil
+		return user, nil
 	}
-	dev, err := app.FindRecordById(catalog.Devices, c.Device)
-	if err != nil || dev.GetString("user") != c.Subject || !dev.GetBool("enrolled") {
-		return nil, "", errTokenInvalid
+	dev, err := app.FindRecordById(catalog.Devices, deviceID)
+	if err != nil || dev.GetString("user") != userID || !dev.GetBool("enrolled") {
+		return nil, errTokenInvalid
 	}
-	user, err = app.FindRecordById(catalog.Users, c.Subject)
+	user, err = app.FindRecordById(catalog.Users, userID)
 	if err != nil {
-		return nil, "", errTokenInvalid
+		return nil, errTokenInvalid
 	}
 	// The account first: a deactivated user's devices are revoked too, and
 	// "account deactivated" tells the person more than "device revoked".
 	if user.GetBool("deactivated") {
-		return nil, "", errUserDeactivated
+		return nil, errUserDeactivated
 	}
 	if !dev.GetDateTime("revoked_at").IsZero() {
-		return nil, "", errDeviceRevoked
+		return nil, errDeviceRevoked
 	}
-	return user, dev.Id, nil
+	return user, nil
 }
 
 // Refresh exchanges a refresh token for a new pair and retires it. A
 // refresh token that was already exchanged means two copies of the
 // credentials exist (a copied or stolen phone): the device is revoked and
-// both copies stop working. The one exception is the token rotated out
-// that was presented for the last rotation, presented again within
-// RefreshRetryGrace: that is the same phone retrying a refresh whose answer
-// it lost.
+// both copies stop working. The one exception is the token of the last
+// rotation presented again within RefreshRetryGrace of that rotation (its
+// first use): that is the same phone retrying a refresh whose answer it
+// lost, or refreshing twice at once, and it gets the very pair the
+// rotation made. A retry writes nothing, so the window never moves, and
+// one token yields one new pair at most, however many requests race.
 func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 	c, err := parse(app, purposeRefresh, refreshToken)
 	if err != nil {
@@ -71,45 +81,53 @@ func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 	var creds *Credentials
 	reused := false
 	err = app.RunInTransaction(func(tx core.App) error {
-		dev, err := tx.FindRecordById(catalog.Devices, c.Device)
-		if err != nil || dev.GetString("user") != c.Subject || !dev.GetBool("enrolled") {
-			return errRefreshInvalid
+		// twice at most: a rotation that lost the race (its conditional
+		// update matched nothing) is decided again on what won
+		for range 2 {
+			dev, user, err := refreshSubject(tx, c)
+			if err != nil {
+				return err
+			}
+			cur := int64(dev.GetInt("refresh_gen"))
+			since := Now(tx).Sub(dev.GetDateTime("refresh_at").Time())
+			switch {
+			case c.Gen == cur && hash(c.ID) == dev.GetString("refresh_hash"):
+				won, err := claimRotation(tx, dev, cur)
+				if err != nil {
+					return err
+				}
+				if !won {
+					continue
+				}
+				dev.Set("refresh_prev_gen", cur)
+				cr, err := issue(tx, dev, cur+1)
+				if err != nil {
+					return err
+				}
+				if err := tx.Save(dev); err != nil {
+					return err
+				}
+				cr.User = user
+				creds = cr
+				return nil
+			case c.Gen == cur-1 && c.Gen == int64(dev.GetInt("refresh_prev_gen")) && since >= 0 && since <= RefreshRetryGrace:
+				// the token of the last rotation, again: the same pair
+				cr, err := reissue(tx, dev)
+				if err != nil {
+					return err
+				}
+				cr.User = user
+				creds = cr
+				return nil
+			case c.Gen > 0 && c.Gen < cur:
+				setRevoked(tx, dev, ReasonRefreshReuse, access.Actor{})
+				reused = true
+				return tx.Save(dev)
+			default:
+				return errRefreshInvalid
+			}
 		}
-		user, err := tx.FindRecordById(catalog.Users, c.Subject)
-		if err != nil {
-			return errRefreshInvalid
-		}
-		if user.GetBool("deactivated") {
-			return errRefreshUserDeactivated
-		}
-		if !dev.GetDateTime("revoked_at").IsZero() {
-			return errRefreshDeviceRevoked
-		}
-		now := Now(tx)
-		cur := int64(dev.GetInt("refresh_gen"))
-		switch {
-		case c.Gen == cur && hash(c.ID) == dev.GetString("refresh_hash"):
-		case c.Gen == int64(dev.GetInt("refresh_prev_gen")) && c.Gen < cur &&
-			now.Sub(dev.GetDateTime("refresh_at").Time()) <= RefreshRetryGrace:
-			// the same token as in the last rotation, retried: its answer was lost
-		case c.Gen > 0 && c.Gen < cur:
-			setRevoked(tx, dev, ReasonRefreshReuse, access.Actor{})
-			reused = true
-			return tx.Save(dev)
-		default:
-			return errRefreshInvalid
-		}
-		dev.Set("refresh_prev_gen", c.Gen)
-		cr, err := issue(tx, dev, cur+1)
-		if err != nil {
-			return err
-		}
-		if err := tx.Save(dev); err != nil {
-			return err
-		}
-		cr.User = user
-		creds = cr
-		return nil
+		return errRefreshInvalid
 	})
 	if err != nil {
 		return nil, err
@@ -119,4 +137,41 @@ func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 		return nil, errRefreshReused
 	}
 	return creds, nil
+}
+
+// refreshSubject loads the device and the user of a refresh token, as
+// they are in the transaction, refusing a revoked device or a deactivated
+// account.
+func refreshSubject(tx core.App, c *claims) (*core.Record, *core.Record, error) {
+	dev, err := tx.FindRecordById(catalog.Devices, c.Device)
+	if err != nil || dev.GetString("user") != c.Subject || !dev.GetBool("enrolled") {
+		return nil, nil, errRefreshInvalid
+	}
+	user, err := tx.FindRecordById(catalog.Users, c.Subject)
+	if err != nil {
+		return nil, nil, errRefreshInvalid
+	}
+	if user.GetBool("deactivated") {
+		return nil, nil, errRefreshUserDeactivated
+	}
+	if !dev.GetDateTime("revoked_at").IsZero() {
+		return nil, nil, errRefreshDeviceRevoked
+	}
+	return dev, user, nil
+}
+
+// claimRotation moves the device's refresh generation from cur to cur+1
+// with one conditional update: of any number of rotations of the same
+// token, only one can match. SQLite's single writer already serializes the
+// transactions; the condition keeps the rule in the database itself.
+func claimRotation(tx core.App, dev *core.Record, cur int64) (bool, error) {
+	res, err := tx.NonconcurrentDB().Update(catalog.Devices,
+		dbx.Params{"refresh_gen": cur + 1},
+		dbx.HashExp{"id": dev.Id, "refresh_gen": cur, "refresh_hash": dev.GetString("refresh_hash"), "revoked_at": ""},
+	).Execute()
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -61,6 +61,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 // BenchmarkRefresh is one rotation (a write transaction) over HTTP.
 func BenchmarkRefresh(b *testing.B) {
 	srv := tt.NewServer(b)
+	raiseLimits(b, srv.App)
 	p := newPhoneB(b, srv)
 	for i := 0; i < b.N; i++ {
 		perRequest(b, benchRequests, func(int) {
@@ -77,6 +78,7 @@ func BenchmarkRefresh(b *testing.B) {
 // activation, over HTTP.
 func BenchmarkEnrollAndActivate(b *testing.B) {
 	srv := tt.NewServer(b)
+	raiseLimits(b, srv.App)
 	tok := tt.Token(b, srv.App, tt.VerifierA)
 	for i := 0; i < b.N; i++ {
 		perRequest(b, benchRequests/5, func(int) {

@@ -3,6 +3,8 @@ package devices
 import (
 	"crypto/rand"
 	"errors"
+	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -96,6 +98,7 @@ func CreateEnrollment(app core.App, by access.Actor, userID string) (*Enrollment
 	}
 	rec.Set("expires_at", expires)
 	rec.Set("short_hash", hash(normalizeShortCode(short)))
+	bindToAccount(rec, user)
 	if err := app.Save(rec); err != nil {
 		return nil, err
 	}
@@ -104,6 +107,38 @@ func CreateEnrollment(app core.App, by access.Actor, userID string) (*Enrollment
 		return nil, err
 	}
 	return &Enrollment{Record: rec, Code: code, ShortCode: short, ExpiresAt: expires}, nil
+}
+
+// bindToAccount writes on an enrollment the account as it is now: the
+// role, area, regency, cluster and the feed position of the last scope
+// change. A device enrolled with the code gets exactly that reach or none.
+func bindToAccount(enr, user *core.Record) {
+	enr.Set("bound_role", user.GetString("role"))
+	enr.Set("bound_area", user.GetString("area"))
+	enr.Set("bound_regency", user.GetString("regency"))
+	enr.Set("bound_cluster", user.GetString("cluster"))
+	enr.Set("bound_scope_seq", user.GetInt("scope_seq"))
+}
+
+// accountChangedSince refuses an enrollment whose account is no longer
+// what it was at issue (or was deactivated meanwhile, even if active
+// again), naming what changed.
+func accountChangedSince(enr, user *core.Record) *Error {
+	if enr.GetString("voided_reason") == ReasonUserDeactivated {
+		return errCodeUserDeactivated
+	}
+	switch {
+	case enr.GetString("bound_role") != user.GetString("role"):
+		return errCodeRoleChanged
+	case enr.GetString("bound_area") != user.GetString("area"), enr.GetString("bound_regency") != user.GetString("regency"):
+		return errCodeAreaChanged
+	case enr.GetString("bound_cluster") != user.GetString("cluster"):
+		return errCodeClusterChanged
+	case enr.GetInt("bound_scope_seq") != user.GetInt("scope_seq"), enr.GetString("voided_reason") != "":
+		// the scope moved, or changed and changed back
+		return errCodeAccountChanged
+	}
+	return nil
 }
 
 // EnrollmentCode is the signed code of an enrollment record. It is not
@@ -119,13 +154,58 @@ func EnrollmentCode(app core.App, enr *core.Record) (string, error) {
 	}})
 }
 
-// EnrollmentURI is what the QR code says: the server to talk to and the
-// code. With an Application URL set it is a web link to the field app's
-// activation page, so the phone's own camera opens it in the browser (a
-// native app may claim the same link); without one it falls back to the
-// jangkau:// scheme, which only an installed app understands.
-func EnrollmentURI(app core.App, code string) string {
-	server := strings.TrimRight(app.Settings().Meta.AppURL, "/")
+// DefaultAppURL is PocketBase's Application URL until an operator changes
+// it: it names the developer's own machine, never the server a phone sees.
+const DefaultAppURL = "http://localhost:8090"
+
+// Where the server URL of an enrollment link came from.
+const (
+	URLFromSettings = "settings" // the Application URL an operator set
+	URLFromRequest  = "request"  // the address the console used to reach the server
+)
+
+// PublicURL is the address phones should use to reach the server: the
+// Application URL of the settings when an operator set one, else the
+// address of the request (the host the console itself reached). The scheme
+// is https under TLS, or when a trusted proxy is configured (Settings >
+// Trusted proxy) and it says X-Forwarded-Proto: https; a header from an
+// untrusted client is ignored. It also says which of the two it used.
+func PublicURL(app core.App, r *http.Request) (string, string) {
+	set := strings.TrimRight(app.Settings().Meta.AppURL, "/")
+	if set != "" && set != DefaultAppURL || r == nil || r.Host == "" {
+		return set, URLFromSettings
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	} else if len(app.Settings().TrustedProxy.Headers) > 0 && strings.EqualFold(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0]), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host, URLFromRequest
+}
+
+// IsLoopbackURL tells whether u names the machine itself (localhost,
+// 127.x, ::1), an address a phone cannot open.
+func IsLoopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(p.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// EnrollmentURI is what the QR code says: the server to talk to (server,
+// from PublicURL) and the code. With an http(s) server it is a web link to
+// the field app's activation page, so the phone's own camera opens it in the
+// browser (a native app may claim the same link); without one it falls back
+// to the jangkau:// scheme, which only an installed app understands.
+func EnrollmentURI(server, code string) string {
+	server = strings.TrimRight(server, "/")
 	q := url.Values{}
 	q.Set("server", server)
 	q.Set("code", code)
@@ -154,6 +234,9 @@ func PendingEnrollment(app core.App, by access.Actor, id string) (*core.Record, 
 	}
 	if !enr.GetDateTime("used_at").IsZero() || !Now(app).Before(enr.GetDateTime("expires_at").Time()) {
 		return nil, "", errEnrollmentGone
+	}
+	if e := accountChangedSince(enr, user); e != nil {
+		return nil, "", e
 	}
 	code, err := EnrollmentCode(app, enr)
 	return enr, code, err
@@ -259,6 +342,9 @@ func Activate(app core.App, in ActivateInput) (*Credentials, error) {
 		}
 		if user.GetBool("deactivated") {
 			return errCodeUserDeactivated
+		}
+		if e := accountChangedSince(enr, user); e != nil {
+			return e
 		}
 		if in.ClientID != "" {
 			if err := supersedeClientID(tx, user.Id, in.ClientID, &replaced); err != nil {

@@ -27,6 +27,7 @@ const (
 	CodeTooLong         = "too_long"
 	CodeInvalidValue    = "invalid_value"
 	CodeDeviceToken     = "device_token_not_allowed"
+	CodeAccountChanged  = "account_changed"
 )
 
 // Error is a refusal: the HTTP status, the field it is about, a stable code
@@ -69,7 +70,15 @@ var (
 	errCodeUsed = newErr(http.StatusConflict, "code", CodeCodeUsed,
 		"Kode pendaftaran sudah dipakai; minta kode baru. / The enrollment code has already been used; ask for a new one.")
 	errCodeUserDeactivated = newErr(http.StatusForbidden, "code", CodeUserDeactivated,
-		"Akun untuk kode ini dinonaktifkan. / The account this code is for is deactivated.")
+		"Akun untuk kode ini dinonaktifkan (kode dibatalkan); minta kode baru. / The account this code is for was deactivated (the code is void); ask for a new one.")
+	errCodeRoleChanged = newErr(http.StatusConflict, "code", CodeAccountChanged,
+		"Peran akun berubah sejak kode ini dibuat; minta kode baru. / The account's role changed since this code was issued; ask for a new one.")
+	errCodeAreaChanged = newErr(http.StatusConflict, "code", CodeAccountChanged,
+		"Wilayah akun berubah sejak kode ini dibuat; minta kode baru. / The account's area changed since this code was issued; ask for a new one.")
+	errCodeClusterChanged = newErr(http.StatusConflict, "code", CodeAccountChanged,
+		"Klaster akun berubah sejak kode ini dibuat; minta kode baru. / The account's cluster changed since this code was issued; ask for a new one.")
+	errCodeAccountChanged = newErr(http.StatusConflict, "code", CodeAccountChanged,
+		"Cakupan akun berubah sejak kode ini dibuat; minta kode baru. / The account's scope changed since this code was issued; ask for a new one.")
 
 	errRefreshInvalid = newErr(http.StatusUnauthorized, "refreshToken", CodeRefreshInvalid,
 		"Refresh token tidak sah. / The refresh token is invalid.")

@@ -84,19 +84,7 @@ func ParseFilter(get func(string) string) (Filter, error) {
 // province and superusers; for a verifier, the devices of its regency's
 // village officers (those it can enroll and revoke) and its own; for
 // anyone else, their own devices.
-func scopeExpr(a access.Actor) dbx.Expression {
-	switch {
-	case a.Superuser, a.Role == catalog.RoleProvinceSecretariat:
-		return nil
-	case a.Role == catalog.RoleDistrictVerifier:
-		return dbx.Or(
-			dbx.NewExp("[[user]] IN (SELECT [[id]] FROM [[users]] WHERE [[regency]] = {:scope} AND [[role]] = {:officer})",
-				dbx.Params{"scope": a.Area, "officer": catalog.RoleVillageOfficer}),
-			dbx.HashExp{"user": a.ID},
-		)
-	}
-	return dbx.HashExp{"user": a.ID}
-}
+func scopeExpr(a access.Actor) dbx.Expression { return fleetScope(a) }
 
 // List returns the devices in the actor's scope that pass the filter,
 // those with the oldest last sync first (the ones to chase).

@@ -42,6 +42,7 @@ func setSync(t *testing.T, app core.App, id string, pull, push time.Time) {
 }
 
 func TestFleetList(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	day := 24 * time.Hour
 	now := time.Now().UTC()
@@ -155,6 +156,7 @@ func TestFleetList(t *testing.T) {
 // TestDeviceRecordsHideCredentials: the devices collection is readable
 // through the record API by the same scope; the refresh lineage is not.
 func TestDeviceRecordsHideCredentials(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	for _, who := range []string{tt.OfficerA, tt.VerifierA, tt.Secretariat} {

@@ -14,6 +14,7 @@ import (
 	"jangkau/catalog"
 	"jangkau/devices"
 	tt "jangkau/internal/testapp"
+	"jangkau/ratelimit"
 )
 
 const (
@@ -159,4 +160,17 @@ func mustUser(t *testing.T, srv *tt.Server, email string) *core.Record {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// raiseLimits lifts the rate limits of app (they stay on) for a test or
+// benchmark that activates or refreshes more often from 127.0.0.1 than the
+// defaults allow a real address; the limiter's own tests are in package
+// ratelimit.
+func raiseLimits(t testing.TB, app core.App) {
+	t.Helper()
+	s := app.Settings()
+	ratelimit.Raise(s, 1_000_000)
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,36 +1,46 @@
 package devices
 
 import (
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
-	"jangkau/areas"
 	"jangkau/catalog"
 )
 
+// Who manages whose phones comes from the policy table (access.Table): a
+// role manages the devices of the accounts it manages (its row's Manages,
+// within its area). Today that is a district verifier for the village
+// officers of its regency, the province secretariat for anyone, and
+// superusers. Village officers and task-force members manage none, not
+// even their own phone: a lost phone is reported to the verifier.
+
 // CanManageAny reports whether the actor's role may enroll or revoke
-// devices at all: a district verifier, the province secretariat or a
-// superuser. Village officers and task-force members may not, not even
-// for their own phone: a lost phone is reported to the verifier.
+// devices at all.
 func CanManageAny(a access.Actor) bool {
-	return a.Superuser || a.Role == catalog.RoleDistrictVerifier || a.Role == catalog.RoleProvinceSecretariat
+	return access.Manages(a)
 }
 
-// checkManager decides whether the actor may enroll or revoke devices of
-// user: the province (and superusers) for anyone, a district verifier for
-// the village officers of its own regency.
+// checkManager decides whether the actor may enroll or revoke devices of user.
 func checkManager(a access.Actor, user *core.Record) *Error {
-	switch {
-	case a.Superuser, a.Role == catalog.RoleProvinceSecretariat:
+	switch access.CheckManaged(a, user) {
+	case access.ManageOK:
 		return nil
-	case a.Role == catalog.RoleDistrictVerifier:
-		if user.GetString("role") != catalog.RoleVillageOfficer {
-			return errVerifierOfficersOnly
-		}
-		if !areas.Contains(a.Area, user.GetString("area")) {
-			return errNotYourRegency
-		}
-		return nil
+	case access.ManageRoleNot:
+		return errVerifierOfficersOnly
+	case access.ManageNotInArea:
+		return errNotYourRegency
 	}
 	return errManagerRole
+}
+
+// fleetScope limits the fleet list to the devices the actor may list (the
+// devices collection's list grant): its own, and those of the accounts it
+// manages. nil: every device.
+func fleetScope(a access.Actor) dbx.Expression {
+	cond, ok := access.OwnedFilter(a, catalog.Devices)
+	if !ok {
+		return dbx.HashExp{"user": a.ID}
+	}
+	return cond
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"image"
 	"image/color"
@@ -103,6 +104,7 @@ func getRaw(t *testing.T, srv *tt.Server, path, token string) (int, string, []by
 }
 
 func TestQRCodes(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	b := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA)
 	verifier := tt.Token(t, srv.App, tt.VerifierA)
@@ -166,6 +168,7 @@ func TestQRCodes(t *testing.T) {
 }
 
 func TestQRSVGMatchesPNG(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"jangkau://enroll?code=x", "a", string(bytes.Repeat([]byte("z"), 400))} {
 		p, err := devices.QRPNG(s, 4)
 		if err != nil {
@@ -186,6 +189,7 @@ func TestQRSVGMatchesPNG(t *testing.T) {
 // decodes both images of each: a rendering bug that only shows for some
 // contents (a mask pattern, a version boundary) cannot hide.
 func TestQRImagesScanForManyCodes(t *testing.T) {
+	t.Parallel()
 	for i := 0; i < 100; i++ {
 		b := make([]byte, 20+i*2)
 		_, _ = rand.Read(b)
@@ -207,6 +211,109 @@ func TestQRImagesScanForManyCodes(t *testing.T) {
 		}
 		if got := decodeQR(t, rasterSVG(t, svg)); got != s {
 			t.Fatalf("svg %d: %q", i, got)
+		}
+	}
+}
+
+// enrollVia asks for an enrollment as the console would when it reached the
+// server as host (the Host header a browser sends), with extra headers.
+func enrollVia(t *testing.T, srv *tt.Server, host string, headers map[string]string) map[string]any {
+	t.Helper()
+	body := strings.NewReader(`{"user":"` + tt.UserID(tt.OfficerA) + `"}`)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/devices/enrollments", body)
+	req.Host = host
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", tt.Token(t, srv.App, tt.VerifierA))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != 200 {
+		t.Fatalf("enroll via %s: %d %v", host, res.StatusCode, err)
+	}
+	return out
+}
+
+// qrVia fetches and decodes the PNG QR of an enrollment through host.
+func qrVia(t *testing.T, srv *tt.Server, host, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	req.Host = host
+	req.Header.Set("Authorization", tt.Token(t, srv.App, tt.VerifierA))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	img, err := png.Decode(res.Body)
+	if err != nil {
+		t.Fatalf("qr via %s: %d %v", host, res.StatusCode, err)
+	}
+	return decodeQR(t, img)
+}
+
+// TestEnrollmentLinkUsesTheServedAddress: a phone scanning the QR must reach
+// the server the verifier reached, not PocketBase's placeholder
+// http://localhost:8090; an Application URL an operator set wins.
+func TestEnrollmentLinkUsesTheServedAddress(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	if srv.App.Settings().Meta.AppURL != devices.DefaultAppURL {
+		t.Fatalf("fixture's Application URL %q is not PocketBase's default", srv.App.Settings().Meta.AppURL)
+	}
+	want := "http://10.0.0.5:8090/app/#/activate?"
+	b := enrollVia(t, srv, "10.0.0.5:8090", nil)
+	if uri := str(b["uri"]); !strings.HasPrefix(uri, want) || b["server"] != "http://10.0.0.5:8090" || b["serverFrom"] != "request" || b["serverLoopback"] != false {
+		t.Fatalf("answer %v", b)
+	}
+	if got := qrVia(t, srv, "10.0.0.5:8090", str(b["qr"])); got != b["uri"] {
+		t.Errorf("QR says %q, want %q", got, b["uri"])
+	}
+	u, _ := url.Parse(str(b["uri"]))
+	_, fq, _ := strings.Cut(u.Fragment, "?")
+	if q, _ := url.ParseQuery(fq); q.Get("server") != "http://10.0.0.5:8090" {
+		t.Errorf("server parameter %q", q.Get("server"))
+	}
+
+	// X-Forwarded-Proto from a client is not believed without a trusted proxy
+	if b := enrollVia(t, srv, "jangkau.lan", map[string]string{"X-Forwarded-Proto": "https"}); b["server"] != "http://jangkau.lan" {
+		t.Errorf("untrusted forwarded proto: %v", b["server"])
+	}
+	srv.App.Settings().TrustedProxy.Headers = []string{"X-Forwarded-For"}
+	if b := enrollVia(t, srv, "jangkau.lan", map[string]string{"X-Forwarded-Proto": "https"}); b["server"] != "https://jangkau.lan" {
+		t.Errorf("behind a trusted proxy: %v", b["server"])
+	}
+	srv.App.Settings().TrustedProxy.Headers = nil
+
+	// reached on the machine itself: the answer says a phone cannot open it
+	if b := enrollVia(t, srv, "127.0.0.1:8090", nil); b["serverLoopback"] != true {
+		t.Errorf("loopback not flagged: %v", b)
+	}
+
+	// the operator's Application URL wins over the request
+	srv.App.Settings().Meta.AppURL = "https://jangkau.lampungprov.go.id/"
+	b = enrollVia(t, srv, "10.0.0.5:8090", nil)
+	if !strings.HasPrefix(str(b["uri"]), "https://jangkau.lampungprov.go.id/app/#/activate?") || b["serverFrom"] != "settings" {
+		t.Fatalf("settings answer %v", b)
+	}
+	if got := qrVia(t, srv, "10.0.0.5:8090", str(b["qr"])); got != b["uri"] {
+		t.Errorf("QR says %q, want %q", got, b["uri"])
+	}
+}
+
+func TestIsLoopbackURL(t *testing.T) {
+	t.Parallel()
+	for u, want := range map[string]bool{
+		"http://localhost:8090": true, "http://127.0.0.1:8090": true, "http://127.1.2.3": true, "http://[::1]:8090": true,
+		"http://10.0.0.5:8090": false, "https://jangkau.lampungprov.go.id": false, "": false,
+	} {
+		if got := devices.IsLoopbackURL(u); got != want {
+			t.Errorf("%q: %v", u, got)
 		}
 	}
 }

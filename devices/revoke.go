@@ -16,6 +16,7 @@ const (
 	ReasonRefreshReuse    = "refresh_reuse"    // a used refresh token came back: theft suspected
 	ReasonUserDeactivated = "user_deactivated" // its user's account was deactivated
 	ReasonReplaced        = "replaced"         // the same install enrolled again
+	ReasonAccountChanged  = "account_changed"  // its user's role, area or cluster changed
 )
 
 // setRevoked marks dev revoked now (the caller saves it). The refresh
@@ -68,22 +69,52 @@ func Revoke(app core.App, by access.Actor, deviceID string) (*core.Record, error
 }
 
 // RevokeUserDevices revokes every device of the user that is not revoked
-// yet, as ReasonUserDeactivated. It runs inside the transaction that
-// deactivates the user; call AfterUserRevoked once that has committed.
-func RevokeUserDevices(app core.App, userID string) ([]string, error) {
-	recs, err := app.FindRecordsByFilter(catalog.Devices, "user = {:u} && revoked_at = ''", "", 0, 0, map[string]any{"u": userID})
+// yet, for reason (ReasonUserDeactivated or ReasonAccountChanged), and
+// voids the user's pending enrollment codes for the same reason. It runs
+// inside the transaction that changes the user; once that has committed,
+// call AfterUserRevoked (deactivation: every session of the user ends) or
+// AfterDevicesRevoked (the ids returned: only the devices' sessions end).
+//
+// A change of the account revokes enrolled devices only: the records sync
+// keeps of password sessions (not enrolled) hold no credential, and those
+// sessions go on with the account's new scope.
+func RevokeUserDevices(app core.App, userID, reason string) ([]string, error) {
+	filter := "user = {:u} && revoked_at = ''"
+	if reason == ReasonAccountChanged {
+		filter += " && enrolled = true"
+	}
+	recs, err := app.FindRecordsByFilter(catalog.Devices, filter, "", 0, 0, map[string]any{"u": userID})
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(recs))
 	for _, dev := range recs {
-		setRevoked(app, dev, ReasonUserDeactivated, access.Actor{})
+		setRevoked(app, dev, reason, access.Actor{})
 		if err := app.Save(dev); err != nil {
 			return nil, err
 		}
 		ids = append(ids, dev.Id)
 	}
+	pending, err := app.FindRecordsByFilter(catalog.DeviceEnrollments, "user = {:u} && used_at = '' && voided_reason = ''", "", 0, 0, map[string]any{"u": userID})
+	if err != nil {
+		return nil, err
+	}
+	for _, enr := range pending {
+		enr.Set("voided_reason", reason)
+		if err := app.Save(enr); err != nil {
+			return nil, err
+		}
+	}
 	return ids, nil
+}
+
+// AfterDevicesRevoked closes the realtime connections and cancels the
+// requests in flight of the devices; call it after their revocation has
+// committed.
+func AfterDevicesRevoked(app core.App, ids []string) {
+	for _, id := range ids {
+		afterRevoke(app, id)
+	}
 }
 
 // revokedSet remembers, per app, the devices revoked while this process

@@ -19,6 +19,7 @@ func revoke(t *testing.T, srv *tt.Server, by, deviceID string) tt.Response {
 // next request on every path is refused and the realtime stream ends. What
 // the phone synced stays, and the officer's new phone keeps working.
 func TestLostPhoneRevokedMidSession(t *testing.T) {
+	t.Parallel()
 	srv := serveWithProbe(t)
 	lost := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	spare := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
@@ -115,6 +116,7 @@ func TestLostPhoneRevokedMidSession(t *testing.T) {
 }
 
 func TestWhoMayRevoke(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	cases := []struct {
 		by, owner, enroller string
@@ -147,6 +149,7 @@ func TestWhoMayRevoke(t *testing.T) {
 // each of its phones is refused at once, revoked for good (reactivating the
 // account does not bring them back) and its realtime streams end.
 func TestDeactivatedUserLosesAllDevices(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p1 := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	p2 := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
@@ -188,6 +191,7 @@ func TestDeactivatedUserLosesAllDevices(t *testing.T) {
 // TestDeactivationInGoCodeRevokesToo: the model hook covers every path,
 // not only the REST API (admin UI, console commands, Go code).
 func TestDeactivationInGoCodeRevokesToo(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	u, _ := srv.App.FindRecordById(catalog.Users, tt.UserID(tt.OfficerA))
@@ -204,6 +208,7 @@ func TestDeactivationInGoCodeRevokesToo(t *testing.T) {
 // id) enrolls again; the old credentials of that install are revoked as
 // replaced, and an unenrolled record that sync made for it is taken over.
 func TestReenrollingTheSameInstall(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	if err := devices.Touch(srv.App, mustUser(t, srv, tt.OfficerA), devices.Contact{ClientID: "install-0001", AppVersion: "1.3.0"}); err != nil {
 		t.Fatal(err)

@@ -83,6 +83,7 @@ func syncActivity(id string) map[string]any {
 // TestDeviceTokenSyncs: a phone syncs with its device token on every sync
 // protocol, with its user's scope, and the sync records it as that device.
 func TestDeviceTokenSyncs(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 
@@ -163,6 +164,7 @@ func TestDeviceTokenSyncs(t *testing.T) {
 // TestRevokedDeviceOnEverySyncEndpoint: the open hint streams of a lost
 // phone end when it is revoked, and each sync endpoint refuses it.
 func TestRevokedDeviceOnEverySyncEndpoint(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	rxStream := openHints(t, srv, "/api/sync/rxdb/activities/pull_stream", p.Token)
@@ -206,6 +208,7 @@ func TestRevokedDeviceOnEverySyncEndpoint(t *testing.T) {
 // TestDeactivationEndsPlainUserStreams: the request tracking also covers
 // plain user tokens, so deactivating an account ends its sync streams.
 func TestDeactivationEndsPlainUserStreams(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	h := openHints(t, srv, "/api/sync/stream", tt.Token(t, srv.App, tt.OfficerA))
 	h.first(t)
@@ -228,6 +231,7 @@ func TestDeactivationEndsPlainUserStreams(t *testing.T) {
 // TestAuditNamesTheDevice: what a phone writes with its device token is
 // audited as its user's, with the device beside it, on REST, batch and sync.
 func TestAuditNamesTheDevice(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	if res := srv.Do(t, http.MethodPost, activitiesURL, p.Token, syncActivity("auditviarest0001")); res.Status != 200 {

@@ -46,6 +46,7 @@ func ids(res tt.Response) []string {
 }
 
 func TestDeviceTokenIsTheUserWithTheDevice(t *testing.T) {
+	t.Parallel()
 	srv := serveWithProbe(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	userTok := tt.Token(t, srv.App, tt.OfficerA)
@@ -103,6 +104,7 @@ func TestDeviceTokenIsTheUserWithTheDevice(t *testing.T) {
 }
 
 func TestDeviceTokenMisuse(t *testing.T) {
+	t.Parallel()
 	srv := serveWithProbe(t)
 	b := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA2)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
@@ -146,6 +148,7 @@ func TestDeviceTokenMisuse(t *testing.T) {
 }
 
 func TestRefreshRotates(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC().Truncate(time.Second)
 	setClock(srv.App, start)
@@ -182,6 +185,7 @@ func TestRefreshRotates(t *testing.T) {
 }
 
 func TestRefreshTokenReuseRevokesTheDevice(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
@@ -209,21 +213,26 @@ func TestRefreshTokenReuseRevokesTheDevice(t *testing.T) {
 }
 
 func TestRefreshRetryGrace(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	start := time.Now().UTC()
 	setClock(srv.App, start)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	setClock(srv.App, start.Add(time.Hour))
 	lost := phoneFrom(t, p.refresh(t, srv)) // the answer never reaches the phone
-	// the phone retries within the grace and gets a working pair
+	// the phone retries within the grace and gets the very pair it lost
 	setClock(srv.App, start.Add(time.Hour+devices.RefreshRetryGrace))
 	retried := phoneFrom(t, p.refresh(t, srv))
+	if retried.Refresh != lost.Refresh || retried.Token != lost.Token {
+		t.Fatalf("a retry made a second pair")
+	}
 	if res := srv.Do(t, http.MethodGet, activitiesURL, retried.Token, nil); res.Status != 200 {
 		t.Fatalf("after retry: %d", res.Status)
 	}
-	// the pair that was lost in transit is now the stale copy: whoever
-	// presents it is treated as a thief
-	wantRefused(t, "the lost pair", lost.refresh(t, srv), 401, "refreshToken", devices.CodeRefreshReused)
+	// once the new pair is used, the old token is a stale copy even
+	// within the grace: whoever presents it is treated as a thief
+	phoneFrom(t, retried.refresh(t, srv))
+	wantRefused(t, "the old token after the new pair was used", p.refresh(t, srv), 401, "refreshToken", devices.CodeRefreshReused)
 
 	// and outside the grace, the previous token revokes at once
 	q := newPhone(t, srv, tt.VerifierA, tt.OfficerA2)
@@ -234,6 +243,7 @@ func TestRefreshRetryGrace(t *testing.T) {
 }
 
 func TestForgedRefreshTokenChangesNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	_, c := jwtParts(t, p.Refresh)
@@ -257,6 +267,7 @@ func TestForgedRefreshTokenChangesNothing(t *testing.T) {
 // refreshes and syncs again without a password, and after 120 days without
 // use needs a new enrollment.
 func TestOfflineFor90Days(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	day := 24 * time.Hour
 	start := time.Now().UTC()
@@ -315,6 +326,7 @@ func TestOfflineFor90Days(t *testing.T) {
 // TestKeysSurviveRestart serves a second app on a copy of the first one's
 // data: the credentials issued before the "restart" keep working.
 func TestKeysSurviveRestart(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	pending := mustEnroll(t, srv, tt.VerifierA, tt.OfficerA2)
@@ -336,12 +348,13 @@ func TestKeysSurviveRestart(t *testing.T) {
 // gets its own random keys, one per purpose, none shared with another
 // installation (here: the test template).
 func TestKeysAreGeneratedPerInstallation(t *testing.T) {
+	t.Parallel()
 	tmpl := tt.NewServer(t)
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	if err := app.RunAllMigrations(); err != nil {
 		t.Fatal(err)
 	}
@@ -364,6 +377,7 @@ func TestKeysAreGeneratedPerInstallation(t *testing.T) {
 // TestKeyRotation follows docs/devices.md: a new active key signs from the
 // next request on, the old one verifies until its row is deleted.
 func TestKeyRotation(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	old := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
 	oldKid, _ := signingKey(t, srv, "access")

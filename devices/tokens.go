@@ -1,12 +1,13 @@
 package devices
 
 import (
-	"crypto/rand"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -59,7 +60,11 @@ func sign(app core.App, purpose string, c *claims) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	k := kr.signing[purpose]
+	return signWith(kr.signing[purpose], purpose, c)
+}
+
+// signWith signs c with the key k (of the purpose).
+func signWith(k signingKey, purpose string, c *claims) (string, error) {
 	c.Issuer = issuer
 	c.Audience = jwt.ClaimStrings{audByPurpose[purpose]}
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
@@ -127,14 +132,6 @@ func IsDeviceToken(token string) bool {
 	return false
 }
 
-func randomID() string {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return hex.EncodeToString(b)
-}
-
 func hash(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -150,24 +147,30 @@ type Credentials struct {
 	RefreshExpires time.Time
 }
 
+// refreshJTI is the id of the refresh token of generation gen of device
+// dev issued at iat, derived (HMAC) from the refresh key k that signs it.
+// Being derived rather than random, the pair of a rotation can be handed
+// out again, identical, to a phone retrying that rotation, while the
+// database keeps only its SHA-256 (refresh_hash).
+func refreshJTI(k signingKey, dev string, gen int64, iat time.Time) string {
+	m := hmac.New(sha256.New, k.secret)
+	fmt.Fprintf(m, "jangkau-refresh-jti|%s|%d|%d", dev, gen, iat.UnixMilli())
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // issue mints a token pair for dev at generation gen and writes the
 // lineage fields on dev (the caller saves it in its transaction).
 func issue(app core.App, dev *core.Record, gen int64) (*Credentials, error) {
-	now := Now(app)
-	user := dev.GetString("user")
-	access, err := sign(app, purposeAccess, &claims{
-		RegisteredClaims: jwt.RegisteredClaims{Subject: user, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(AccessTokenLifetime))},
-		Device:           dev.Id,
-	})
+	kr, err := keys(app)
 	if err != nil {
 		return nil, err
 	}
-	jti := randomID()
-	refresh, err := sign(app, purposeRefresh, &claims{
-		RegisteredClaims: jwt.RegisteredClaims{Subject: user, ID: jti, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(RefreshTokenLifetime))},
-		Device:           dev.Id,
-		Gen:              gen,
-	})
+	// milliseconds: what the database keeps of refresh_at, from which a
+	// retry re-derives the same pair
+	now := Now(app).Truncate(time.Millisecond)
+	k := kr.signing[purposeRefresh]
+	jti := refreshJTI(k, dev.Id, gen, now)
+	creds, err := pair(app, k, dev, gen, now, jti)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +179,51 @@ func issue(app core.App, dev *core.Record, gen int64) (*Credentials, error) {
 	dev.Set("refresh_at", now)
 	dev.Set("refresh_expires", now.Add(RefreshTokenLifetime))
 	dev.Set("last_seen", now)
+	return creds, nil
+}
+
+// reissue hands out again the pair of dev's last rotation, unchanged in
+// every claim, without writing anything: the answer to a retried refresh.
+// It needs the refresh key that signed that pair (found by the stored
+// hash of its id); once that key is deleted there is nothing to re-derive.
+func reissue(app core.App, dev *core.Record) (*Credentials, error) {
+	kr, err := keys(app)
+	if err != nil {
+		return nil, err
+	}
+	gen := int64(dev.GetInt("refresh_gen"))
+	at := dev.GetDateTime("refresh_at").Time()
+	want := dev.GetString("refresh_hash")
+	for _, k := range kr.byID {
+		if k.purpose != purposeRefresh {
+			continue
+		}
+		if jti := refreshJTI(k, dev.Id, gen, at); hash(jti) == want {
+			return pair(app, k, dev, gen, at, jti)
+		}
+	}
+	return nil, errRefreshInvalid
+}
+
+// pair signs the device token and the refresh token (with key k, id jti)
+// of generation gen issued at now.
+func pair(app core.App, k signingKey, dev *core.Record, gen int64, now time.Time, jti string) (*Credentials, error) {
+	user := dev.GetString("user")
+	access, err := sign(app, purposeAccess, &claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: user, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(AccessTokenLifetime))},
+		Device:           dev.Id,
+	})
+	if err != nil {
+		return nil, err
+	}
+	refresh, err := signWith(k, purposeRefresh, &claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: user, ID: jti, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(RefreshTokenLifetime))},
+		Device:           dev.Id,
+		Gen:              gen,
+	})
+	if err != nil {
+		return nil, err
+	}
 	return &Credentials{
 		Device: dev, Token: access, TokenExpires: now.Add(AccessTokenLifetime).Truncate(time.Second),
 		RefreshToken: refresh, RefreshExpires: now.Add(RefreshTokenLifetime).Truncate(time.Second),

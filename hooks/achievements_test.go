@@ -11,6 +11,7 @@ import (
 // An achievement of 0 can be entered; a missing value is refused with a
 // field error that says so.
 func TestAchievementValueZeroIsAValue(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.VerifierA)
 	url := "/api/collections/" + catalog.RadAchievements + "/records"

@@ -19,6 +19,7 @@ func firstAuditID(t *testing.T, srv *tt.Server) string {
 }
 
 func TestAuditTrailIsAppendOnlyOnEveryPath(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	id := firstAuditID(t, srv)
 	su := tt.Token(t, srv.App, tt.SuperuserEmail)
@@ -66,6 +67,7 @@ func TestAuditTrailIsAppendOnlyOnEveryPath(t *testing.T) {
 }
 
 func TestRecordHistoryFollowsReadScope(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	res := srv.Do(t, http.MethodPatch, activities+"/"+tt.ActivityA, officer, map[string]any{"venue": "Aula desa"})
@@ -95,6 +97,7 @@ func TestRecordHistoryFollowsReadScope(t *testing.T) {
 }
 
 func TestSignInsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	res := srv.Do(t, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]any{"identity": tt.OfficerA, "password": tt.Password})
 	if res.Status != 200 {

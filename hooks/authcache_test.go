@@ -12,6 +12,7 @@ import (
 // Accounts behind tokens are kept between requests (hooks/authcache.go);
 // a change of the account still counts from its very next request.
 func TestKeptAccountsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	get := func() int { return srv.Do(t, http.MethodGet, "/api/sync/pull?cursor=0&limit=1", tok, nil).Status }

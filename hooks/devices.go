@@ -56,6 +56,9 @@ func registerDevices(app core.App) {
 		},
 	})
 
+	registerCredentialGuards(app)
+	registerRateLimitAnswer(app)
+
 	// The realtime client remembers which device subscribed, so that a
 	// revocation can find and close its connection.
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
@@ -79,16 +82,50 @@ func registerDevices(app core.App) {
 	})
 
 	// A deactivated user loses all its devices, on every path (REST,
-	// batch, admin UI, Go), in the same transaction as the deactivation.
+	// batch, admin UI, Go), in the same transaction as the deactivation;
+	// so does a user whose role, area or cluster changes: a phone was
+	// enrolled for the reach the account had then, never for a new one.
+	// Pending enrollment codes are voided alike.
 	app.OnRecordUpdate(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
-		wasActive := !e.Record.Original().GetBool("deactivated")
-		if err := e.Next(); err != nil {
-			return err
+		orig := e.Record.Original()
+		deactivated := !orig.GetBool("deactivated") && e.Record.GetBool("deactivated")
+		moved := false
+		for _, f := range []string{"role", "area", "cluster"} {
+			moved = moved || orig.GetString(f) != e.Record.GetString(f)
 		}
-		if wasActive && e.Record.GetBool("deactivated") {
-			if _, err := devices.RevokeUserDevices(e.App, e.Record.Id); err != nil {
+		if !deactivated && !moved {
+			return e.Next()
+		}
+		reason := devices.ReasonAccountChanged
+		if deactivated {
+			reason = devices.ReasonUserDeactivated
+		}
+		var revoked []string
+		original := e.App
+		err := func() error {
+			defer func() { e.App = original }() // also after a panic inside
+			return original.RunInTransaction(func(tx core.App) error {
+				e.App = tx
+				if err := e.Next(); err != nil {
+					return err
+				}
+				var err error
+				revoked, err = devices.RevokeUserDevices(tx, e.Record.Id, reason)
 				return err
-			}
+			})
+		}()
+		if err != nil || deactivated {
+			return err // a deactivation ends every session after success (below)
+		}
+		if info := original.TxInfo(); info != nil {
+			info.OnComplete(func(txErr error) error {
+				if txErr == nil {
+					devices.AfterDevicesRevoked(original, revoked)
+				}
+				return nil
+			})
+		} else {
+			devices.AfterDevicesRevoked(original, revoked)
 		}
 		return nil
 	})
@@ -120,6 +157,13 @@ func bearer(h string) string {
 // device id in the request store, refusing a bad, expired or revoked one
 // with a 401 instead of letting it pass as anonymous.
 func deviceAuth(e *core.RequestEvent) error {
+	// A file token (?token= on photos and QR images) minted with a device
+	// token works only while that device does.
+	if ft := e.Request.URL.Query().Get("token"); ft != "" {
+		if err := devices.CheckFileToken(e.App, ft); err != nil {
+			return apiErr(e, err)
+		}
+	}
 	// PocketBase never loads a device token, so a loaded auth means a
 	// token of PocketBase's own: no need to look at it again.
 	token := ""
@@ -143,10 +187,8 @@ func deviceAuth(e *core.RequestEvent) error {
 	if err != nil {
 		return apiErr(e, err)
 	}
-	// A device token must not be swapped for a plain user token, which
-	// revoking the device would not stop.
-	if strings.HasSuffix(e.Request.URL.Path, "/auth-refresh") {
-		return errNoPBRefresh.APIError()
+	if err := deviceRouteAllowed(e); err != nil {
+		return err
 	}
 	e.Auth = user
 	e.Set(devices.RequestKey, dev)
@@ -202,8 +244,17 @@ func listDevices(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, page)
 }
 
+// consoleActor is the signed-in caller of a console route (enrolling and
+// revoking devices), which a phone's device token may not call.
+func consoleActor(e *core.RequestEvent) (access.Actor, error) {
+	if devices.FromRequest(e) != "" && !access.ManageFromPhone {
+		return access.Actor{}, errDeviceConsole.APIError()
+	}
+	return signedIn(e)
+}
+
 func createEnrollment(e *core.RequestEvent) error {
-	a, err := signedIn(e)
+	a, err := consoleActor(e)
 	if err != nil {
 		return err
 	}
@@ -219,16 +270,20 @@ func createEnrollment(e *core.RequestEvent) error {
 	}
 	base := "/api/devices/enrollments/" + enr.Record.Id
 	expires, _ := types.ParseDateTime(enr.ExpiresAt)
+	server, from := devices.PublicURL(e.App, e.Request)
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, map[string]any{
-		"id":        enr.Record.Id,
-		"user":      enr.Record.GetString("user"),
-		"code":      enr.Code,
-		"shortCode": enr.ShortCode,
-		"expiresAt": expires.String(),
-		"uri":       devices.EnrollmentURI(e.App, enr.Code),
-		"qr":        base + "/qr.png",
-		"qrSvg":     base + "/qr.svg",
+		"id":             enr.Record.Id,
+		"user":           enr.Record.GetString("user"),
+		"code":           enr.Code,
+		"shortCode":      enr.ShortCode,
+		"expiresAt":      expires.String(),
+		"uri":            devices.EnrollmentURI(server, enr.Code),
+		"server":         server,
+		"serverFrom":     from,
+		"serverLoopback": devices.IsLoopbackURL(server),
+		"qr":             base + "/qr.png",
+		"qrSvg":          base + "/qr.svg",
 	})
 }
 
@@ -237,9 +292,15 @@ func createEnrollment(e *core.RequestEvent) error {
 // PocketBase file token in ?token= (as for protected files).
 func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
+		if devices.FromRequest(e) != "" {
+			return errDeviceConsole.APIError()
+		}
 		auth := e.Auth
 		if auth == nil {
 			if t := e.Request.URL.Query().Get("token"); t != "" {
+				if devices.FileTokenDevice(t) != "" {
+					return errDeviceConsole.APIError()
+				}
 				auth, _ = e.App.FindAuthRecordByToken(t, core.TokenTypeFile)
 			}
 		}
@@ -250,7 +311,8 @@ func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 		if err != nil {
 			return apiErr(e, err)
 		}
-		uri := devices.EnrollmentURI(e.App, code)
+		server, _ := devices.PublicURL(e.App, e.Request)
+		uri := devices.EnrollmentURI(server, code)
 		e.Response.Header().Set("Cache-Control", "no-store")
 		if svg {
 			img, err := devices.QRSVG(uri)
@@ -318,7 +380,7 @@ func refreshDevice(e *core.RequestEvent) error {
 }
 
 func revokeDevice(e *core.RequestEvent) error {
-	a, err := signedIn(e)
+	a, err := consoleActor(e)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ func Register(app core.App) {
 	registerAreas(app)
 	registerUsers(app)
 	registerRecords(app)
+	registerInput(app)
 	registerSync(app)
 	registerAudit(app)
 	registerDevices(app)

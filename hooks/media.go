@@ -1,7 +1,13 @@
 package hooks
 
 import (
+	"errors"
+	"net/http"
+	"strconv"
+
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"jangkau/media"
 )
@@ -21,4 +27,22 @@ func registerMedia(app core.App) {
 	}
 	app.OnRecordCreate(media.Collections...).BindFunc(save)
 	app.OnRecordUpdate(media.Collections...).BindFunc(save)
+
+	// An upload refused because the decode queue is full answers 503: say
+	// when to come back. (Inside a batch the 503 is the failed request's
+	// answer within the batch's 400.)
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "jangkauRetryAfter",
+		Func: func(e *core.ServeEvent) error {
+			e.Router.BindFunc(func(re *core.RequestEvent) error {
+				err := re.Next()
+				var apiErr *router.ApiError
+				if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable {
+					re.Response.Header().Set("Retry-After", strconv.Itoa(int(media.RetryAfter.Seconds())))
+				}
+				return err
+			})
+			return e.Next()
+		},
+	})
 }

@@ -16,6 +16,7 @@ import (
 // the second save's audit entry and status check start from what the first
 // save stored.
 func TestSavingOneObjectTwiceStartsFromTheStoredState(t *testing.T) {
+	t.Parallel()
 	for _, inTx := range []bool{false, true} {
 		app := tt.New(t)
 		saveTwice := func(app core.App) error {

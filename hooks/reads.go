@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/audit"
+	"jangkau/devices"
 )
 
 // registerReads records who is shown what through PocketBase's own read
@@ -90,6 +91,7 @@ func registerReads(app core.App) {
 				if auth, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeFile); err == nil {
 					byToken := audit.ActorOfAuth(auth)
 					actor.UserID, actor.SuperuserID = byToken.UserID, byToken.SuperuserID
+					actor.DeviceID = devices.FileTokenDevice(tok)
 				}
 			}
 		}

@@ -30,6 +30,7 @@ func deviceOf(t *testing.T, srv *tt.Server) string {
 }
 
 func TestRecordViewsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	device := deviceOf(t, srv)
 	reads := []struct{ who, collection, id string }{
@@ -94,6 +95,7 @@ func TestRecordViewsAreAudited(t *testing.T) {
 }
 
 func TestRecordListsAreAuditedOncePerRequest(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	verifier := tt.Token(t, srv.App, tt.VerifierA)
 	for _, id := range []string{"actlistaudit0001", "actlistaudit0002"} {
@@ -153,6 +155,7 @@ func TestRecordListsAreAuditedOncePerRequest(t *testing.T) {
 }
 
 func TestHistoryReadsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	res := srv.Do(t, http.MethodGet, "/api/audit/activities/"+tt.ActivityA, tt.Token(t, srv.App, tt.VerifierA), nil)
 	if res.Status != 200 {
@@ -192,6 +195,7 @@ func TestHistoryReadsAreAudited(t *testing.T) {
 }
 
 func TestAccountAndDeviceListsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	deviceOf(t, srv)
 	verifier := tt.Token(t, srv.App, tt.VerifierA)
@@ -222,6 +226,7 @@ func TestAccountAndDeviceListsAreAudited(t *testing.T) {
 }
 
 func TestAuditActionsAreChoicesOfTheTrail(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	col, err := srv.App.FindCollectionByNameOrId(audit.Collection)
 	if err != nil {
@@ -240,6 +245,7 @@ func TestAuditActionsAreChoicesOfTheTrail(t *testing.T) {
 
 // A read whose entry cannot be written sends no data: 500, on every path.
 func TestReadsFailClosedWhenTheTrailCannotBeWritten(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	if _, err := srv.App.DB().NewQuery(`CREATE TRIGGER audit_log_refuse BEFORE INSERT ON audit_log
 		BEGIN SELECT RAISE(ABORT, 'audit_log is read-only in this test'); END`).Execute(); err != nil {
@@ -271,6 +277,7 @@ func TestReadsFailClosedWhenTheTrailCannotBeWritten(t *testing.T) {
 // Each record a realtime subscriber is sent is recorded as a view by that
 // subscriber; a subscriber the rules send nothing leaves no entry.
 func TestRealtimeMessagesAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	verifier := subscribe(t, srv, tt.Token(t, srv.App, tt.VerifierA), "activities")
 	other := subscribe(t, srv, tt.Token(t, srv.App, tt.VerifierB), "activities")

@@ -25,6 +25,7 @@ func merge(base map[string]any, extra map[string]any) map[string]any {
 }
 
 func TestClientIDs(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	cases := []struct {
@@ -78,6 +79,7 @@ func TestClientIDs(t *testing.T) {
 }
 
 func TestServerDerivesScopeAndAuthor(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	body := merge(tt.Activity(tt.VillageA), map[string]any{
@@ -105,6 +107,7 @@ func TestServerDerivesScopeAndAuthor(t *testing.T) {
 }
 
 func TestVillageFieldErrors(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	// the level checks run on every path: a superuser (who passes every
@@ -151,6 +154,7 @@ var freeTextFields = map[string][]string{
 }
 
 func TestPrivacyGuardOnEveryFreeTextField(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	bad := map[string]string{
@@ -200,6 +204,7 @@ func TestPrivacyGuardOnEveryFreeTextField(t *testing.T) {
 }
 
 func TestBatchFollowsScopeAndIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	req := func(id, village string) map[string]any {
@@ -242,6 +247,7 @@ func subscribe(t *testing.T, srv *tt.Server, token string, topics ...string) *tt
 }
 
 func TestRealtimeDeliversOnlyInScope(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	subs := map[string]*tt.Realtime{}
 	for _, who := range []string{tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.VerifierA, tt.VerifierB, tt.Secretariat} {

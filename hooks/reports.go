@@ -36,6 +36,13 @@ func registerReports(app core.App) {
 	app.OnRecordAfterUpdateSuccess(catalog.Areas).BindFunc(forget)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		// serve has run the migrations; the aggregates they leave empty on
+		// a database with records are computed now, by this version's code.
+		if rebuilt, err := reports.RebuildIfMissing(e.App); err != nil {
+			return err
+		} else if rebuilt {
+			e.App.Logger().Info("report aggregates rebuilt from the records")
+		}
 		g := e.Router.Group("/api/reports")
 		g.Bind(apis.RequireAuth())
 		g.GET("/labels", reports.HandleLabels)

@@ -46,7 +46,7 @@ func deriveUserRegency(app core.App, rec *core.Record) validation.Errors {
 		return validation.Errors{"area": errUserAreaLevel}
 	}
 	rec.Set("regency", areas.RegencyOf(area.Id))
-	if role != catalog.RoleTaskforceMember {
+	if !access.HasCluster(role) {
 		rec.Set("cluster", "")
 	}
 	return nil

@@ -15,6 +15,7 @@ func account(email, role, area string) map[string]any {
 }
 
 func TestNoPublicSignUp(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	res := srv.Do(t, http.MethodPost, usersURL, "", account("stranger@example.id", catalog.RoleProvinceSecretariat, tt.Province))
 	if res.Status < 400 {
@@ -26,6 +27,7 @@ func TestNoPublicSignUp(t *testing.T) {
 }
 
 func TestSelfEscalationRefused(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		who   string
 		patch map[string]any
@@ -69,6 +71,7 @@ func TestSelfEscalationRefused(t *testing.T) {
 }
 
 func TestVerifierManagesOnlyItsVillageOfficers(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.VerifierA)
 	refused := []struct {
@@ -126,6 +129,7 @@ func TestVerifierManagesOnlyItsVillageOfficers(t *testing.T) {
 }
 
 func TestRoleAreaLevelMustMatch(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.Secretariat)
 	for _, c := range []map[string]any{
@@ -141,6 +145,7 @@ func TestRoleAreaLevelMustMatch(t *testing.T) {
 }
 
 func TestDeactivatedAccountIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	if res := srv.Do(t, http.MethodGet, activities, tok, nil); res.Status != 200 {

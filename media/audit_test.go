@@ -14,6 +14,7 @@ import (
 // Every photo shown (original or thumbnail) is a view of its record in the
 // audit trail, named by the server's file name; a refused download is not.
 func TestPhotoDownloadsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	res := addPhotos(t, srv, catalog.OutreachLogs, tt.OutreachA, tok, consent, smallPhoto(t, 1))

@@ -234,12 +234,6 @@ func clamp(v int) uint8 {
 	return uint8(v)
 }
 
-// phonePhoto is a 12-megapixel (4000 x 3000) camera JPEG with EXIF
-// orientation 1, camera serial and GPS.
-func phonePhoto(t testing.TB, seed uint64) []byte {
-	return withMetadata(encodeJPEG(t, photoLike(4000, 3000, seed), 92), 1)
-}
-
 func pngChunk(typ string, data []byte) []byte {
 	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
 	c = append(c, typ...)

@@ -10,6 +10,8 @@
 package media
 
 import (
+	"time"
+
 	"jangkau/catalog"
 )
 
@@ -51,10 +53,28 @@ const (
 	MaxSide = 1600
 	// JPEGQuality is the quality of stored photos.
 	JPEGQuality = 80
-	// DefaultDecodeSlots is how many photos are decoded at once: a
-	// 12-megapixel decode needs about 100 MB, so ten simultaneous uploads
-	// wait their turn instead of taking a gigabyte.
+	// DefaultDecodeSlots is how many photos are decoded at once: a decode
+	// keeps a core busy, and the server has few.
 	DefaultDecodeSlots = 2
+	// MaxDecodeBytes is the most memory one photo may take to process,
+	// computed from its header before any pixel is decoded (decodeCost:
+	// bytes per pixel of its format and colour model, a progressive JPEG's
+	// coefficients, the resize). A 12-megapixel phone JPEG takes about
+	// 80 MB, a progressive one about 150 MB, a 50-megapixel phone JPEG
+	// about 150 MB; a 7000 x 7000 PNG of 16 bits per channel would take
+	// 480 MB and is refused.
+	MaxDecodeBytes = 160 << 20
+	// DecodeBudget is the memory all decodes running at once may take
+	// together: two ordinary photos, or one of the largest accepted.
+	DecodeBudget = 256 << 20
+	// MaxDecodeQueue is how many uploads may wait for a decode; one more is
+	// refused at once with ErrBusy (503, Retry-After).
+	MaxDecodeQueue = 8
+	// MaxDecodeWait is the longest an upload waits for a decode before it
+	// is refused with ErrBusy.
+	MaxDecodeWait = 30 * time.Second
+	// RetryAfter is the Retry-After of an upload refused with ErrBusy.
+	RetryAfter = 10 * time.Second
 )
 
 // Thumbs are the thumbnail sizes PocketBase serves with ?thumb=: 320 px

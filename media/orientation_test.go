@@ -57,6 +57,7 @@ func exifJPEG(t *testing.T, img image.Image, o uint16) []byte {
 // that turning the fitted photo gives the picture imaging.AutoOrientation
 // gives when it turns the full-size one.
 func TestOrientationMatchesImaging(t *testing.T) {
+	t.Parallel()
 	src := quadrants(2400, 1600)
 	for o := uint16(1); o <= 8; o++ {
 		in := exifJPEG(t, src, o)
@@ -98,6 +99,7 @@ func near(a, b color.Color) bool {
 }
 
 func TestReadOrientationWithoutEXIF(t *testing.T) {
+	t.Parallel()
 	for name, in := range map[string][]byte{
 		"empty":       nil,
 		"not a jpeg":  []byte("hello world"),

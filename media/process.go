@@ -10,9 +10,11 @@ import (
 	"image/color"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/disintegration/imaging"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"golang.org/x/sync/semaphore"
 
 	// The decoders Process accepts. JPEG, PNG and GIF come with the standard
 	// library; WebP (some Android cameras and chat apps) from x/image.
@@ -36,6 +38,8 @@ const (
 	CodeNotDeclared    = "photo_not_declared"
 	CodeLocked         = "locked"
 	CodeProcessAborted = "photo_aborted"
+	CodeDecodeTooLarge = "photo_too_large_to_decode"
+	CodeBusy           = "photo_busy"
 )
 
 // Errors a person reads: Bahasa Indonesia first, then English; each names
@@ -72,6 +76,14 @@ var (
 	ErrLockedRemoval = validation.NewError(CodeLocked,
 		"Catatan sedang diperiksa atau sudah disetujui: foto (photos) tidak dapat dihapus; minta verifikator mengembalikan catatan. / "+
 			"The record is under review or approved: photos (photos) cannot be removed; ask the verifier to return the record.")
+	ErrDecodeTooLarge = validation.NewError(CodeDecodeTooLarge,
+		"Foto (photos) memerlukan terlalu banyak memori untuk diproses (mis. PNG 16-bit atau JPEG progresif yang sangat besar); "+
+			"kirim foto kamera biasa dalam JPEG. / "+
+			"The photo (photos) needs too much memory to process (for example a very large 16-bit PNG or progressive JPEG); "+
+			"send an ordinary camera photo as JPEG.")
+	ErrBusy = validation.NewError(CodeBusy,
+		"Server sedang memproses banyak foto (photos); kirim ulang sebentar lagi. / "+
+			"The server is processing many photos (photos); send again shortly.")
 	ErrAborted = validation.NewError(CodeProcessAborted,
 		"Pemrosesan foto (photos) dibatalkan karena permintaan berakhir; kirim ulang. / "+
 			"Processing of the photo (photos) stopped because the request ended; send it again.")
@@ -82,34 +94,76 @@ var (
 // before it commits memory to a decode.
 type Opener func() (io.ReadCloser, error)
 
-// Limiter bounds how many photos are decoded at the same time, so that
-// memory stays flat however many phones upload at once.
+// Limiter bounds photo decoding: at most n decodes run at once (CPU: a
+// decode keeps a core busy), together they hold at most a budget of bytes
+// (decodeCost of each; memory), and at most MaxDecodeQueue uploads wait
+// for their turn, each for at most MaxDecodeWait. An upload beyond the
+// queue, or one that waited too long, is refused with ErrBusy (the
+// request answers 503 with Retry-After): a burst of uploads then costs the
+// server neither memory nor a growing line of held connections, and the
+// phone retries later.
 type Limiter struct {
-	slots  chan struct{}
-	active atomic.Int64
-	peak   atomic.Int64
+	slots   chan struct{}
+	memory  *semaphore.Weighted
+	budget  int64
+	wait    time.Duration
+	waiting atomic.Int64
+	active  atomic.Int64
+	peak    atomic.Int64
 }
 
-// NewLimiter returns a limiter with n decode slots (at least one).
-func NewLimiter(n int) *Limiter {
+// NewLimiter returns a limiter with n decode slots (at least one) sharing
+// DecodeBudget bytes.
+func NewLimiter(n int) *Limiter { return NewLimiterBudget(n, DecodeBudget) }
+
+// NewLimiterBudget returns a limiter with n decode slots sharing budget
+// bytes (at least MaxDecodeBytes, so that every photo Process accepts can
+// run). The benchmark uses it to compare with decoding unbounded.
+func NewLimiterBudget(n int, budget int64) *Limiter {
 	if n < 1 {
 		n = 1
 	}
-	return &Limiter{slots: make(chan struct{}, n)}
+	budget = max(budget, MaxDecodeBytes)
+	return &Limiter{slots: make(chan struct{}, n), memory: semaphore.NewWeighted(budget), budget: budget, wait: MaxDecodeWait}
 }
 
 // Peak reports the most decodes that ran at the same time since the last
 // ResetPeak; tests and benchmarks use it to show the bound holds.
 func (l *Limiter) Peak() int { return int(l.peak.Load()) }
 
+// Waiting reports how many decodes wait for their turn (at most
+// MaxDecodeQueue).
+func (l *Limiter) Waiting() int { return int(l.waiting.Load()) }
+
 // ResetPeak forgets the peak.
 func (l *Limiter) ResetPeak() { l.peak.Store(l.active.Load()) }
 
-func (l *Limiter) acquire(ctx context.Context) error {
+// acquire waits for cost bytes of the budget and a slot. It gives up with
+// ErrAborted when ctx ends, and with ErrBusy when the queue is full or the
+// wait exceeds MaxDecodeWait.
+func (l *Limiter) acquire(ctx context.Context, cost int64) error {
+	if l.waiting.Add(1) > MaxDecodeQueue {
+		l.waiting.Add(-1)
+		return ErrBusy
+	}
+	defer l.waiting.Add(-1)
+	wait, cancel := context.WithTimeout(ctx, l.wait)
+	defer cancel()
+	gaveUp := func() error {
+		if ctx.Err() != nil {
+			return ErrAborted
+		}
+		return ErrBusy
+	}
+	cost = min(cost, l.budget)
+	if err := l.memory.Acquire(wait, cost); err != nil {
+		return gaveUp()
+	}
 	select {
 	case l.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-wait.Done():
+		l.memory.Release(cost)
+		return gaveUp()
 	}
 	n := l.active.Add(1)
 	for {
@@ -121,9 +175,10 @@ func (l *Limiter) acquire(ctx context.Context) error {
 	return nil
 }
 
-func (l *Limiter) release() {
+func (l *Limiter) release(cost int64) {
 	l.active.Add(-1)
 	<-l.slots
+	l.memory.Release(min(cost, l.budget))
 }
 
 // Result is a processed photo.
@@ -175,15 +230,16 @@ func (l *Limiter) Process(ctx context.Context, open Opener, size int64) (*Result
 	if size > MaxUploadBytes {
 		return nil, ErrTooLarge
 	}
-	format, err := checkHeader(open)
+	in, err := inspect(open)
 	if err != nil {
 		return nil, err
 	}
+	format := in.format
 
-	if err := l.acquire(ctx); err != nil {
-		return nil, ErrAborted
+	if err := l.acquire(ctx, in.cost); err != nil {
+		return nil, err
 	}
-	defer l.release()
+	defer l.release(in.cost)
 
 	r, err := open()
 	if err != nil {
@@ -230,36 +286,51 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// checkHeader refuses what is not an accepted image, or is too big to
-// decode, reading only the header.
-func checkHeader(open Opener) (string, error) {
+// inspect refuses what is not an accepted image, has too many pixels or
+// would take more than MaxDecodeBytes to process, reading only headers.
+func inspect(open Opener) (inspected, error) {
 	r, err := open()
 	if err != nil {
-		return "", err
+		return inspected{}, err
 	}
 	defer r.Close()
-	head := make([]byte, 12)
+	head := make([]byte, 32)
 	n, _ := io.ReadFull(r, head)
-	if IsHEIF(head[:n]) {
-		return "", ErrHEIC
+	head = head[:n]
+	if IsHEIF(head) {
+		return inspected{}, ErrHEIC
 	}
-	cfg, format, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head[:n]), r))
+	// the bytes DecodeConfig reads (a JPEG's headers up to its frame or
+	// first scan) are kept to read the frame layout from: one open only
+	var seen bytes.Buffer
+	seen.Write(head)
+	cfg, format, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), io.TeeReader(r, &seen)))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) || !acceptedFormats[format] {
-			return "", ErrNotImage
+			return inspected{}, ErrNotImage
 		}
-		return "", ErrCorrupt
+		return inspected{}, ErrCorrupt
 	}
 	if !acceptedFormats[format] {
-		return "", ErrNotImage
+		return inspected{}, ErrNotImage
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return "", ErrCorrupt
+		return inspected{}, ErrCorrupt
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return "", ErrTooManyPixels
+		return inspected{}, ErrTooManyPixels
 	}
-	return format, nil
+	var frame jpegFrame
+	if format == "jpeg" {
+		if frame, err = readJPEGFrame(&seen); err != nil {
+			return inspected{}, ErrCorrupt
+		}
+	}
+	in := inspected{format: format, cfg: cfg, cost: decodeCost(format, cfg, frame, format == "png" && pngInterlaced(head))}
+	if in.cost > MaxDecodeBytes {
+		return inspected{}, ErrDecodeTooLarge
+	}
+	return in, nil
 }
 
 // flatten puts an image with transparency on a white background: JPEG has

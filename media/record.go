@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/security"
 )
 
@@ -104,8 +106,8 @@ func (p *Processor) Save(ctx context.Context, app core.App, rec *core.Record, ne
 		unlock := p.lock(rec.Collection().Id + "/" + rec.Id)
 		defer unlock()
 	}
-	if errs := p.prepare(ctx, app, rec, uploads); errs != nil {
-		return errs
+	if err := p.prepare(ctx, app, rec, uploads); err != nil {
+		return err
 	}
 	return next()
 }
@@ -165,7 +167,9 @@ func latestPhotos(app core.App, rec *core.Record) (*core.Record, error) {
 	return r, nil
 }
 
-func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record, uploads []*filesystem.File) validation.Errors {
+// prepare returns validation.Errors for a refused photo, and a 503
+// *router.ApiError (BusyError) when the decode queue is full.
+func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record, uploads []*filesystem.File) error {
 	errs := validation.Errors{}
 	// Only an upload can wait long enough for its copy of the record to
 	// go stale in a way that matters; other saves keep the data they carry.
@@ -239,6 +243,9 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 		res, err := p.Limiter().Process(ctx, fileOpener(u.file), u.size)
 		if err != nil {
 			if verr, ok := err.(validation.Error); ok {
+				if verr.Code() == CodeBusy {
+					return BusyError()
+				}
 				errs[FieldPhotos] = verr
 				return errs
 			}
@@ -471,4 +478,11 @@ const storeKey = "jangkau.media.processor"
 // use. One processor per app means one decode limit per server process.
 func For(app core.App) *Processor {
 	return app.Store().GetOrSet(storeKey, func() any { return NewProcessor(DefaultDecodeSlots) }).(*Processor)
+}
+
+// BusyError is the answer to an upload refused because the decode queue is
+// full or its wait ran out: 503, the photos field naming ErrBusy. The
+// hooks add Retry-After (RetryAfter) to the response.
+func BusyError() *router.ApiError {
+	return router.NewApiError(http.StatusServiceUnavailable, ErrBusy.Error(), validation.Errors{FieldPhotos: ErrBusy})
 }

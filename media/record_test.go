@@ -56,6 +56,7 @@ func storedFiles(t *testing.T, app core.App, col, id string) map[string]int64 {
 }
 
 func TestRESTUploadIsUprightSmallAndClean(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	orig := orientedJPEG(t, 3200, 1800) // orientation 6, GPS, serial
@@ -111,6 +112,7 @@ func TestRESTUploadIsUprightSmallAndClean(t *testing.T) {
 }
 
 func TestSamePhotoStoredOnce(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	a, b, c, d := smallPhoto(t, 1), smallPhoto(t, 2), smallPhoto(t, 3), smallPhoto(t, 4)
@@ -174,6 +176,7 @@ func TestSamePhotoStoredOnce(t *testing.T) {
 }
 
 func TestConsentRequired(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	res := addPhotos(t, srv, catalog.Activities, tt.ActivityA, tok, nil, smallPhoto(t, 1))
@@ -203,6 +206,7 @@ func TestConsentRequired(t *testing.T) {
 }
 
 func TestOtherVillageCannotAttachPhotos(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	photo := smallPhoto(t, 1)
 	for _, who := range []string{tt.OfficerA2, tt.OfficerB} {
@@ -233,6 +237,7 @@ func TestOtherVillageCannotAttachPhotos(t *testing.T) {
 }
 
 func TestProtectedDownloadsFollowScope(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	res := addPhotos(t, srv, catalog.Activities, tt.ActivityA, tok, consent, smallPhoto(t, 1))
@@ -266,6 +271,7 @@ func TestProtectedDownloadsFollowScope(t *testing.T) {
 }
 
 func TestBadInputsAreRefusedAndKeepTheRecord(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	good := smallPhoto(t, 1)
@@ -330,6 +336,7 @@ func TestBadInputsAreRefusedAndKeepTheRecord(t *testing.T) {
 }
 
 func TestTransparentPNGAndAnimatedGIFAreConverted(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	ft := fileToken(t, srv, tok)
@@ -360,6 +367,7 @@ func TestTransparentPNGAndAnimatedGIFAreConverted(t *testing.T) {
 }
 
 func TestSyncFlowShowsPendingPhotos(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	p1, p2, p3 := smallPhoto(t, 1), smallPhoto(t, 2), smallPhoto(t, 3)
@@ -463,6 +471,7 @@ func TestSyncFlowShowsPendingPhotos(t *testing.T) {
 }
 
 func TestPhotosExpectedIsValidated(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	eleven := make([]string, 11)
@@ -488,6 +497,7 @@ func TestPhotosExpectedIsValidated(t *testing.T) {
 }
 
 func TestEveryPathProcesses(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	orig := orientedJPEG(t, 3200, 1800)
 	check := func(col, id string) {
@@ -546,6 +556,7 @@ func TestEveryPathProcesses(t *testing.T) {
 }
 
 func TestTenSimultaneousUploadsDecodeTwoAtATime(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	photo := withMetadata(encodeJPEG(t, photoLike(2400, 1800, 9), 90), 1)
@@ -590,6 +601,7 @@ func TestTenSimultaneousUploadsDecodeTwoAtATime(t *testing.T) {
 }
 
 func TestRemovedPhotoLeavesNoHashBehind(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	a, b := smallPhoto(t, 1), smallPhoto(t, 2)
@@ -621,6 +633,7 @@ func TestRemovedPhotoLeavesNoHashBehind(t *testing.T) {
 }
 
 func TestAnnouncedBadPhotoOnSubmittedRecordGetsThePhotoError(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	heic := heicHeader()
@@ -645,6 +658,7 @@ func TestAnnouncedBadPhotoOnSubmittedRecordGetsThePhotoError(t *testing.T) {
 // a save often carries a copy of the record older than the stored row.
 // These build the stale copy on purpose (no timing involved).
 func TestStaleSavesNeitherUndoDataNorDropPhotos(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	if res := srv.Do(t, http.MethodPatch, activities+"/"+tt.ActivityA, tok, map[string]any{"photo_consent": true}); res.Status != 200 {

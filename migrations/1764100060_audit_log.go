@@ -3,25 +3,22 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"jangkau/audit"
-	"jangkau/catalog"
 )
 
 // The append-only audit trail. Entries are written only by the server, in
 // the transaction of the change; hooks refuse every edit and delete.
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId(catalog.Users)
+		users, err := app.FindCollectionByNameOrId("users")
 		if err != nil {
 			return err
 		}
-		c := core.NewBaseCollection(audit.Collection)
+		c := core.NewBaseCollection("audit_log")
 		c.Fields.Add(&core.RelationField{Name: "user", CollectionId: users.Id, MaxSelect: 1})
 		c.Fields.Add(&core.TextField{Name: "superuser", Max: 50})
 		c.Fields.Add(&core.TextField{Name: "device", Max: 100})
 		c.Fields.Add(&core.SelectField{Name: "action", MaxSelect: 1, Required: true,
-			Values: []string{audit.ActionCreate, audit.ActionUpdate, audit.ActionDelete, audit.ActionLogin, audit.ActionExport}})
+			Values: []string{"create", "update", "delete", "login", "export"}})
 		c.Fields.Add(&core.TextField{Name: "target_collection", Max: 100})
 		c.Fields.Add(&core.TextField{Name: "record", Max: 100})
 		c.Fields.Add(&core.JSONField{Name: "changes", MaxSize: 1 << 20})

@@ -3,8 +3,6 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"jangkau/catalog"
 )
 
 // PocketBase checks a new client-chosen id against existing ones case-
@@ -13,7 +11,7 @@ import (
 // the table grows.
 func init() {
 	m.Register(func(app core.App) error {
-		for _, name := range []string{catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms} {
+		for _, name := range []string{"activities", "outreach_logs", "village_programs"} {
 			c, err := app.FindCollectionByNameOrId(name)
 			if err != nil {
 				return err

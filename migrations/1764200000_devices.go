@@ -3,21 +3,19 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"jangkau/catalog"
 )
 
 // Devices: the phones and browsers that sync, their health, and (with the
 // devices issue) their enrollment and revocation.
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId(catalog.Users)
+		users, err := app.FindCollectionByNameOrId("users")
 		if err != nil {
 			return err
 		}
-		c := core.NewBaseCollection(catalog.Devices)
+		c := core.NewBaseCollection("devices")
 		c.Fields.Add(&core.RelationField{Name: "user", CollectionId: users.Id, MaxSelect: 1, Required: true})
-		areasCol, err := app.FindCollectionByNameOrId(catalog.Areas)
+		areasCol, err := app.FindCollectionByNameOrId("areas")
 		if err != nil {
 			return err
 		}

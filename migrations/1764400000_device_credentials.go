@@ -6,19 +6,17 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"jangkau/catalog"
 )
 
 // Device credentials: the server's signing keys, one-time enrollments, and
 // the refresh-token lineage and revocation reason of each device.
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId(catalog.Users)
+		users, err := app.FindCollectionByNameOrId("users")
 		if err != nil {
 			return err
 		}
-		devices, err := app.FindCollectionByNameOrId(catalog.Devices)
+		devices, err := app.FindCollectionByNameOrId("devices")
 		if err != nil {
 			return err
 		}
@@ -26,7 +24,7 @@ func init() {
 		// Signing keys live in the database, generated here once per
 		// installation: they survive restarts and are never in the repo.
 		// No API rules: only superusers (and Go code) can see them.
-		keys := core.NewBaseCollection(catalog.DeviceKeys)
+		keys := core.NewBaseCollection("device_keys")
 		keys.Fields.Add(&core.SelectField{Name: "purpose", Values: []string{"enrollment", "access", "refresh"}, MaxSelect: 1, Required: true})
 		keys.Fields.Add(&core.TextField{Name: "secret", Required: true, Min: 43, Max: 200, Hidden: true})
 		keys.Fields.Add(&core.BoolField{Name: "active"})
@@ -50,7 +48,7 @@ func init() {
 
 		// Enrollments: a one-time code for one user, made by a verifier or
 		// the province. Written only through /api/devices routes.
-		enr := core.NewBaseCollection(catalog.DeviceEnrollments)
+		enr := core.NewBaseCollection("device_enrollments")
 		enr.Fields.Add(&core.RelationField{Name: "user", CollectionId: users.Id, MaxSelect: 1, Required: true})
 		enr.Fields.Add(&core.RelationField{Name: "created_by", CollectionId: users.Id, MaxSelect: 1})
 		enr.Fields.Add(&core.TextField{Name: "created_by_superuser", Max: 100})

@@ -3,8 +3,6 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"jangkau/catalog"
 )
 
 // An achievement of 0 is a real report ("no village reached this quarter"),
@@ -20,7 +18,7 @@ func init() {
 }
 
 func setAchievementValueRequired(app core.App, required bool) error {
-	c, err := app.FindCollectionByNameOrId(catalog.RadAchievements)
+	c, err := app.FindCollectionByNameOrId("rad_achievements")
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"jangkau/audit"
 )
 
 // Reads are audited too: the audit trail's action gains view (a record, its
@@ -15,15 +13,14 @@ import (
 // choices away again; entries already written keep their action.
 func init() {
 	m.Register(func(app core.App) error {
-		return setAuditActions(app, audit.ActionCreate, audit.ActionUpdate, audit.ActionDelete, audit.ActionLogin, audit.ActionExport,
-			audit.ActionView, audit.ActionList, audit.ActionReport, audit.ActionSyncPull)
+		return setAuditActions(app, "create", "update", "delete", "login", "export", "view", "list", "report", "sync_pull")
 	}, func(app core.App) error {
-		return setAuditActions(app, audit.ActionCreate, audit.ActionUpdate, audit.ActionDelete, audit.ActionLogin, audit.ActionExport)
+		return setAuditActions(app, "create", "update", "delete", "login", "export")
 	})
 }
 
 func setAuditActions(app core.App, actions ...string) error {
-	c, err := app.FindCollectionByNameOrId(audit.Collection)
+	c, err := app.FindCollectionByNameOrId("audit_log")
 	if err != nil {
 		return err
 	}

@@ -5,24 +5,27 @@
 package privacy
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"html"
+	"math"
+	"math/big"
 	"regexp"
+	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/catalog"
+	"jangkau/media"
 )
 
-// A NIK or family-card number: 16 digits in a row, or written in the groups
-// people use (4-4-4-4, or 2-2-2-6-4 after the area code), not part of a longer
-// number. Loose groupings are left alone so that lists of counts pass.
-var nikRe = regexp.MustCompile(`(?:^|[^0-9])([0-9]{16}|[0-9]{4}([ .-])[0-9]{4}[ .-][0-9]{4}[ .-][0-9]{4}|[0-9]{2}[ .-][0-9]{2}[ .-][0-9]{2}[ .-][0-9]{6}[ .-][0-9]{4})(?:$|[^0-9])`)
-
-// An Indonesian mobile number: 08.., 628.. or +628.. followed by 7 to 11 more
-// digits, possibly grouped by spaces or hyphens (dots are left out so that
-// rupiah amounts such as 62.850.000 pass).
-var phoneRe = regexp.MustCompile(`(?:^|[^0-9+])((?:\+62|62|0)[ -]?8(?:[ -]?[0-9]){7,11})(?:$|[^0-9])`)
+// The guard refuses a NIK or family-card number (16 digits, however they
+// are grouped) and an Indonesian mobile number (08.., 628.., +62 8..),
+// however they are written: detect.go normalises the text first (Unicode
+// digits, full-width forms, invisible characters, O and l for 0 and 1) and
+// reads digit groups across separators.
 
 // Error codes of the guard; clients may key translations on them.
 const (
@@ -40,14 +43,28 @@ const (
 
 // CheckText returns the privacy violation in s, or nil.
 func CheckText(s string) validation.Error {
-	if nikRe.MatchString(s) {
-		return validation.NewError(CodeNIK, MessageNIK)
+	if !mightHoldNumber(s) {
+		return nil
 	}
-	if phoneRe.MatchString(s) {
-		return validation.NewError(CodePhone, MessagePhone)
-	}
-	return nil
+	return withUnits(s, func(units []unit) validation.Error {
+		var phone bool
+		for _, f := range find(units) {
+			if f.code == CodeNIK {
+				return errNIK
+			}
+			phone = true
+		}
+		if phone {
+			return errPhone
+		}
+		return nil
+	})
 }
+
+var (
+	errNIK   = validation.NewError(CodeNIK, MessageNIK)
+	errPhone = validation.NewError(CodePhone, MessagePhone)
+)
 
 // GuardedCollections are the collections whose free text is checked.
 var GuardedCollections = map[string]bool{
@@ -59,25 +76,56 @@ var GuardedCollections = map[string]bool{
 	catalog.RadIndicators:   true,
 }
 
-// CheckRecord checks every free-text field of rec (text, editor, URL and the
-// strings inside JSON fields) and returns one error per offending field.
+// GuardedFields are the collections other than GuardedCollections whose
+// text is checked, with the fields a person or a client fills: the rest
+// are machine values (ids, hashes, the server's stamps) or, for an
+// account, its owner's own work phone.
+var GuardedFields = map[string][]string{
+	catalog.Users:   {"name", "position", "agency"},
+	catalog.Devices: {"name", "platform", "app_version"},
+	catalog.Areas:   {"name", "local_term"},
+}
+
+// digestFields hold sha256 digests of photos (hex): only there is a
+// string of exactly 64 hexadecimal characters a machine value rather than
+// text (one random digest in about 150 holds a run of digits that reads as
+// a NIK or a phone number). Their other strings are checked as text.
+var digestFields = map[string]bool{media.FieldExpected: true, media.FieldPending: true, media.FieldHashes: true}
+
+var digestRe = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// CheckRecord checks the free text of rec, one error per offending field:
+// text, editor (without its markup) and URL fields, the strings, keys and
+// numbers inside JSON fields, and number fields (a NIK typed as a number).
+// Every field of GuardedCollections is checked, only the listed ones of
+// GuardedFields. On an update only the fields that change are checked, so
+// that a review or a server update of a record saved under an older guard
+// is never blocked by a field nobody touched.
 func CheckRecord(rec *core.Record) validation.Errors {
+	name := rec.Collection().Name
+	only, listed := GuardedFields[name]
+	if !listed && !GuardedCollections[name] {
+		return nil
+	}
+	var orig *core.Record
+	if !rec.IsNew() {
+		orig = rec.Original()
+	}
 	errs := validation.Errors{}
 	for _, f := range rec.Collection().Fields {
-		name := f.GetName()
-		if name == "id" {
+		field := f.GetName()
+		if field == "id" || f.GetHidden() || (listed && !contains(only, field)) {
 			continue
 		}
-		switch f.Type() {
-		case core.FieldTypeText, core.FieldTypeEditor, core.FieldTypeURL:
-			if err := CheckText(rec.GetString(name)); err != nil {
-				errs[name] = err
-			}
-		case core.FieldTypeJSON:
-			raw, _ := json.Marshal(rec.Get(name))
-			if err := checkJSON(raw); err != nil {
-				errs[name] = err
-			}
+		check := checkerOf(f)
+		if check == nil {
+			continue
+		}
+		if orig != nil && fmt.Sprint(orig.Get(field)) == fmt.Sprint(rec.Get(field)) {
+			continue
+		}
+		if err := check(rec, field); err != nil {
+			errs[field] = err
 		}
 	}
 	if len(errs) == 0 {
@@ -86,24 +134,77 @@ func CheckRecord(rec *core.Record) validation.Errors {
 	return errs
 }
 
-// A sha256 digest in hex (photo hashes, issue 5) is a machine value, not
-// text a person wrote; about one random digest in 150 holds a run of digits
-// that would otherwise be refused as a NIK or a phone number.
-var digestRe = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
 
-func checkJSON(raw []byte) validation.Error {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+func checkerOf(f core.Field) func(*core.Record, string) validation.Error {
+	switch f.Type() {
+	case core.FieldTypeText, core.FieldTypeURL:
+		return func(rec *core.Record, name string) validation.Error { return CheckText(rec.GetString(name)) }
+	case core.FieldTypeEditor:
+		return func(rec *core.Record, name string) validation.Error { return CheckText(plainText(rec.GetString(name))) }
+	case core.FieldTypeNumber:
+		return func(rec *core.Record, name string) validation.Error { return checkNumber(rec.GetFloat(name)) }
+	case core.FieldTypeJSON:
+		return func(rec *core.Record, name string) validation.Error {
+			raw, _ := json.Marshal(rec.Get(name))
+			return checkJSON(raw, digestFields[name])
+		}
+	}
+	return nil
+}
+
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// plainText is what an editor (HTML) field shows: markup between digits
+// would otherwise split a number that reads as one.
+func plainText(s string) string {
+	return html.UnescapeString(tagRe.ReplaceAllString(s, ""))
+}
+
+// checkNumber refuses a whole number of 16 digits: a NIK typed into a
+// number field. Phone-like numbers are left alone there (a budget in
+// rupiah may have 13 digits).
+func checkNumber(v float64) validation.Error {
+	if v != math.Trunc(v) {
 		return nil
+	}
+	if a := math.Abs(v); a >= 1e15 && a < 1e16 {
+		return errNIK
+	}
+	return nil
+}
+
+// checkJSON checks every string, key and number in a JSON value; a number
+// is read as the digits of its value, so that a NIK sent as a JSON number
+// is refused like one sent as a string. In a digest field a sha256 hex
+// digest is a machine value and passes.
+func checkJSON(raw []byte, digests bool) validation.Error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil
+	}
+	text := func(s string) validation.Error {
+		if digests && digestRe.MatchString(s) {
+			return nil
+		}
+		return CheckText(s)
 	}
 	var walk func(v any) validation.Error
 	walk = func(v any) validation.Error {
 		switch t := v.(type) {
 		case string:
-			if digestRe.MatchString(t) {
-				return nil
-			}
-			return CheckText(t)
+			return text(t)
+		case json.Number:
+			return CheckText(numberDigits(t))
 		case []any:
 			for _, x := range t {
 				if err := walk(x); err != nil {
@@ -112,9 +213,7 @@ func checkJSON(raw []byte) validation.Error {
 			}
 		case map[string]any:
 			for k, x := range t {
-				if digestRe.MatchString(k) {
-					// a digest key, checked like a digest value
-				} else if err := CheckText(k); err != nil {
+				if err := text(k); err != nil {
 					return err
 				}
 				if err := walk(x); err != nil {
@@ -127,6 +226,22 @@ func checkJSON(raw []byte) validation.Error {
 	return walk(v)
 }
 
+// numberDigits writes a JSON number as the guard reads it: a whole number
+// as its digits (1.801234567890001e15 as 1801234567890001), anything else
+// as sent.
+func numberDigits(n json.Number) string {
+	s := string(n)
+	if !strings.ContainsAny(s, ".eE") {
+		return s
+	}
+	f, ok := new(big.Float).SetPrec(256).SetString(s)
+	if !ok || !f.IsInt() || f.MantExp(nil) > 64 {
+		return s
+	}
+	i, _ := f.Int(nil)
+	return i.String()
+}
+
 // Masked stands in for an identifier Redact takes out.
 const Masked = "[disamarkan]"
 
@@ -134,16 +249,26 @@ const Masked = "[disamarkan]"
 // with Masked. It is for text the server keeps without refusing it, such as
 // the search a person typed into a list filter, written to the audit trail.
 func Redact(s string) string {
-	for _, re := range []*regexp.Regexp{nikRe, phoneRe} {
-		// a match takes the character after it, so numbers side by side
-		// need more than one pass; each pass removes one
-		for range 1000 {
-			m := re.FindStringSubmatchIndex(s)
-			if m == nil {
-				break
-			}
-			s = s[:m[2]] + Masked + s[m[3]:]
-		}
+	if !mightHoldNumber(s) {
+		return s
 	}
-	return s
+	return withUnits(s, func(units []unit) string {
+		found := find(units)
+		if len(found) == 0 {
+			return s
+		}
+		var b strings.Builder
+		at := 0
+		for _, f := range found {
+			start, end := int(units[f.from].start), int(units[f.to-1].end)
+			if start < at {
+				continue
+			}
+			b.WriteString(s[at:start])
+			b.WriteString(Masked)
+			at = end
+		}
+		b.WriteString(s[at:])
+		return b.String()
+	})
 }

@@ -48,19 +48,11 @@ var (
 // ErrUnknownArea is the field error for an area code that does not exist.
 var ErrUnknownArea = errUnknownArea
 
-// CanCreate mirrors the collections' create rules for paths that build
+// CanCreate reports whether the actor's role may create records of the
+// collection (the policy table's create grant), for paths that build
 // records themselves (sync).
 func CanCreate(a access.Actor, collection string) bool {
-	if a.Superuser {
-		return true
-	}
-	switch collection {
-	case catalog.Activities, catalog.OutreachLogs:
-		return a.Role == catalog.RoleVillageOfficer
-	case catalog.VillagePrograms:
-		return a.Role == catalog.RoleVillageOfficer || a.Role == catalog.RoleDistrictVerifier || a.Role == catalog.RoleProvinceSecretariat
-	}
-	return false
+	return access.Can(a, collection, access.Create)
 }
 
 // PrepareVillageCreate checks and completes a new village-level record
@@ -69,7 +61,7 @@ func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
 	if !CanCreate(a, rec.Collection().Name) {
 		return validation.Errors{"village": errCreateRole}
 	}
-	if errs := access.CheckVillageRecord(a, rec); errs != nil {
+	if errs := access.CheckWrite(a, rec); errs != nil {
 		return errs
 	}
 	if !a.Superuser {
@@ -90,29 +82,28 @@ func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
 // PrepareVillageUpdate checks and completes an update of a village-level
 // record by the actor: scope, server-owned fields, reviewer limits, review state.
 func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
-	if errs := access.CheckVillageRecord(a, rec); errs != nil {
+	if errs := access.CheckWrite(a, rec); errs != nil {
 		return errs
 	}
 	if !a.Superuser {
 		Keep(rec, ServerFields...)
-	}
-	if IsReviewed(rec) {
-		if !a.Superuser {
+		if IsReviewed(rec) {
 			Keep(rec, ReviewStamps...)
-			if a.Role == catalog.RoleVillageOfficer {
-				Keep(rec, "review_note")
-			}
 		}
-		// Photos sync after the data: the village may still deliver the
-		// photos it announced while the record is under review or approved.
-		if a.Role == catalog.RoleVillageOfficer && isLocked(rec) {
-			if ok, errs := media.CheckPhotoCompletion(rec, access.ChangedFields(rec)); ok || errs != nil {
-				return errs
-			}
-		}
-		if errs := access.CheckReviewerEdit(a, rec); errs != nil {
+		access.KeepFields(a, rec)
+	}
+	// Photos sync after the data: the village (the records' author) may
+	// still deliver the photos it announced while the record is under
+	// review or approved.
+	if IsReviewed(rec) && !a.Superuser && access.Can(a, rec.Collection().Name, access.Create) && isLocked(rec) {
+		if ok, errs := media.CheckPhotoCompletion(rec, access.ChangedFields(rec)); ok || errs != nil {
 			return errs
 		}
+	}
+	if errs := access.CheckFields(a, rec); errs != nil {
+		return errs
+	}
+	if IsReviewed(rec) {
 		if errs := review.Check(a, rec); errs != nil {
 			return errs
 		}
@@ -126,7 +117,7 @@ func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
 // PrepareFigureWrite checks and completes a create or update of an aggregate
 // figure (case figures, RAD achievements) by the actor.
 func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
-	if errs := access.CheckAreaFigure(a, rec); errs != nil {
+	if errs := access.CheckWrite(a, rec); errs != nil {
 		return errs
 	}
 	if a.Superuser {
@@ -134,10 +125,11 @@ func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
 	}
 	if rec.IsNew() {
 		rec.Set("created_by", a.ID)
-	} else {
-		Keep(rec, "created_by")
+		return nil
 	}
-	return nil
+	Keep(rec, "created_by")
+	access.KeepFields(a, rec)
+	return access.CheckFields(a, rec)
 }
 
 // isLocked reports whether rec was under review or approved when read.

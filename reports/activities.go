@@ -90,7 +90,7 @@ func (r *ActivitiesReport) Tables(lang string) []Table {
 	cols = append(cols, codeColumns(T(lang, "Topik: ", "Topic: "), "topic", catalog.Topics, lang)...)
 	cols = append(cols, codeColumns(T(lang, "Dana: ", "Funding: "), "funding", catalog.FundingSources, lang)...)
 	line := func(a AreaRef, f ActivityFigures) []any {
-		row := areaCells(a)
+		row := areaCells(a, lang)
 		p := f.Participants
 		row = append(row, f.Activities, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total, p.Disabled, f.Budget)
 		row = append(row, countsOf(f.ByType, catalog.ActivityTypes)...)

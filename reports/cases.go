@@ -2,8 +2,10 @@ package reports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,61 +123,66 @@ type caseSum struct {
 	present             bool
 }
 
-// pickFigures chooses, for one area, the figures of one source (the asked
-// one, else the first of catalog.CaseSources that has any) and of the
+// inside reports whether the figure's period lies inside p.
+func (c caseRecord) inside(p Period) bool {
+	from, to, ok := c.span()
+	return ok && !from.Before(p.From) && !to.After(p.To)
+}
+
+// firstSource is the first of catalog.CaseSources with a figure inside the
+// period, or "" when there is none.
+func firstSource(recs []caseRecord, p Period) string {
+	for _, src := range catalog.CaseSources {
+		for _, r := range recs {
+			if r.Source == src && r.inside(p) {
+				return src
+			}
+		}
+	}
+	return ""
+}
+
+// pickFigures chooses, for one area, the figures of the source and of the
 // coarsest period type lying inside the period; a period entered twice
 // counts once (the latest update).
 func pickFigures(recs []caseRecord, p Period, source string) caseSum {
-	inside := recs[:0:0]
-	for _, r := range recs {
-		from, to, ok := r.span()
-		if ok && !from.Before(p.From) && !to.After(p.To) {
-			inside = append(inside, r)
-		}
-	}
-	sources := catalog.CaseSources
-	if source != "" {
-		sources = []string{source}
-	}
-	for _, src := range sources {
-		for _, kind := range []string{PeriodYear, PeriodSemester, PeriodQuarter, PeriodMonth} {
-			latest := map[string]caseRecord{}
-			for _, r := range inside {
-				if r.Source == src && r.Type == kind {
-					if cur, ok := latest[r.label()]; !ok || r.Updated > cur.Updated {
-						latest[r.label()] = r
-					}
+	for _, kind := range []string{PeriodYear, PeriodSemester, PeriodQuarter, PeriodMonth} {
+		latest := map[string]caseRecord{}
+		for _, r := range recs {
+			if r.Source == source && r.Type == kind && r.inside(p) {
+				if cur, ok := latest[r.label()]; !ok || r.Updated > cur.Updated {
+					latest[r.label()] = r
 				}
 			}
-			if len(latest) == 0 {
-				continue
-			}
-			s := caseSum{source: src, present: true, exploit: map[string]int{}, services: map[string]int{}}
-			statuses := map[string]bool{}
-			for label, r := range latest {
-				s.periods = append(s.periods, label)
-				from, to, _ := r.span()
-				s.days += to.Sub(from)
-				s.cases += r.Cases
-				s.fc += r.FC
-				s.mc += r.MC
-				s.fa += r.FA
-				s.ma += r.MA
-				s.served += r.Served
-				addCounts(s.exploit, r.Exploit)
-				addCounts(s.services, r.Services)
-				statuses[r.Status] = true
-			}
-			sort.Strings(s.periods)
-			s.complete = s.days >= p.To.Sub(p.From)
-			s.status = "mixed"
-			if len(statuses) == 1 {
-				for st := range statuses {
-					s.status = st
-				}
-			}
-			return s
 		}
+		if len(latest) == 0 {
+			continue
+		}
+		s := caseSum{source: source, present: true, exploit: map[string]int{}, services: map[string]int{}}
+		statuses := map[string]bool{}
+		for label, r := range latest {
+			s.periods = append(s.periods, label)
+			from, to, _ := r.span()
+			s.days += to.Sub(from)
+			s.cases += r.Cases
+			s.fc += r.FC
+			s.mc += r.MC
+			s.fa += r.FA
+			s.ma += r.MA
+			s.served += r.Served
+			addCounts(s.exploit, r.Exploit)
+			addCounts(s.services, r.Services)
+			statuses[r.Status] = true
+		}
+		sort.Strings(s.periods)
+		s.complete = s.days >= p.To.Sub(p.From)
+		s.status = "mixed"
+		if len(statuses) == 1 {
+			for st := range statuses {
+				s.status = st
+			}
+		}
+		return s
 	}
 	return caseSum{}
 }
@@ -214,9 +221,6 @@ func (s caseSum) add(o caseSum) caseSum {
 	}
 	if s.status != o.status {
 		s.status = "mixed"
-	}
-	if !strings.Contains(","+s.source+",", ","+o.source+",") {
-		s.source += "," + o.source
 	}
 	for _, p := range o.periods {
 		if !contains(s.periods, p) {
@@ -294,7 +298,13 @@ func newCaseTable(regencies []string, sums map[string]caseSum, province string, 
 			t.sums = append(t.sums, column)
 		}
 	}
-	t.hiding = privacy.SuppressTable(t.counts, t.sums)
+	// each regency's own figures are known to its verifier, who enters
+	// them: what is hidden must hold against a reader who knows one row
+	var rows [][]int
+	for _, r := range t.regencies {
+		rows = append(rows, r.all())
+	}
+	t.hiding = privacy.SuppressTable(t.counts, t.sums, rows)
 	return t
 }
 
@@ -387,17 +397,33 @@ func (t *caseTable) figures(area string) *CaseFigures {
 // SuppressionNote explains the hidden counts on every report that shows
 // case figures: Bahasa Indonesia, then English, split by " / ".
 const SuppressionNote = "Angka 1-4 di bawah tingkat provinsi ditampilkan \"<5\" agar korban tidak dapat dikenali; " +
-	"angka bertanda \"•\" disembunyikan agar angka kecil tidak bisa dihitung dari total. Angka 0 tetap ditampilkan. / " +
+	"angka bertanda \"•\" disembunyikan agar angka kecil tidak bisa dihitung dari total, juga oleh orang yang mengetahui angka satu kabupaten/kota. " +
+	"Angka 0 tetap ditampilkan. Angka kasus hanya per tahun kalender penuh. / " +
 	"Counts of 1-4 below province level are shown as \"<5\" so that no victim can be singled out; " +
-	"counts marked \"•\" are hidden so that small counts cannot be worked out from the totals. Zeros are shown."
+	"counts marked \"•\" are hidden so that small counts cannot be worked out from the totals, even by someone who knows one regency's figures. " +
+	"Zeros are shown. Case figures are given for whole calendar years only."
 
-// Cases builds report 6. Case figures exist for regencies and the province
-// only: a district or village report shows its regency's figures beside its
-// own prevention intensity. Whatever the area asked, the figures are
-// suppressed as one table of the whole province, so that a regency reads
-// the same in its own view as in the province's: a count hidden to protect
-// another regency's is hidden everywhere.
+// ErrCasePeriod refuses case figures of a period other than one whole
+// calendar year: figures of overlapping periods could be subtracted from
+// one another (a year less January-September is the last quarter).
+//
+//lint:ignore ST1005 the message is the bilingual sentence the API answers with
+var ErrCasePeriod = errors.New("Angka kasus hanya tersedia per tahun kalender penuh: gunakan period=year. / " +
+	"Case figures are given for whole calendar years only: use period=year.")
+
+// Cases builds report 6 for one whole calendar year (else ErrCasePeriod).
+// Case figures exist for regencies and the province only: a district or
+// village report shows its regency's figures beside its own prevention
+// intensity. The figures are of one source for the whole table (the one
+// asked, else the first of catalog.CaseSources with any figure that year),
+// and whatever the area asked they are suppressed as one table of the whole
+// province, so that a regency reads the same in its own view as in the
+// province's: a count hidden to protect another regency's is hidden
+// everywhere.
 func Cases(o Options, source string) (*CasesReport, error) {
+	if !o.Period.WholeYear() {
+		return nil, ErrCasePeriod
+	}
 	r := &CasesReport{Header: o.header("cases", "Angka kasus dan intensitas pencegahan", "Case figures and prevention intensity"),
 		SourcePreference: catalog.CaseSources, SuppressionNote: SuppressionNote}
 	if source != "" {
@@ -416,6 +442,12 @@ func Cases(o Options, source string) (*CasesReport, error) {
 		victims_female_adult, victims_male_adult, cases_served, figure_status, source, COALESCE(exploitation_types, '') AS exploitation_types, COALESCE(services, '') AS services, updated
 		FROM case_aggregates WHERE area = {:a} OR regency LIKE {:prefix}`).Bind(dbx.Params{"a": province, "prefix": province + ".%"}).All(&recs); err != nil {
 		return nil, err
+	}
+	if source == "" {
+		// one source for the whole table: sources count the same cases, so
+		// they are never added up, and a table of one source cannot be set
+		// against another view of the same figures
+		source = firstSource(recs, o.Period)
 	}
 	byArea := map[string][]caseRecord{}
 	for _, c := range recs {
@@ -487,6 +519,15 @@ func Cases(o Options, source string) (*CasesReport, error) {
 	return r, nil
 }
 
+// figureCell is a case figure for a spreadsheet: a shown count as a number
+// (so that it adds up), a suppressed one ("<5", "•") as its text.
+func figureCell(s string) any {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n
+	}
+	return s
+}
+
 // Tables lays report 6 out; case counts are the suppressed texts.
 func (r *CasesReport) Tables(lang string) []Table {
 	cols := append(areaColumns(lang), T(lang, "Sumber", "Source"), T(lang, "Status angka", "Figure status"), T(lang, "Periode angka", "Figure periods"),
@@ -496,9 +537,10 @@ func (r *CasesReport) Tables(lang string) []Table {
 		T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Peserta kegiatan", "Activity participants"),
 		T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Orang terjangkau", "People reached"), T(lang, "Cakupan desa (%)", "Village coverage (%)"))
 	line := func(row CaseRow, area AreaRef) []any {
-		cells := areaCells(area)
+		cells := areaCells(area, lang)
 		if c := row.Cases; c != nil {
-			cells = append(cells, c.Source, c.FigureStatus, strings.Join(c.Periods, " "), c.CaseCount, c.VictimsFC, c.VictimsMC, c.VictimsFA, c.VictimsMA, c.VictimsTotal, c.CasesServed)
+			cells = append(cells, c.Source, c.FigureStatus, strings.Join(c.Periods, " "), figureCell(c.CaseCount), figureCell(c.VictimsFC), figureCell(c.VictimsMC),
+				figureCell(c.VictimsFA), figureCell(c.VictimsMA), figureCell(c.VictimsTotal), figureCell(c.CasesServed))
 		} else {
 			cells = append(cells, "", "", "", "", "", "", "", "", "", "")
 		}

@@ -75,7 +75,7 @@ func (r *CoverageReport) Tables(lang string) []Table {
 		T(lang, "Belum terjangkau", "Not reached"), T(lang, "Cakupan (%)", "Coverage (%)"))
 	t := Table{Name: "cakupan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}
 	line := func(a AreaRef, f CoverageFigures) []any {
-		return append(areaCells(a), f.Villages, f.Reached, f.NotReached, f.Pct)
+		return append(areaCells(a, lang), f.Villages, f.Reached, f.NotReached, f.Pct)
 	}
 	for _, row := range r.Rows {
 		t.Rows = append(t.Rows, line(row.Area, row.CoverageFigures))
@@ -83,7 +83,7 @@ func (r *CoverageReport) Tables(lang string) []Table {
 	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
 	u := Table{Name: "belum_terjangkau", Title: T(lang, "Desa/kelurahan belum terjangkau", "Villages not reached"), Columns: areaColumns(lang)}
 	for _, a := range r.Unreached {
-		u.Rows = append(u.Rows, areaCells(a))
+		u.Rows = append(u.Rows, areaCells(a, lang))
 	}
 	return []Table{t, u}
 }

@@ -295,7 +295,7 @@ func (e precomputed) Reached(collection string, area *Area, p Period, statuses [
 	}
 	// the partial months at the ends are read from the records
 	for _, edge := range edges {
-		villages, err := rawEngine{e.app}.Reached(collection, area, Period{From: edge[0], To: edge[1]}, statuses)
+		villages, err := rawEngine(e).Reached(collection, area, Period{From: edge[0], To: edge[1]}, statuses)
 		if err != nil {
 			return nil, err
 		}

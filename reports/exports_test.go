@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,6 +66,7 @@ func readXLSX(t *testing.T, body []byte) *excelize.File {
 }
 
 func TestRecordExports(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	// free text a spreadsheet would run, and outreach details that stay in
 	rec, _ := srv.App.FindRecordById(catalog.Activities, "act2025a2000002")
@@ -101,8 +103,13 @@ func TestRecordExports(t *testing.T) {
 	}
 	eq(t, "oldest first", strings.Join(ids, ","), "act2025a5000005,act2025a1000001,act2025a2000002,act2025a6000006,act2025b3000003")
 	a1 := rows[1]
-	eq(t, "start in WIB", a1[column(t, header, "Mulai")], "2025-01-15 17:00")
-	eq(t, "topics", a1[column(t, header, "Topik")], "modus_tppo; migrasi_aman")
+	eq(t, "start: its WIB day, no time", a1[column(t, header, "Mulai")], "2025-01-15")
+	eq(t, "topics in words", a1[column(t, header, "Topik")], "Modus TPPO; Migrasi aman / prosedural")
+	eq(t, "type in words", a1[column(t, header, "Jenis")], catalog.LabelOf("activity_types", "sosialisasi", "id"))
+	eq(t, "status in words", a1[column(t, header, "Status")], "Disetujui")
+	if ts := a1[column(t, header, "Diajukan")]; ts != "" && len(ts) != len("2006-01-02 15:04") {
+		t.Errorf("submitted at %q: want a WIB date and time", ts)
+	}
 	eq(t, "participants", a1[column(t, header, "Total peserta")], "26")
 	eq(t, "budget", a1[column(t, header, "Anggaran (Rp)")], "1000000")
 	eq(t, "formula neutralised", rows[2][column(t, header, "Ringkasan hasil")], "'=HYPERLINK(\"http://x\")")
@@ -112,8 +119,10 @@ func TestRecordExports(t *testing.T) {
 	_, every := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&status=all", 200))
 	eq(t, "every status (a1-a7 and two drafts)", len(every), 9)
 	download(t, srv, tt.Secretariat, "activities.csv", "status=bogus", 400)
-	en, _ := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&lang=en", 200))
+	en, enRows := readCSV(t, download(t, srv, tt.Secretariat, "activities.csv", "year=2025&lang=en", 200))
 	column(t, en, "Total participants")
+	eq(t, "English labels", enRows[1][column(t, en, "Topics")], catalog.LabelOf("topics", "modus_tppo", "en")+"; "+catalog.LabelOf("topics", "migrasi_aman", "en"))
+	eq(t, "English status", enRows[1][column(t, en, "Status")], "Approved")
 
 	oh, orows := readCSV(t, download(t, srv, tt.Secretariat, "outreach_logs.csv", "year=2025&includeSubmitted=1", 200))
 	eq(t, "outreach rows", len(orows), 5)
@@ -126,27 +135,146 @@ func TestRecordExports(t *testing.T) {
 			t.Errorf("%q exported", secret)
 		}
 	}
-	eq(t, "risk signals", orows[0][column(t, oh, "Sinyal risiko")], "broker_sponsor; document_problem")
+	eq(t, "risk signals in words", orows[0][column(t, oh, "Sinyal risiko")], catalog.LabelOf("risk_signals", "broker_sponsor", "id")+"; "+catalog.LabelOf("risk_signals", "document_problem", "id"))
+	if d := orows[0][column(t, oh, "Tanggal")]; len(d) != len("2006-01-02") {
+		t.Errorf("outreach date %q: want a day, no time", d)
+	}
 
 	t.Run("xlsx", func(t *testing.T) {
 		f := readXLSX(t, download(t, srv, tt.Secretariat, "activities.xlsx", "year=2025", 200))
 		sheets := f.GetSheetList()
 		eq(t, "sheets", strings.Join(sheets, ","), "Kegiatan")
-		xrows, err := f.GetRows("Kegiatan")
+		const sh = "Kegiatan"
+		xrows, err := f.GetRows(sh)
 		if err != nil {
 			t.Fatal(err)
 		}
-		eq(t, "rows", len(xrows), 6)
-		eq(t, "first id", xrows[1][0], "act2025a5000005")
-		eq(t, "header", xrows[0][column(t, header, "Total peserta")], "Total peserta")
-		eq(t, "a1 participants", xrows[2][column(t, header, "Total peserta")], "26")
-		eq(t, "text is text", xrows[3][column(t, header, "Ringkasan hasil")], "=HYPERLINK(\"http://x\")")
-		formula, _ := f.GetCellFormula("Kegiatan", "A4")
+		// title row, a blank line, the header, five records
+		eq(t, "rows", len(xrows), 8)
+		title := xrows[0][0]
+		for _, want := range []string{"Kegiatan", "Tahun 2025", "2025-01-01", "2025-12-31", "Wilayah: Lampung", "Status: Disetujui"} {
+			if !strings.Contains(title, want) {
+				t.Errorf("title row %q lacks %q", title, want)
+			}
+		}
+		hdr := xrows[2]
+		eq(t, "header", hdr[column(t, header, "Total peserta")], "Total peserta")
+		eq(t, "first id", xrows[3][0], "act2025a5000005")
+		cell := func(row int, name string) string {
+			c, _ := excelize.CoordinatesToCellName(column(t, hdr, name)+1, row)
+			return c
+		}
+		// numbers are numbers: SUM and pivots work
+		for _, name := range []string{"Total peserta", "Anak laki-laki", "Anggaran (Rp)"} {
+			typ, _ := f.GetCellType(sh, cell(5, name))
+			v, _ := f.GetCellValue(sh, cell(5, name), excelize.Options{RawCellValue: true})
+			if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset || v == "" {
+				t.Errorf("%s is %v %q, want a number", name, typ, v)
+			}
+		}
+		raw, _ := f.GetCellValue(sh, cell(5, "Total peserta"), excelize.Options{RawCellValue: true})
+		eq(t, "a1 participants", raw, "26")
+		// a date-only field is a date cell (a serial number shown as a day)
+		start := cell(5, "Mulai")
+		serial, _ := f.GetCellValue(sh, start, excelize.Options{RawCellValue: true})
+		eq(t, "start as a date serial", serial, "45672") // 2025-01-15
+		shown, _ := f.GetCellValue(sh, start)
+		eq(t, "start shown as a day", shown, "2025-01-15")
+		if sub, _ := f.GetCellValue(sh, cell(5, "Diajukan")); sub != "" && len(sub) != len("2025-01-15 10:00") {
+			t.Errorf("submitted shown as %q", sub)
+		}
+		eq(t, "labels", xrows[4][column(t, hdr, "Topik")], "Modus TPPO; Migrasi aman / prosedural")
+		eq(t, "text is text", xrows[5][column(t, hdr, "Ringkasan hasil")], "=HYPERLINK(\"http://x\")")
+		formula, _ := f.GetCellFormula(sh, "A6")
 		eq(t, "no formula", formula, "")
+		// the header stays in view; the columns are fitted
+		panes, err := f.GetPanes(sh)
+		if err != nil || !panes.Freeze || panes.YSplit != 3 || panes.TopLeftCell != "A4" {
+			t.Errorf("frozen panes %+v %v, want the first three rows", panes, err)
+		}
+		for name, least := range map[string]float64{"Judul": 30, "Mulai": 10, "Topik": 20} {
+			col, _ := excelize.ColumnNumberToName(column(t, hdr, name) + 1)
+			if w, _ := f.GetColWidth(sh, col); w < least {
+				t.Errorf("column %s is %.1f wide, want at least %.0f", name, w, least)
+			}
+		}
 	})
 }
 
+// TestReportExportsOpenRightInSpreadsheets reads a report workbook back:
+// readable sheet names, the title row, labels instead of codes, numbers as
+// numbers, a frozen header and fitted columns.
+func TestReportExportsOpenRightInSpreadsheets(t *testing.T) {
+	t.Parallel()
+	srv := seed(t)
+	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_activities.xlsx", "year=2025", 200))
+	eq(t, "sheet names", strings.Join(f.GetSheetList(), ","), "Kegiatan,Per bulan")
+	rows, _ := f.GetRows("Kegiatan")
+	if len(rows) < 5 || !strings.Contains(rows[0][0], "Tahun 2025") || !strings.Contains(rows[0][0], "Status: Disetujui") {
+		t.Fatalf("title row: %q", rows)
+	}
+	// row 3 is the table's title, row 4 its header, data from row 5
+	hdr := rows[3]
+	lvl := column(t, hdr, "Tingkat")
+	eq(t, "level in words", rows[4][lvl], "Kabupaten/kota")
+	for c := range hdr {
+		if c <= lvl+2 {
+			continue // the area's names
+		}
+		name, _ := excelize.CoordinatesToCellName(c+1, 5)
+		v, _ := f.GetCellValue("Kegiatan", name, excelize.Options{RawCellValue: true})
+		typ, _ := f.GetCellType("Kegiatan", name)
+		if v != "" && !strings.HasPrefix(v, "<") && typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("%s (%s) = %q is %v, want a number", hdr[c], name, v, typ)
+		}
+	}
+	panes, err := f.GetPanes("Kegiatan")
+	if err != nil || !panes.Freeze || panes.YSplit != 4 {
+		t.Errorf("frozen panes %+v %v", panes, err)
+	}
+	if w, _ := f.GetColWidth("Kegiatan", "B"); w < 12 {
+		t.Errorf("area name column %.1f wide", w)
+	}
+	// no figure of any report is text that looks like a number (what makes
+	// SUM and pivot tables fail); area codes (column A) are codes
+	for _, name := range []string{"report_activities", "report_coverage", "report_rad", "report_programs", "report_outreach", "report_cases", "report_review", "annual"} {
+		book := readXLSX(t, download(t, srv, tt.Secretariat, name+".xlsx", "year=2025", 200))
+		for _, sh := range book.GetSheetList() {
+			rows, _ := book.GetRows(sh)
+			codes := map[int]bool{} // columns of codes and period names, from the header above
+			for r, row := range rows {
+				if slices.Contains(row, "Kode wilayah") {
+					clear(codes)
+					for c, h := range row {
+						codes[c] = h == "Kode wilayah" || h == "Kode" || h == "Periode angka"
+					}
+					continue
+				}
+				for c, v := range row {
+					if c == 0 || v == "" || codes[c] {
+						continue
+					}
+					if _, err := strconv.ParseFloat(v, 64); err != nil {
+						continue
+					}
+					ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					// the stream writer leaves a number's type unset (a number)
+					if typ, _ := book.GetCellType(sh, ref); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+						t.Errorf("%s %s!%s = %q is text (%v)", name, sh, ref, v, typ)
+					}
+				}
+			}
+		}
+	}
+
+	en := readXLSX(t, download(t, srv, tt.Secretariat, "report_activities.xlsx", "year=2025&lang=en", 200))
+	eq(t, "English sheet names", strings.Join(en.GetSheetList(), ","), "Activities,By month")
+	erows, _ := en.GetRows("Activities")
+	eq(t, "English level", erows[4][lvl], "Regency/city")
+}
+
 func TestExportScope(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	t.Run("village officers are refused", func(t *testing.T) {
 		for _, file := range []string{"activities.csv", "outreach_logs.xlsx", "report_activities.csv", "report_cases.xlsx", "annual.xlsx"} {
@@ -165,8 +293,8 @@ func TestExportScope(t *testing.T) {
 		eq(t, "outreach of 18.01: o1, o2, o4", len(orows), 3)
 		f := readXLSX(t, download(t, srv, tt.VerifierA, "outreach_logs.xlsx", "year=2025", 200))
 		x, _ := f.GetRows("Penjangkauan")
-		eq(t, "xlsx outreach of 18.01", len(x), 4)
-		for _, r := range x[1:] {
+		eq(t, "xlsx outreach of 18.01 (title, blank line, header, three)", len(x), 6)
+		for _, r := range x[3:] {
 			if !strings.HasPrefix(r[1], tt.RegencyA+".") {
 				t.Errorf("xlsx row of another regency: %v", r)
 			}
@@ -192,6 +320,7 @@ func TestExportScope(t *testing.T) {
 
 // Case figures in exports go through the same suppression as the JSON.
 func TestExportsSuppressSmallCells(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_cases.csv", "year=2025", 200))
 	code := column(t, header, "Kode wilayah")
@@ -221,10 +350,10 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 	}
 	eq(t, "18.01", strings.Join(got[tt.RegencyA], " "), "• <5 0 <5 <5 • •")
 	eq(t, "18.02", strings.Join(got[tt.RegencyB], " "), "<5 0 0 <5 0 <5 <5")
-	eq(t, "province", strings.Join(got["total"], " "), "10 • 0 5 • 10 9")
+	eq(t, "province", strings.Join(got["total"], " "), "30 • 0 13 • 30 27")
 
 	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_cases.xlsx", "year=2025", 200))
-	x, err := f.GetRows("kasus")
+	x, err := f.GetRows("Kasus")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,10 +403,14 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 	}
 	eq(t, "annual total lines", totals, 1)
 	rad, _ := a.GetRows("3 RAD")
-	eq(t, "RAD lines: 5 indicators, 3 of them with 15 regency lines", len(rad), 2+5+3*15)
+	eq(t, "RAD lines: title row and blank line, 5 indicators, 3 of them with 15 regency lines", len(rad), 2+2+5+3*15)
+	if !strings.Contains(rad[0][0], "Laporan tahunan · Tahun 2025") {
+		t.Errorf("annual title row %q", rad[0][0])
+	}
 }
 
 func TestReportExportsMatchTheJSON(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_activities.csv", "year=2025", 200))
 	eq(t, "15 regencies and a total", len(rows), 16)
@@ -293,10 +426,11 @@ func TestReportExportsMatchTheJSON(t *testing.T) {
 	download(t, srv, tt.Secretariat, "report_coverage.csv", "table=nothing", 400)
 
 	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_outreach.xlsx", "year=2025&area="+tt.RegencyA, 200))
-	eq(t, "sheets", strings.Join(f.GetSheetList(), ","), "penjangkauan,per_bulan")
-	x, _ := f.GetRows("penjangkauan")
+	eq(t, "sheets", strings.Join(f.GetSheetList(), ","), "Penjangkauan,Per bulan")
+	x, _ := f.GetRows("Penjangkauan")
 	last := x[len(x)-1]
-	eq(t, "title", x[0][0], "Penjangkauan, sinyal risiko dan rujukan")
+	eq(t, "title row: the report, period, area", x[0][0], "Penjangkauan, sinyal risiko dan rujukan · Tahun 2025 (2025-01-01 – 2025-12-31) · Wilayah: Kabupaten Lampung Selatan · Status: Disetujui")
+	eq(t, "table title", x[2][0], "Penjangkauan, sinyal risiko dan rujukan")
 	eq(t, "18.01 total line", last[0], tt.RegencyA)
 	eq(t, "18.01 logs", last[5], "3")
 	for _, name := range []string{"report_review", "report_programs", "report_rad", "report_coverage"} {
@@ -307,6 +441,7 @@ func TestReportExportsMatchTheJSON(t *testing.T) {
 
 // Every export is in the audit trail: who, what, with which filters.
 func TestExportsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	download(t, srv, tt.VerifierA, "activities.csv", "period=quarter&year=2025&index=1&includeSubmitted=1&area="+tt.DistrictA, 200)
 	download(t, srv, tt.Secretariat, "annual.xlsx", "year=2025", 200)

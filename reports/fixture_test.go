@@ -77,6 +77,8 @@ var fixtureCases = []map[string]any{
 		"cases_served": 5, "figure_status": "final", "source": "polda"},
 	{"area": tt.RegencyB, "year": 2025, "period_type": "year", "case_count": 1, "victims_female_adult": 1,
 		"cases_served": 1, "figure_status": "final", "source": "simfoni_ppa"},
+	{"area": "18.03", "year": 2025, "period_type": "year", "case_count": 20, "victims_female_child": 5, "victims_female_adult": 8, "victims_male_adult": 7,
+		"cases_served": 18, "figure_status": "final", "source": "simfoni_ppa", "exploitation_types": map[string]any{"sexual_exploitation": 8, "forced_labour": 12}},
 }
 
 var fixtureIndicators = []map[string]any{

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
@@ -64,7 +65,7 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	o.EngineName = EnginePrecomputed
 	if name := q.Get("engine"); name == EngineRaw {
 		// the naive GROUP BY is slow on big stores: for checks by the secretariat only
-		if !actor.Superuser && actor.Role != catalog.RoleProvinceSecretariat {
+		if !access.MayUseRawReports(actor) {
 			return Options{}, e.ForbiddenError("engine=raw hanya untuk sekretariat provinsi. / engine=raw is for the province secretariat only.", nil)
 		}
 		o.EngineName = EngineRaw
@@ -98,6 +99,15 @@ func Build(name string, o Options, source string) (Tabular, error) {
 	return nil, nil
 }
 
+// buildError answers a report that could not be built: 400 naming the
+// period for case figures of a period other than a whole year, else 500.
+func buildError(e *core.RequestEvent, err error) error {
+	if errors.Is(err, ErrCasePeriod) {
+		return e.BadRequestError(ErrCasePeriod.Error(), validation.Errors{"period": validation.NewError("case_period_year", ErrCasePeriod.Error())})
+	}
+	return e.InternalServerError("", err)
+}
+
 func caseSource(e *core.RequestEvent) (string, error) {
 	s := e.Request.URL.Query().Get("source")
 	if s != "" && !contains(catalog.CaseSources, s) {
@@ -123,7 +133,7 @@ func HandleReport(e *core.RequestEvent) error {
 	}
 	r, err := Build(name, o, source)
 	if err != nil {
-		return e.InternalServerError("", err)
+		return buildError(e, err)
 	}
 	note := filtersNote("report", name, "json", o, map[string]any{"source": source, "engine": o.EngineName, "cluster": o.Cluster})
 	if err := audit.Read(e, audit.Entry{Action: audit.ActionReport, Collection: name, Note: note}); err != nil {
@@ -176,7 +186,12 @@ func HandleExport(e *core.RequestEvent) error {
 	tableArg := e.Request.URL.Query().Get("table")
 
 	var report Tabular
-	if _, isRecords := recordExports[name]; isRecords {
+	if col, isRecords := recordExports[name]; isRecords {
+		// rows are chosen by area only: the caller must read every record
+		// of the collection in its area (policy table)
+		if !access.ReadsWholeArea(access.ActorOf(e.Auth), col) {
+			return e.ForbiddenError(ErrForbidden.Error(), nil)
+		}
 		switch st := e.Request.URL.Query().Get("status"); st {
 		case "all":
 			o.AllStatuses = true
@@ -186,7 +201,7 @@ func HandleExport(e *core.RequestEvent) error {
 		}
 	} else {
 		if report, err = Build(strings.TrimPrefix(name, "report_"), o, source); err != nil {
-			return e.InternalServerError("", err)
+			return buildError(e, err)
 		}
 	}
 	var table Table
@@ -230,9 +245,10 @@ func HandleExport(e *core.RequestEvent) error {
 	case format == FormatCSV:
 		err = WriteTablesCSV(e.Response, table)
 	case name == "annual":
-		err = WriteSheetsXLSX(e.Response, report.(*AnnualReport).Sheets(o.Lang))
+		err = WriteSheetsXLSX(e.Response, report.(*AnnualReport).Sheets(o.Lang), Caption(T(o.Lang, "Laporan tahunan", "Annual report"), o))
 	default:
-		err = WriteSheetsXLSX(e.Response, SheetsOf(report.Tables(o.Lang)))
+		tables := report.Tables(o.Lang)
+		err = WriteSheetsXLSX(e.Response, SheetsOf(tables, o.Lang), Caption(tables[0].Title, o))
 	}
 	if err != nil {
 		// the status is sent: log, and cut the connection so that the

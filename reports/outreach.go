@@ -105,7 +105,7 @@ func (r *OutreachReport) Tables(lang string) []Table {
 		if f.FollowUp.MedianDays != nil {
 			median = *f.FollowUp.MedianDays
 		}
-		row := append(areaCells(a), f.Logs, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total,
+		row := append(areaCells(a, lang), f.Logs, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total,
 			f.FollowUp.WithRisk, f.Referred, f.FollowUp.FollowedUp, f.FollowUp.Open, median, f.FollowUp.Within7Pct)
 		row = append(row, countsOf(f.RiskSignals, catalog.RiskSignals)...)
 		row = append(row, countsOf(f.Referrals, catalog.ReferralAgencies)...)

@@ -136,6 +136,12 @@ func NewPeriod(kind string, year, index int) (Period, error) {
 	return Period{Kind: kind, Year: year, Index: index, From: from, To: from.AddDate(0, months, 0)}, nil
 }
 
+// WholeYear reports whether the period is one whole calendar year: asked
+// as a year, or as a custom period from 1 January to 31 December.
+func (p Period) WholeYear() bool {
+	return p.From.Month() == time.January && p.From.Day() == 1 && p.To.Equal(p.From.AddDate(1, 0, 0))
+}
+
 // YearPeriod is the calendar year.
 func YearPeriod(year int) Period {
 	p, _ := NewPeriod(PeriodYear, year, 0)
@@ -153,8 +159,6 @@ func ymd(t time.Time) int {
 	t = t.In(WIB)
 	return t.Year()*10000 + int(t.Month())*100 + t.Day()
 }
-
-func ymStart(m int) time.Time { return time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, WIB) }
 
 func ymLabel(m int) string { return fmt.Sprintf("%04d-%02d", m/100, m%100) }
 

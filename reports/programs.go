@@ -163,7 +163,7 @@ func (r *ProgramsReport) Tables(lang string) []Table {
 	}
 	t := Table{Name: "kelembagaan", Title: T(lang, r.Title, r.TitleEN) + " (" + r.AsOf + ")", Columns: cols}
 	line := func(a AreaRef, f ProgramFigures) []any {
-		row := append(areaCells(a), f.Villages)
+		row := append(areaCells(a, lang), f.Villages)
 		for _, p := range f.Programs {
 			row = append(row, p.Aktif, p.Rintisan, p.TidakAktif)
 		}
@@ -181,7 +181,7 @@ func (r *ProgramsReport) Tables(lang string) []Table {
 		}
 		v := Table{Name: "per_desa", Title: T(lang, "Program per desa/kelurahan", "Programmes per village"), Columns: vcols}
 		for _, vp := range r.Villages {
-			row := areaCells(vp.Village)
+			row := areaCells(vp.Village, lang)
 			for _, p := range catalog.VillageProgramKinds {
 				s := vp.Programs[p]
 				basis := s.LegalBasisNumber

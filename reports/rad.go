@@ -481,6 +481,18 @@ func hasKey(targets string, year int, area string) bool {
 	return ok
 }
 
+// countingLabel names how an indicator is counted (the select field's
+// values have no entry in catalog/labels.json).
+func countingLabel(c, lang string) string {
+	switch c {
+	case "auto":
+		return T(lang, "Otomatis", "Automatic")
+	case "manual":
+		return "Manual"
+	}
+	return c
+}
+
 // Tables lays report 3 out: one line per indicator and area.
 func (r *RadReport) Tables(lang string) []Table {
 	cols := []string{T(lang, "Klaster", "Cluster"), T(lang, "Kode", "Code"), T(lang, "Uraian", "Description"), T(lang, "Satuan", "Unit"),
@@ -502,7 +514,9 @@ func (r *RadReport) Tables(lang string) []Table {
 				if desc == "" {
 					desc = ind.Activity
 				}
-				t.Rows = append(t.Rows, []any{LabelOf("cluster", c.Cluster, lang), ind.Code, desc, ind.Unit, ind.Level, ind.Counting, ind.AutoRule,
+				t.Rows = append(t.Rows, []any{LabelOf("cluster", c.Cluster, lang), ind.Code, desc, ind.Unit, catalog.LabelOf("area_levels", ind.Level, lang),
+					countingLabel(ind.Counting, lang),
+					catalog.LabelOf("rad_counting_rules", ind.AutoRule, lang),
 					row.Area.Code, row.Area.Name, num(row.Target), num(row.Expected), num(row.Achieved), num(row.TargetPct), LabelOf("light", row.Light, lang)})
 			}
 		}

@@ -196,8 +196,6 @@ func group(rows []StatRow) grouped {
 	return g
 }
 
-func (g grouped) get(area, dim string) map[string]Measures { return g[area][dim] }
-
 func (g grouped) all(area string) Measures { return g[area][DimAll][""] }
 
 // total sums every area of g.

@@ -95,7 +95,7 @@ func BenchmarkReports(b *testing.B) {
 		benchdata.Must(b, app.DB().NewQuery("SELECT COUNT(*) FROM "+t).Row(&c))
 		statRows += c
 	}
-	benchdata.Must(b, app.ResetBootstrapState())
+	benchdata.Must(b, app.ClearBootstrap())
 	dbSize := int64(0)
 	if st, err := os.Stat(tt.DataFile(app)); err == nil {
 		dbSize = st.Size()

@@ -154,7 +154,7 @@ func (r *ReviewReport) Tables(lang string) []Table {
 		return out
 	}
 	line := func(a AreaRef, row ReviewRow) []any {
-		out := areaCells(a)
+		out := areaCells(a, lang)
 		out = append(out, cells(row.Activities)...)
 		return append(out, cells(row.Outreach)...)
 	}

@@ -126,18 +126,27 @@ func (d *Directory) Breadcrumb(code string) []AreaRef {
 	return out
 }
 
-// Errors of scope resolution; the HTTP layer maps them to 403 and 404.
+// Errors of scope resolution; the HTTP layer maps them to 403 and 404. Their
+// texts are bilingual sentences for people (staticcheck's ST1005 does not
+// apply).
 var (
-	ErrForbidden   = errors.New("Laporan hanya untuk sekretariat provinsi, anggota gugus tugas dan verifikator kabupaten/kota. / Reports are for the province secretariat, task-force members and district verifiers.")
-	ErrOutOfScope  = errors.New("Wilayah ini di luar wilayah Anda. / This area is outside your area.")
+	//lint:ignore ST1005 bilingual sentence for people
+	ErrForbidden = errors.New("Laporan hanya untuk sekretariat provinsi, anggota gugus tugas dan verifikator kabupaten/kota. / Reports are for the province secretariat, task-force members and district verifiers.")
+	//lint:ignore ST1005 bilingual sentence for people
+	ErrOutOfScope = errors.New("Wilayah ini di luar wilayah Anda. / This area is outside your area.")
+	//lint:ignore ST1005 bilingual sentence for people
 	ErrUnknownArea = errors.New("Kode wilayah tidak dikenal. / Unknown area code.")
 )
 
-// RootOf returns the area the actor's reports cover: the province for the
-// secretariat, task-force members and superusers; the regency for a district
-// verifier. Village officers have no reports.
+// RootOf returns the area the actor's reports cover: its own area for the
+// roles the policy table gives reports (access.ReportArea: the province
+// for the secretariat and task-force members, the regency for a district
+// verifier), the province for superusers. Village officers have no reports.
 func RootOf(d *Directory, a access.Actor) (string, error) {
+	area, ok := access.ReportArea(a)
 	switch {
+	case !ok:
+		return "", ErrForbidden
 	case a.Superuser:
 		if p := d.Provinces(); len(p) == 1 {
 			return p[0], nil
@@ -146,13 +155,11 @@ func RootOf(d *Directory, a access.Actor) (string, error) {
 			return areas.LampungCode, nil
 		}
 		return "", ErrUnknownArea
-	case a.Role == catalog.RoleProvinceSecretariat, a.Role == catalog.RoleTaskforceMember, a.Role == catalog.RoleDistrictVerifier:
-		if _, ok := d.Get(a.Area); !ok {
-			return "", ErrUnknownArea
-		}
-		return a.Area, nil
 	}
-	return "", ErrForbidden
+	if _, ok := d.Get(area); !ok {
+		return "", ErrUnknownArea
+	}
+	return area, nil
 }
 
 // Resolve checks that the actor may see the requested area ("" = its root)

@@ -31,34 +31,8 @@ var StatsTable = map[string]string{
 // Counted lists the collections with stats tables.
 var Counted = []string{catalog.Activities, catalog.OutreachLogs}
 
-// SchemaSQL creates the stats tables.
-func SchemaSQL() []string {
-	var out []string
-	for _, name := range Counted {
-		t := StatsTable[name]
-		out = append(out,
-			`CREATE TABLE IF NOT EXISTS `+t+` (
-				parent TEXT NOT NULL,
-				ym     INTEGER NOT NULL,
-				area   TEXT NOT NULL,
-				status TEXT NOT NULL,
-				dim    TEXT NOT NULL,
-				key    TEXT NOT NULL,
-				n      INTEGER NOT NULL DEFAULT 0,
-				mc     INTEGER NOT NULL DEFAULT 0,
-				fc     INTEGER NOT NULL DEFAULT 0,
-				ma     INTEGER NOT NULL DEFAULT 0,
-				fa     INTEGER NOT NULL DEFAULT 0,
-				dis    INTEGER NOT NULL DEFAULT 0,
-				budget REAL NOT NULL DEFAULT 0,
-				PRIMARY KEY (parent, status, dim, ym, area, key)
-			) WITHOUT ROWID`,
-			// villages reached in a run of months (coverage)
-			`CREATE INDEX IF NOT EXISTS idx_`+t+`_reach ON `+t+` (ym, status, area) WHERE dim = 'all' AND length(area) = 13`,
-		)
-	}
-	return out
-}
+// The stats tables are made by migrations/1764600000_report_stats.go; what
+// they hold is derived here (KeepStats, Rebuild, RebuildIfMissing).
 
 type statKey struct {
 	parent, area string
@@ -320,6 +294,30 @@ func Rebuild(app core.App) error {
 		}
 		return nil
 	})
+}
+
+// RebuildIfMissing rebuilds the stats when a counted collection holds
+// records but no stats table holds a row: a database whose records predate
+// the stats tables (migrations create them empty and never compute them,
+// so that a migration runs no live code), or one restored without them. It
+// reports whether it rebuilt.
+func RebuildIfMissing(app core.App) (bool, error) {
+	for _, name := range Counted {
+		var stats, records bool
+		if err := app.DB().NewQuery(`SELECT EXISTS (SELECT 1 FROM ` + StatsTable[name] + `)`).Row(&stats); err != nil {
+			return false, err
+		}
+		if stats {
+			continue
+		}
+		if err := app.DB().NewQuery(`SELECT EXISTS (SELECT 1 FROM ` + name + `)`).Row(&records); err != nil {
+			return false, err
+		}
+		if records {
+			return true, Rebuild(app)
+		}
+	}
+	return false, nil
 }
 
 func rebuild(app core.App, collection string) error {

@@ -80,6 +80,7 @@ func activitiesIn2025(t *testing.T, srv *tt.Server, who, query string) int64 {
 // REST create, submit, approve, return, edit, delete; sync push; a move to
 // another village; deletes by a superuser.
 func TestStatsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	checkUpkeep(t, srv.App, "seed")
 	officer, verifier, sec := tt.Token(t, srv.App, tt.OfficerA2), tt.Token(t, srv.App, tt.VerifierA), tt.Token(t, srv.App, tt.Secretariat)
@@ -207,6 +208,7 @@ func TestStatsFollowEveryWrite(t *testing.T) {
 // edited and then deleted. The stats written at the batch's end equal a
 // rebuild.
 func TestStatsOfABatchWithRepeatedWrites(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	col, err := srv.App.FindCollectionByNameOrId(catalog.Activities)
 	if err != nil {

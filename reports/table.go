@@ -1,5 +1,7 @@
 package reports
 
+import "jangkau/catalog"
+
 // Table is one sheet of an export: a title, column headers and rows of
 // plain values (strings, integers, floats).
 type Table struct {
@@ -19,8 +21,9 @@ func areaColumns(lang string) []string {
 		T(lang, "Kecamatan", "District"), T(lang, "Kabupaten/kota", "Regency/city")}
 }
 
-func areaCells(a AreaRef) []any {
-	return []any{a.Code, a.Name, a.Level, a.District, a.Regency}
+// areaCells are an area's cells under areaColumns, its level in words.
+func areaCells(a AreaRef, lang string) []any {
+	return []any{a.Code, a.Name, catalog.LabelOf("area_levels", a.Level, lang), a.District, a.Regency}
 }
 
 // totalRef labels the total line of a table.

@@ -11,6 +11,7 @@ import (
 // Every JSON report shown is in the audit trail, with its filters; a
 // refused or invalid one is not.
 func TestReportViewsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := seed(t)
 	get(t, srv, tt.VerifierA, url("activities", "period=quarter&year=2025&index=1&includeSubmitted=1&area="+tt.DistrictA), nil)
 	get(t, srv, tt.Taskforce, url("cases", "year=2025&source=simfoni_ppa&cluster=law_enforcement"), nil)

@@ -5,6 +5,7 @@
 package review
 
 import (
+	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -12,7 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/access"
-	"jangkau/areas"
 	"jangkau/catalog"
 )
 
@@ -51,43 +51,16 @@ func Check(a access.Actor, rec *core.Record) validation.Errors {
 		stamp(a, rec, from, to)
 		return nil
 	}
-	if rec.IsNew() {
-		if a.Role == catalog.RoleVillageOfficer && (to == catalog.StatusDraft || to == catalog.StatusSubmitted) {
-			stamp(a, rec, from, to)
-			return nil
-		}
-		return validation.Errors{"status": errTransition}
-	}
-
-	switch a.Role {
-	case catalog.RoleVillageOfficer:
-		switch from {
-		case catalog.StatusApproved:
+	// The status changes allowed come from the policy table (access.Table):
+	// the term of the actor's grant that covers this write.
+	moves, author := access.Moves(a, rec)
+	if !slices.Contains(moves[from], to) {
+		switch {
+		case from == catalog.StatusApproved:
 			return validation.Errors{"status": errLocked}
-		case catalog.StatusSubmitted:
+		case from == catalog.StatusSubmitted && author:
 			return validation.Errors{"status": errSubmittedLocked}
 		}
-		if to != catalog.StatusDraft && to != catalog.StatusSubmitted && to != from {
-			return validation.Errors{"status": errTransition}
-		}
-	case catalog.RoleDistrictVerifier:
-		if !areas.Contains(a.Area, rec.GetString("village")) {
-			return validation.Errors{"status": errTransition}
-		}
-		if from == catalog.StatusApproved {
-			return validation.Errors{"status": errLocked}
-		}
-		if from != catalog.StatusSubmitted || (to != catalog.StatusApproved && to != catalog.StatusReturned) {
-			return validation.Errors{"status": errTransition}
-		}
-	case catalog.RoleProvinceSecretariat:
-		if from != catalog.StatusApproved || to != catalog.StatusReturned {
-			if from == catalog.StatusApproved {
-				return validation.Errors{"status": errLocked}
-			}
-			return validation.Errors{"status": errTransition}
-		}
-	default:
 		return validation.Errors{"status": errTransition}
 	}
 	if to == catalog.StatusReturned && from != catalog.StatusReturned {

@@ -79,6 +79,7 @@ func rejectedIDs(ans map[string]any, table string) []any {
 // read-only tables must not fail the push; a record pushed to one is
 // refused on its own.
 func TestWatermelonPushWithReadOnlyTables(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	last := currentSeq(t, srv)
@@ -118,6 +119,7 @@ func TestWatermelonPushWithReadOnlyTables(t *testing.T) {
 // sendCreatedAsUpdated: true; "created" on a first pull makes that setting
 // complain.
 func TestWatermelonPullSendsEveryRecordAsUpdated(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	first := wmPull(t, srv, tok, "null")
@@ -141,6 +143,7 @@ func TestWatermelonPullSendsEveryRecordAsUpdated(t *testing.T) {
 // Identical content is no conflict and writes nothing; different content
 // still is one.
 func TestWatermelonRetriedPushIsNoConflict(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	last := wmPull(t, srv, tok, "null").Timestamp
@@ -170,6 +173,7 @@ func TestWatermelonRetriedPushIsNoConflict(t *testing.T) {
 // since the phone's last pull is refused (the pull brings the delete), never
 // silently re-created; an update of a record the server never had is created.
 func TestWatermelonUpdateOfARecordDeletedSinceTheLastPull(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	last := wmPull(t, srv, tok, "null").Timestamp
@@ -228,6 +232,7 @@ func rxDoc(id string, extra map[string]any) map[string]any {
 // next push assumes that state; it is the server's content, so no conflict.
 // An assumed state whose content the server no longer holds still is one.
 func TestRxPushAssumingItsOwnLastPushIsNoConflict(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	first := rxDoc("rxOwnPushes00001", nil)
@@ -262,6 +267,7 @@ func TestRxPushAssumingItsOwnLastPushIsNoConflict(t *testing.T) {
 // it a conflict whose master state is the delete, never a re-creation. A new
 // document (no assumed state) is created as before.
 func TestRxPushEditOfADeletedDocumentGetsTheDelete(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	doc := rxDoc("rxDeletedThen001", nil)

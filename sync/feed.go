@@ -49,35 +49,10 @@ func IsWritable(collection string) bool {
 // realistic offline window (the brief asks for at least 400 days).
 const TombstoneRetention = 450 * 24 * time.Hour
 
-// SchemaSQL creates the feed tables. One feed row per record and village:
+// The feed tables (sync_changes, sync_counters, sync_mutations) are made by
+// migrations/1764100050_sync_feed.go. One feed row per record and village:
 // a record that moves to another village leaves a tombstone for the old one,
 // so phones of the old village drop it.
-var SchemaSQL = []string{
-	`CREATE TABLE IF NOT EXISTS sync_changes (
-		collection TEXT NOT NULL,
-		record_id  TEXT NOT NULL,
-		village    TEXT NOT NULL DEFAULT '',
-		regency    TEXT NOT NULL DEFAULT '',
-		seq        INTEGER NOT NULL,
-		deleted    INTEGER NOT NULL DEFAULT 0,
-		changed_at TEXT NOT NULL DEFAULT '',
-		PRIMARY KEY (collection, record_id, village)
-	) WITHOUT ROWID`,
-	`CREATE UNIQUE INDEX IF NOT EXISTS idx_sync_changes_seq ON sync_changes (seq)`,
-	`CREATE INDEX IF NOT EXISTS idx_sync_changes_village ON sync_changes (village, regency, seq)`,
-	`CREATE INDEX IF NOT EXISTS idx_sync_changes_regency ON sync_changes (regency, seq)`,
-	`CREATE INDEX IF NOT EXISTS idx_sync_changes_tombstones ON sync_changes (deleted, changed_at) WHERE deleted = 1`,
-	`CREATE TABLE IF NOT EXISTS sync_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
-	`INSERT OR IGNORE INTO sync_counters (name, value) VALUES ('seq', 0), ('horizon', 0)`,
-	`CREATE TABLE IF NOT EXISTS sync_mutations (
-		user_id     TEXT NOT NULL,
-		client_id   TEXT NOT NULL,
-		mutation_id TEXT NOT NULL,
-		result      TEXT NOT NULL,
-		created     TEXT NOT NULL,
-		PRIMARY KEY (user_id, client_id, mutation_id)
-	) WITHOUT ROWID`,
-}
 
 // NextSeq takes the next sequence number. It must run inside the write
 // transaction of the change it numbers, so numbers follow commit order.
@@ -267,24 +242,6 @@ func lastSeq(app core.App, collection, id string, deleted int) (int64, error) {
 		return 0, err
 	}
 	return v.Int64, nil
-}
-
-// Backfill numbers every existing record of the synced collections.
-func Backfill(app core.App) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		for _, name := range Collections {
-			recs, err := tx.FindAllRecords(name)
-			if err != nil {
-				return err
-			}
-			for _, r := range recs {
-				if err := Append(tx, r, OpCreate, ""); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 }
 
 // PurgeTombstones removes deletes older than the retention and moves the

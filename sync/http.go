@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -88,7 +89,57 @@ func resetNeeded(r *Reader, cursor int64, auth *core.Record) bool {
 	return auth != nil && auth.Collection().Name == "users" && cursor < int64(auth.GetInt("scope_seq"))
 }
 
-// clientReport reads what a client says about itself from the query string.
+// Limits of what a client says about itself (the devices fields that keep it).
+const (
+	maxClientID   = 100
+	maxAppVersion = 50
+)
+
+// checkClientReport refuses, with a 400 naming the parameter, a client
+// report in the query string that does not fit: clientId and appVersion
+// too long, a queueLength that is not an integer >= 0. Call it before the
+// request reads or writes anything; when ok is false the answer is sent
+// and err is what the handler returns.
+func checkClientReport(e *core.RequestEvent) (ok bool, err error) {
+	q := e.Request.URL.Query()
+	if len(q.Get("clientId")) > maxClientID {
+		return false, badRequest(e, "clientId", "invalid_client_id", msgClientIDTooLong)
+	}
+	if len(q.Get("appVersion")) > maxAppVersion {
+		return false, badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
+	}
+	if raw := q.Get("queueLength"); raw != "" {
+		if n, err := strconv.Atoi(raw); err != nil || n < 0 {
+			return false, badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
+		}
+	}
+	return true, nil
+}
+
+var (
+	msgClientIDTooLong   = fmt.Sprintf("clientId paling banyak %d karakter. / clientId is at most %d characters.", maxClientID, maxClientID)
+	msgAppVersionTooLong = fmt.Sprintf("appVersion paling banyak %d karakter. / appVersion is at most %d characters.", maxAppVersion, maxAppVersion)
+	msgQueueLength       = "queueLength harus bilangan bulat >= 0. / queueLength must be an integer >= 0."
+)
+
+// decodeBody reads a JSON request body into v: one JSON value, nothing
+// after it; strict also refuses fields v does not have.
+func decodeBody(e *core.RequestEvent, v any, strict bool) error {
+	dec := json.NewDecoder(e.Request.Body)
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
+// clientReport reads what a client says about itself from the query string
+// (checked by checkClientReport).
 func clientReport(e *core.RequestEvent) devices.Contact {
 	q := e.Request.URL.Query()
 	c := devices.Contact{DeviceID: devices.FromRequest(e), ClientID: q.Get("clientId"), AppVersion: q.Get("appVersion")}

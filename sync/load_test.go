@@ -54,6 +54,7 @@ func gunzip(t *testing.T, b []byte) []byte {
 // several times smaller. One that does not gets it as it is, and an
 // answer too small to gain (an up-to-date pull) is never compressed.
 func TestPullsAreGzippedWhenThePhoneAcceptsIt(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	for _, path := range []string{"/api/sync/pull?cursor=0&limit=1000", "/api/sync/watermelon?last_pulled_at=null"} {
@@ -98,6 +99,7 @@ func TestPullsAreGzippedWhenThePhoneAcceptsIt(t *testing.T) {
 // as one plain query over the feed, for each kind of caller, after moves
 // and deletes.
 func TestPullsSendWhatTheScopeRuleSelects(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	// writes in two villages, a move between them and a delete
@@ -183,6 +185,7 @@ func diff(want, have map[string]string) []string {
 // Documents pulls send are kept per version: a record changed after one
 // phone pulled it reaches the next phone changed, as does reference data.
 func TestKeptDocumentsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	title := func(state map[string]change, key string) any { return state[key].Record["title"] }
@@ -218,6 +221,7 @@ func TestKeptDocumentsFollowEveryChange(t *testing.T) {
 // A phone that is up to date and says nothing new about itself leaves no
 // write behind: no audit entry, no device update.
 func TestUpToDatePullsWriteNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	state := pull(t, srv, tok, 0, "&clientId=quiet-phone&appVersion=2.0.0&queueLength=0")

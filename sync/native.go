@@ -2,7 +2,6 @@ package sync
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 )
@@ -21,6 +21,9 @@ func NativePull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	q := e.Request.URL.Query()
 	cursor, ok := parseCursor(q.Get("cursor"))
@@ -144,14 +147,12 @@ type nativePushBody struct {
 // NativePush answers POST /api/sync/push: every mutation in one transaction,
 // each with its own result.
 func NativePush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
 	}
 	var body nativePushBody
-	dec := json.NewDecoder(e.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
+	if err := decodeBody(e, &body, true); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah: "+err.Error()+" / The request body is not valid JSON.")
 	}
 	if len(body.Mutations) > MaxMutations {
@@ -167,6 +168,12 @@ func NativePush(e *core.RequestEvent) error {
 			"clientId wajib (id pemasangan aplikasi, 1-100 karakter) agar kiriman ulang tidak tercatat dua kali. / "+
 				"clientId is required (the app install's id, 1-100 characters) so that a retried push is not written twice.")
 	}
+	if len(body.AppVersion) > maxAppVersion {
+		return badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
+	}
+	if body.QueueLength != nil && *body.QueueLength < 0 {
+		return badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
+	}
 	seen := map[string]bool{}
 	for i, m := range body.Mutations {
 		if m.MutationID == "" || len(m.MutationID) > 100 {
@@ -178,9 +185,12 @@ func NativePush(e *core.RequestEvent) error {
 				"mutationId yang sama muncul dua kali dalam satu kiriman. / The same mutationId appears twice in one push.")
 		}
 		seen[m.MutationID] = true
+		if field, err := checkMutationInput(m); err != nil {
+			return badRequest(e, fmt.Sprintf("mutations.%d.%s", i, field), err.Code(), err.Error())
+		}
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := txbatch.Run(e.App, func(tx core.App) error {

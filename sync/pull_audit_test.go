@@ -15,17 +15,7 @@ import (
 // device token and device id.
 func enrolledPhone(t *testing.T, srv *tt.Server) (token, device string) {
 	t.Helper()
-	res := srv.Do(t, http.MethodPost, "/api/devices/enrollments", tt.Token(t, srv.App, tt.VerifierA), map[string]any{"user": tt.UserID(tt.OfficerA)})
-	if res.Status != 200 {
-		t.Fatalf("enroll: %d %s", res.Status, res.Body)
-	}
-	res = srv.Do(t, http.MethodPost, "/api/devices/activate", "", map[string]any{"code": res.JSON()["code"], "name": "HP Desa", "platform": "android", "appVersion": "1.4.0"})
-	if res.Status != 200 {
-		t.Fatalf("activate: %d %s", res.Status, res.Body)
-	}
-	token, _ = res.JSON()["token"].(string)
-	device, _ = res.JSON()["device"].(map[string]any)["id"].(string)
-	return token, device
+	return phoneOf(t, srv, tt.VerifierA, tt.OfficerA)
 }
 
 func pulls(t *testing.T, srv *tt.Server) []tt.AuditEntry {
@@ -34,6 +24,7 @@ func pulls(t *testing.T, srv *tt.Server) []tt.AuditEntry {
 }
 
 func TestNativePullsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	phone, device := enrolledPhone(t, srv)
 	res := srv.Do(t, http.MethodGet, "/api/sync/pull?cursor=0&limit=50", phone, nil)
@@ -109,6 +100,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func TestWatermelonPullsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	first := wmPull(t, srv, officer, "null")
@@ -162,6 +154,7 @@ func TestWatermelonPullsAreAudited(t *testing.T) {
 }
 
 func TestRxPullsAreAudited(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.VerifierA)
 	var page struct {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,9 +81,11 @@ type ConflictCheck func(existing *core.Record, version int64) bool
 type Pusher struct {
 	Actor    access.Actor
 	Auth     *core.Record
-	ClientID string // enrolled device id, or the client's own id; keys replays
-	DeviceID string // enrolled device id, when the request came with a device token
-	Flavor   Flavor // how values arrive and conflict records are returned
+	ClientID string      // enrolled device id, or the client's own id; keys replays
+	DeviceID string      // enrolled device id, when the request came with a device token
+	Flavor   Flavor      // how values arrive and conflict records are returned
+	Scope    Scope       // the caller's sync scope: which tombstones it may be told of
+	Viewer   audit.Actor // who is shown the server's records a push answers with
 
 	prior    map[string]Result          // results of mutation ids seen before, loaded by Prepare
 	pending  []pendingResult            // results to store, written by Flush
@@ -298,22 +301,15 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		return Result{}, err
 	}
 	info := &core.RequestInfo{Auth: p.Auth}
-	var existing *core.Record
-	if known, loaded := p.existing[col.Name]; !loaded || known[m.ID] {
-		existing, err = tx.FindRecordById(col, m.ID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return Result{}, err
-		}
+	// A record the caller may not see is, for every answer below, a record
+	// that does not exist: its content, version and deletes never shape
+	// an answer. Only a create with its id is refused (the id is taken).
+	existing, err := p.visible(tx, col, m.ID)
+	if err != nil {
+		return Result{}, err
 	}
 	var version int64
 	if existing != nil {
-		if ok, err := tx.CanAccessRecord(existing, info, col.ViewRule); err != nil {
-			return Result{}, err
-		} else if !ok {
-			// never reveal what the other village's record is
-			return rejected(m, ReasonIDTaken, map[string]FieldError{"id": fieldErr("id_taken",
-				"Id ini sudah dipakai catatan lain. Buat id baru. / This id is already used by another record. Make a new id.")}), nil
-		}
 		if version, err = VersionOf(tx, col.Name, m.ID); err != nil {
 			return Result{}, err
 		}
@@ -386,6 +382,69 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	return p.save(tx, m, candidate)
 }
 
+// visible returns the stored record of col with id when it exists and the
+// caller may view it, else nil.
+func (p *Pusher) visible(tx core.App, col *core.Collection, id string) (*core.Record, error) {
+	if known, loaded := p.existing[col.Name]; loaded && !known[id] {
+		return nil, nil
+	}
+	rec, err := tx.FindRecordById(col, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := tx.CanAccessRecord(rec, &core.RequestInfo{Auth: p.Auth}, col.ViewRule)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// Tombstone returns the sequence of the latest delete of a record in the
+// caller's scope (0 when there is none): deletes elsewhere, like the
+// records there, are none of the caller's business.
+func (p *Pusher) Tombstone(tx core.App, collection, id string) (int64, error) {
+	var v sql.NullInt64
+	err := tx.DB().Select("MAX(seq)").From("sync_changes").
+		Where(dbx.HashExp{"collection": collection, "record_id": id, "deleted": 1}).
+		AndWhere(p.Scope.where()).Row(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	return v.Int64, nil
+}
+
+// Shown returns the server's document of a record the caller may view, to
+// send in a push answer, and writes the view entry of that read in tx (no
+// entry, no data); nil when the record is gone or out of the caller's scope.
+func (p *Pusher) Shown(tx core.App, col *core.Collection, id, why string) (map[string]any, error) {
+	rec, err := p.visible(tx, col, id)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	doc, err := Document(tx, col, id, p.Flavor)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(audit.ReadAudited, col.Name) {
+		return doc, nil
+	}
+	viewer := p.Viewer
+	if viewer == (audit.Actor{}) {
+		viewer = audit.Actor{DeviceID: p.DeviceID}
+		if p.Actor.Superuser {
+			viewer.SuperuserID = p.Actor.ID
+		} else {
+			viewer.UserID = p.Actor.ID
+		}
+	}
+	err = audit.Write(tx, audit.Entry{Actor: viewer, Action: audit.ActionView, Collection: col.Name, RecordID: id,
+		Note: audit.Note(map[string]any{"sync_push": why})})
+	return doc, err
+}
+
 // setActor tells the audit trail who (user, device) and when (phone time)
 // made the change.
 func (p *Pusher) setActor(rec *core.Record, m Mutation) {
@@ -446,7 +505,26 @@ func (p *Pusher) refusal(m Mutation, existing *core.Record) Result {
 		"Anda tidak boleh mengubah atau menghapus catatan ini. / You may not change or delete this record.")})
 }
 
+// codePKInvalid is PocketBase's code for an id that is malformed or in use.
+const codePKInvalid = "validation_pk_invalid"
+
+// msgIDTaken explains an id in use, whoever's record holds it.
+const msgIDTaken = "Id ini sudah dipakai catatan lain. Buat id baru. / This id is already used by another record. Make a new id."
+
 func (p *Pusher) validationResult(m Mutation, verrs validation.Errors) Result {
+	if e, ok := verrs["id"]; ok {
+		var ve validation.Error
+		if errors.As(e, &ve) && ve.Code() == codePKInvalid {
+			// The id is in use, maybe by a record the caller may not see:
+			// the create is otherwise answered as for a free id, and only
+			// a create that would succeed learns that the id is taken.
+			if len(verrs) > 1 {
+				delete(verrs, "id")
+			} else {
+				return rejected(m, ReasonIDTaken, map[string]FieldError{"id": fieldErr(codePKInvalid, msgIDTaken)})
+			}
+		}
+	}
 	errs := map[string]FieldError{}
 	reason := ReasonInvalid
 	for field, e := range verrs {
@@ -468,7 +546,7 @@ func (p *Pusher) validationResult(m Mutation, verrs validation.Errors) Result {
 }
 
 func (p *Pusher) conflictResult(tx core.App, m Mutation, existing *core.Record, version int64) (Result, error) {
-	doc, err := Document(tx, existing.Collection(), existing.Id, p.Flavor)
+	doc, err := p.Shown(tx, existing.Collection(), existing.Id, StatusConflict)
 	if err != nil {
 		return Result{}, err
 	}

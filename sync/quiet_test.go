@@ -10,6 +10,7 @@ import (
 // quiet relies on the request-store key PocketBase's request logger reads:
 // its own SkipSuccessActivityLog middleware must set that same key.
 func TestSkipSuccessLogKeyIsPocketBases(t *testing.T) {
+	t.Parallel()
 	e := &core.RequestEvent{}
 	if err := apis.SkipSuccessActivityLog().Func(e); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,9 @@
 package sync
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 
@@ -17,13 +21,39 @@ import (
 )
 
 // RxCheckpoint is the position of an RxDB replication: the last sequence
-// returned, and the scope it was read in. While a changed scope is being
-// cleaned up, Drop names the old scope and DropSeq the position in it.
+// returned, the scope it was read in and when. While a changed scope is
+// being cleaned up, Drop names the old scope and DropSeq the position in
+// it; DropFrom and DropAt are where and when the phone had last read the
+// old scope, DropUpto the position of the caller's change of scope. Sig is
+// the server's signature of the rest, bound to the caller and the
+// collection: the scope read is always the caller's own, and a checkpoint
+// names an old scope to drop only if the server issued it to that caller.
 type RxCheckpoint struct {
-	Seq     int64  `json:"seq"`
-	Scope   string `json:"scope"`
-	Drop    string `json:"drop,omitempty"`
-	DropSeq int64  `json:"dropSeq,omitempty"`
+	Seq      int64  `json:"seq"`
+	Scope    string `json:"scope"`
+	At       string `json:"at,omitempty"`
+	Drop     string `json:"drop,omitempty"`
+	DropSeq  int64  `json:"dropSeq,omitempty"`
+	DropFrom int64  `json:"dropFrom,omitempty"`
+	DropUpto int64  `json:"dropUpto,omitempty"`
+	DropAt   string `json:"dropAt,omitempty"`
+	Sig      string `json:"sig,omitempty"`
+}
+
+// signature is the MAC of the checkpoint for the caller auth and the
+// collection, keyed with the secret of the caller's auth tokens (rotating
+// it invalidates the tokens and the checkpoints alike).
+func (cp RxCheckpoint) signature(auth *core.Record, collection string) string {
+	mac := hmac.New(sha256.New, []byte(auth.Collection().AuthToken.Secret))
+	fmt.Fprintf(mac, "jangkau.rxdb.checkpoint\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00%s",
+		auth.Collection().Id, auth.Id, collection, cp.Seq, cp.Scope, cp.At, cp.Drop, cp.DropSeq, cp.DropFrom, cp.DropUpto, cp.DropAt)
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+}
+
+// signedBy reports whether the server issued this checkpoint to auth for
+// the collection.
+func (cp RxCheckpoint) signedBy(auth *core.Record, collection string) bool {
+	return cp.Sig != "" && hmac.Equal([]byte(cp.Sig), []byte(cp.signature(auth, collection)))
 }
 
 // scopeFromKey reads a scope back from its key.
@@ -61,6 +91,9 @@ func RxPull(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
+	}
 	collection, ok, err := rxCollection(e)
 	if !ok {
 		return err
@@ -68,7 +101,7 @@ func RxPull(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	var cp RxCheckpoint
 	if raw := q.Get("checkpoint"); raw != "" && raw != "null" {
-		if err := json.Unmarshal([]byte(raw), &cp); err != nil || cp.Seq < 0 {
+		if err := json.Unmarshal([]byte(raw), &cp); err != nil || cp.Seq < 0 || cp.DropSeq < 0 || cp.DropFrom < 0 || cp.DropUpto < 0 {
 			return badRequest(e, "checkpoint", "invalid_checkpoint", "Checkpoint bukan JSON {seq, scope} yang sah. / The checkpoint is not a valid {seq, scope} JSON object.")
 		}
 	}
@@ -83,14 +116,28 @@ func RxPull(e *core.RequestEvent) error {
 		return e.InternalServerError("", err)
 	}
 	defer r.Close()
-	if cp.Seq > r.Upto || cp.DropSeq > r.Upto {
+	if cp.Seq > r.Upto || cp.DropSeq > r.Upto || cp.DropFrom > r.Upto || cp.DropUpto > r.Upto {
 		return badRequest(e, "checkpoint", "cursor_unknown", msgCursorUnknown)
 	}
+	// The scope read is always the caller's (from its token). A scope the
+	// checkpoint names is never a grant: the server drops an old scope only
+	// from a checkpoint it signed for this caller, and only what the caller
+	// could read there; any other checkpoint of another scope starts over.
 	key := scope.Key()
-	if cp.Scope != "" && cp.Scope != key && cp.Drop == "" {
+	signed := cp.signedBy(e.Auth, collection)
+	switch {
+	case cp.Drop != "" && !signed:
+		cp = RxCheckpoint{Scope: key}
+	case cp.Drop == "" && cp.Scope != "" && cp.Scope != key && signed:
 		// the user moved: drop what the old scope showed, then start over
-		cp = RxCheckpoint{Scope: key, Drop: cp.Scope}
-	} else if cp.Scope == "" && cp.Seq > 0 {
+		upto := cp.Seq
+		if e.Auth.Collection().Name == "users" {
+			upto = max(upto, int64(e.Auth.GetInt("scope_seq")))
+		}
+		cp = RxCheckpoint{Scope: key, Drop: cp.Scope, DropFrom: cp.Seq, DropUpto: min(upto, r.Upto), DropAt: cp.At}
+	case cp.Drop == "" && cp.Scope != "" && cp.Scope != key:
+		cp = RxCheckpoint{Scope: key}
+	case cp.Scope == "" && cp.Seq > 0:
 		cp.Scope = key
 	}
 	if cp.Drop == "" && resetNeeded(r, cp.Seq, nil) {
@@ -99,19 +146,24 @@ func RxPull(e *core.RequestEvent) error {
 
 	docs := make([]json.RawMessage, 0, limit)
 	if cp.Drop != "" {
+		// RxDB takes a page shorter than the limit for "caught up": fill it
 		old, ok := scopeFromKey(cp.Drop)
-		if ok {
-			dropped, next, more, err := dropPage(r, old, scope, collection, cp.DropSeq, limit)
+		for ok && len(docs) < limit {
+			dropped, next, more, err := dropPage(r, old, scope, collection, cp, limit-len(docs))
 			if err != nil {
 				return e.InternalServerError("", err)
 			}
 			docs = append(docs, dropped...)
 			cp.DropSeq = next
-			if more {
-				return rxAnswer(e, r, docs, len(docs), from, cp)
-			}
+			ok = more
 		}
-		cp.Drop, cp.DropSeq, cp.Seq = "", 0, 0
+		if ok {
+			return rxAnswer(e, r, docs, len(docs), from, cp)
+		}
+		cp = RxCheckpoint{Scope: key}
+		if len(docs) == limit {
+			return rxAnswer(e, r, docs, len(docs), from, cp)
+		}
 	}
 	changes, next, _, err := r.Page(scope, cp.Seq, []string{collection}, limit-len(docs), Native)
 	if err != nil {
@@ -134,10 +186,15 @@ func RxPull(e *core.RequestEvent) error {
 func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, tombstones int, from, cp RxCheckpoint) error {
 	r.Close()
 	collection := e.Request.PathValue("collection")
+	from.Sig = ""
 	if err := auditPull(e, collection, map[string]int{collection: len(docs) - tombstones}, map[string]int{collection: tombstones},
 		map[string]any{"protocol": "rxdb", "from": from, "to": cp}); err != nil {
 		return err
 	}
+	if cp.Drop == "" {
+		cp.At = now()
+	}
+	cp.Sig = cp.signature(e.Auth, collection)
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, cp.Seq
 	touch(e, contact)
@@ -162,26 +219,34 @@ func rxTombstone(id string, seq int64) json.RawMessage {
 }
 
 // dropPage lists, as deletes, records the old scope showed that the new
-// scope does not.
-func dropPage(r *Reader, old, current Scope, collection string, after int64, limit int) ([]json.RawMessage, int64, bool, error) {
+// scope does not, from position cp.DropSeq: those of the old scope changed
+// before the caller's scope changed (cp.DropUpto), those changed later that
+// existed when the phone last read the old scope (cp.DropAt), and deletes
+// there since the phone last read it (cp.DropFrom) until the change. What
+// the old scope got later is no longer the caller's business.
+func dropPage(r *Reader, old, current Scope, collection string, cp RxCheckpoint, limit int) ([]json.RawMessage, int64, bool, error) {
 	var rows []struct {
 		Seq      int64  `db:"seq"`
 		RecordID string `db:"record_id"`
 		Village  string `db:"village"`
 		Regency  string `db:"regency"`
 	}
+	// collection is a synced collection's name (checked by rxCollection)
 	err := r.db().Select("seq", "record_id", "village", "regency").From("sync_changes").
-		Where(dbx.NewExp("collection = {:c} AND deleted = 0 AND seq > {:after} AND seq <= {:upto}", dbx.Params{"c": collection, "after": after, "upto": r.Upto})).
+		Where(dbx.NewExp("collection = {:c} AND seq > {:after} AND seq <= {:upto}", dbx.Params{"c": collection, "after": cp.DropSeq, "upto": r.Upto})).
+		AndWhere(dbx.NewExp(`(deleted = 0 AND (seq <= {:moved} OR record_id IN (SELECT id FROM `+collection+` WHERE created <= {:at})))
+			OR (deleted = 1 AND seq > {:from} AND seq <= {:moved})`,
+			dbx.Params{"moved": cp.DropUpto, "at": cp.DropAt, "from": cp.DropFrom})).
 		AndWhere(old.where()).OrderBy("seq").Limit(int64(limit + 1)).All(&rows)
 	if err != nil {
-		return nil, after, false, err
+		return nil, cp.DropSeq, false, err
 	}
 	more := len(rows) > limit
 	if more {
 		rows = rows[:limit]
 	}
 	var docs []json.RawMessage
-	next := after
+	next := cp.DropSeq
 	for _, row := range rows {
 		next = row.Seq
 		if !current.Covers(row.Village, row.Regency) {
@@ -204,9 +269,12 @@ type rxPushRow struct {
 // master state and is listed only with ?details=1, which answers
 // {"conflicts": [...], "rejected": [...]}.
 func RxPush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	collection, ok, err := rxCollection(e)
 	if !ok {
@@ -216,7 +284,7 @@ func RxPush(e *core.RequestEvent) error {
 		return badRequest(e, "collection", "read_only_collection", fmt.Sprintf("Koleksi %q hanya bisa dibaca. / Collection %q is read-only.", collection, collection))
 	}
 	var rows []rxPushRow
-	if err := json.NewDecoder(e.Request.Body).Decode(&rows); err != nil {
+	if err := decodeBody(e, &rows, false); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah: "+err.Error()+" / The body is not a valid array of {assumedMasterState, newDocumentState}.")
 	}
 	if len(rows) > MaxMutations {
@@ -227,7 +295,7 @@ func RxPush(e *core.RequestEvent) error {
 			return badRequest(e, fmt.Sprintf("%d.newDocumentState", i), "missing_document", "newDocumentState wajib. / newDocumentState is required.")
 		}
 	}
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
 	err = txbatch.Run(e.App, func(tx core.App) error {
@@ -261,7 +329,7 @@ func RxPush(e *core.RequestEvent) error {
 						return false
 					}
 					var err error
-					tombstone, err = TombstoneOf(tx, collection, id)
+					tombstone, err = p.Tombstone(tx, collection, id)
 					return err == nil && tombstone > 0
 				}
 				if del, _ := assumed["_deleted"].(bool); assumed == nil || del {
@@ -287,10 +355,17 @@ func RxPush(e *core.RequestEvent) error {
 				}
 			case StatusRejected:
 				rejectedDocs = append(rejectedDocs, res)
-				if res.Reason != ReasonInvalid || assumed != nil {
-					// locked or forbidden: hand the phone the server's state
-					col, _ := tx.FindCachedCollectionByNameOrId(collection)
-					if master, err := Document(tx, col, id, Native); err == nil {
+				if res.Reason == ReasonLocked || res.Reason == ReasonForbidden || (res.Reason == ReasonInvalid && assumed != nil) {
+					// hand the phone the server's state, if it may see it
+					col, err := tx.FindCachedCollectionByNameOrId(collection)
+					if err != nil {
+						return err
+					}
+					master, err := p.Shown(tx, col, id, res.Reason)
+					if err != nil {
+						return err
+					}
+					if master != nil {
 						conflicts = append(conflicts, rxMaster(master))
 					}
 				}

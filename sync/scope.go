@@ -8,23 +8,28 @@ import (
 	"jangkau/catalog"
 )
 
-// Scope is the part of the feed one caller may read. It mirrors the list
-// rules of the synced collections.
+// Scope is the part of the feed one caller may read: the whole of the
+// caller's area, by the level its role works at (access.FeedLevel, from
+// the policy table's list grants of the synced collections).
 type Scope struct {
-	All     bool   // province secretariat, task force, superuser
-	Village string // village officer
-	Regency string // verifier, or the officer's regency (for reference data)
+	All     bool   // a province-level role, or a superuser
+	Village string // a village-level role
+	Regency string // a regency-level role, or a village's regency (for reference data)
 }
 
 // ScopeOf returns the caller's scope; ok is false for callers who may not sync.
 func ScopeOf(a access.Actor) (s Scope, ok bool) {
-	switch {
-	case a.Superuser, a.Role == catalog.RoleProvinceSecretariat, a.Role == catalog.RoleTaskforceMember:
+	level, area, ok := access.FeedLevel(a, Collections)
+	if !ok {
+		return Scope{}, false
+	}
+	switch level {
+	case catalog.LevelProvince:
 		return Scope{All: true}, true
-	case a.Role == catalog.RoleDistrictVerifier:
-		return Scope{Regency: a.Area}, true
-	case a.Role == catalog.RoleVillageOfficer:
-		return Scope{Village: a.Area, Regency: areas.RegencyOf(a.Area)}, true
+	case catalog.LevelRegency:
+		return Scope{Regency: area}, true
+	case catalog.LevelVillage:
+		return Scope{Village: area, Regency: areas.RegencyOf(area)}, true
 	}
 	return Scope{}, false
 }

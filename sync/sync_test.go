@@ -113,6 +113,7 @@ func changesSince(t *testing.T, srv *tt.Server, seq int64) int64 {
 }
 
 func TestPullIsScopedOrderedAndComplete(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	state, _, _ := pullAll(t, srv, tt.Token(t, srv.App, tt.OfficerA), 0)
 	for _, want := range []string{"activities/" + tt.ActivityA, "outreach_logs/" + tt.OutreachA, "village_programs/" + tt.ProgramA,
@@ -181,6 +182,7 @@ func TestPullIsScopedOrderedAndComplete(t *testing.T) {
 }
 
 func TestPushAppliesOnceAndReplaysTheFirstResult(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	m := upsert("m-1", catalog.Activities, "phoneRecord00001", newActivity(tt.VillageA, map[string]any{"regency": tt.RegencyB, "created_by": "someoneelse0000"}))
@@ -212,6 +214,7 @@ func TestPushAppliesOnceAndReplaysTheFirstResult(t *testing.T) {
 }
 
 func TestConcurrentPushesOfOneMutationWriteOnce(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	before := currentSeq(t, srv)
@@ -244,6 +247,7 @@ func TestConcurrentPushesOfOneMutationWriteOnce(t *testing.T) {
 }
 
 func TestConflictReturnsTheServerRecord(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	state, _, _ := pullAll(t, srv, tok, 0)
@@ -274,6 +278,7 @@ func TestConflictReturnsTheServerRecord(t *testing.T) {
 }
 
 func TestApprovedRecordIsLockedAndPullRestoresIt(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	r := push(t, srv, officer, "p", sync.Mutation{MutationID: "s", Collection: catalog.Activities, ID: tt.ActivityA, Op: "upsert", BaseVersion: nil, Data: map[string]any{"status": "submitted"}}).Results[0]
@@ -314,6 +319,7 @@ func TestApprovedRecordIsLockedAndPullRestoresIt(t *testing.T) {
 }
 
 func TestOneBadMutationNeverBlocksTheOthers(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	muts := []sync.Mutation{
@@ -359,6 +365,7 @@ func TestOneBadMutationNeverBlocksTheOthers(t *testing.T) {
 }
 
 func TestDeletesReachOtherPhonesAndMissingDeletesAreIgnored(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	_, cursor, _ := pullAll(t, srv, tok, 0)
@@ -395,6 +402,7 @@ func cursorOf(t *testing.T, srv *tt.Server, tok, id string) int64 {
 }
 
 func TestIDOfAnotherVillageIsRefusedWithoutLeaking(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	r := push(t, srv, tt.Token(t, srv.App, tt.OfficerB), "pb", upsert("x", catalog.Activities, tt.ActivityA, newActivity(tt.VillageB, nil))).Results[0]
 	if r.Status != sync.StatusRejected || r.Reason != sync.ReasonIDTaken || r.Record != nil {
@@ -407,6 +415,7 @@ func TestIDOfAnotherVillageIsRefusedWithoutLeaking(t *testing.T) {
 }
 
 func TestScopeChangeForcesReset(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	_, cursor, _ := pullAll(t, srv, tok, 0)
@@ -432,6 +441,7 @@ func TestScopeChangeForcesReset(t *testing.T) {
 }
 
 func TestCursorOlderThanPurgedTombstonesForcesReset(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	_, cursor, _ := pullAll(t, srv, tok, 0)
@@ -456,6 +466,7 @@ func TestCursorOlderThanPurgedTombstonesForcesReset(t *testing.T) {
 }
 
 func TestRecordMovedToAnotherVillageLeavesTheOldOne(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	a := tt.Token(t, srv.App, tt.OfficerA)
 	a2 := tt.Token(t, srv.App, tt.OfficerA2)
@@ -497,6 +508,7 @@ func TestRecordMovedToAnotherVillageLeavesTheOldOne(t *testing.T) {
 }
 
 func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	before := currentSeq(t, srv)
@@ -548,6 +560,7 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 }
 
 func TestWatermelonPushConflictAndRejectedIDs(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	before := currentSeq(t, srv)
@@ -595,6 +608,7 @@ func TestWatermelonPushConflictAndRejectedIDs(t *testing.T) {
 }
 
 func TestHintStreamsFollowScope(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	open := func(who, path string) chan string {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
@@ -659,6 +673,7 @@ func TestHintStreamsFollowScope(t *testing.T) {
 // later write on another path comes after all of them, and a pull from the
 // push's cursor has nothing more to send.
 func TestPushNumbersFollowCommitOrder(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	before := currentSeq(t, srv)
@@ -703,6 +718,7 @@ func TestPushNumbersFollowCommitOrder(t *testing.T) {
 // lookups once per push): every bad record gets the field and code the REST
 // API gives for the same data, and good ones pass.
 func TestPushValidatesLikePocketBase(t *testing.T) {
+	t.Parallel()
 	srv := tt.NewServer(t)
 	tok := tt.Token(t, srv.App, tt.OfficerA)
 	tooMany := make([]string, 21)

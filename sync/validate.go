@@ -28,7 +28,7 @@ func (p *Pusher) validate(ctx context.Context, tx core.App, rec *core.Record) va
 			if f.PrimaryKey && rec.IsNew() {
 				err = f.ValidatePlainValue(rec.Id)
 				if err == nil && p.taken[rec.Collection().Name][strings.ToLower(rec.Id)] {
-					err = validation.NewError("validation_pk_invalid", "The record primary key is invalid or already exists.")
+					err = validation.NewError(codePKInvalid, "The record primary key is invalid or already exists.")
 				}
 				break
 			}

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/audit"
 	"jangkau/devices"
 	"jangkau/txbatch"
 )
@@ -35,7 +37,9 @@ func watermelonTables(e *core.RequestEvent) ([]string, error) {
 		if !IsSynced(t) {
 			return nil, fmt.Errorf("%s", t)
 		}
-		tables = append(tables, t)
+		if !slices.Contains(tables, t) { // a table named twice is sent once
+			tables = append(tables, t)
+		}
 	}
 	return tables, nil
 }
@@ -56,6 +60,9 @@ func WatermelonPull(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	q := e.Request.URL.Query()
 	cursor, ok := parseCursor(q.Get("last_pulled_at"))
@@ -186,16 +193,19 @@ type watermelonTableChanges struct {
 // when a pushed record changed on the server after last_pulled_at; records
 // the server refuses come back in experimentalRejectedIds.
 func WatermelonPush(e *core.RequestEvent) error {
-	actor, _, apiErr := caller(e)
+	actor, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
+	}
+	if ok, err := checkClientReport(e); !ok {
+		return err
 	}
 	lastPulled, ok := parseCursor(e.Request.URL.Query().Get("last_pulled_at"))
 	if !ok {
 		return badRequest(e, "last_pulled_at", "invalid_cursor", "last_pulled_at harus bilangan bulat >= 0. / last_pulled_at must be an integer >= 0.")
 	}
 	var body map[string]watermelonTableChanges
-	if err := json.NewDecoder(e.Request.Body).Decode(&body); err != nil {
+	if err := decodeBody(e, &body, false); err != nil {
 		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan objek perubahan WatermelonDB yang sah: "+err.Error()+" / The body is not a valid WatermelonDB changes object.")
 	}
 	tables := make([]string, 0, len(body))
@@ -230,7 +240,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	sort.Strings(tables)
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Watermelon}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Watermelon, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
@@ -243,6 +253,9 @@ func WatermelonPush(e *core.RequestEvent) error {
 			// conflict: that is a retried push whose first answer was lost.
 			// An update of a record deleted since the last pull is one (the
 			// pull brings the delete); it is never silently re-created.
+			// Only records and deletes in the caller's scope count: a record
+			// it may not see is one that does not exist (no 409 tells of
+			// its version or content).
 			for _, table := range tables {
 				ch := body[table]
 				col, err := tx.FindCachedCollectionByNameOrId(table)
@@ -250,22 +263,24 @@ func WatermelonPush(e *core.RequestEvent) error {
 					return err
 				}
 				check := func(id string, rec map[string]any, update bool) error {
-					v, err := VersionOf(tx, table, id)
+					existing, err := p.visible(tx, col, id)
 					if err != nil {
 						return err
 					}
-					if v == 0 && update {
-						if v, err = TombstoneOf(tx, table, id); err != nil {
-							return err
-						}
+					var v int64
+					if existing != nil {
+						v, err = VersionOf(tx, table, id)
+					} else if update {
+						v, err = p.Tombstone(tx, table, id)
+					}
+					if err != nil {
+						return err
 					}
 					if v <= lastPulled {
 						return nil
 					}
-					if rec != nil {
-						if existing, err := tx.FindRecordById(col, id); err == nil && p.SameAsServer(existing, rec) {
-							return nil
-						}
+					if rec != nil && existing != nil && p.SameAsServer(existing, rec) {
+						return nil
 					}
 					conflicts = append(conflicts, map[string]string{"table": table, "id": id})
 					return nil

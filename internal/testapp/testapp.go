@@ -1,6 +1,11 @@
 // Package testapp gives tests a real Jangkau app: the real migrations and
-// hooks on a real SQLite file, cloned from a template prepared once per test
-// binary, served over real HTTP.
+// hooks on a real SQLite file, copied from a template built once per state
+// of the sources (template.go), served over real HTTP.
+//
+// A package whose tests use it has this TestMain (main_test.go), which
+// keeps every copy in one directory of the test binary, removed at the end:
+//
+//	func TestMain(m *testing.M) { testapp.Main(m) }
 package testapp
 
 import (
@@ -9,9 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -21,44 +24,6 @@ import (
 	"jangkau/hooks"
 	_ "jangkau/migrations"
 )
-
-var (
-	templateOnce sync.Once
-	templateDir  string
-	templateErr  error
-)
-
-// Template returns a data dir with every migration applied and the fixtures
-// of fixtures.go loaded. It is built once per test binary.
-func Template(t testing.TB) string {
-	templateOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "jangkau-template-*")
-		if err != nil {
-			templateErr = err
-			return
-		}
-		app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
-		if err := app.Bootstrap(); err != nil {
-			templateErr = err
-			return
-		}
-		hooks.Register(app)
-		if err := app.RunAllMigrations(); err != nil {
-			templateErr = err
-			return
-		}
-		if err := seedFixtures(app); err != nil {
-			templateErr = err
-			return
-		}
-		templateErr = app.ResetBootstrapState()
-		templateDir = dir
-	})
-	if templateErr != nil {
-		t.Fatalf("test template: %v", templateErr)
-	}
-	return templateDir
-}
 
 // New returns a fresh app on its own copy of the template, with Jangkau's
 // hooks registered. It is removed when the test ends.

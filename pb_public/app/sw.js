@@ -2,12 +2,12 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '4197dd8f1216';
+const VERSION = 'ce448570ca22';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=c08ae5f4b667",
-  "/app/assets/app.css?v=57146b42d539",
+  "/app/assets/app.js?v=fd57a7adad74",
+  "/app/assets/app.css?v=42677ac57a8f",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
   "/app/icons/maskable-512.png",

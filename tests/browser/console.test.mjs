@@ -191,6 +191,7 @@ test('a district verifier works through the review queue (laptop)', async (t) =>
     assert.equal(await page.locator('#f-district').inputValue(), NATAR);
     await page.locator(`tr[data-id="${ids.pelatihan}"] a.rec-link`).click();
     await page.locator('#approve').click();
+    await page.locator('#confirm-yes').click();
     await page.locator('#record[data-status="approved"]').waitFor();
     assert.equal((await statusOf('activities', ids.pelatihan)).status, 'approved');
     await shot('approved');
@@ -306,6 +307,7 @@ test('the console on a phone screen (360 px)', async (t) => {
     await noSideScroll();
     await shot('record');
     await page.locator('#approve').click();
+    await page.locator('#confirm-yes').click();
     await page.locator('#record[data-status="approved"]').waitFor();
     await shot('approved');
     assert.equal((await statusOf('activities', ids.live)).status, 'approved');
@@ -331,9 +333,10 @@ test('a village officer is pointed to the field app', async () => {
   assert.equal(await page.locator('#field-app-link').getAttribute('href'), '/app/');
   assert.equal(await page.locator('[data-nav="queue"]').count(), 0);
   await shot('field-app-note');
-  // The queue is not among its pages, even by address.
+  // The queue is not among its pages, even by address: it says so.
   await page.goto(server.url + '/#/queue');
-  await page.locator('#not-found').waitFor();
+  await page.locator('#forbidden').waitFor();
+  assert.match(await page.locator('#forbidden').textContent(), /tidak punya akses/);
   await context.close();
 });
 

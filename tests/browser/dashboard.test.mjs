@@ -60,8 +60,9 @@ before(async () => {
   });
   await approve('verifikator', 'outreach_logs', ids.log);
   // Case figures of Lampung Selatan: 3 cases (shown "<5" below province level);
-  // of Lampung Tengah: 8, hidden ("•") so that the province's 11 does not
-  // give Lampung Selatan's 3 away.
+  // of Lampung Tengah: 8 cases, of them 6 women (hidden "•" beside its 2 men,
+  // "<5"). The province's counts are hidden: either regency's verifier could
+  // subtract its own from them.
   await s.api('POST', '/api/collections/case_aggregates/records', tokens.sekretariat, {
     area: REGENCY, year: YEAR, period_type: 'year', period_index: 0, case_count: 3, victims_female_child: 2, victims_female_adult: 1,
     cases_served: 3, figure_status: 'final', source: 'simfoni_ppa',
@@ -180,13 +181,26 @@ test('province secretariat: dashboard, drill-down to a village, suppressed case 
     assert.equal(await page.locator(`#rows-cases tr[data-row="${REGENCY}"] td[data-col="victims_female_child"] .fig`).textContent(), '<5');
     assert.match(await page.locator('#suppression-note').textContent(), /<5/);
     // the complement: drawn as hidden, and says why
-    const complement = page.locator('#rows-cases tr[data-row="18.02"] td[data-col="case_count"] .fig');
+    const complement = page.locator('#rows-cases tr[data-row="18.02"] td[data-col="victims_female_adult"] .fig');
     assert.equal(await complement.textContent(), '•');
     assert.equal(await complement.getAttribute('class'), 'fig suppressed');
     assert.match(await complement.getAttribute('title'), /tidak bisa dihitung/);
     assert.match(await page.locator('#suppression-note').textContent(), /•/);
-    assert.equal(await page.locator('#rows-cases tr.total td[data-col="case_count"] .fig').textContent(), '11');
+    assert.equal(await page.locator('#rows-cases tr[data-row="18.02"] td[data-col="case_count"] .fig').textContent(), '8');
+    assert.equal(await page.locator('#rows-cases tr.total td[data-col="case_count"] .fig').textContent(), '•');
     await shot('cases-suppressed');
+  });
+
+  await t.test('case figures are for whole years: another period offers the year', async () => {
+    await page.goto(`${server.url}/#/dashboard?tab=cases&period=quarter&year=${YEAR}&index=2`);
+    await page.locator('#cases-year-only').waitFor();
+    assert.equal(await page.locator('#report').count(), 0, 'no figures of a quarter');
+    assert.match(await page.locator('#cases-year-only').textContent(), /tahun kalender penuh/);
+    await shot('cases-year-only');
+    await page.locator('#cases-show-year').click();
+    await reportReady(page, 'cases', '18');
+    assert.match(page.url(), /period=year/);
+    assert.equal(await page.locator(`#rows-cases tr[data-row="${REGENCY}"] td[data-col="case_count"] .fig`).textContent(), '<5');
   });
 
   await t.test('an XLSX export of a report downloads and opens', async () => {

@@ -15,9 +15,9 @@ export const SIZES = {
   laptop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
 };
 
-/** Starts ./jangkau serve on a fresh data dir; returns { url, api, stop, ... }. */
-export function startServer() {
-  return start({ password: PASSWORD, tmpPrefix: 'jangkau-browser-' });
+/** Starts ./jangkau serve on a fresh data dir (after `commands`, e.g. [['demo']]); returns { url, api, stop, ... }. */
+export function startServer({ commands } = {}) {
+  return start({ password: PASSWORD, tmpPrefix: 'jangkau-browser-', commands });
 }
 
 /** Launches Debian's Chromium headless. */
@@ -28,4 +28,13 @@ export async function launchBrowser() {
 /** Saves a full-page screenshot as test-output/browser/<size>-<nn>-<name>.png. */
 export function shooter(page, size) {
   return screenshotter(SHOTS, page, size);
+}
+
+/** Signs in on the console's login page and waits for the signed-in header. */
+export async function signIn(page, url, email, password = PASSWORD) {
+  await page.goto(url + '/');
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('#login-submit').click();
+  await page.locator('#who').waitFor({ state: 'attached' });
 }

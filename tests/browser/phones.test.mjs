@@ -67,3 +67,43 @@ for (const size of ['laptop', 'phone']) {
     await context.close();
   });
 }
+
+test('the enrollment screen warns when the QR code names the server machine itself', async () => {
+  const context = await browser.newContext({ ...SIZES.laptop, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const page = await context.newPage();
+  const shot = shooter(page, 'laptop-phones-url');
+  async function enroll() {
+    await page.locator('#enroll-open').click();
+    await page.locator('#enroll-user').selectOption(await page.locator('#enroll-user option').nth(1).getAttribute('value'));
+    await page.locator('#enroll-create').click();
+    await page.locator('#enrollment').waitFor();
+    await until(() => page.locator('#enroll-qr').evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR image to load');
+  }
+  // The console is opened on 127.0.0.1 and no Application URL is set: the
+  // QR names the address the console used, which a phone cannot open.
+  await page.goto(server.url + '/#/phones');
+  await page.locator('#email').fill('verifikator@uji.jangkau.id');
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('#login-submit').click();
+  await enroll();
+  const warning = page.locator('#enroll-loopback');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), new RegExp(`Perhatian: kode QR ini membuka ${server.url.replace(/[.]/g, '\\.')}`));
+  assert.match(await warning.textContent(), /Ponsel tidak bisa membukanya/);
+  await shot('loopback-warning');
+  await page.locator('#enroll-close').click();
+
+  // English
+  await page.evaluate(() => { localStorage.setItem('jangkau.lang', 'en'); });
+  await page.reload();
+  await enroll();
+  assert.match(await warning.textContent(), /A phone cannot open it/);
+  await page.locator('#enroll-close').click();
+
+  // The operator sets the public Application URL: the QR names it, no warning.
+  await server.api('PATCH', '/api/settings', server.superToken, { meta: { appURL: 'https://jangkau.lampungprov.go.id' } });
+  await enroll();
+  assert.equal(await warning.count(), 0);
+  await shot('public-url');
+  await context.close();
+});

@@ -282,4 +282,23 @@ describe('RxDB replicateRxCollection with Jangkau', () => {
     assert.deepEqual(a1.pulledDocs.filter((d) => d.id === own), [])
     assert.deepEqual([a1, a2, b].flatMap((p) => p.errors).map(String), [], 'no replication errors')
   })
+
+  it("an officer moved to another village: the phone drops the old village's records and gets the new one's", async () => {
+    await a2.replication.awaitInSync()
+    const before = (await a2.all()).map((d) => d.id)
+    assert.ok(before.length >= 6, `A2 holds village A's records (${before.length})`)
+    await server.request('PATCH', `/api/collections/users/records/${server.ids.officerA2}`, {
+      token: server.tokens.superuser,
+      body: { area: VILLAGE_B },
+    })
+    const pulled = a2.pulledDocs.length
+    a2.replication.reSync()
+    await a2.replication.awaitInSync()
+    const ofB = await server.records('activities', `village = "${VILLAGE_B}"`)
+    await waitFor(async () => (await a2.all()).length === ofB.length, { what: 'A2 holds only village B' })
+    assertSameRecords('activities', await a2.all(), ofB, 'phone A2 after the move')
+    const dropped = a2.pulledDocs.slice(pulled).filter((d) => d._deleted).map((d) => d.id)
+    assert.deepEqual(dropped.sort(), [...before].sort(), "the pull sent a delete for each record of village A it held, and no other")
+    assert.deepEqual(a2.errors.map(String), [], 'no replication errors')
+  })
 })

@@ -138,10 +138,30 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await page.click('label.chip:has(input[name=referred_to][value=bp3mi])');
   await page.fill('[name=referral_reference]', 'BP3MI-LPG-2025-0042');
   await page.fill('[name=note]', NOTE_WITH_PHONE);
-  await page.waitForSelector('[data-field=note] .warn'); // the phone warns before the server refuses
+  await page.waitForSelector('[data-field=note] .warn'); // the phone warns while typing
   await shot('outreach-offline');
+  // ...and refuses to save it, even as a draft (issue 17).
+  await page.click('button[name=save-draft]');
+  await page.waitForSelector('[data-error-for=note]');
+  assert.equal(await page.locator('[data-testid=record-form]').count(), 1, 'still on the form');
+  await page.fill('[name=note]', 'Catatan sementara');
   await page.click('button[name=save-draft]');
   await waitState(page, outreachId, 'local', 'outreach saved on the phone');
+  // A record an earlier version of the app let through (it did not block):
+  // the phone number goes into IndexedDB as that version stored it, so the
+  // server's refusal is still exercised end to end.
+  await page.evaluate(({ key, note }) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('jangkau-field');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      const get = store.get(key);
+      get.onsuccess = () => { const rec = get.result; rec.data.note = note; rec.dirty = 1; store.put(rec); };
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), { key: `outreach_logs/${outreachId}`, note: NOTE_WITH_PHONE });
   await shot('saved-offline');
 
   // Reload with no connection: the service worker serves the app, IndexedDB keeps the data.
@@ -190,7 +210,7 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await shot('outreach-refused');
   await page.fill('[name=note]', NOTE_FIXED);
   await page.click('button[name=save-draft]');
-  await waitState(page, outreachId, 'sent_draft', 'outreach sent after the fix');
+  await waitState(page, outreachId, 'draft', 'outreach sent after the fix');
   const out = await server.api('GET', `/api/collections/outreach_logs/records/${outreachId}`, server.superToken);
   assert.equal(out.note, NOTE_FIXED);
   assert.equal(out.status, 'draft');
@@ -243,7 +263,7 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await page2.waitForSelector('[data-testid=syncbar]');
   await waitState(page2, activityId, 'sent', 'the activity on the second phone');
   await page2.click('[data-testid=tab-outreach_logs]');
-  await waitState(page2, outreachId, 'sent_draft', 'the outreach log on the second phone');
+  await waitState(page2, outreachId, 'draft', 'the outreach log on the second phone');
   await shot2('received');
   await item(page2, activityId).count();
   const devices = await server.api('GET', `/api/devices?user=${officer2.id}`, vToken);
@@ -255,7 +275,7 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await server.api('POST', `/api/devices/${devices.items[0].id}/revoke`, vToken);
   await page2.waitForSelector('[data-testid=session-ended]', { timeout: 45000 });
   assert.match(await page2.textContent('[data-testid=session-ended]'), /dicabut/);
-  await waitState(page2, outreachId, 'sent_draft', 'the data kept on the revoked phone');
+  await waitState(page2, outreachId, 'draft', 'the data kept on the revoked phone');
   await shot2('revoked');
 
   // The verifier approves the activity: the first phone shows it approved and locked.
@@ -264,7 +284,8 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
   await waitState(page, activityId, 'approved', 'the approved activity');
   await item(page, activityId).click();
   await page.waitForSelector('[data-testid=readonly]');
-  assert.equal(await page.isDisabled('[name=title]'), true, 'an approved record cannot be edited');
+  assert.equal(await page.locator('[name=title]').count(), 0, 'an approved record opens as a read-only summary, not a form');
+  assert.match(await page.textContent('[data-testid=record-summary]'), /Sosialisasi migrasi aman/);
   assert.equal(await page.locator('button[name=submit]').count(), 0);
   await shot('approved');
 

@@ -49,14 +49,17 @@ export async function until(fn, what, deadlineMs = 30000) {
  * Starts ./jangkau on a fresh data dir (migrate up, superuser upsert, serve)
  * and returns { url, api, superToken, login, createUser, stop, log }. Every
  * account gets `password`; `api` sends JSON, or a FormData body as it is.
+ * `commands` are more ./jangkau commands run on the data dir before serving
+ * (e.g. [['demo']]).
  */
-export async function startServer({ password, tmpPrefix }) {
+export async function startServer({ password, tmpPrefix, commands = [] }) {
   const dir = await mkdtemp(join(tmpdir(), tmpPrefix));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const suEmail = 'admin@uji.jangkau.id';
   await run(BIN, ['migrate', 'up', '--dir', dir], { maxBuffer: 64 << 20 });
   await run(BIN, ['superuser', 'upsert', suEmail, password, '--dir', dir], { maxBuffer: 64 << 20 });
+  for (const args of commands) await run(BIN, [...args, '--dir', dir], { maxBuffer: 64 << 20 });
   const proc = spawn(BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });

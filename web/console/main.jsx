@@ -92,7 +92,10 @@ function App() {
     if (!found) {
       const home = homeOf[user.role] || '/about';
       if (path === '/' || path === '') { navigate(home, {}, { replace: true }); body = <Spinner />; }
-      else body = <p class="card" id="not-found">{t('notfound')} <a href={'#' + home}>{t('common.back')}</a></p>;
+      else if (routes.some((r) => match(r.path, path))) {
+        // The page exists, but not for this role: say so, not "not found".
+        body = <div class="card" id="forbidden" role="alert"><h1>{t('forbidden.title')}</h1><p>{t('forbidden.text', { role: label('roles', user.role) })}</p><a class="button" href={'#' + home}>{t('common.back')}</a></div>;
+      } else body = <p class="card" id="not-found">{t('notfound')} <a href={'#' + home}>{t('common.back')}</a></p>;
     } else {
       const Page = found.r.page;
       body = <Page user={user} params={found.params} query={query} />;

@@ -10,6 +10,7 @@ export const COLLECTIONS = {
     typeField: 'type',
     typeGroup: 'activity_types',
     dateField: 'start_date',
+    searchFields: ['title', 'venue', 'type_other', 'outcome_summary'], // the queue's text search
     title: (r) => r.title || t('queue.untitled'),
     subtitle: (r) => label('activity_types', r.type) + (r.type === 'lainnya' && r.type_other ? ` (${r.type_other})` : ''),
     sections: [
@@ -26,6 +27,7 @@ export const COLLECTIONS = {
     typeField: 'outreach_type',
     typeGroup: 'outreach_types',
     dateField: 'date',
+    searchFields: ['note', 'referral_reference'],
     title: (r) => label('outreach_types', r.outreach_type),
     subtitle: (r) => (r.target_category ? label('target_groups', r.target_category) : ''),
     sections: [

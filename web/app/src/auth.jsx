@@ -26,7 +26,10 @@ export function Login({ onDone }) {
       await loginWithPassword(email.trim(), password);
       onDone?.();
     } catch (err) {
-      setError(`${t('login_failed')}: ${errorText(err)}`);
+      // PocketBase answers a wrong password (or a deactivated account) with a bare 400 "Failed to authenticate.".
+      if (err instanceof ApiError && err.status === 400) setError(t('login_wrong'));
+      else if (err instanceof ApiError && err.status === 429) setError(t('login_too_many'));
+      else setError(`${t('login_failed')}: ${errorText(err)}`);
     } finally {
       setBusy(false);
     }

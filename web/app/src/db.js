@@ -15,6 +15,7 @@
 //   JPEG) is kept until the server stores it, `thumb` for display.
 // meta: small values (session, clientId, cursor, lastSync).
 import Dexie from 'dexie';
+import { missingRequired } from './model.js';
 
 export const db = new Dexie('jangkau-field');
 db.version(1).stores({
@@ -44,7 +45,21 @@ export async function wipeData() {
 
 /** Records waiting to go to the server (queue length for sync health). */
 export async function queueLength() {
-  const recs = await db.records.where('dirty').equals(1).count();
+  // A refused record never goes until it is edited, and an incomplete draft
+  // stays on the phone: neither is "waiting to be sent".
+  const recs = await db.records.where('dirty').equals(1).filter((r) => !r.rejection && (r.deleted || !!r.pending || !missingRequired(r.collection, r.data).length)).count();
   const photos = await db.photos.where('state').equals('queued').count();
   return recs + photos;
+}
+
+/** Records the server refused, per collection: they wait for the officer to fix them. */
+export async function refusedCounts() {
+  const out = { activities: 0, outreach_logs: 0, total: 0 };
+  await db.records.where('dirty').equals(1).each((r) => { if (r.rejection) { out[r.collection] = (out[r.collection] || 0) + 1; out.total++; } });
+  return out;
+}
+
+/** Everything not on the server yet (sign-out warns about it): queued, refused or kept as a draft. */
+export async function unsentCount() {
+  return (await db.records.where('dirty').equals(1).count()) + (await db.photos.where('state').equals('queued').count());
 }

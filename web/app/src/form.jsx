@@ -7,15 +7,10 @@ import { db } from './db.js';
 import { go, useLive } from './hooks.js';
 import { codes, fieldLabel, formatDate, label, serverText, t } from './i18n.js';
 import { PhotoBadge, StateBadge } from './list.jsx';
-import { COUNTS, editable, emptyRecord, FREE_TEXT, newId, normalize } from './model.js';
+import { COUNTS, editable, emptyRecord, FIELDS, FREE_TEXT, newId, normalize, privacyProblems, REQUIRED } from './model.js';
 import { preparePhoto } from './photos.js';
 import { deleteRecord, discardChanges, keyOf, saveRecord } from './store.js';
 
-// Same patterns as the server's guard (privacy/privacy.go), to warn while typing.
-const NIK = /(?:^|[^0-9])([0-9]{16}|[0-9]{4}([ .-])[0-9]{4}[ .-][0-9]{4}[ .-][0-9]{4}|[0-9]{2}[ .-][0-9]{2}[ .-][0-9]{2}[ .-][0-9]{6}[ .-][0-9]{4})(?:$|[^0-9])/;
-const PHONE = /(?:^|[^0-9+])((?:\+62|62|0)[ -]?8(?:[ -]?[0-9]){7,11})(?:$|[^0-9])/;
-
-const REQUIRED = { activities: ['title', 'start_date', 'type'], outreach_logs: ['date', 'outreach_type'] };
 const MAX_PHOTOS = 10;
 
 // Field -> catalog group of its codes.
@@ -40,13 +35,14 @@ function Field({ name, error, children, hint }) {
 }
 
 function TextInput({ name, value, set, error, disabled, required }) {
-  const warn = FREE_TEXT.has(name) && value ? (NIK.test(value) ? t('privacy_nik_hint') : PHONE.test(value) ? t('privacy_phone_hint') : '') : '';
+  // Every problem the server would refuse, each with its own line (a NIK and a phone number: two).
+  const warns = FREE_TEXT.has(name) ? privacyProblems(value) : [];
   const Tag = LONG.has(name) ? 'textarea' : 'input';
   return (
     <Field name={name} error={error} hint={
       <>
         {FREE_TEXT.has(name) && <p class="privacy" data-privacy-for={name}>{t('privacy_short')}</p>}
-        {warn && <p class="warn">{warn}</p>}
+        {warns.map((w) => <p class="warn" key={w} data-privacy-problem={w}>{t(`privacy_${w}_hint`)}</p>)}
       </>
     }>
       <label for={`f-${name}`}>{fieldLabel(name)}{required && ' *'}</label>
@@ -214,13 +210,55 @@ function Photos({ rec, data, set, newPhotos, setNewPhotos, errors, disabled }) {
   );
 }
 
-function validate(collection, data) {
+/**
+ * The form's own checks before anything is saved. A draft may lack the
+ * required fields (it stays on the phone until they are there); nothing is
+ * saved, draft or not, with a NIK or a phone number in its text.
+ */
+export function validate(collection, data) {
   const e = {};
-  for (const f of REQUIRED[collection]) if (!data[f]) e[f] = t('required');
+  if (data.status !== 'draft') for (const f of REQUIRED[collection]) if (!data[f]) e[f] = t('required');
+  for (const f of FREE_TEXT) {
+    const problems = privacyProblems(data[f]);
+    if (problems.length) e[f] = problems.map((w) => t(`privacy_${w}_block`)).join(' ');
+  }
   if (data.end_date && data.start_date && data.end_date < data.start_date) e.end_date = t('end_before_start');
   if (data.photos_expected.length && !data.photo_consent) e.photo_consent = t('photo_consent_needed');
-  if (collection === 'activities' && data.type === 'lainnya' && !data.type_other) e.type_other = t('other_type_hint');
+  if (collection === 'activities' && data.status !== 'draft' && data.type === 'lainnya' && !data.type_other) e.type_other = t('other_type_hint');
   return e;
+}
+
+// Fields the summary leaves out (shown otherwise, or bookkeeping).
+const SUMMARY_SKIP = new Set(['village', 'status', 'photo_consent', 'photos_expected', ...COUNTS]);
+
+function summaryValue(name, kind, v) {
+  if (kind === 'date') return formatDate(v);
+  if (kind === 'select') return label(GROUPS[name], v) || v;
+  if (kind === 'multi') return v.map((c) => label(GROUPS[name], c) || c).join(', ');
+  if (name === 'budget') return 'Rp ' + Number(v).toLocaleString('id-ID');
+  return String(v);
+}
+
+/** A record the officer can no longer change (submitted, approved): a compact read-only summary, not a disabled form. */
+function Summary({ rec, data, readonlyReason }) {
+  const remote = rec.remote;
+  const kinds = FIELDS[rec.collection];
+  const rows = Object.entries(kinds).filter(([n, k]) => !SUMMARY_SKIP.has(n) && !(k === 'multi' ? !data[n]?.length : !data[n]));
+  const total = data.male_child + data.female_child + data.male_adult + data.female_adult;
+  const photos = (remote?.photos || []).length || data.photos_expected.length;
+  return (
+    <article class="card summary" data-testid="record-summary" data-collection={rec.collection} data-id={rec.id}>
+      <div class="badges"><StateBadge rec={rec} /><PhotoBadge photos={[]} rec={rec} /></div>
+      <p class="hint" data-testid="readonly">{readonlyReason}</p>
+      <dl>
+        {rows.map(([n, k]) => <div key={n} data-field={n}><dt>{fieldLabel(n)}</dt><dd>{summaryValue(n, k, data[n])}</dd></div>)}
+        <div data-field="participants"><dt>{t('section_participants')}</dt>
+          <dd>{t('participants_total', { n: total })} ({fieldLabel('male_child')} {data.male_child}, {fieldLabel('female_child')} {data.female_child}, {fieldLabel('male_adult')} {data.male_adult}, {fieldLabel('female_adult')} {data.female_adult}; {fieldLabel('disabled')} {data.disabled})</dd></div>
+        {photos > 0 && <div data-field="photos"><dt>{t('section_photos')}</dt><dd>{t('photos_count', { n: photos })}</dd></div>}
+        {remote?.submitted_at && <div data-field="submitted_at"><dt>{t('submitted_on')}</dt><dd>{formatDate(remote.submitted_at)}</dd></div>}
+      </dl>
+    </article>
+  );
 }
 
 export function RecordForm({ collection, id }) {
@@ -274,6 +312,8 @@ export function RecordForm({ collection, id }) {
   const readonlyReason = !canEdit ? (data.status === 'approved' || remote?.status === 'approved' ? t('readonly_approved') : t('readonly_submitted')) : '';
   const keepStatus = data.status === 'returned' ? 'returned' : 'draft';
   const p = { set, errors, disabled: !canEdit };
+
+  if (!canEdit && rec) return <Summary rec={rec} data={data} readonlyReason={readonlyReason} />;
 
   return (
     <form class="record-form" data-testid="record-form" data-collection={collection} data-id={recId} onSubmit={(e) => { e.preventDefault(); save('submitted'); }}>

@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { APP_VERSION, currentSession, loadSession, logout, onSession } from './api.js';
 import { Activate, Login } from './auth.jsx';
-import { db, queueLength } from './db.js';
+import { db, queueLength, refusedCounts, unsentCount } from './db.js';
 import { RecordForm } from './form.jsx';
 import { go, useLang, useLive, useRoute } from './hooks.js';
 import { formatTime, label, lang, serverText, setLang, t } from './i18n.js';
@@ -19,15 +19,19 @@ function SyncBar() {
   const [s, setS] = useState({});
   useEffect(() => onSyncState(setS), []);
   const waiting = useLive(() => queueLength(), [], 0);
+  const refused = useLive(() => refusedCounts(), [], { total: 0 });
   const online = s.online ?? navigator.onLine;
   return (
     <div class={`syncbar ${online ? 'on' : 'off'}`} data-testid="syncbar" data-online={String(online)} data-running={String(!!s.running)} data-waiting={waiting}>
       <div class="row">
         <span class="dot" />
         <span class="net">{online ? (s.running ? t('syncing') : t('online')) : t('offline')}</span>
-        <span class="queue" data-testid="queue">{waiting ? t('waiting_n', { n: waiting }) : t('all_sent')}</span>
+        <span class="queue" data-testid="queue">{waiting ? t('waiting_n', { n: waiting }) : refused.total ? t('nothing_waiting') : t('all_sent')}</span>
+        {refused.total > 0 && (
+          <a class="badge bad refused" data-testid="refused" href={`#/?tab=${refused.activities ? 'activities' : 'outreach_logs'}&status=fix`}>{t('refused_n', { n: refused.total })}</a>
+        )}
       </div>
-      <button type="button" class="small" data-testid="sync-now" disabled={!online || s.running} onClick={() => syncNow()}>{t('sync_now')}</button>
+      <button type="button" class="sync" data-testid="sync-now" disabled={!online || s.running} onClick={() => syncNow()}>{t('sync_now')}</button>
       <span class="last">{s.lastError && s.lastError !== 'offline' ? t('sync_failed', { msg: serverText(s.lastError) }) : s.lastSync ? t('last_sync', { time: formatTime(s.lastSync) }) : t('never_synced')}</span>
     </div>
   );
@@ -43,7 +47,7 @@ function Header({ session }) {
       </div>
       <nav>
         <LangSwitch />
-        {session && <a href="#/settings" class="link" aria-label={t('settings')}>⚙</a>}
+        {session && <a href="#/settings" class="link" aria-label={t('settings')} title={t('settings')} data-testid="settings-link">⚙</a>}
       </nav>
     </header>
   );
@@ -69,16 +73,46 @@ function SavedNotice({ collection, id }) {
   return <p class="notice" data-testid="saved-notice">{t('saved_local')}</p>;
 }
 
+/** "Install the app" where the browser offers it (beforeinstallprompt: Chromium on Android and desktop). */
+let installEvent = null;
+const installListeners = new Set();
+window.addEventListener('beforeinstallprompt', (e) => { e.preventDefault(); installEvent = e; installListeners.forEach((f) => f(e)); });
+window.addEventListener('appinstalled', () => { installEvent = null; installListeners.forEach((f) => f(null)); });
+
+function InstallOffer() {
+  const [ev, setEv] = useState(installEvent);
+  const [hidden, setHidden] = useState(() => localStorage.getItem('jangkau.install.later') === '1');
+  useEffect(() => { installListeners.add(setEv); return () => installListeners.delete(setEv); }, []);
+  if (!ev || hidden) return null;
+  const install = async () => {
+    ev.prompt();
+    const choice = await ev.userChoice.catch(() => null);
+    if (choice?.outcome === 'accepted') { installEvent = null; setEv(null); }
+  };
+  return (
+    <div class="card install" data-testid="install-offer">
+      <p>{t('install_text')}</p>
+      <div class="actions">
+        <button type="button" class="primary" data-testid="install" onClick={install}>{t('install')}</button>
+        <button type="button" onClick={() => { localStorage.setItem('jangkau.install.later', '1'); setHidden(true); }}>{t('install_later')}</button>
+      </div>
+    </div>
+  );
+}
+
 function Home({ query }) {
   const tab = query.get('tab') === 'outreach_logs' ? 'outreach_logs' : 'activities';
+  const refused = useLive(() => refusedCounts(), [], { activities: 0, outreach_logs: 0 });
+  const badge = (c) => refused[c] > 0 && <span class="tab-badge" data-testid={`refused-${c}`} aria-label={t('refused_n', { n: refused[c] })}>{refused[c]}</span>;
   return (
     <div>
+      <InstallOffer />
       <div class="tabs" role="tablist">
-        <a role="tab" href="#/?tab=activities" class={tab === 'activities' ? 'on' : ''} data-testid="tab-activities">{t('tab_activities')}</a>
-        <a role="tab" href="#/?tab=outreach_logs" class={tab === 'outreach_logs' ? 'on' : ''} data-testid="tab-outreach_logs">{t('tab_outreach')}</a>
+        <a role="tab" href="#/?tab=activities" class={tab === 'activities' ? 'on' : ''} data-testid="tab-activities">{t('tab_activities')}{badge('activities')}</a>
+        <a role="tab" href="#/?tab=outreach_logs" class={tab === 'outreach_logs' ? 'on' : ''} data-testid="tab-outreach_logs">{t('tab_outreach')}{badge('outreach_logs')}</a>
       </div>
       {query.get('saved') && <SavedNotice collection={tab} id={query.get('saved')} />}
-      <RecordList collection={tab} />
+      <RecordList key={tab + (query.get('status') || '')} collection={tab} initialStatus={query.get('status') || 'all'} />
       <div class="fab">
         <a class="button primary" href={`#/new/${tab}`} data-testid="new-record">+ {tab === 'activities' ? t('new_activity') : t('new_outreach')}</a>
       </div>
@@ -87,7 +121,7 @@ function Home({ query }) {
 }
 
 function Settings({ session }) {
-  const waiting = useLive(() => queueLength(), [], 0);
+  const waiting = useLive(() => unsentCount(), [], 0);
   const out = async () => {
     if (!confirm(waiting ? t('logout_unsent', { n: waiting }) : t('logout_confirm'))) return;
     await logout();

@@ -25,6 +25,27 @@ export const FIELDS = {
 export const COLLECTIONS = Object.keys(FIELDS);
 export const COUNTS = counts;
 
+/** Fields the server requires of every record, draft or not. */
+export const REQUIRED = { activities: ['title', 'start_date', 'type'], outreach_logs: ['date', 'outreach_type'] };
+
+/** The required fields a record still lacks: a draft without them stays on the phone. */
+export function missingRequired(collection, data) {
+  return (REQUIRED[collection] || []).filter((f) => !data?.[f]);
+}
+
+// Same patterns as the server's guard (privacy/privacy.go).
+export const NIK = /(?:^|[^0-9])([0-9]{16}|[0-9]{4}([ .-])[0-9]{4}[ .-][0-9]{4}[ .-][0-9]{4}|[0-9]{2}[ .-][0-9]{2}[ .-][0-9]{2}[ .-][0-9]{6}[ .-][0-9]{4})(?:$|[^0-9])/;
+export const PHONE = /(?:^|[^0-9+])((?:\+62|62|0)[ -]?8(?:[ -]?[0-9]){7,11})(?:$|[^0-9])/;
+
+/** What in a text the server would refuse: ['nik'], ['phone'], both, or none. */
+export function privacyProblems(text) {
+  if (!text) return [];
+  const out = [];
+  if (NIK.test(text)) out.push('nik');
+  if (PHONE.test(text)) out.push('phone');
+  return out;
+}
+
 /** Free-text fields: the privacy warning stands beside each. */
 export const FREE_TEXT = new Set(['title', 'venue', 'type_other', 'resource_agencies', 'partner_agencies', 'materials',
   'outcome_summary', 'follow_up_plan', 'referral_reference', 'note']);

@@ -10,7 +10,7 @@
 // next mutation, based on the version the server returned.
 import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream } from './api.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
-import { COLLECTIONS, diff, differs, normalize } from './model.js';
+import { COLLECTIONS, diff, differs, normalize, missingRequired } from './model.js';
 
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
@@ -80,6 +80,8 @@ async function freeze() {
     const dirty = await db.records.where('dirty').equals(1).toArray();
     for (const rec of dirty) {
       if (rec.rejection) continue;
+      // A draft without the fields the server requires stays on the phone until completed.
+      if (!rec.pending && !rec.deleted && missingRequired(rec.collection, rec.data).length) continue;
       if (!rec.pending) {
         if (rec.deleted) {
           rec.pending = { mutationId: 'm-' + crypto.randomUUID(), op: 'delete', baseVersion: rec.version, clientTime: now };

@@ -171,6 +171,7 @@ export default {
   'case.listNote': ['Angka 1-4 di tingkat kabupaten/kota ditampilkan "<5".', 'Counts of 1-4 at regency level are shown as "<5".'],
   'case.new': ['Isi angka kasus', 'Enter case figures'],
   'case.edit': ['Ubah angka kasus', 'Edit case figures'],
+  'case.maskedNote': ['Angka yang di daftar tampil "<5" tidak ditampilkan di sini. Biarkan kosong untuk mempertahankannya, atau ketik angka baru.', 'Figures the list shows as "<5" are not shown here either. Leave them blank to keep them, or type a new figure.'],
   'case.saved': ['Angka kasus disimpan.', 'Case figures saved.'],
   'case.case_count': ['Kasus', 'Cases'],
   'case.victims_female_child': ['Korban anak P', 'Victims: girls'],
@@ -210,5 +211,7 @@ export default {
   'rad.noAch': ['Belum ada capaian yang diisi.', 'No achievements entered yet.'],
   'case.none': ['Belum ada angka kasus untuk tahun ini.', 'No case figures for this year yet.'],
   'case.mixed': ['Sementara dan final', 'Provisional and final'],
+  'case.yearOnly': ['Angka kasus hanya ditampilkan per tahun kalender penuh: dari selisih dua periode angka kecil bisa dihitung.', 'Case figures are shown for whole calendar years only: the difference of two periods could give small counts away.'],
+  'case.showYear': ['Tampilkan tahun {year}', 'Show the year {year}'],
   'k.fullList': ['Hanya {n} pertama yang dicetak; daftar lengkap ada di berkas XLSX (lembar "2 Cakupan").', 'Only the first {n} are printed; the full list is in the XLSX file (sheet "2 Cakupan").'],
 };

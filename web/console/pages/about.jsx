@@ -11,6 +11,7 @@ export function About() {
       <p class="privacy">{t('about.privacy')}</p>
       <p id="credit"><strong>{t('about.credit')}</strong></p>
       <p class="muted">{t('about.credit.more')}</p>
+      <p class="muted" id="credit-geo">{t('about.geo')}</p>
       {user && <p class="muted" id="signed-in-as">{t('about.signedin', { name: user.name || user.email, role: label('roles', user.role), area: areaName(user.area) })}</p>}
     </section>
   );

@@ -2,8 +2,10 @@
 // or province and period, with their source and status — never a person.
 // Entered by the secretariat (any area), a verifier (its regency) or a
 // task-force member (its cluster); the collection rules decide. In the list,
-// a regency's counts of 1-4 read "<5" as everywhere else; the edit form shows
-// the figure being edited to the person entering it.
+// a regency's counts of 1-4 read "<5" as everywhere else, and the edit form
+// never shows them either: a hidden figure is left blank (placeholder "<5")
+// and kept as it is unless a new one is typed. "Ubah" shows only on the rows
+// the server lets this user change (the same rules as access/rules.go).
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, codes } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
@@ -22,6 +24,32 @@ export function shown(n, areaCode) {
   const v = Number(n || 0);
   if (areaCode && areaCode.includes('.') && v >= 1 && v <= 4) return '<5';
   return String(v);
+}
+
+/** Whether the collection rules let this user change the record: the
+ * secretariat any, a verifier its regency's, a task-force member its cluster's. */
+export function mayEdit(user, r) {
+  if (user.role === PROVINCE) return true;
+  if (user.role === VERIFIER) return !!user.area && r.area === user.area && (r.regency || r.area) === user.area;
+  if (user.role === TASKFORCE) return !!user.cluster && r.cluster === user.cluster;
+  return false;
+}
+
+const hidden = (n, area) => shown(n, area) === '<5';
+
+/** The edit form's values for a record: figures the list shows as "<5" stay blank. */
+export function editValues(user, r) {
+  const v = { ...blank(user), ...r, year: String(r.year), period_index: String(r.period_index || 0), masked: {} };
+  for (const k of COUNTS) if (hidden(r[k], r.area)) { v[k] = ''; v.masked[k] = true; }
+  for (const g of ['exploitation_types', 'services']) {
+    v[g] = {};
+    for (const [k, n] of Object.entries(r[g] || {})) {
+      if (hidden(n, r.area)) v.masked[g + '.' + k] = true;
+      else v[g][k] = n;
+    }
+  }
+  v.original = r;
+  return v;
 }
 
 function periodText(r) {
@@ -47,10 +75,17 @@ function CaseForm({ user, initial, onDone, onCancel }) {
   const areas = user.role === VERIFIER ? [user.area] : ['18', ...childrenOf('18', 'regency').map((a) => a.id)];
   const submit = async (e) => {
     e.preventDefault();
+    const masked = v.masked || {};
     const body = { ...v, year: Number(v.year), period_index: v.period_type === 'year' ? 0 : Number(v.period_index) };
-    for (const k of COUNTS) body[k] = Number(v[k] || 0);
+    delete body.masked; delete body.original;
+    // A hidden figure left blank is not sent: the server keeps it.
+    for (const k of COUNTS) {
+      if (masked[k] && v[k] === '') delete body[k];
+      else body[k] = Number(v[k] || 0);
+    }
     for (const g of ['exploitation_types', 'services']) {
-      body[g] = Object.fromEntries(Object.entries(v[g] || {}).filter(([, n]) => n !== '' && Number(n) > 0).map(([k, n]) => [k, Number(n)]));
+      const kept = Object.entries(v.original?.[g] || {}).filter(([k]) => masked[g + '.' + k] && (v[g]?.[k] ?? '') === '');
+      body[g] = Object.fromEntries([...kept, ...Object.entries(v[g] || {}).filter(([, n]) => n !== '' && Number(n) > 0)].map(([k, n]) => [k, Number(n)]));
     }
     if (!body.cluster) delete body.cluster;
     const id = body.id; delete body.id;
@@ -67,6 +102,7 @@ function CaseForm({ user, initial, onDone, onCancel }) {
     <form class="card" id="case-form" onSubmit={submit} noValidate>
       <h2>{v.id ? t('case.edit') : t('case.new')}</h2>
       <p class="privacy">{t('case.privacy')}</p>
+      {Object.keys(v.masked || {}).length > 0 && <p class="hint" id="case-masked">{t('case.maskedNote')}</p>}
       <div class="form-grid">
         <Field name="area" label={t('acc.area')} errors={errors}>
           <select id="in-area" value={v.area} onChange={set('area')}>{areas.map((a) => <option value={a}>{areaName(a)}</option>)}</select>
@@ -85,7 +121,7 @@ function CaseForm({ user, initial, onDone, onCancel }) {
           </div>
         </Field>
         {COUNTS.map((k) => (
-          <Field key={k} name={k} label={t('case.' + k)} errors={errors}><input id={'in-' + k} type="number" min="0" inputMode="numeric" value={v[k]} onInput={set(k)} /></Field>
+          <Field key={k} name={k} label={t('case.' + k)} errors={errors}><input id={'in-' + k} type="number" min="0" inputMode="numeric" value={v[k]} onInput={set(k)} placeholder={v.masked?.[k] ? '<5' : undefined} aria-describedby={v.masked?.[k] ? 'case-masked' : undefined} /></Field>
         ))}
         <Field name="figure_status" label={t('k.status')} errors={errors}>
           <select id="in-figure_status" value={v.figure_status} onChange={set('figure_status')}>
@@ -98,12 +134,12 @@ function CaseForm({ user, initial, onDone, onCancel }) {
         <Field name="source_note" label={t('case.source_note')} errors={errors}><input id="in-source_note" value={v.source_note} onInput={set('source_note')} /></Field>
         <details class="wide"><summary>{t('case.types')}</summary>
           <div class="targets-grid">{codes('exploitation_types').map((k) => (
-            <label key={k}>{label('exploitation_types', k)}<input type="number" min="0" value={v.exploitation_types?.[k] ?? ''} onInput={setIn('exploitation_types', k)} /></label>
+            <label key={k}>{label('exploitation_types', k)}<input type="number" min="0" value={v.exploitation_types?.[k] ?? ''} onInput={setIn('exploitation_types', k)} placeholder={v.masked?.['exploitation_types.' + k] ? '<5' : undefined} /></label>
           ))}</div>
         </details>
         <details class="wide"><summary>{t('case.services')}</summary>
           <div class="targets-grid">{codes('case_services').map((k) => (
-            <label key={k}>{label('case_services', k)}<input type="number" min="0" value={v.services?.[k] ?? ''} onInput={setIn('services', k)} /></label>
+            <label key={k}>{label('case_services', k)}<input type="number" min="0" value={v.services?.[k] ?? ''} onInput={setIn('services', k)} placeholder={v.masked?.['services.' + k] ? '<5' : undefined} /></label>
           ))}</div>
         </details>
       </div>
@@ -157,7 +193,7 @@ export function Cases({ user }) {
                   <td data-label={t('dash.period')}>{periodText(r)}</td>
                   {COUNTS.map((k) => { const s = shown(r[k], r.area); return <td class="num" key={k} data-label={t('case.' + k)} data-col={k}><span class={s === '<5' ? 'fig suppressed' : 'fig'}>{s}</span></td>; })}
                   <td data-label={t('k.source')}>{label('case_sources', r.source)}<span class="sub">{r.figure_status === 'final' ? t('case.final') : t('case.provisional')}</span></td>
-                  <td>{canWrite && <button type="button" class="link" data-edit={r.id} onClick={() => setEditing({ ...blank(user), ...r, year: String(r.year), period_index: String(r.period_index || 0), exploitation_types: r.exploitation_types || {}, services: r.services || {} })}>{t('common.edit')}</button>}</td>
+                  <td>{mayEdit(user, r) && <button type="button" class="link" data-edit={r.id} onClick={() => setEditing(editValues(user, r))}>{t('common.edit')}</button>}</td>
                 </tr>
               ))}
             </tbody>

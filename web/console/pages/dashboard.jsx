@@ -12,6 +12,7 @@ import { Alert } from '../ui.jsx';
 import { VERIFIER } from '../roles.js';
 import { fetchReport, loadReportLabels, reportParams, thisYear, downloadExport } from '../dash/api.js';
 import { VIEWS, REPORTS } from '../dash/views.jsx';
+import { ReportMap } from '../dash/map.jsx';
 
 const INDEX_COUNT = { semester: 2, quarter: 4, month: 12 };
 const ROMAN = ['I', 'II', 'III', 'IV'];
@@ -122,7 +123,16 @@ export function Dashboard({ user, query }) {
   const [showAll, setShowAll] = useState(false);
   const ctl = useRef(null);
 
+  // Case figures are for whole calendar years only (docs/reports.md): the
+  // server refuses other periods, so the tab offers the year instead.
+  const caseYear = tab === 'cases' && params.period !== 'year'
+    ? String(params.year || (params.from || '').slice(0, 4) || thisYear()) : '';
   const load = () => {
+    if (caseYear) {
+      ctl.current?.abort();
+      setState({ key, data: null, error: null, loading: false, caseYear });
+      return;
+    }
     if (params.period === 'custom' && (!params.from || !params.to)) {
       setState({ key, data: null, error: null, loading: false, need: true });
       return;
@@ -160,6 +170,14 @@ export function Dashboard({ user, query }) {
         ))}
       </nav>
       {state.need && <Alert kind="info" message={t('dash.custom.need')} />}
+      {state.caseYear && (
+        <div class="alert info" role="status" id="cases-year-only">
+          <span>{t('case.yearOnly')}</span>
+          <a class="button" id="cases-show-year" href={href('/dashboard', { ...query, period: 'year', year: state.caseYear, index: '', from: '', to: '' })}>
+            {t('case.showYear', { year: state.caseYear })}
+          </a>
+        </div>
+      )}
       {state.loading && <LoadBar text={t('dash.loading')} />}
       {state.error && <Alert error={state.error} retry={load} />}
       {r && (
@@ -168,6 +186,7 @@ export function Dashboard({ user, query }) {
             <h2>{document.documentElement.lang === 'en' ? r.titleEn : r.title} — {r.area?.name}</h2>
             {r.childLevel && <p class="hint">{t('dash.drill')}</p>}
           </div>
+          <ReportMap r={r} tab={tab} drill={drill} query={query} />
           <View r={r} drill={drill} showAll={showAll} onShowAll={() => setShowAll(true)} />
           <div class="export-bar">
             <h3>{t('exp.title')}</h3>

@@ -10,6 +10,16 @@ import { pb } from '../pb.js';
 import { areaName, districtName } from '../areas.js';
 import { Alert, FieldError, Spinner, Village } from '../ui.jsx';
 
+// loopback tells whether the enrollment link names the server's own machine
+// (localhost, 127.x, ::1): a phone's camera would open a dead address. The
+// server says so (serverLoopback); older servers only give the link.
+function loopback(enr) {
+  if (typeof enr.serverLoopback === 'boolean') return enr.serverLoopback;
+  const m = /^https?:\/\/(\[[^\]]*\]|[^/:?#]*)/i.exec(enr.uri || '');
+  const host = m ? m[1].toLowerCase() : '';
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]';
+}
+
 const STALE_DAYS = 7; // phones are offline for days; a week without sync needs a call
 
 function lastSyncOf(d) {
@@ -116,6 +126,7 @@ function Enroll({ onClose, onEnrolled }) {
       {enrollment && (
         <div class="enrollment" id="enrollment">
           <p>{t('phones.enroll.scan')}</p>
+          {loopback(enrollment) && <p class="alert warn" id="enroll-loopback" role="alert">{t('phones.enroll.loopback', { url: enrollment.server || enrollment.uri })}</p>}
           <img class="qr" id="enroll-qr" src={`${enrollment.qr}?token=${encodeURIComponent(qrToken)}`} alt={t('phones.enroll.qr')} width="264" height="264" />
           <p class="code-line">{t('phones.enroll.code')}: <code id="enroll-code">{enrollment.shortCode || enrollment.code}</code></p>
           {enrollment.expiresAt && <p class="muted">{t('phones.enroll.expires', { time: fmtDateTime(enrollment.expiresAt) })}</p>}

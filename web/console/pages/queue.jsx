@@ -14,7 +14,8 @@ const PER_PAGE = 50;
 const BATCH_SIZE = 10; // requests per /api/batch call (server allows 50 in 10 s)
 export const QUEUE_KEY = 'jangkau.queue'; // the queue's last filters, for "back to the queue"
 
-function regencyOf(user) { return (user.area || '').split('.').slice(0, 2).join('.'); }
+/** The regency a verifier reviews (its area's first two segments). */
+export function regencyOf(user) { return (user.area || '').split('.').slice(0, 2).join('.'); }
 
 /** The PocketBase filter of the queue for these filters. */
 export function queueFilter(collection, q, regency) {
@@ -25,6 +26,15 @@ export function queueFilter(collection, q, regency) {
   if (q.village) { parts.push('village = {:village}'); params.village = q.village; }
   else if (q.district) { parts.push('district = {:district}'); params.district = q.district; }
   if (q.type) { parts.push(`${meta.typeField} = {:type}`); params.type = q.type; }
+  const text = (q.q || '').trim();
+  if (text) {
+    // Words of the record, or the name of its village (names are known here, not on the server).
+    const ors = meta.searchFields.map((f) => `${f} ~ {:text}`);
+    const villages = villagesUnder(regency || '18').filter((v) => v.name.toLowerCase().includes(text.toLowerCase())).slice(0, 40);
+    villages.forEach((v, i) => { ors.push(`village = {:v${i}}`); params['v' + i] = v.id; });
+    parts.push('(' + ors.join(' || ') + ')');
+    params.text = text;
+  }
   if (/^\d{4}-\d{2}-\d{2}$/.test(q.from || '')) { parts.push(`${meta.dateField} >= {:from}`); params.from = wibDayStart(q.from); }
   if (/^\d{4}-\d{2}-\d{2}$/.test(q.to || '')) { parts.push(`${meta.dateField} < {:to}`); params.to = wibNextDayStart(q.to); }
   return pb.filter(parts.join(' && '), params);
@@ -34,9 +44,20 @@ function Filters({ q, set, regency, collection }) {
   const districts = childrenOf(regency, 'district');
   const villages = villagesUnder(q.district || regency);
   const meta = COLLECTIONS[collection];
-  const active = q.district || q.village || q.type || q.from || q.to;
+  const active = q.district || q.village || q.type || q.from || q.to || q.q;
+  const [text, setText] = useState(q.q || '');
+  useEffect(() => setText(q.q || ''), [q.q]);
+  useEffect(() => {
+    if (text === (q.q || '')) return undefined;
+    const timer = setTimeout(() => set({ q: text }), 350);
+    return () => clearTimeout(timer);
+  }, [text]);
   return (
-    <form class="filters" id="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('queue.filters')}>
+    <form class="filters" id="filters" onSubmit={(e) => { e.preventDefault(); set({ q: text }); }} aria-label={t('queue.filters')}>
+      <div class="search">
+        <label for="f-q">{t('queue.filter.search')}</label>
+        <input id="f-q" type="search" value={text} placeholder={t('queue.filter.search.hint')} onInput={(e) => setText(e.currentTarget.value)} />
+      </div>
       <div>
         <label for="f-district">{t('queue.filter.district')}</label>
         <select id="f-district" value={q.district || ''} onChange={(e) => set({ district: e.currentTarget.value, village: '' })}>
@@ -66,7 +87,7 @@ function Filters({ q, set, regency, collection }) {
         <label for="f-to">{t('queue.filter.to')}</label>
         <input id="f-to" type="date" value={q.to || ''} min={q.from || undefined} onChange={(e) => set({ to: e.currentTarget.value })} />
       </div>
-      {active && <div class="filters-reset"><button type="button" class="link" id="f-reset" onClick={() => set({ district: '', village: '', type: '', from: '', to: '' })}>{t('queue.filter.reset')}</button></div>}
+      {active && <div class="filters-reset"><button type="button" class="link" id="f-reset" onClick={() => set({ district: '', village: '', type: '', from: '', to: '', q: '' })}>{t('queue.filter.reset')}</button></div>}
     </form>
   );
 }
@@ -110,7 +131,7 @@ export function Queue({ user, query }) {
   const collection = COLLECTIONS[query.c] ? query.c : 'activities';
   const meta = COLLECTIONS[collection];
   const regency = regencyOf(user);
-  const q = { district: query.district || '', village: query.village || '', type: query.type || '', from: query.from || '', to: query.to || '' };
+  const q = { district: query.district || '', village: query.village || '', type: query.type || '', from: query.from || '', to: query.to || '', q: query.q || '' };
   const filter = queueFilter(collection, q, regency);
 
   const [items, setItems] = useState(null);
@@ -252,7 +273,7 @@ export function Queue({ user, query }) {
       )}
       {progress && <Progress done={progress.done} total={progress.total} text={t('queue.approving', progress)} />}
       {items === null ? <Spinner /> : items.length === 0 ? (
-        <p class="empty card" id="queue-empty">{(q.district || q.village || q.type || q.from || q.to) ? t('queue.empty.filtered') : t('queue.empty')}</p>
+        <p class="empty card" id="queue-empty">{(q.district || q.village || q.type || q.from || q.to || q.q) ? t('queue.empty.filtered') : t('queue.empty')}</p>
       ) : (
         <>
           <div class="toolbar">

@@ -7,7 +7,7 @@ import { errorMessage, fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName } from '../areas.js';
 import { COLLECTIONS, PEOPLE, peopleTotal } from '../records.js';
-import { QUEUE_KEY } from './queue.jsx';
+import { QUEUE_KEY, queueFilter, regencyOf } from './queue.jsx';
 import { href } from '../router.js';
 import { Alert, FieldError, Spinner, StatusBadge, Village } from '../ui.jsx';
 import { VERIFIER, PROVINCE } from '../roles.js';
@@ -88,7 +88,7 @@ function Photos({ record }) {
         </ul>
       )}
       {pending > 0 && <p class="muted" id="photos-pending">{t('record.photos.pending', { n: pending })}</p>}
-      {'photo_consent' in record && (
+      {'photo_consent' in record && (names.length > 0 || pending > 0) && (
         <p class="muted">{fieldLabel('photo_consent')}: {record.photo_consent ? t('common.yes') : t('common.no')}</p>
       )}
     </section>
@@ -184,6 +184,7 @@ function Decision({ user, collection, record, onDone }) {
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const canReview = user.role === VERIFIER && record.status === 'submitted';
   const canReopen = user.role === PROVINCE && record.status === 'approved';
   if (!canReview && !canReopen) return null;
@@ -196,6 +197,7 @@ function Decision({ user, collection, record, onDone }) {
       return;
     }
     setBusy(status);
+    setConfirming(false);
     try {
       const body = status === 'returned' ? { status, review_note: note.trim() } : { status };
       const saved = await pb.collection(collection).update(record.id, body, { expand: 'rad_indicators' });
@@ -214,10 +216,18 @@ function Decision({ user, collection, record, onDone }) {
 
   return (
     <section class="card decision" id="decision">
-      <h2>{t('record.review')}</h2>
+      <h2>{t('record.decision')}</h2>
       {canReview && (
         <div class="approve-row">
-          <button type="button" class="primary" id="approve" disabled={!!busy} onClick={() => save('approved')}>{t('record.approve')}</button>
+          {confirming ? (
+            <span class="confirm" id="confirm-approve" role="group" aria-label={t('record.approve.confirm')}>
+              <span>{t('record.approve.confirm')}</span>
+              <button type="button" class="primary" id="confirm-yes" disabled={!!busy} onClick={() => save('approved')}>{t('record.approve.yes')}</button>
+              <button type="button" id="confirm-no" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
+            </span>
+          ) : (
+            <button type="button" class="primary" id="approve" disabled={!!busy} onClick={() => setConfirming(true)}>{t('record.approve')}</button>
+          )}
         </div>
       )}
       <FieldError name="status" errors={errors} />
@@ -232,6 +242,21 @@ function Decision({ user, collection, record, onDone }) {
       <Alert error={error} />
     </section>
   );
+}
+
+/** After a decision: a link to the next record waiting in the queue (same filters), or "the queue is empty". */
+function NextInQueue({ user, collection, id }) {
+  const [next, setNext] = useState(undefined);
+  useEffect(() => {
+    let q = {};
+    try { q = JSON.parse(sessionStorage.getItem(QUEUE_KEY) || 'null') || {}; } catch { /* no filters */ }
+    const c = COLLECTIONS[q.c] ? q.c : collection;
+    pb.collection(c).getList(1, 2, { filter: queueFilter(c, q, regencyOf(user)), sort: 'submitted_at,id', fields: 'id' })
+      .then((r) => { const n = r.items.find((x) => x.id !== id); setNext(n ? { c, id: n.id, left: r.totalItems } : null); }, () => setNext(null));
+  }, [collection, id]);
+  if (next === undefined) return null;
+  if (!next) return <p class="muted" id="queue-done">{t('record.next.none')}</p>;
+  return <a class="button primary" id="next-record" href={`#/record/${next.c}/${encodeURIComponent(next.id)}`}>{t('record.next', { n: next.left })} →</a>;
 }
 
 export function RecordPage({ user, params }) {
@@ -275,7 +300,12 @@ export function RecordPage({ user, params }) {
         </div>
         <StatusBadge status={record.status} />
       </div>
-      {done && <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : 'record.done.returned')} />}
+      {done && (
+        <div class="done-row">
+          <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : 'record.done.returned')} />
+          {user.role === VERIFIER && <NextInQueue user={user} collection={collection} id={record.id} />}
+        </div>
+      )}
       <div class="record-grid">
         <div>
           {meta.sections.map(([title, fields]) => {
@@ -296,7 +326,7 @@ export function RecordPage({ user, params }) {
             );
           })}
           <section class="card">
-            <h2>{t('record.review')}</h2>
+            <h2>{t('record.reviewState')}</h2>
             <dl class="fields">
               <div class="field" data-field="status"><dt>{fieldLabel('status')}</dt><dd><StatusBadge status={record.status} /></dd></div>
               {record.review_note && <div class="field" data-field="review_note"><dt>{fieldLabel('review_note')}</dt><dd id="current-note">{record.review_note}</dd></div>}
