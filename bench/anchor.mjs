@@ -9,6 +9,10 @@
 //               stock side of both: a list of 500 (the village filter) then 4 /api/batch of 5
 //   empty       incremental pulls with nothing new, 8 clients in a loop for 5 s, after the burst
 //   wire        bytes on the wire of a first pull with and without gzip, cache headers of the web app
+//   stores      up-to-date pulls at 10,000 and 1,000,000 stored records and the peak memory of a
+//               first pull of 1,000,000 (Go's BenchmarkStores in sync/, both stores built once)
+//
+// RUNS (environment) or --runs=N repeats the whole table N times (stores are built once).
 //
 // All phones sign in as one village officer of one village (as the shared
 // anchor does); each phone keeps one client id. Rate limits are switched
@@ -16,10 +20,11 @@
 // are not throttled.
 //
 // Usage (make bench runs it):
-//   JANGKAU_BIN=./jangkau STOCK_BIN=/path/stockpb node bench/anchor.mjs [--phones=500] [--bulk=5000] [--parts=bulk,native,watermelon,empty,wire]
+//   JANGKAU_BIN=./jangkau STOCK_BIN=/path/stockpb node bench/anchor.mjs [--runs=3] [--phones=500] [--bulk=5000] [--parts=bulk,native,watermelon,empty,wire,stores]
 // Only Node 20's built-in modules are used.
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
@@ -28,7 +33,8 @@ import path from 'node:path'
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')))
 const PHONES = Number(args.phones || 500)
 const BULK = Number(args.bulk || 5000)
-const PARTS = (args.parts || 'bulk,native,watermelon,empty,wire').split(',')
+const PARTS = (args.parts || 'bulk,native,watermelon,empty,wire,stores').split(',')
+const RUNS = Number(args.runs || process.env.RUNS || 1)
 const STOCK = !('no-stock' in args)
 const LOG = args.log === '1'
 const SHAPE = args.shape || 'both' // diagnostics: 'pull' or 'push' runs only that part of each phone
@@ -323,8 +329,8 @@ function burstRows(name, ours, anchor) {
   row(`peak memory in that burst (MB, VmHWM)`, fmt(ours.peak), anchor ? fmt(anchor.peak) : '-', undefined, '<= 150', ours.peak <= 150)
 }
 
-// main
-await (async () => {
+// oneRun measures every part once and adds its rows.
+async function oneRun() {
   // schema and village come from the first Jangkau server, always started before a stock one
   if (PARTS.includes('bulk')) {
     say('bulk')
@@ -366,7 +372,7 @@ await (async () => {
       }
     })
   }
-})()
+}
 
 // staticRows checks how the web apps are served: index.html revalidated,
 // bundles (linked as name.js?v=<content hash>) immutable under that URL
@@ -392,7 +398,41 @@ async function staticRows(s) {
   }
 }
 
-console.log(`\nJangkau beside stock PocketBase v0.40.4 (fresh servers, both with --dev=false and rate limits off; one run; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)} at the end)\n`)
-console.log('| measure | Jangkau | stock PocketBase | ratio | goal | met |')
-console.log('|---|---|---|---|---|---|')
-for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.goal} | ${r.met} |`)
+// stores runs Go's BenchmarkStores once for all runs (its stores take
+// minutes to build) and returns each run's figures.
+function stores() {
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-stores-')), 'stores.json')
+  say('stores (go test -bench BenchmarkStores)')
+  execFileSync('go', ['test', '-run', '^$', '-bench', '^BenchmarkStores$', '-benchtime', '1x', '-timeout', '0', './sync/'], {
+    cwd: root,
+    stdio: ['ignore', LOG ? 'inherit' : 'ignore', 'inherit'],
+    env: { ...process.env, JANGKAU_BENCH_RUNS: String(RUNS), JANGKAU_BENCH_JSON: out, STOCK_BIN: STOCK ? process.env.STOCK_BIN : '' },
+  })
+  const runs = JSON.parse(readFileSync(out, 'utf8'))
+  rmSync(path.dirname(out), { recursive: true, force: true })
+  return runs
+}
+
+function storeRows(r) {
+  const n = (x) => fmt(x)
+  const j = `${n(r.UpToDateJLarge)} at ${n(r.Large)} vs ${n(r.UpToDateJSmall)} at ${n(r.Small)}`
+  const st = STOCK ? `${n(r.UpToDateSLarge)} vs ${n(r.UpToDateSSmall)} (list, updated > now)` : '-'
+  const keep = r.UpToDateJLarge / r.UpToDateJSmall
+  row(`up-to-date pulls, 8 clients (requests/s), ${n(r.Large)} vs ${n(r.Small)} stored records`, j, st, STOCK ? r.UpToDateJLarge / r.UpToDateSLarge : NaN,
+    `>= 5,000/s at both, ${n(r.Large)} within 0.8x of ${n(r.Small)}`, Math.min(r.UpToDateJLarge, r.UpToDateJSmall) >= 5000 && keep >= 0.8)
+  row(`first pull of ${n(r.FirstPullRecords)} records: peak memory (MB, VmHWM; seconds)`, `${n(r.FirstPullJPeak)} MB (${fmt(r.FirstPullJSecs, 1)} s, native pages)`,
+    STOCK ? `${n(r.FirstPullSPeak)} MB (${fmt(r.FirstPullSSecs, 1)} s, list of 500 by id)` : '-', undefined, '< 200 MB', r.FirstPullJPeak < 200)
+}
+
+const storeRuns = PARTS.includes('stores') ? stores() : []
+for (let run = 1; run <= RUNS; run++) {
+  rows.length = 0
+  stockBurst = stockEmpty = null
+  await oneRun()
+  if (storeRuns[run - 1]) storeRows(storeRuns[run - 1])
+  console.log(`\nRun ${run} of ${RUNS}: Jangkau beside stock PocketBase v0.40.4 (fresh servers, both with --dev=false and rate limits off; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end)\n`)
+  console.log('| measure | Jangkau | stock PocketBase | ratio | goal | met |')
+  console.log('|---|---|---|---|---|---|')
+  for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.goal} | ${r.met} |`)
+}
