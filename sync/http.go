@@ -181,12 +181,12 @@ func holdPullSlot(e *core.RequestEvent) (func(), error) {
 	select {
 	case pullSlots <- struct{}{}:
 	default:
-		waiting.Add(1)
+		queued.add(1)
 		select {
 		case pullSlots <- struct{}{}:
-			waiting.Add(-1)
+			queued.add(-1)
 		case <-e.Request.Context().Done():
-			waiting.Add(-1)
+			queued.add(-1)
 			return func() {}, e.Request.Context().Err()
 		}
 	}
@@ -198,8 +198,43 @@ func holdPullSlot(e *core.RequestEvent) (func(), error) {
 
 const slotKey = "jangkau.pullSlot"
 
-// waiting counts the pulls waiting for a slot.
-var waiting atomic.Int64
+// queued counts the pulls waiting for a slot.
+var queued pullQueue
+
+// pullQueue counts waiting pulls and tells when none is left, so pushes
+// wait for that moment without polling.
+type pullQueue struct {
+	mu   gosync.Mutex
+	n    int
+	none chan struct{} // closed while n == 0
+}
+
+func (q *pullQueue) add(d int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.none == nil {
+		q.none = make(chan struct{})
+		close(q.none)
+	}
+	q.n += d
+	switch {
+	case q.n == 0:
+		close(q.none)
+	case q.n == d: // from none to some
+		q.none = make(chan struct{})
+	}
+}
+
+// empty returns a channel closed when no pull waits.
+func (q *pullQueue) empty() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.none == nil {
+		q.none = make(chan struct{})
+		close(q.none)
+	}
+	return q.none
+}
 
 // MaxPushWait is the longest a push waits for queued pulls (PullsFirst).
 const MaxPushWait = 5 * time.Second
@@ -210,13 +245,18 @@ const MaxPushWait = 5 * time.Second
 // come online at once, serving their pulls first keeps each pull to what
 // was there when the phone came, and every phone gets its data sooner.
 func PullsFirst(e *core.RequestEvent) error {
-	deadline := time.Now().Add(MaxPushWait)
-	for waiting.Load() > 0 && time.Now().Before(deadline) {
+	select {
+	case <-queued.empty():
+	default:
+		t := time.NewTimer(MaxPushWait)
 		select {
+		case <-queued.empty():
+		case <-t.C:
 		case <-e.Request.Context().Done():
+			t.Stop()
 			return e.Request.Context().Err()
-		case <-time.After(5 * time.Millisecond):
 		}
+		t.Stop()
 	}
 	return e.Next()
 }
