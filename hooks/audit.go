@@ -13,6 +13,7 @@ import (
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/records"
+	"jangkau/txbatch"
 )
 
 //lint:ignore ST1005 a bilingual sentence for people, until model-hook errors get the one error shape (issue 14)
@@ -38,7 +39,7 @@ func auditWrite(action string) func(e *core.RecordEvent) error {
 					note = e.Record.GetString("review_note")
 				}
 			}
-			return audit.Write(tx, audit.Entry{
+			return audit.Write(txbatch.Of(e.Context, tx), audit.Entry{
 				Actor: audit.ActorOf(e.Record), Action: action, Collection: e.Record.Collection().Name,
 				RecordID: e.Record.Id, Changes: changes, Note: note,
 			})

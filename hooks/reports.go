@@ -7,6 +7,7 @@ import (
 	"jangkau/accounts"
 	"jangkau/catalog"
 	"jangkau/reports"
+	"jangkau/txbatch"
 )
 
 // statsWrite keeps the report aggregates in step with a write of an
@@ -16,7 +17,7 @@ func statsWrite(deleted bool) func(e *core.RecordEvent) error {
 		original := e.App
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
-			return reports.KeepStats(tx, e.Record, deleted, e.Next)
+			return reports.KeepStats(txbatch.Of(e.Context, tx), e.Record, deleted, e.Next)
 		})
 		e.App = original
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"jangkau/catalog"
 	"jangkau/sync"
+	"jangkau/txbatch"
 )
 
 // feedWrite wraps a write of a synced record and its feed row in one
@@ -27,7 +28,7 @@ func feedWrite(op sync.Op) func(e *core.RecordEvent) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return sync.Append(tx, e.Record, op, oldVillage)
+			return sync.Append(txbatch.Of(e.Context, tx), e.Record, op, oldVillage)
 		})
 		e.App = original
 		return err
@@ -58,7 +59,7 @@ func registerSync(app core.App) {
 		original := e.App
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
-			seq, err := sync.NextSeq(tx)
+			seq, err := sync.NextSeq(txbatch.Of(e.Context, tx))
 			if err != nil {
 				return err
 			}

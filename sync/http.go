@@ -156,7 +156,7 @@ func touch(e *core.RequestEvent, c devices.Contact) {
 	if e.Auth == nil || devices.Fresh(e.App, e.Auth, c) {
 		return
 	}
-	if err := txbatch.Run(e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
+	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
 }

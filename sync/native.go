@@ -66,7 +66,7 @@ func NativePull(e *core.RequestEvent) error {
 		return err
 	}
 	defer release()
-	r, err := OpenReader(e.App)
+	r, err := OpenReader(e.Request.Context(), e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
@@ -193,7 +193,7 @@ func NativePush(e *core.RequestEvent) error {
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
-	err := txbatch.Run(e.App, func(tx core.App) error {
+	err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
 		results = results[:0]
 		if err := p.Prepare(tx, body.Mutations); err != nil {
 			return err

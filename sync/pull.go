@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"context"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -33,13 +35,13 @@ type Reader struct {
 
 // OpenReader starts a read transaction: every page read through it sees the
 // same committed state, whatever is written meanwhile.
-func OpenReader(app core.App) (*Reader, error) {
+func OpenReader(ctx context.Context, app core.App) (*Reader, error) {
 	db, ok := app.ConcurrentDB().(*dbx.DB)
 	if !ok {
 		// inside a write transaction: read through it
 		return openOn(app, nil)
 	}
-	tx, err := db.Begin()
+	tx, err := db.BeginTx(ctx, nil) // rolled back should the client leave
 	if err != nil {
 		return nil, err
 	}
