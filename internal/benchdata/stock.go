@@ -32,7 +32,7 @@ func BuildStock(dir, from string, n int) error {
 	if err := app.Bootstrap(); err != nil {
 		return err
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 	if err := app.RunSystemMigrations(); err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func activityShape(dir string) ([]core.Field, []string, error) {
 	if err := app.Bootstrap(); err != nil {
 		return nil, nil, err
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 	src, err := app.FindCollectionByNameOrId(catalog.Activities)
 	if err != nil {
 		return nil, nil, err
@@ -167,7 +167,7 @@ func villagesOf(dir string, out *[]string) error {
 	if err := app.Bootstrap(); err != nil {
 		return err
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 	return app.DB().NewQuery("SELECT id FROM areas WHERE level = 'village' ORDER BY id").Column(out)
 }
 
