@@ -51,21 +51,31 @@ test-node: build
 	cd $(CLIENTS) && npm ci --no-audit --no-fund
 	cd $(CLIENTS) && JANGKAU_BIN=$(abspath $(BIN)) node --test --test-reporter=spec --test-timeout=180000
 
-bench: build
-	go test -run '^$$' -bench . -benchtime 1x ./...
+# Benchmarks. make bench prints one table per run (RUNS=3 for three):
+# Jangkau beside unmodified PocketBase v0.40.4 (the anchor, built once from
+# STOCKPB_SRC into .cache/ and reused), measured in the same run by
+# bench/anchor.mjs (bulk push, 500-phone bursts, up-to-date pulls, bytes on
+# the wire, cache headers) and Go's BenchmarkStores (stores of 10,000 and
+# 1,000,000 records, built once per make bench). make bench-go runs every Go
+# benchmark (their own tables). Neither is part of make test.
+STOCKPB_SRC ?= ../shared/bench/stockpb
+STOCKPB := .cache/stockpb
+RUNS ?= 1
 
-# Go fuzzing of the sync request decoders past their seeds (go test runs the
-# seeds), FUZZTIME per target. Minimising is off: under the fuzzer's coverage
-# instrumentation the pure-Go SQLite makes each input slow, and minimising
-# an input restarts the worker, which all but stops the run.
-FUZZTIME ?= 20s
-.PHONY: fuzz
-fuzz:
-	for f in $$(go test -list '^Fuzz' ./sync/ | grep '^Fuzz'); do \
-		go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 0s -parallel 1 ./sync/ || exit 1; done
+$(STOCKPB):
+	@test -f $(STOCKPB_SRC)/main.go || { echo "bench: stock PocketBase sources not found in $(STOCKPB_SRC) (set STOCKPB_SRC)" >&2; exit 1; }
+	@mkdir -p $(dir $(STOCKPB))
+	go build -C $(STOCKPB_SRC) -o $(abspath $(STOCKPB)) .
+
+bench: build $(STOCKPB)
+	JANGKAU_BIN=$(abspath $(BIN)) STOCK_BIN=$(abspath $(STOCKPB)) RUNS=$(RUNS) node bench/anchor.mjs
+
+.PHONY: bench-go
+bench-go: build
+	go test -run '^$$' -bench . -benchtime 1x -timeout 0 ./...
 
 clean:
-	rm -rf $(BIN) pb_data test-output
+	rm -rf $(BIN) pb_data test-output .cache
 
 # Web apps (web/ -> pb_public/, embedded by main.go). make run and make build
 # need only Go: the built bundle is committed. After editing web/, run

@@ -24,7 +24,7 @@ func Read(e *core.RequestEvent, en Entry) error {
 	}
 	// durable before the caller sends anything: Run returns once the entry's
 	// transaction has committed, shared with other requests' writes
-	if err := txbatch.Run(e.App, func(tx core.App) error { return Write(tx, en) }); err != nil {
+	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return Write(tx, en) }); err != nil {
 		return e.InternalServerError(MessageReadNotRecorded, err)
 	}
 	return nil

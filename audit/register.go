@@ -12,6 +12,7 @@ import (
 	"jangkau/apierr"
 	"jangkau/internal/wiring"
 	"jangkau/records"
+	"jangkau/txbatch"
 )
 
 // errAuditAppendOnly refuses any save or delete of an entry, on every path.
@@ -92,7 +93,7 @@ func auditWrite(action string) func(e *core.RecordEvent) error {
 					note = e.Record.GetString("review_note")
 				}
 			}
-			return Write(tx, Entry{
+			return Write(txbatch.Of(e.Context, tx), Entry{ // the push's batch, when a push saves
 				Actor: ActorOf(e.Record), Action: action, Collection: e.Record.Collection().Name,
 				RecordID: e.Record.Id, Changes: changes, Note: note,
 			})

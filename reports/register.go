@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/internal/wiring"
+	"jangkau/txbatch"
 )
 
 // Register binds the reports to app: the aggregates kept in step with every
@@ -16,7 +17,7 @@ func Register(app core.App) {
 	stats := func(deleted bool) *hook.Handler[*core.RecordEvent] {
 		return &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.stats", Priority: wiring.ExecReportStats, Func: func(e *core.RecordEvent) error {
 			return wiring.InTx(&e.App, func(tx core.App) error {
-				return KeepStats(tx, e.Record, deleted, e.Next)
+				return KeepStats(txbatch.Of(e.Context, tx), e.Record, deleted, e.Next) // the push's batch, when a push saves
 			})
 		}}
 	}

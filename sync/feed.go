@@ -66,7 +66,7 @@ func NextSeq(app core.App) (int64, error) {
 		if b.next > b.last {
 			size := min(max(2*b.size, 1), maxSeqBlock)
 			var last int64
-			if err := txbatch.QueryRow(app, reserveSeqSQL, size).Scan(&last); err != nil {
+			if err := txbatch.WriteRow(app, reserveSeqSQL, size).Scan(&last); err != nil {
 				return 0, err
 			}
 			b.next, b.last, b.size = last-size+1, last, size
@@ -75,7 +75,7 @@ func NextSeq(app core.App) (int64, error) {
 		return b.next - 1, nil
 	}
 	var seq int64
-	err := txbatch.QueryRow(app, reserveSeqSQL, 1).Scan(&seq)
+	err := txbatch.WriteRow(app, reserveSeqSQL, 1).Scan(&seq)
 	return seq, err
 }
 

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"database/sql"
+	"errors"
 	"strings"
 	gosync "sync"
 
@@ -138,6 +139,22 @@ func (r *Reader) countRows(scope Scope, after int64, collections []string, recor
 	}
 	return nil
 }
+
+// peekCounters reads the feed's last sequence and horizon in one
+// statement, outside any snapshot (prepared once per connection).
+func peekCounters(app core.App) (upto, horizon int64, err error) {
+	if app.IsTransactional() {
+		return 0, 0, errors.New("sync: peekCounters inside a transaction")
+	}
+	st := readStmt(app, countersSQL)
+	if st == nil {
+		return 0, 0, errors.New("sync: no prepared statement")
+	}
+	err = st.QueryRow().Scan(&upto, &horizon)
+	return upto, horizon, err
+}
+
+const countersSQL = `SELECT (SELECT value FROM sync_counters WHERE name = 'seq'), (SELECT value FROM sync_counters WHERE name = 'horizon')`
 
 // query runs a query with positional arguments in the reader's snapshot
 // (straight on database/sql: dbx would parse named parameters with a

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -158,7 +160,7 @@ func touch(e *core.RequestEvent, c devices.Contact) {
 	if e.Auth == nil || devices.Fresh(e.App, e.Auth, c) {
 		return
 	}
-	if err := txbatch.Run(e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
+	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
 }
@@ -172,25 +174,109 @@ var PullSlots = max(4, 2*runtime.GOMAXPROCS(0))
 var pullSlots = make(chan struct{}, PullSlots)
 
 // holdPullSlot waits for a pull slot and returns its release (idempotent).
-// A request whose client has gone gets no slot and an error.
+// A request holds one slot at most: while it holds one (the middleware
+// took it for the whole request), it gets that one again, and its release
+// is left to the middleware. A request whose client has gone gets no slot
+// and an error.
 func holdPullSlot(e *core.RequestEvent) (func(), error) {
+	if s, ok := e.Get(slotKey).(*slot); ok && s.held() {
+		return func() {}, nil
+	}
 	select {
 	case pullSlots <- struct{}{}:
-	case <-e.Request.Context().Done():
-		return func() {}, e.Request.Context().Err()
+	default:
+		queued.add(1)
+		select {
+		case pullSlots <- struct{}{}:
+			queued.add(-1)
+		case <-e.Request.Context().Done():
+			queued.add(-1)
+			return func() {}, e.Request.Context().Err()
+		}
 	}
-	var once gosync.Once
-	release := func() { once.Do(func() { <-pullSlots }) }
-	// a handler that returns early (an error mid-answer) is released by
-	// PullSlot after it returns
-	if prev, ok := e.Get(slotKey).(func()); ok {
-		prev()
-	}
-	e.Set(slotKey, release)
-	return release, nil
+	s := &slot{}
+	s.on.Store(true)
+	e.Set(slotKey, s)
+	return s.release, nil
 }
 
 const slotKey = "jangkau.pullSlot"
+
+// queued counts the pulls waiting for a slot.
+var queued pullQueue
+
+// pullQueue counts waiting pulls and tells when none is left, so pushes
+// wait for that moment without polling.
+type pullQueue struct {
+	mu   gosync.Mutex
+	n    int
+	none chan struct{} // closed while n == 0
+}
+
+func (q *pullQueue) add(d int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.none == nil {
+		q.none = make(chan struct{})
+		close(q.none)
+	}
+	q.n += d
+	switch {
+	case q.n == 0:
+		close(q.none)
+	case q.n == d: // from none to some
+		q.none = make(chan struct{})
+	}
+}
+
+// empty returns a channel closed when no pull waits.
+func (q *pullQueue) empty() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.none == nil {
+		q.none = make(chan struct{})
+		close(q.none)
+	}
+	return q.none
+}
+
+// MaxPushWait is the longest a push waits for queued pulls (PullsFirst).
+const MaxPushWait = 5 * time.Second
+
+// PullsFirst is the middleware of the push routes: while pulls wait for a
+// slot, a push waits too (MaxPushWait at most). A phone pulls before it
+// pushes, and a pull costs more the more it finds: when a district's phones
+// come online at once, serving their pulls first keeps each pull to what
+// was there when the phone came, and every phone gets its data sooner.
+func PullsFirst(e *core.RequestEvent) error {
+	select {
+	case <-queued.empty():
+	default:
+		t := time.NewTimer(MaxPushWait)
+		select {
+		case <-queued.empty():
+		case <-t.C:
+		case <-e.Request.Context().Done():
+			t.Stop()
+			return e.Request.Context().Err()
+		}
+		t.Stop()
+	}
+	return e.Next()
+}
+
+// slot is a pull slot a request holds.
+type slot struct {
+	on atomic.Bool
+}
+
+func (s *slot) held() bool { return s.on.Load() }
+
+func (s *slot) release() {
+	if s.on.CompareAndSwap(true, false) {
+		<-pullSlots
+	}
+}
 
 // PullSlot is the middleware of the pull routes: it holds a pull slot for
 // the whole request when hold is true, and releases a slot the handler
@@ -203,8 +289,8 @@ func PullSlot(hold bool) func(e *core.RequestEvent) error {
 			}
 		}
 		err := e.Next()
-		if release, ok := e.Get(slotKey).(func()); ok {
-			release()
+		if s, ok := e.Get(slotKey).(*slot); ok {
+			s.release()
 		}
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -43,6 +44,20 @@ func NativePull(e *core.RequestEvent) error {
 		}
 	}
 
+	// A phone that is up to date (the most frequent pull) is answered from
+	// the counters alone: no snapshot, no slot, no write.
+	if upto, horizon, err := peekCounters(e.App); err == nil && cursor > 0 && cursor == upto &&
+		!resetNeeded(&Reader{Upto: upto, Horizon: horizon}, cursor, e.Auth) {
+		quiet(e)
+		contact := clientReport(e)
+		contact.Pull, contact.Cursor = true, cursor
+		touch(e, contact)
+		setJSONHeaders(e, false)
+		e.Response.WriteHeader(http.StatusOK)
+		_, err := e.Response.Write([]byte(`{"cursor":` + strconv.FormatInt(cursor, 10) + `,"hasMore":false,"reset":false,"changes":[]}`))
+		return err
+	}
+
 	// The page is read and encoded while holding a pull slot, and sent
 	// once its audit entry is durable (shared with other writes, outside
 	// the slot).
@@ -51,7 +66,7 @@ func NativePull(e *core.RequestEvent) error {
 		return err
 	}
 	defer release()
-	r, err := OpenReader(e.App)
+	r, err := OpenReader(e.Request.Context(), e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
@@ -178,7 +193,7 @@ func NativePush(e *core.RequestEvent) error {
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
-	err := txbatch.Run(e.App, func(tx core.App) error {
+	err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
 		results = results[:0]
 		if err := p.Prepare(tx, body.Mutations); err != nil {
 			return err

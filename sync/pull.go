@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"context"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -33,13 +35,13 @@ type Reader struct {
 
 // OpenReader starts a read transaction: every page read through it sees the
 // same committed state, whatever is written meanwhile.
-func OpenReader(app core.App) (*Reader, error) {
+func OpenReader(ctx context.Context, app core.App) (*Reader, error) {
 	db, ok := app.ConcurrentDB().(*dbx.DB)
 	if !ok {
 		// inside a write transaction: read through it
 		return openOn(app, nil)
 	}
-	tx, err := db.Begin()
+	tx, err := db.BeginTx(ctx, nil) // rolled back should the client leave
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +138,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 	}
 	docs := map[[2]string][]byte{}
 	byCol := map[string][]any{}
+	missed := map[[2]string]int{} // read from the store: kept afterwards
 	cache := docCacheOf(r.app)
 	for i, row := range rows {
 		if latest[[2]string{row.Collection, row.RecordID}] != i || row.Deleted {
@@ -150,6 +153,7 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 			continue
 		}
 		byCol[row.Collection] = append(byCol[row.Collection], row.RecordID)
+		missed[[2]string{row.Collection, row.RecordID}] = i
 	}
 	for name, ids := range byCol {
 		col, err := r.collection(name)
@@ -163,13 +167,9 @@ func (r *Reader) Page(scope Scope, after int64, collections []string, limit int,
 			}
 		}
 	}
-	for key, i := range latest {
-		if row := rows[i]; !row.Deleted {
-			if _, missed := byCol[row.Collection]; missed {
-				col, _ := r.collection(row.Collection)
-				cache.put(col, row, flavor, docs[key])
-			}
-		}
+	for key, i := range missed {
+		col, _ := r.collection(key[0])
+		cache.put(col, rows[i], flavor, docs[key])
 	}
 	changes = make([]Change, 0, len(rows))
 	for i, row := range rows {

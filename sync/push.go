@@ -463,6 +463,9 @@ func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error)
 	if p.existing != nil {
 		// prepared: the lookups of the validation are made for the whole push
 		ctx := context.Background()
+		if b, ok := tx.(*txbatch.Batch); ok {
+			ctx = b.Context() // the request's
+		}
 		if verrs := p.validate(ctx, tx, rec); verrs != nil {
 			return p.validationResult(m, verrs), nil
 		}

@@ -9,6 +9,7 @@ import (
 
 	"jangkau/catalog"
 	"jangkau/internal/wiring"
+	"jangkau/txbatch"
 )
 
 // Register binds the change feed and the sync routes to app: every write of
@@ -41,7 +42,7 @@ func Register(app core.App) {
 			return e.Next()
 		}
 		return wiring.InTx(&e.App, func(tx core.App) error {
-			seq, err := NextSeq(tx)
+			seq, err := NextSeq(txbatch.Of(e.Context, tx))
 			if err != nil {
 				return err
 			}
@@ -98,7 +99,7 @@ func feedWrite(op Op) func(e *core.RecordEvent) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return Append(tx, e.Record, op, oldVillage)
+			return Append(txbatch.Of(e.Context, tx), e.Record, op, oldVillage) // the push's batch, when a push saves
 		})
 	}
 }

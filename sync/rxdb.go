@@ -111,7 +111,7 @@ func RxPull(e *core.RequestEvent) error {
 	}
 	from := cp
 
-	r, err := OpenReader(e.App)
+	r, err := OpenReader(e.Request.Context(), e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
@@ -298,7 +298,7 @@ func RxPush(e *core.RequestEvent) error {
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
-	err = txbatch.Run(e.App, func(tx core.App) error {
+	err = txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
 		muts := make([]Mutation, len(rows))
 		for i, row := range rows {

@@ -67,7 +67,7 @@ func BenchmarkSyncVsStock(b *testing.B) {
 	large := benchdata.EnvInt("JANGKAU_BENCH_LARGE", 1_000_000)
 	var rows []row
 
-	// JANGKAU_BENCH_ONLY=push|download|incremental|memory runs one part.
+	// JANGKAU_BENCH_ONLY=push|download|uptodate|incremental|memory runs one part.
 	only := func(part string) bool {
 		o := os.Getenv("JANGKAU_BENCH_ONLY")
 		return o == "" || o == part
@@ -199,6 +199,32 @@ func BenchmarkSyncVsStock(b *testing.B) {
 		srv.Stop()
 		return o, s
 	}
+	// up-to-date pulls (the most frequent request): how many per second 8
+	// phones get, polling with the cursor of the feed's end
+	upToDate := func(n int) float64 {
+		srv := store(b, n, true)
+		officer, err := srv.Login(benchdata.Officer)
+		benchdata.Must(b, err)
+		var head struct {
+			Cursor int64 `json:"cursor"`
+		}
+		status, err := srv.Do("POST", "/api/sync/push", officer, map[string]any{"clientId": "head", "mutations": []any{}}, &head)
+		if err != nil || status != 200 {
+			b.Fatalf("head: %d %v", status, err)
+		}
+		rate, failed := benchdata.Rate(srv, officer, fmt.Sprintf("/api/sync/pull?cursor=%d&clientId=poller&appVersion=1.0.0&queueLength=0", head.Cursor), 8, 3*time.Second)
+		if failed > 0 {
+			b.Fatalf("%d up-to-date pulls failed", failed)
+		}
+		srv.Stop()
+		return rate
+	}
+	if only("uptodate") {
+		smallRate, largeRate := upToDate(small), upToDate(large)
+		rows = append(rows, row{fmt.Sprintf("up-to-date pulls, 8 clients (requests/s): %d vs %d store", large, small),
+			fmt.Sprintf("%.0f vs %.0f", largeRate, smallRate), "-", fmt.Sprintf("%.2f", largeRate/smallRate), ">= 5,000/s, ~1"})
+	}
+
 	if only("incremental") {
 		smallOfficer, smallProvince := incremental(small)
 		largeOfficer, largeProvince := incremental(large)

@@ -88,7 +88,7 @@ func WatermelonPull(e *core.RequestEvent) error {
 		}
 	}
 
-	r, err := OpenReader(e.App)
+	r, err := OpenReader(e.Request.Context(), e.App)
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
@@ -250,7 +250,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
-	err := txbatch.Run(e.App, func(tx core.App) error {
+	err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
 		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server

@@ -1,22 +1,33 @@
 package txbatch
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
 // MaxGroup is the most units of work one group transaction takes.
 const MaxGroup = 64
 
-// Run runs fn in a write transaction of app with a batch open, and writes
-// the batch's deferred bookkeeping before the transaction commits. It
-// returns once that transaction has committed (nil) or rolled back (the
-// error): whatever fn wrote is then durable, or nothing of it is.
+// Run is RunContext for work on behalf of no request.
+func Run(app core.App, fn func(tx core.App) error) error {
+	if b, ok := app.(*Batch); ok {
+		return fn(b) // inside a batch: part of it, for the same request
+	}
+	return RunContext(context.Background(), app, fn)
+}
+
+// RunContext runs fn in a write transaction of app with a batch open (fn
+// gets the Batch as its app), and writes the batch's deferred bookkeeping
+// before the transaction commits. It returns once that transaction has
+// committed (nil) or rolled back (the error): whatever fn wrote is then
+// durable, or nothing of it is. ctx is the request the work is for: it
+// reaches the record hooks of the saves fn makes through the batch, and
+// a request that has gone before its turn is not run (its error).
 //
 // Concurrent calls share transactions (group commit): SQLite takes one
 // writer at a time, so while one transaction runs the calls that arrive
@@ -29,14 +40,14 @@ const MaxGroup = 64
 //
 // Inside a transaction (app.IsTransactional()) fn runs at once, as part of
 // it.
-func Run(app core.App, fn func(tx core.App) error) error {
+func RunContext(ctx context.Context, app core.App, fn func(tx core.App) error) error {
 	if app.IsTransactional() {
-		if of(app) != nil {
-			return fn(app)
+		if b, ok := Of(ctx, app).(*Batch); ok {
+			return fn(b.For(ctx))
 		}
-		return runBatch(app, fn)
+		return runBatch(ctx, app, fn)
 	}
-	return committerOf(app).run(app, fn)
+	return committerOf(app).run(app, &job{ctx: ctx, fn: fn, done: make(chan outcome, 1), queued: time.Now()})
 }
 
 // RunAlone is Run without grouping: fn gets a transaction of its own.
@@ -44,13 +55,13 @@ func RunAlone(app core.App, fn func(tx core.App) error) error {
 	if app.IsTransactional() {
 		return Run(app, fn)
 	}
-	return app.RunInTransaction(func(tx core.App) error { return runBatch(tx, fn) })
+	return app.RunInTransaction(func(tx core.App) error { return runBatch(context.Background(), tx, fn) })
 }
 
 // runBatch runs fn on tx with a batch open and ends the batch: deferred
 // parts are written when fn succeeds, released in every case.
-func runBatch(tx core.App, fn func(tx core.App) error) error {
-	b, err := Begin(tx)
+func runBatch(ctx context.Context, tx core.App, fn func(tx core.App) error) error {
+	b, err := Begin(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -60,7 +71,7 @@ func runBatch(tx core.App, fn func(tx core.App) error) error {
 			b.End(true)
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(b); err != nil {
 		return err
 	}
 	ended = true
@@ -69,6 +80,7 @@ func runBatch(tx core.App, fn func(tx core.App) error) error {
 
 // job is one call of Run waiting for its transaction.
 type job struct {
+	ctx    context.Context
 	fn     func(tx core.App) error
 	done   chan outcome
 	queued time.Time
@@ -94,27 +106,16 @@ type committer struct {
 	busy  bool // a leader is running a group
 }
 
-var (
-	committersMu sync.Mutex
-	committers   = map[dbx.Builder]*committer{}
-)
+// committerKey is where an app keeps its committer (in app.Store(), which
+// an app's transaction clones share).
+const committerKey = "jangkau.txbatch.committer"
 
-// committerOf returns the queue of app's database (one per database: an
-// app and its clones share it).
+// committerOf returns the queue of app's database.
 func committerOf(app core.App) *committer {
-	key := app.NonconcurrentDB()
-	committersMu.Lock()
-	defer committersMu.Unlock()
-	c, ok := committers[key]
-	if !ok {
-		c = &committer{}
-		committers[key] = c
-	}
-	return c
+	return app.Store().GetOrSet(committerKey, func() any { return &committer{} }).(*committer)
 }
 
-func (c *committer) run(app core.App, fn func(tx core.App) error) error {
-	own := &job{fn: fn, done: make(chan outcome, 1), queued: time.Now()}
+func (c *committer) run(app core.App, own *job) error {
 	c.mu.Lock()
 	c.queue = append(c.queue, own)
 	if c.busy {
@@ -172,9 +173,12 @@ func commitGroup(app core.App, group []*job) []error {
 	errs := make([]error, len(group))
 	if len(group) > 1 {
 		err := app.RunInTransaction(func(tx core.App) error {
-			return runBatch(tx, func(tx core.App) error {
-				for _, j := range group {
-					if err := safely(tx, j.fn); err != nil {
+			return runBatch(context.Background(), tx, func(tx core.App) error {
+				for i, j := range group {
+					if errs[i] = j.ctx.Err(); errs[i] != nil {
+						continue // the request has gone: nothing to run it for
+					}
+					if err := safely(tx.(*Batch).For(j.ctx), j); err != nil {
 						return err
 					}
 				}
@@ -186,8 +190,12 @@ func commitGroup(app core.App, group []*job) []error {
 		}
 	}
 	for i, j := range group {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = err // the request has gone: nothing to run it for
+			continue
+		}
 		errs[i] = app.RunInTransaction(func(tx core.App) error {
-			return runBatch(tx, func(tx core.App) error { return safely(tx, j.fn) })
+			return runBatch(j.ctx, tx, func(tx core.App) error { return safely(tx, j) })
 		})
 	}
 	return errs
@@ -195,11 +203,14 @@ func commitGroup(app core.App, group []*job) []error {
 
 // safely runs fn, turning a panic into an error: the leader runs other
 // requests' work, and one panic must not leave the others waiting.
-func safely(tx core.App, fn func(tx core.App) error) (err error) {
+func safely(tx core.App, j *job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("txbatch: panic in grouped work: %v", p)
 		}
 	}()
-	return fn(tx)
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	return j.fn(tx)
 }

@@ -31,7 +31,11 @@ func BindPreparedInsert(app core.App) {
 		Priority: 1 << 20, // after every other handler: it replaces the default insert
 		Func: func(e *core.ModelEvent) error {
 			rec, ok := e.Model.(*core.Record)
-			if !ok || of(e.App) == nil {
+			if !ok {
+				return e.Next()
+			}
+			b, batched := Of(e.Context, e.App).(*Batch)
+			if !batched {
 				return e.Next()
 			}
 			data, err := rec.DBExport(e.App)
@@ -63,7 +67,7 @@ func BindPreparedInsert(app core.App) {
 			}
 			sb.WriteString(") VALUES ")
 			sb.WriteString(List(len(cols)))
-			if _, err := Exec(e.App, sb.String(), args...); err != nil {
+			if _, err := Exec(b, sb.String(), args...); err != nil {
 				return err
 			}
 			rec.MarkAsNotNew()

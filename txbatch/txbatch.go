@@ -9,10 +9,10 @@
 package txbatch
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strings"
-	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -24,28 +24,37 @@ type Part interface {
 	Flush(app core.App) error
 }
 
-// Batch belongs to one write transaction that saves many records.
+// Batch is the app of one write transaction that saves many records, as
+// the work in it sees it (Run hands it to fn): the functions of this
+// package given a Batch prepare each statement once for the transaction
+// and defer additive bookkeeping to its end; given any other app they run
+// the same SQL at once. The batch travels explicitly: as the app passed
+// down, and to PocketBase's record hooks in the context of the saves made
+// through it (Of finds it there).
 type Batch struct {
-	app   core.App
+	core.App                 // the transaction
+	ctx      context.Context // the request (or caller) this work is for; carries st
+	st       *state
+}
+
+// state is what the calls sharing one transaction share.
+type state struct {
+	db    dbx.Builder // the transaction's builder (its identity)
 	ex    dbx.Executor
 	stmts map[string]*sql.Stmt
 	parts map[string]Part
 	order []string
 }
 
-var (
-	mu      sync.Mutex
-	batches = map[dbx.Builder]*Batch{}
-)
+type ctxKey struct{}
 
 // ErrNoExecutor is returned when a database builder does not expose its
 // database/sql executor (never with PocketBase's own builders).
 var ErrNoExecutor = errors.New("txbatch: the database builder has no executor")
 
 // Begin opens a batch on tx, which must be a transaction app (the txApp of
-// RunInTransaction). Every bookkeeping statement run on tx goes through the
-// batch until End.
-func Begin(tx core.App) (*Batch, error) {
+// RunInTransaction), for work done on behalf of ctx.
+func Begin(ctx context.Context, tx core.App) (*Batch, error) {
 	if !tx.IsTransactional() {
 		return nil, errors.New("txbatch: Begin needs a transaction")
 	}
@@ -53,67 +62,128 @@ func Begin(tx core.App) (*Batch, error) {
 	if ex == nil {
 		return nil, ErrNoExecutor
 	}
-	b := &Batch{app: tx, ex: ex, stmts: map[string]*sql.Stmt{}, parts: map[string]Part{}}
-	mu.Lock()
-	batches[tx.DB()] = b
-	mu.Unlock()
-	return b, nil
+	st := &state{db: tx.DB(), ex: ex, stmts: map[string]*sql.Stmt{}, parts: map[string]Part{}}
+	return st.batch(ctx, tx), nil
 }
+
+func (st *state) batch(ctx context.Context, tx core.App) *Batch {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return &Batch{App: tx, ctx: context.WithValue(ctx, ctxKey{}, st), st: st}
+}
+
+// For returns the same batch working for ctx (a call grouped into a shared
+// transaction works for its own request).
+func (b *Batch) For(ctx context.Context) *Batch {
+	if b.st == nil { // ended
+		return b
+	}
+	return b.st.batch(ctx, b.App)
+}
+
+// Context is the context of the work: the request's, carrying the batch.
+func (b *Batch) Context() context.Context { return b.ctx }
 
 // End writes the deferred parts (in the order they were first used) and
 // releases the prepared statements. Call it inside the transaction, after
 // the last save; with fail set (the transaction is being rolled back) it
 // only releases.
 func (b *Batch) End(fail bool) error {
-	mu.Lock()
-	delete(batches, b.app.DB())
-	mu.Unlock()
+	st := b.st
+	if st == nil {
+		return nil
+	}
 	var err error
 	if !fail {
-		for _, name := range b.order {
-			if err = b.parts[name].Flush(b.app); err != nil {
+		for _, name := range st.order {
+			if err = st.parts[name].Flush(b); err != nil {
 				break
 			}
 		}
 	}
-	for _, st := range b.stmts {
-		st.Close()
+	for _, s := range st.stmts {
+		s.Close()
 	}
-	b.stmts, b.parts, b.order = nil, nil, nil
+	st.stmts, st.parts, st.order = nil, nil, nil
 	return err
 }
 
-func of(app core.App) *Batch {
-	if !app.IsTransactional() {
-		return nil
+// Of returns the batch carried by ctx when it is one of app's transaction
+// (PocketBase's record hooks get the transaction as e.App and the batch in
+// e.Context), otherwise app itself.
+func Of(ctx context.Context, app core.App) core.App {
+	if b, ok := app.(*Batch); ok {
+		return b
 	}
-	mu.Lock()
-	b := batches[app.DB()]
-	mu.Unlock()
-	return b
+	if ctx == nil || !app.IsTransactional() {
+		return app
+	}
+	if st, ok := ctx.Value(ctxKey{}).(*state); ok && st.stmts != nil && st.db == app.DB() {
+		return &Batch{App: app, ctx: ctx, st: st}
+	}
+	return app
 }
 
-func (b *Batch) stmt(query string) (*sql.Stmt, error) {
-	if st, ok := b.stmts[query]; ok {
-		return st, nil
+// stateOf returns the open batch state of app (nil when app is no Batch).
+func stateOf(app core.App) *state {
+	if b, ok := app.(*Batch); ok && b.st != nil && b.st.stmts != nil {
+		return b.st
 	}
-	st, err := b.ex.Prepare(query)
+	return nil
+}
+
+// Saves and deletes through the batch carry it, in their context, to the
+// record hooks (which then write their bookkeeping through it).
+
+// Save saves m in the transaction (validated).
+func (b *Batch) Save(m core.Model) error { return b.App.SaveWithContext(b.ctx, m) }
+
+// SaveWithContext saves m in the transaction (validated); ctx is replaced by the batch's.
+func (b *Batch) SaveWithContext(_ context.Context, m core.Model) error {
+	return b.App.SaveWithContext(b.ctx, m)
+}
+
+// SaveNoValidate saves m in the transaction without validation.
+func (b *Batch) SaveNoValidate(m core.Model) error { return b.App.SaveNoValidateWithContext(b.ctx, m) }
+
+// SaveNoValidateWithContext saves m without validation; ctx is replaced by the batch's.
+func (b *Batch) SaveNoValidateWithContext(_ context.Context, m core.Model) error {
+	return b.App.SaveNoValidateWithContext(b.ctx, m)
+}
+
+// Delete deletes m in the transaction.
+func (b *Batch) Delete(m core.Model) error { return b.App.DeleteWithContext(b.ctx, m) }
+
+// DeleteWithContext deletes m in the transaction; ctx is replaced by the batch's.
+func (b *Batch) DeleteWithContext(_ context.Context, m core.Model) error {
+	return b.App.DeleteWithContext(b.ctx, m)
+}
+
+// RunInTransaction runs fn in the batch's transaction, with the batch.
+func (b *Batch) RunInTransaction(fn func(txApp core.App) error) error { return fn(b) }
+
+func (st *state) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := st.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := st.ex.Prepare(query)
 	if err != nil {
 		return nil, err
 	}
-	b.stmts[query] = st
-	return st, nil
+	st.stmts[query] = s
+	return s, nil
 }
 
-// Exec runs a statement with positional arguments on app's database
-// (outside a transaction, on PocketBase's pool for writes).
+// Exec runs a statement with positional arguments on app's database: in
+// app's transaction, or outside any on PocketBase's pool for writes.
 func Exec(app core.App, query string, args ...any) (sql.Result, error) {
-	if b := of(app); b != nil {
-		st, err := b.stmt(query)
+	if st := stateOf(app); st != nil {
+		s, err := st.stmt(query)
 		if err != nil {
 			return nil, err
 		}
-		return st.Exec(args...)
+		return s.Exec(args...)
 	}
 	ex := Executor(app.NonconcurrentDB())
 	if ex == nil {
@@ -123,26 +193,27 @@ func Exec(app core.App, query string, args ...any) (sql.Result, error) {
 }
 
 // Prepared returns a statement for running query many times on app's
-// database: the batch's own when app's transaction has one, otherwise a new
-// one. Call release when done with it.
+// database: the batch's own when app is a Batch, otherwise a new one. Call
+// release when done with it.
 func Prepared(app core.App, query string) (stmt *sql.Stmt, release func(), err error) {
-	if b := of(app); b != nil {
-		st, err := b.stmt(query)
-		return st, func() {}, err
+	if st := stateOf(app); st != nil {
+		s, err := st.stmt(query)
+		return s, func() {}, err
 	}
 	ex := Executor(app.NonconcurrentDB())
 	if ex == nil {
 		return nil, nil, ErrNoExecutor
 	}
-	st, err := ex.Prepare(query)
+	s, err := ex.Prepare(query)
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, func() { st.Close() }, nil
+	return s, func() { s.Close() }, nil
 }
 
 // Query runs a query with positional arguments on app's database (not
-// prepared: for statements whose text varies, such as IN lists).
+// prepared: for statements whose text varies, such as IN lists): in app's
+// transaction, or outside any on PocketBase's pool for reads.
 func Query(app core.App, query string, args ...any) (*sql.Rows, error) {
 	db := app.DB()
 	if !app.IsTransactional() {
@@ -166,21 +237,32 @@ func List(n int) string {
 // Scanner is a row to scan (*sql.Row).
 type Scanner interface{ Scan(dest ...any) error }
 
-// QueryRow runs a query with positional arguments on app's database and
-// returns its first row (sql.ErrNoRows on Scan when there is none).
+// QueryRow runs a read with positional arguments on app's database and
+// returns its first row (sql.ErrNoRows on Scan when there is none): in
+// app's transaction, or outside any on PocketBase's pool for reads.
 func QueryRow(app core.App, query string, args ...any) Scanner {
-	if b := of(app); b != nil {
-		st, err := b.stmt(query)
+	return row(app, app.ConcurrentDB(), query, args)
+}
+
+// WriteRow runs a write that returns a row (UPDATE ... RETURNING) with
+// positional arguments: in app's transaction, or outside any on
+// PocketBase's pool for writes.
+func WriteRow(app core.App, query string, args ...any) Scanner {
+	return row(app, app.NonconcurrentDB(), query, args)
+}
+
+func row(app core.App, pool dbx.Builder, query string, args []any) Scanner {
+	if st := stateOf(app); st != nil {
+		s, err := st.stmt(query)
 		if err != nil {
 			return errRow{err}
 		}
-		return st.QueryRow(args...)
+		return s.QueryRow(args...)
 	}
-	db := app.NonconcurrentDB()
-	if strings.HasPrefix(query, "SELECT") {
-		db = app.ConcurrentDB()
+	if app.IsTransactional() {
+		pool = app.DB()
 	}
-	if q, ok := Executor(db).(interface {
+	if q, ok := Executor(pool).(interface {
 		QueryRow(string, ...any) *sql.Row
 	}); ok {
 		return q.QueryRow(query, args...)
@@ -193,10 +275,10 @@ type errRow struct{ err error }
 func (r errRow) Scan(...any) error { return r.err }
 
 // Deferred returns the batch's part called name (made by newPart on first
-// use), or nil when app's transaction has no batch: the caller then writes
-// its bookkeeping at once.
+// use), or nil when app is no Batch: the caller then writes its
+// bookkeeping at once.
 func Deferred(app core.App, name string, newPart func() Part) Part {
-	b := of(app)
+	b := stateOf(app)
 	if b == nil {
 		return nil
 	}
@@ -209,18 +291,19 @@ func Deferred(app core.App, name string, newPart func() Part) Part {
 	return p
 }
 
-// Lookup returns the batch's part called name, or nil when app's
-// transaction has no batch or the batch has not made that part.
+// Lookup returns the batch's part called name, or nil when app is no
+// Batch or the batch has not made that part.
 func Lookup(app core.App, name string) Part {
-	if b := of(app); b != nil {
+	if b := stateOf(app); b != nil {
 		return b.parts[name]
 	}
 	return nil
 }
 
 // Executor returns the database/sql executor under a dbx builder (nil when
-// it cannot be reached): dbx's named parameters are parsed with a regular
-// expression on every statement, which costs more than the row itself.
+// it cannot be reached), through dbx's exported BaseBuilder.Executor: dbx's
+// named parameters are parsed with a regular expression on every
+// statement, which costs more than the row itself.
 func Executor(db dbx.Builder) dbx.Executor {
 	var b dbx.Builder
 	switch t := db.(type) {

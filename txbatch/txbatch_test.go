@@ -1,6 +1,7 @@
 package txbatch_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -188,7 +189,7 @@ func (failing) Flush(app core.App) error {
 }
 
 func TestBeginNeedsATransaction(t *testing.T) {
-	if _, err := txbatch.Begin(newApp(t)); err == nil {
+	if _, err := txbatch.Begin(context.Background(), newApp(t)); err == nil {
 		t.Fatal("Begin outside a transaction must fail")
 	}
 }

@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,6 +150,13 @@ func ID(collection string, i int) string {
 // bulk inserts total rows of a collection that differ only in village,
 // dates, type, participants and budget; all are approved.
 func bulk(app core.App, collection string, total int, villages []string) error {
+	insert, row := bulkRows(collection, total, villages)
+	return insertRows(app, collection, total, insert, row)
+}
+
+// bulkRows returns bulk's insert and the parameters of its i-th row (drawn
+// in order from a seed of the collection and the total).
+func bulkRows(collection string, total int, villages []string) (string, func(i int) dbx.Params) {
 	rnd := rand.New(rand.NewSource(int64(len(collection) * total)))
 	types := catalog.ActivityTypes
 	insert := `INSERT INTO activities (id, village, district, regency, title, start_date, end_date, type, mode, topics, target_groups,
@@ -162,7 +169,7 @@ func bulk(app core.App, collection string, total int, villages []string) error {
 			VALUES ({:id}, {:v}, {:d}, {:r}, {:date}, 'home_visit', 'calon_pmi', {:topics}, '["broker_sponsor"]', 'referred', '["bp3mi"]',
 			{:mc}, {:fc}, {:ma}, {:fa}, 'approved', {:date}, {:reviewed}, {:reviewed}, {:date}, {:date})`
 	}
-	return insertRows(app, collection, total, insert, func(i int) dbx.Params {
+	return insert, func(i int) dbx.Params {
 		v := villages[rnd.Intn(len(villages))]
 		day := time.Date(2021, 1, 1, 8, 0, 0, 0, time.UTC).AddDate(0, 0, rnd.Intn(5*365))
 		date := day.Format("2006-01-02 15:04:05.000Z")
@@ -173,7 +180,7 @@ func bulk(app core.App, collection string, total int, villages []string) error {
 			"topics": `["modus_tppo","migrasi_aman"]`, "mc": rnd.Intn(20), "fc": rnd.Intn(20), "ma": rnd.Intn(40), "fa": rnd.Intn(40),
 			"dis": rnd.Intn(3), "budget": rnd.Intn(50) * 100000,
 		}
-	})
+	}
 }
 
 // insertRows inserts total rows of a collection with the prepared insert,
@@ -234,33 +241,13 @@ func Binary() (string, error) {
 	return "", fmt.Errorf("jangkau binary not found: run `make bench` (it builds it)")
 }
 
-// Start runs the binary on dir and waits until it answers.
+// Start runs the jangkau binary on dir and waits until it answers.
 func Start(dir string) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "serve", "--http", addr, "--dir", dir)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &Server{URL: "http://" + addr, cmd: cmd}
-	for i := 0; i < 300; i++ {
-		if res, err := http.Get(s.URL + "/api/health"); err == nil {
-			res.Body.Close()
-			return s, nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	s.Stop()
-	return nil, fmt.Errorf("server did not start")
+	return StartBinary(bin, dir)
 }
 
 // Stop ends the server.
@@ -341,6 +328,45 @@ func (s *Server) DoCount(method, path, token string, body any, out any) (int, in
 		return res.StatusCode, int64(len(raw)), err
 	}
 	return res.StatusCode, int64(len(raw)), json.Unmarshal(raw, out)
+}
+
+// Rate sends GET path as fast as clients concurrent callers can for d, and
+// returns the requests per second and how many did not answer 200.
+func Rate(s *Server, token, path string, clients int, d time.Duration) (float64, int) {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	var mu sync.Mutex
+	done, failed := 0, 0
+	end := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, bad := 0, 0
+			for time.Now().Before(end) {
+				req, _ := http.NewRequest(http.MethodGet, s.URL+path, nil)
+				req.Header.Set("Authorization", token)
+				res, err := client.Do(req)
+				if err != nil {
+					bad++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					bad++
+				}
+				n++
+			}
+			mu.Lock()
+			done, failed = done+n, failed+bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return float64(done) / d.Seconds(), failed
 }
 
 // EnvInt reads a size override from the environment (to try a benchmark
