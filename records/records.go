@@ -242,6 +242,9 @@ func PlaceActivity(rec *core.Record) validation.Errors {
 		return validation.Errors{"village": errVillageNotArea}
 	}
 	level := areas.LevelOf(code)
+	if village != "" && level != "" && level != catalog.LevelVillage {
+		return validation.Errors{"village": errNotVillage}
+	}
 	if level == "" {
 		return validation.Errors{areaField(rec): errUnknownArea}
 	}

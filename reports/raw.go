@@ -76,7 +76,7 @@ func (e rawEngine) Stats(q StatQuery) ([]StatRow, error) {
 	}
 	params := dbx.Params{"f": storedTime(q.Period.From), "t": storedTime(q.Period.To)}
 	date := "r." + dateColumn[q.Collection]
-	base := date + " >= {:f} AND " + date + " < {:t} AND " + inList("r.status", q.Statuses, params, "s") + " AND r." + scopeWhere(q.Area, params)
+	base := date + " >= {:f} AND " + date + " < {:t} AND " + inList("r.status", q.Statuses, params, "s") + " AND " + scopeWhere(q.Area, params) // (its columns are the record's: json_each has none of them)
 	area := "r.village"
 	switch {
 	case q.Self:
