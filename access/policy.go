@@ -289,8 +289,8 @@ var Table = []Row{
 		Manages: []string{catalog.RoleVillageOfficer},
 		Reports: true,
 		Collections: map[string]Grants{
-			catalog.Areas:           readAll,
-			catalog.RadIndicators:   readAll,
+			catalog.Areas:         readAll,
+			catalog.RadIndicators: readAll,
 			// a verifier reviews its regency's village and district activities;
 			// regency activities go one level up, to the secretariat
 			catalog.Activities:      reviewingLevels([]string{catalog.LevelVillage, catalog.LevelDistrict}, decide, nil),
@@ -325,10 +325,13 @@ var Table = []Row{
 		Cluster: true,
 		Reports: true,
 		Collections: map[string]Grants{
-			catalog.Areas:           readAll,
-			catalog.RadIndicators:   readAll,
-			catalog.Activities:      readArea,
-			catalog.OutreachLogs:    readArea,
+			catalog.Areas:         readAll,
+			catalog.RadIndicators: readAll,
+			catalog.Activities:    readArea,
+			// Outreach logs (contacts with households: a free-text note, the
+			// receiving agency's case reference) are read by the village,
+			// its verifiers and the secretariat only; task-force agencies,
+			// police included, read the outreach report's counts (issue 15).
 			catalog.VillagePrograms: readArea,
 			catalog.CaseAggregates:  ownCluster,
 			catalog.RadAchievements: readArea,

@@ -121,7 +121,7 @@ func newUser(email, role, area string) map[string]any {
 		"role": role, "area": area, "name": "Akun baru"}
 }
 
-func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]any, update map[string]any, readersA ...string) policy {
+func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]any, update map[string]any, readers []string, readersA ...string) policy {
 	return policy{
 		collection: col,
 		targets: []target{
@@ -129,8 +129,8 @@ func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]an
 			{name: "B", id: idB, create: withID("newrecordvillageB01", fields(tt.VillageB)), update: update},
 		},
 		read: map[string][]string{
-			"A": who(append([]string{tt.OfficerA, tt.VerifierA, tt.Secretariat, tt.Taskforce}, readersA...)...),
-			"B": who(tt.OfficerB, tt.VerifierB, tt.Secretariat, tt.Taskforce),
+			"A": who(append(append([]string{tt.OfficerA, tt.VerifierA, tt.Secretariat}, readers...), readersA...)...),
+			"B": who(append([]string{tt.OfficerB, tt.VerifierB, tt.Secretariat}, readers...)...),
 		},
 		create: map[string][]string{"A": who(tt.OfficerA), "B": who(tt.OfficerB)},
 		update: map[string][]string{"A": who(tt.OfficerA), "B": who(tt.OfficerB)},
@@ -141,9 +141,11 @@ func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]an
 var policies = []policy{
 	// a regency task-force member reads its regency's activities (not its
 	// outreach logs: contacts with people, in the outreach report only)
-	villageRecordPolicy(catalog.Activities, tt.ActivityA, tt.ActivityB, tt.Activity, map[string]any{"venue": "Aula kecamatan"}, tt.RegencyMemberA),
+	villageRecordPolicy(catalog.Activities, tt.ActivityA, tt.ActivityB, tt.Activity, map[string]any{"venue": "Aula kecamatan"}, []string{tt.Taskforce}, tt.RegencyMemberA),
 	levelActivityPolicy,
-	villageRecordPolicy(catalog.OutreachLogs, tt.OutreachA, tt.OutreachB, tt.Outreach, map[string]any{"note": "Pos layanan di pasar"}),
+	// outreach logs (a note on a household, an agency's case reference) are
+	// read by the village, its verifier and the secretariat only (issue 15)
+	villageRecordPolicy(catalog.OutreachLogs, tt.OutreachA, tt.OutreachB, tt.Outreach, map[string]any{"note": "Pos layanan di pasar"}, nil),
 	{
 		collection: catalog.VillagePrograms,
 		targets: []target{

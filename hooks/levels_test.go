@@ -101,3 +101,35 @@ func TestActivitiesOneLevelUp(t *testing.T) {
 		}
 	}
 }
+
+// TestOutreachNoteReaders: an outreach log's note and the receiving
+// agency's reference are read by the village, its regency's verifier and
+// the secretariat; no task-force agency (police included) reads the log,
+// nor finds it by filtering on the note. They read the outreach report.
+func TestOutreachNoteReaders(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	const logs = "/api/collections/outreach_logs/records"
+	for who, want := range map[string]bool{
+		tt.OfficerA: true, tt.VerifierA: true, tt.Secretariat: true,
+		tt.Taskforce: false, tt.RegencyMemberA: false, tt.AgencyOfficer: false, tt.VerifierB: false, tt.OfficerA2: false,
+	} {
+		tok := tt.Token(t, srv.App, who)
+		res := srv.Do(t, http.MethodGet, logs+"/"+tt.OutreachA, tok, nil)
+		if got := res.Status == 200; got != want {
+			t.Errorf("%s views outreach log A: %d, want readable %v", who, res.Status, want)
+		}
+		if want && res.JSON()["referral_reference"] != "BP3MI-LPG-2025-0042" {
+			t.Errorf("%s reads no reference: %s", who, res.Body)
+		}
+		res = srv.Do(t, http.MethodGet, logs+`?filter=(id="`+tt.OutreachA+`"%26%26referral_reference~"BP3MI")`, tok, nil)
+		n := len(res.JSON()["items"].([]any))
+		if (n > 0) != want {
+			t.Errorf("%s finds %d logs by the reference", who, n)
+		}
+	}
+	res := srv.Do(t, http.MethodGet, "/api/reports/outreach?year=2025", tt.Token(t, srv.App, tt.Taskforce), nil)
+	if res.Status != 200 {
+		t.Errorf("a task-force member reads the outreach report: %d", res.Status)
+	}
+}

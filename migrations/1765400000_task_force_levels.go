@@ -12,9 +12,11 @@ import (
 // recorded at every level: a required area (village, district, regency or
 // province) and its level, with village kept for village activities (the
 // field app's field) and no longer required. Existing activities are all
-// village activities: their area is their village. The API rules of the
-// collections the new roles reach are stored as the policy table
-// (access.Table) generates them, literally. The activities' report stats
+// village activities: their area is their village. Outreach logs (a note
+// on a household, an agency's case reference) are no longer read by the
+// province task-force members: the village, its verifier and the
+// secretariat only. The API rules of the collections changed are stored as
+// the policy table (access.Table) generates them, literally. The activities' report stats
 // are emptied so that the server recounts them on its next start with the
 // new dimensions (level, cluster): reports.RebuildIfMissing.
 func init() {
@@ -85,6 +87,13 @@ var taskForceRules = map[string]struct{ List, View, Create, Update, Delete *stri
 		Create: policyRule(`(@request.auth.role = "district_verifier") || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member") || (@request.auth.role = "regency_taskforce_member")`),
 		Update: policyRule(`(@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member" && @request.auth.cluster != "" && cluster = @request.auth.cluster) || (@request.auth.role = "regency_taskforce_member" && regency = @request.auth.area && @request.auth.cluster != "" && cluster = @request.auth.cluster)`),
 		Delete: policyRule(`(@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member" && @request.auth.cluster != "" && cluster = @request.auth.cluster) || (@request.auth.role = "regency_taskforce_member" && regency = @request.auth.area && @request.auth.cluster != "" && cluster = @request.auth.cluster)`),
+	},
+	"outreach_logs": {
+		List:   policyRule(`(@request.auth.role = "village_officer" && village = @request.auth.area) || (@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat")`),
+		View:   policyRule(`(@request.auth.role = "village_officer" && village = @request.auth.area) || (@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat")`),
+		Create: policyRule(`@request.auth.role = "village_officer"`),
+		Update: policyRule(`(@request.auth.role = "village_officer" && village = @request.auth.area) || (@request.auth.role = "district_verifier" && regency = @request.auth.area) || (@request.auth.role = "province_secretariat")`),
+		Delete: policyRule(`@request.auth.role = "village_officer" && village = @request.auth.area && status = "draft"`),
 	},
 	"rad_achievements": {
 		List:   policyRule(`(@request.auth.role = "district_verifier" && (regency = @request.auth.area || area.level = "province")) || (@request.auth.role = "province_secretariat") || (@request.auth.role = "taskforce_member") || (@request.auth.role = "regency_taskforce_member" && regency = @request.auth.area) || (@request.auth.role = "agency_officer")`),
