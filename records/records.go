@@ -4,6 +4,8 @@
 package records
 
 import (
+	"slices"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -190,6 +192,9 @@ func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	if IsReviewed(rec) && rec.GetString("status") == "" {
 		rec.Set("status", catalog.StatusDraft)
 	}
+	if errs := checkHomeVisitPhotos(rec); errs != nil {
+		return errs
+	}
 	rec.Set("district", areas.DistrictOf(code))
 	rec.Set("regency", areas.RegencyOf(code))
 	return nil
@@ -288,5 +293,33 @@ func DeriveActivityScope(app core.App, rec *core.Record) validation.Errors {
 	}
 	rec.Set("district", areas.DistrictOf(code))
 	rec.Set("regency", areas.RegencyOf(code))
+	return nil
+}
+
+var (
+	errHomeVisitPhotos = validation.NewError("photos_home_visit",
+		"Kunjungan rumah tidak boleh berfoto: foto menunjukkan rumah dan wajah orang. / A home visit takes no photos: they would show homes and faces.")
+)
+
+// checkHomeVisitPhotos refuses photos on a home-visit outreach log (a
+// route to homes and faces): an upload, an announcement of photos to come
+// (photos_expected), or a log with photos made a home visit. Logs stored
+// with photos before the rule are left as they are.
+func checkHomeVisitPhotos(rec *core.Record) validation.Errors {
+	if rec.Collection().Name != catalog.OutreachLogs || rec.GetString("outreach_type") != "home_visit" {
+		return nil
+	}
+	orig := rec.Original()
+	becameVisit := rec.IsNew() || orig.GetString("outreach_type") != "home_visit"
+	if len(rec.GetUnsavedFiles(media.FieldPhotos)) > 0 || (becameVisit && len(rec.GetStringSlice(media.FieldPhotos)) > 0) {
+		return validation.Errors{media.FieldPhotos: errHomeVisitPhotos}
+	}
+	expected, _ := media.Expected(rec)
+	if len(expected) > 0 {
+		before, _ := media.Expected(orig)
+		if becameVisit || !slices.Equal(expected, before) {
+			return validation.Errors{media.FieldExpected: errHomeVisitPhotos}
+		}
+	}
 	return nil
 }
