@@ -1,0 +1,68 @@
+// Browser test of issue 15: a regency task-force member and a province
+// agency officer sign in to the console (desk roles), land on the
+// dashboard of their regency / the province, and see activities counted by
+// level and by cluster, with the area's own-level activities said apart.
+// The regency member's case figure screen offers its own cluster's
+// figures of its regency. Phone and laptop, both languages; screenshots
+// under test-output/browser/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, shooter, SIZES, signIn } from './harness.mjs';
+
+const YEAR = new Date(Date.now() + 7 * 3600e3).getUTCFullYear();
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  await server.createUser({ email: 'gtkab@uji.jangkau.id', name: 'Anggota GT Lampung Selatan', role: 'regency_taskforce_member', area: '18.01', cluster: 'law_enforcement' });
+  await server.createUser({ email: 'opd@uji.jangkau.id', name: 'Petugas Dinas PPPA', role: 'agency_officer', area: '18', cluster: 'prevention' });
+  const act = (fields) => ({ title: 'Rapat koordinasi', type: 'rapat_koordinasi', start_date: `${YEAR}-01-15 02:00:00.000Z`,
+    status: 'approved', male_adult: 5, female_adult: 6, ...fields });
+  for (const f of [{ area: '18.01', cluster: 'law_enforcement' }, { area: '18.01.04', cluster: 'law_enforcement' },
+    { area: '18', cluster: 'prevention' }, { village: '18.01.04.2001' }]) {
+    await server.api('POST', '/api/collections/activities/records', server.superToken, act(f));
+  }
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const size of ['phone', 'laptop']) {
+  test(`a regency task-force member works in the console (${size})`, async () => {
+    const ctx = await browser.newContext({ ...SIZES[size], locale: 'id-ID' });
+    const page = await ctx.newPage();
+    const shot = shooter(page, `task-force-regency-${size}`);
+    await signIn(page, server.url, 'gtkab@uji.jangkau.id');
+    await page.waitForFunction(() => location.hash.startsWith('#/dashboard'));
+    await page.locator('#stat-activities').waitFor();
+    assert.equal((await page.locator('#stat-activities .stat-v').textContent()).trim(), '3', 'its regency: village, district and regency activities');
+    await page.locator('#chart-level').waitFor();
+    assert.match(await page.locator('#own-level').textContent(), /1 kegiatan dicatat di tingkat/);
+    await shot('dashboard');
+    await page.goto(server.url + '/#/cases');
+    await page.locator('#cases-table, .empty').first().waitFor();
+    await page.goto(server.url + '/#/queue');
+    await page.locator('#forbidden').waitFor();
+    await ctx.close();
+  });
+
+  test(`an agency officer sees the province by level and cluster (${size}, English)`, async () => {
+    const ctx = await browser.newContext({ ...SIZES[size], locale: 'en-GB' });
+    const page = await ctx.newPage();
+    const shot = shooter(page, `task-force-agency-${size}`);
+    await signIn(page, server.url, 'opd@uji.jangkau.id');
+    await page.waitForFunction(() => location.hash.startsWith('#/dashboard'));
+    await page.locator('#stat-activities').waitFor();
+    if (!/By level/.test(await page.locator('#chart-level').textContent())) await page.locator('#lang-switch').click();
+    await page.waitForFunction(() => /By level recorded at/.test(document.querySelector('#chart-level')?.textContent || ''));
+    assert.equal((await page.locator('#stat-activities .stat-v').textContent()).trim(), '4', 'the whole province');
+    assert.match(await page.locator('#own-level').textContent(), /1 activities recorded at the level of/);
+    assert.match(await page.locator('#chart-cluster').textContent(), /prevention|Pencegahan|Prevention/i);
+    await shot('dashboard');
+    await ctx.close();
+  });
+}
