@@ -66,3 +66,36 @@ for (const size of ['phone', 'laptop']) {
     await ctx.close();
   });
 }
+
+test('reviews go one level up: the secretariat\'s queue holds regency activities, the verifier\'s village ones', async () => {
+  await server.createUser({ email: 'verif@uji.jangkau.id', name: 'Verifikator Lampung Selatan', role: 'district_verifier', area: '18.01' });
+  await server.createUser({ email: 'sekre@uji.jangkau.id', name: 'Sekretariat', role: 'province_secretariat', area: '18' });
+  const sub = (fields) => ({ title: 'Pelatihan penyidik', type: 'pelatihan', start_date: `${YEAR}-02-10 02:00:00.000Z`, status: 'submitted', ...fields });
+  const regencyAct = (await server.api('POST', '/api/collections/activities/records', server.superToken, sub({ area: '18.01', cluster: 'law_enforcement' }))).id;
+  const villageAct = (await server.api('POST', '/api/collections/activities/records', server.superToken, sub({ village: '18.01.04.2001' }))).id;
+
+  const ctx = await browser.newContext({ ...SIZES.laptop, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const shot = shooter(page, 'task-force-queue-laptop');
+  await signIn(page, server.url, 'sekre@uji.jangkau.id');
+  await page.goto(server.url + '/#/queue');
+  await page.locator(`#queue-table tr[data-id="${regencyAct}"]`).waitFor();
+  assert.equal(await page.locator(`#queue-table tr[data-id="${villageAct}"]`).count(), 0, 'a village activity is the verifier\'s');
+  assert.equal(await page.locator('#tab-outreach_logs').count(), 0, 'outreach logs are the verifier\'s');
+  await shot('secretariat-queue');
+  await page.locator(`#queue-table tr[data-id="${regencyAct}"] a.rec-link`).click();
+  await page.locator('#approve').click();
+  await page.locator('#confirm-yes').click();
+  await page.locator('#record-done').waitFor();
+  const rec = await server.api('GET', `/api/collections/activities/records/${regencyAct}`, server.superToken);
+  assert.equal(rec.status, 'approved');
+  await ctx.close();
+
+  const vctx = await browser.newContext({ ...SIZES.laptop, locale: 'id-ID' });
+  const vpage = await vctx.newPage();
+  await signIn(vpage, server.url, 'verif@uji.jangkau.id');
+  await vpage.goto(server.url + '/#/queue');
+  await vpage.locator(`#queue-table tr[data-id="${villageAct}"]`).waitFor();
+  assert.equal(await vpage.locator(`#queue-table tr[data-id="${regencyAct}"]`).count(), 0);
+  await vctx.close();
+});

@@ -20,7 +20,7 @@ import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './ro
  * (pages without one are reached by links).
  */
 export const routes = [
-  { path: '/queue', page: Queue, roles: [VERIFIER], nav: 'nav.queue' },
+  { path: '/queue', page: Queue, roles: [VERIFIER, PROVINCE], nav: 'nav.queue' },
   { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE, REGENCY_TF, AGENCY] },
   // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
   { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER, REGENCY_TF, AGENCY], nav: 'nav.dashboard' },

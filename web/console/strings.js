@@ -57,6 +57,7 @@ export default {
   'kind.outreach_logs.one': ['Log penjangkauan', 'Outreach log'],
 
   'queue.title': ['Antrean verifikasi', 'Review queue'],
+  'queue.intro.province': ['Kegiatan tingkat kabupaten/kota dan provinsi yang diajukan dan menunggu keputusan sekretariat.', 'Regency and province activities submitted and waiting for the secretariat\'s decision.'],
   'queue.intro': ['Catatan yang diajukan desa/kelurahan di {regency} dan menunggu keputusan Anda.', 'Records submitted by the villages of {regency}, waiting for your decision.'],
   'queue.filter.district': ['Kecamatan', 'District'],
   'queue.filter.village': ['Desa/kelurahan', 'Village'],
