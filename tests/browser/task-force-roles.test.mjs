@@ -99,3 +99,42 @@ test('reviews go one level up: the secretariat\'s queue holds regency activities
   assert.equal(await vpage.locator(`#queue-table tr[data-id="${regencyAct}"]`).count(), 0);
   await vctx.close();
 });
+
+for (const size of ['phone', 'laptop']) {
+  test(`a regency member records a district activity at its desk; the form names a refused field (${size})`, async () => {
+    const ctx = await browser.newContext({ ...SIZES[size], locale: 'id-ID' });
+    const page = await ctx.newPage();
+    const shot = shooter(page, `task-force-form-${size}`);
+    await signIn(page, server.url, 'gtkab@uji.jangkau.id');
+    await page.goto(server.url + '/#/activity/new');
+    await page.locator('#activity-form').waitFor();
+    await page.locator('#act-submit').click();
+    await page.locator('#err-title').waitFor();
+    assert.match(await page.locator('#err-title').textContent(), /Wajib diisi/);
+    const areas = await page.locator('#in-area option').evaluateAll((os) => os.map((o) => o.value));
+    assert.equal(areas[0], '18.01');
+    assert.ok(areas.includes('18.01.04') && areas.every((a) => a.startsWith('18.01')), 'its regency and its districts only');
+    await page.locator('#in-area').selectOption('18.01.04');
+    await page.locator('#in-title').fill(`Pelatihan penyidik ${size}`);
+    await page.locator('#in-start_date').fill(`${YEAR}-03-03`);
+    await page.locator('#in-male_adult').fill('12');
+    await page.locator('#in-female_adult').fill('9');
+    await page.locator('#in-venue').fill('Hubungi 0812 3456 7890');
+    await shot('form');
+    await page.locator('#act-submit').click();
+    await page.locator('#err-venue').waitFor();
+    assert.match(await page.locator('#err-venue').textContent(), /\//, 'bilingual');
+    await page.locator('#in-venue').fill('Aula Polres');
+    await page.locator('#act-submit').click();
+    await page.locator('#record').waitFor();
+    const list = await server.api('GET', `/api/collections/activities/records?filter=${encodeURIComponent(`title="Pelatihan penyidik ${size}"`)}`, server.superToken);
+    assert.equal(list.items.length, 1);
+    const rec = list.items[0];
+    assert.equal(rec.level, 'district');
+    assert.equal(rec.area, '18.01.04');
+    assert.equal(rec.cluster, 'law_enforcement');
+    assert.equal(rec.status, 'submitted');
+    await shot('record');
+    await ctx.close();
+  });
+}

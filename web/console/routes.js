@@ -11,6 +11,7 @@ import { Rad } from './pages/rad.jsx';
 import { Cases } from './pages/cases.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
+import { NewActivity } from './pages/activity.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './roles.js';
 
@@ -26,6 +27,7 @@ export const routes = [
   { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER, REGENCY_TF, AGENCY], nav: 'nav.dashboard' },
   { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER, REGENCY_TF, AGENCY] },
   { path: '/rad', page: Rad, roles: [PROVINCE, VERIFIER], nav: 'nav.rad' },
+  { path: '/activity/new', page: NewActivity, roles: [REGENCY_TF, AGENCY], nav: 'nav.newActivity' },
   { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },

@@ -73,7 +73,7 @@ function CaseForm({ user, initial, onDone, onCancel }) {
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const setIn = (group, k) => (e) => setV({ ...v, [group]: { ...v[group], [k]: e.currentTarget.value } });
-  const areas = user.role === VERIFIER ? [user.area] : ['18', ...childrenOf('18', 'regency').map((a) => a.id)];
+  const areas = user.role === VERIFIER || user.role === REGENCY_TF ? [user.area] : ['18', ...childrenOf('18', 'regency').map((a) => a.id)];
   const submit = async (e) => {
     e.preventDefault();
     const masked = v.masked || {};
