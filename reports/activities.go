@@ -115,6 +115,12 @@ func (r *ActivitiesReport) Tables(lang string) []Table {
 	for _, row := range r.Rows {
 		t.Rows = append(t.Rows, line(row.Area, row.ActivityFigures))
 	}
+	if r.OwnLevel != nil && r.OwnLevel.Activities > 0 {
+		// the area's own activities, so that the lines add up to the total
+		own := r.Area
+		own.Name = T(lang, "Tingkat ", "Level of ") + own.Name + T(lang, " sendiri", " itself")
+		t.Rows = append(t.Rows, line(own, *r.OwnLevel))
+	}
 	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
 	s := monthTable(lang, T(lang, "Kegiatan per bulan", "Activities per month"),
 		T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Total peserta", "Total participants"), r.Series)

@@ -3,6 +3,7 @@ package reports_test
 import (
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 
 	"jangkau/catalog"
@@ -161,4 +162,26 @@ func TestActivitiesAtEveryLevel(t *testing.T) {
 	// a regency member reads its regency's reports
 	res := srv.Do(t, http.MethodGet, url("activities", "year=2025&area="+tt.RegencyB), tt.Token(t, srv.App, tt.RegencyMemberA), nil)
 	eq(t, "a regency member asking for another regency", res.Status, 403)
+}
+
+// TestOwnLevelLineInExports: the activities report's export has a line for
+// the area's own activities, so that its lines add up to the total line.
+func TestOwnLevelLineInExports(t *testing.T) {
+	t.Parallel()
+	srv := levelsFixture(t)
+	_, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_activities.csv", "year=2025&area="+tt.RegencyA, 200))
+	var own, total []string
+	for _, r := range rows {
+		switch {
+		case strings.HasPrefix(r[1], "Tingkat ") && strings.HasSuffix(r[1], " sendiri"):
+			own = r
+		case strings.HasPrefix(r[1], "Total "):
+			total = r
+		}
+	}
+	if own == nil || total == nil {
+		t.Fatalf("no own-level or total line: %v", rows)
+	}
+	eq(t, "own-level line: regency A's own activity", own[5], "1")
+	eq(t, "total line", total[5], "3")
 }
