@@ -5,7 +5,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"jangkau/catalog"
 	"jangkau/internal/wiring"
 )
 
@@ -24,14 +23,6 @@ func Register(app core.App) {
 	app.OnRecordCreateExecute(Counted...).Bind(stats(false))
 	app.OnRecordUpdateExecute(Counted...).Bind(stats(false))
 	app.OnRecordDeleteExecute(Counted...).Bind(stats(true))
-
-	// The cached area directory is read again after an area changes.
-	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.forgetAreas", Func: func(e *core.RecordEvent) error {
-		ForgetAreas(e.App)
-		return e.Next()
-	}}
-	app.OnRecordAfterCreateSuccess(catalog.Areas).Bind(forget)
-	app.OnRecordAfterUpdateSuccess(catalog.Areas).Bind(forget)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.reports.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		// serve has run the migrations; the aggregates they leave empty on
