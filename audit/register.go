@@ -66,6 +66,7 @@ func Register(app core.App) {
 	registerReads(app)
 	registerSchemaGuard(app)
 	registerClientTime(app)
+	RegisterArchiver(app) // old entries to archive files, daily
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.audit.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())

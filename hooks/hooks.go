@@ -15,6 +15,8 @@ import (
 	"jangkau/devices"
 	"jangkau/internal/wiring"
 	"jangkau/media"
+	"jangkau/metrics"
+	"jangkau/notify"
 	"jangkau/ratelimit"
 	"jangkau/records"
 	"jangkau/reports"
@@ -43,6 +45,8 @@ func Register(app core.App) {
 	media.Register(app)     // photos: upright, resized, metadata-free
 	reports.Register(app)   // report aggregates; /api/reports, /api/exports
 	ratelimit.Register(app) // the bilingual 429
+	metrics.Register(app)   // /metrics (Prometheus) and /api/ready
+	notify.Register(app)    // Web Push, notices, the morning digest, the reset e-mail's link; /api/notify
 }
 
 // bindRefreshOriginal makes a saved record's Original() its stored state,
