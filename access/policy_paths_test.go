@@ -955,6 +955,7 @@ func TestPolicyCoversEverything(t *testing.T) {
 		"GET /api/exports/{file}":                     "reports",
 		"GET /api/accounts":                           "accounts-fleet",
 		"GET /api/audit/{collection}/{id}":            "history",
+		"GET /api/ready":                              "public: readiness (the database and S3 answer), no data (metrics tests)",
 		// issue 17
 		"POST /api/accounts/{id}/reset-password": "access.CheckManaged, every caller x account against the table (accounts/password_test.go TestResetScope: a reset ends sessions, so not in this shared harness)",
 		"POST /api/accounts/password":            "the caller's own account only (accounts tests)",

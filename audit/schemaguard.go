@@ -30,7 +30,7 @@ var (
 			"Kueri SQL yang menyebut audit_log, _collections atau skema SQLite hanya boleh satu SELECT. / An SQL query naming audit_log, _collections or the SQLite schema may only be a single SELECT.")})
 )
 
-// registerAuditSchemaGuard keeps the audit trail's collection as the
+// registerSchemaGuard keeps the audit trail's collection as the
 // migrations made it. A superuser may not, through the API or the admin UI,
 // change its fields (a column of every entry would be lost) or rules (the
 // trail made public), delete it, import a configuration that does any of

@@ -9,7 +9,7 @@ import (
 // month, status and dimension) and the date indexes that partial months and
 // exports read through. The aggregates are derived data: the reports
 // package computes them from the records with the code of the running
-// version (hooks/reports.go rebuilds them on start when records exist and
+// version (reports/register.go rebuilds them on start when records exist and
 // the tables are empty, as after this migration on an older database).
 func init() {
 	tables := []string{"report_stats_activities", "report_stats_outreach"}

@@ -7,7 +7,7 @@ import (
 
 // An achievement of 0 is a real report ("no village reached this quarter"),
 // but PocketBase's Required on a number refuses 0. The value stays
-// mandatory on create through a request check (hooks/records.go) that tells
+// mandatory on create through a request check (records/register.go) that tells
 // a missing value from a zero one.
 func init() {
 	m.Register(func(app core.App) error {
