@@ -59,7 +59,9 @@ var (
 	errNotYourRegency = validation.NewError("not_your_area",
 		"Wilayah ini di luar kabupaten/kota Anda. / This area is outside your regency.")
 	errNotYourCluster = validation.NewError("not_your_cluster",
-		"Anda hanya boleh mengisi angka klaster Anda sendiri. / You may only enter figures of your own cluster.")
+		"Anda hanya boleh mengisi data klaster Anda sendiri. / You may only enter data of your own cluster.")
+	errNotYourLevel = validation.NewError("wrong_area_level",
+		"Peran Anda tidak mencatat atau memeriksa kegiatan tingkat wilayah ini. / Your role does not record or review activities at this area level.")
 	errNoWriteRole = validation.NewError("forbidden_role",
 		"Peran Anda tidak boleh mengubah data ini. / Your role may not change this data.")
 	errRoleNotManaged = validation.NewError("forbidden_role",
@@ -109,6 +111,10 @@ func CheckWrite(a Actor, rec *core.Record) validation.Errors {
 	if field == "" {
 		field = "id"
 	}
+	if field == "area" && rec.GetString("village") != "" {
+		// a village activity names its village (phones send only that)
+		field = "village"
+	}
 	_, m := firstMatch(a, collection, opOf(rec), rec, stateOf(rec))
 	switch m {
 	case hit:
@@ -117,6 +123,8 @@ func CheckWrite(a Actor, rec *core.Record) validation.Errors {
 		return validation.Errors{field: notYourArea(a)}
 	case missCluster:
 		return validation.Errors{p.Cluster: errNotYourCluster}
+	case missLevel:
+		return validation.Errors{p.Level: errNotYourLevel}
 	case missRole:
 		if p.Role != "" && Can(a, collection, opOf(rec)) {
 			return validation.Errors{p.Role: errRoleNotManaged}

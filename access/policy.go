@@ -22,7 +22,8 @@ import (
 // path answers with this table.
 //
 // A new role is one Row here (and its entry in catalog.Roles and
-// catalog.RoleAreaLevel): TestNewRoleIsOneRow adds issue 15's two roles so.
+// catalog.RoleAreaLevel): issue 15's two roles were added so, and
+// TestNewRoleIsOneRow adds a third the same way.
 // A new collection needs its Placement and its grants in the rows; a change
 // of the rules needs a migration storing them: TestPolicyCoversEverything
 // fails until both are done, and prints the rules to store.
@@ -75,6 +76,9 @@ type Term struct {
 	OwnCluster bool
 	// States: only records stored in one of these review states.
 	States []string
+	// Levels: only records of one of these area levels (activities are
+	// recorded at every level; a reviewer reviews the levels below its own).
+	Levels []string
 	// Limit: on update, only its fields may change; a change to any other
 	// is refused with its error. Nil: any field.
 	Limit *FieldLimit
@@ -134,6 +138,9 @@ type Row struct {
 	// RawReports: the role may ask for the raw report engine (a costly
 	// check of the precomputed figures).
 	RawReports bool
+	// Desk: the role works in the console only and never syncs a phone,
+	// whatever its read grants (FeedLevel refuses it).
+	Desk bool
 	// Collections holds the role's grants; a collection it is not listed
 	// under is closed to it.
 	Collections map[string]Grants
@@ -146,6 +153,7 @@ type Placement struct {
 	Regency string // the regency derived from Area, indexed: what rules of regency-level roles filter on
 	Cluster string // the task-force cluster
 	Status  string // the review status
+	Level   string // the level of the record's area (activities are recorded at every level)
 	Owner   string // the user the record is ("id" on users) or belongs to
 	Role    string // that user's role
 	// ServerOwned fields are written by the server only: a change by any
@@ -227,6 +235,40 @@ func reviewing(moves map[string][]string) Grants {
 	return Grants{List: inArea, View: inArea, Update: Grant{{Reach: InArea, Limit: reviewLimit, Moves: moves}}}
 }
 
+// The review moves.
+var (
+	decide  = map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}
+	reopen  = map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}
+	decideR = map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}, catalog.StatusApproved: {catalog.StatusReturned}}
+)
+
+// reviewingLevels are a reviewer's grants on activities, which are
+// reviewed one level up: it decides on the submitted activities of levels,
+// and (the secretariat) reopens approved ones of any level with reopen.
+func reviewingLevels(levels []string, moves map[string][]string, reopen map[string][]string) Grants {
+	g := Grants{List: inArea, View: inArea, Update: Grant{{Reach: InArea, Levels: levels, Limit: reviewLimit, Moves: moves}}}
+	if reopen != nil {
+		g.Update = append(g.Update, Term{Reach: InArea, Limit: reviewLimit, Moves: reopen})
+	}
+	return g
+}
+
+// authoring are the grants of a role that records activities of its own
+// cluster at levels within its area, as a village officer does its
+// village's: drafts and returned records edited and submitted, drafts
+// deleted, the review note the reviewer's. read is what it reads.
+func authoring(read Grant, levels []string) Grants {
+	return Grants{
+		List: read, View: read,
+		Create: Grant{{Reach: InArea, OwnCluster: true, Levels: levels, Moves: map[string][]string{"": {catalog.StatusDraft, catalog.StatusSubmitted}}}},
+		Update: Grant{{Reach: InArea, OwnCluster: true, Levels: levels, Keep: []string{"review_note"}, Moves: map[string][]string{
+			catalog.StatusDraft:    {catalog.StatusDraft, catalog.StatusSubmitted},
+			catalog.StatusReturned: {catalog.StatusReturned, catalog.StatusDraft, catalog.StatusSubmitted},
+		}}},
+		Delete: Grant{{Reach: InArea, OwnCluster: true, Levels: levels, States: []string{catalog.StatusDraft}}},
+	}
+}
+
 // Table is the access policy: one row per role of catalog.Roles.
 // Superusers may do anything; anonymous callers nothing.
 var Table = []Row{
@@ -247,10 +289,12 @@ var Table = []Row{
 		Manages: []string{catalog.RoleVillageOfficer},
 		Reports: true,
 		Collections: map[string]Grants{
-			catalog.Areas:           readAll,
-			catalog.RadIndicators:   readAll,
-			catalog.Activities:      reviewing(map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}),
-			catalog.OutreachLogs:    reviewing(map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}),
+			catalog.Areas:         readAll,
+			catalog.RadIndicators: readAll,
+			// a verifier reviews its regency's village and district activities;
+			// regency activities go one level up, to the secretariat
+			catalog.Activities:      reviewingLevels([]string{catalog.LevelVillage, catalog.LevelDistrict}, decide, nil),
+			catalog.OutreachLogs:    reviewing(decide),
 			catalog.VillagePrograms: allInArea,
 			catalog.CaseAggregates:  allInArea,
 			catalog.RadAchievements: regencyFigs,
@@ -266,8 +310,8 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           {List: everything, View: everything, Update: Grant{{Reach: Anything, Limit: areaLimit}}},
 			catalog.RadIndicators:   {List: everything, View: everything, Create: everything, Update: everything, Delete: everything},
-			catalog.Activities:      reviewing(map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}),
-			catalog.OutreachLogs:    reviewing(map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}),
+			catalog.Activities:      reviewingLevels([]string{catalog.LevelRegency, catalog.LevelProvince}, decideR, reopen),
+			catalog.OutreachLogs:    reviewing(reopen),
 			catalog.VillagePrograms: allInArea,
 			catalog.CaseAggregates:  allInArea,
 			catalog.RadAchievements: allInArea,
@@ -281,12 +325,53 @@ var Table = []Row{
 		Cluster: true,
 		Reports: true,
 		Collections: map[string]Grants{
-			catalog.Areas:           readAll,
-			catalog.RadIndicators:   readAll,
-			catalog.Activities:      readArea,
-			catalog.OutreachLogs:    readArea,
+			catalog.Areas:         readAll,
+			catalog.RadIndicators: readAll,
+			catalog.Activities:    readArea,
+			// Outreach logs (contacts with households: a free-text note, the
+			// receiving agency's case reference) are read by the village,
+			// its verifiers and the secretariat only; task-force agencies,
+			// police included, read the outreach report's counts (issue 15).
 			catalog.VillagePrograms: readArea,
 			catalog.CaseAggregates:  ownCluster,
+			catalog.RadAchievements: readArea,
+			catalog.Users:           ownAccount,
+			catalog.Devices:         ownDevices,
+		},
+	},
+	{
+		// A regency task force's member records its agency's district and
+		// regency activities and its cluster's case figures of its regency,
+		// at a desk. Outreach logs (contacts with people) it reads in the
+		// outreach report only.
+		Role:    catalog.RoleRegencyTaskforce,
+		Cluster: true,
+		Reports: true,
+		Desk:    true,
+		Collections: map[string]Grants{
+			catalog.Areas:           readAll,
+			catalog.RadIndicators:   readAll,
+			catalog.Activities:      authoring(inArea, []string{catalog.LevelDistrict, catalog.LevelRegency}),
+			catalog.VillagePrograms: readArea,
+			catalog.CaseAggregates:  ownCluster,
+			catalog.RadAchievements: readArea,
+			catalog.Users:           ownAccount,
+			catalog.Devices:         ownDevices,
+		},
+	},
+	{
+		// A province agency's officer records the agency's province
+		// activities and reads its cluster's activities at every level (the
+		// cluster view); figures it reads in the reports, suppressed.
+		Role:    catalog.RoleAgencyOfficer,
+		Cluster: true,
+		Reports: true,
+		Desk:    true,
+		Collections: map[string]Grants{
+			catalog.Areas:           readAll,
+			catalog.RadIndicators:   readAll,
+			catalog.Activities:      authoring(clusterTerm, []string{catalog.LevelProvince}),
+			catalog.VillagePrograms: readArea,
 			catalog.RadAchievements: readArea,
 			catalog.Users:           ownAccount,
 			catalog.Devices:         ownDevices,
@@ -300,7 +385,7 @@ var Table = []Row{
 var Placements = map[string]Placement{
 	catalog.Areas:           {Never: []Op{Create, Delete}},
 	catalog.RadIndicators:   {},
-	catalog.Activities:      {Area: "village", Regency: "regency", Status: "status"},
+	catalog.Activities:      {Area: "area", Regency: "regency", Cluster: "cluster", Status: "status", Level: "level"},
 	catalog.OutreachLogs:    {Area: "village", Regency: "regency", Status: "status"},
 	catalog.VillagePrograms: {Area: "village", Regency: "regency"},
 	catalog.CaseAggregates:  {Area: "area", Regency: "regency", Cluster: "cluster"},
@@ -389,6 +474,7 @@ const (
 	missRole
 	missOwner
 	missState
+	missLevel
 )
 
 // match tells whether term t of row covers the record: placement from rec,
@@ -424,6 +510,9 @@ func match(a Actor, row *Row, p Placement, t Term, rec, stored Target) miss {
 	}
 	if len(t.States) > 0 && stored != nil && !slices.Contains(t.States, stored.GetString(p.Status)) {
 		return missState
+	}
+	if len(t.Levels) > 0 && !slices.Contains(t.Levels, rec.GetString(p.Level)) {
+		return missLevel
 	}
 	return hit
 }
@@ -463,11 +552,14 @@ func Reaches(a Actor, collection string, op Op, t Target) bool {
 // FeedLevel returns the level and area of the sync feed the actor may
 // read: the change feed is scoped by village and regency only, so a role
 // syncs when its list grant of every synced collection is the whole of
-// its area (or everything) with no further condition. ok is false for
-// anyone else, who may not sync.
+// its area (or everything) with no further condition, and its row is not
+// a desk role's. ok is false for anyone else, who may not sync.
 func FeedLevel(a Actor, collections []string) (level, area string, ok bool) {
 	if a.Superuser {
 		return catalog.LevelProvince, "", true
+	}
+	if r := RowOf(a.Role); r != nil && r.Desk {
+		return "", "", false
 	}
 	for _, c := range collections {
 		if !ReadsWholeArea(a, c) {
@@ -489,7 +581,7 @@ func ReadsWholeArea(a Actor, collection string) bool {
 		return false
 	}
 	t := g[0]
-	return (t.Reach == Anything || t.Reach == InArea) && !t.OwnCluster && len(t.States) == 0
+	return (t.Reach == Anything || t.Reach == InArea) && !t.OwnCluster && len(t.States) == 0 && len(t.Levels) == 0
 }
 
 // ReportArea returns the area whose reports and exports the actor reads;

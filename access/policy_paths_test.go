@@ -70,6 +70,10 @@ const (
 	outSubmittedA = "poloutsubmitA01"
 	actDeletedA   = "polactdeleteA01"
 	actDeletedB   = "polactdeleteB01"
+
+	actSubmittedDistrictA = "polactsubmitDA1"
+	actSubmittedRegencyA  = "polactsubmitRA1"
+	actSubmittedProvince  = "polactsubmitPP1"
 )
 
 func newHarness(t *testing.T) *harness {
@@ -113,6 +117,12 @@ func newHarness(t *testing.T) *harness {
 	save(catalog.Activities, actSubmittedB, plus(tt.Activity(tt.VillageB), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.OfficerB)))
 	save(catalog.Activities, actApprovedA, plus(tt.Activity(tt.VillageA), "status", catalog.StatusApproved, "created_by", tt.UserID(tt.OfficerA)))
 	save(catalog.OutreachLogs, outSubmittedA, plus(tt.Outreach(tt.VillageA), "status", catalog.StatusSubmitted))
+	// activities of every level (issue 15), one submitted at each level
+	// above the village for the reviews one level up
+	seedLevelActivities(t, app)
+	save(catalog.Activities, actSubmittedDistrictA, plus(tt.LevelActivity(tt.DistrictA, "law_enforcement"), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.RegencyMemberA)))
+	save(catalog.Activities, actSubmittedRegencyA, plus(tt.LevelActivity(tt.RegencyA, "law_enforcement"), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.RegencyMemberA)))
+	save(catalog.Activities, actSubmittedProvince, plus(tt.LevelActivity(tt.Province, "prevention"), "status", catalog.StatusSubmitted, "created_by", tt.UserID(tt.AgencyOfficer)))
 	// issue 17's notification tables (superusers only): one row each
 	if _, _, err := notify.Keys(app); err != nil {
 		t.Fatal(err)
@@ -758,8 +768,9 @@ func (h *harness) reports(t *testing.T) int {
 					if a == "" {
 						a = root
 					}
+					placed := r.GetString(access.Placements[col].Area) // an activity's area at any level
 					want := access.Decide(c.actor, col, access.List, recordTarget(t, h.app, r), nil, nil) &&
-						(r.GetString("village") == a || strings.HasPrefix(r.GetString("village"), a+"."))
+						(placed == a || strings.HasPrefix(placed, a+"."))
 					if in && !want {
 						t.Errorf("export %s of %q by %s lists %s, which the table does not let it list", file, area, c.label, r.Id)
 					}

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/areas"
 	"jangkau/catalog"
 	tt "jangkau/internal/testapp"
 )
@@ -21,9 +22,73 @@ import (
 
 const anon = ""
 
-var allActors = []string{anon, tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.VerifierA, tt.VerifierB, tt.Secretariat, tt.Taskforce, tt.SuperuserEmail}
+var allActors = []string{anon, tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.VerifierA, tt.VerifierB, tt.Secretariat, tt.Taskforce,
+	tt.RegencyMemberA, tt.AgencyOfficer, tt.SuperuserEmail}
 
-var signedIn = []string{tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.VerifierA, tt.VerifierB, tt.Secretariat, tt.Taskforce, tt.SuperuserEmail}
+var signedIn = []string{tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.VerifierA, tt.VerifierB, tt.Secretariat, tt.Taskforce,
+	tt.RegencyMemberA, tt.AgencyOfficer, tt.SuperuserEmail}
+
+// Activities above village level (issue 15), made by seedLevelActivities:
+// a district and a regency activity of regency A's law-enforcement
+// cluster (the regency member's), a province activity of the prevention
+// cluster (the agency officer's).
+const (
+	actDistrictA = "actdistrictA001"
+	actRegencyA  = "actregencyA0001"
+	actProvince  = "actprovince0001"
+)
+
+// seedLevelActivities saves the activities above village level, drafts of
+// their authors.
+func seedLevelActivities(t testing.TB, app core.App) {
+	t.Helper()
+	col, err := app.FindCollectionByNameOrId(catalog.Activities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []struct{ id, area, cluster, by string }{
+		{actDistrictA, tt.DistrictA, "law_enforcement", tt.RegencyMemberA},
+		{actRegencyA, tt.RegencyA, "law_enforcement", tt.RegencyMemberA},
+		{actProvince, tt.Province, "prevention", tt.AgencyOfficer},
+	} {
+		r := core.NewRecord(col)
+		r.Id = a.id
+		for k, v := range tt.LevelActivity(a.area, a.cluster) {
+			r.Set(k, v)
+		}
+		r.Set("created_by", tt.UserID(a.by))
+		if err := app.Save(r); err != nil {
+			t.Fatalf("activity %s: %v", a.id, err)
+		}
+	}
+}
+
+// levelActivityPolicy: activities above village level are read in their
+// area (the agency officer: its cluster's), written by the role that
+// records at that level, in its cluster.
+var levelActivityPolicy = policy{
+	collection: catalog.Activities,
+	targets: []target{
+		{name: "district", id: actDistrictA, create: withID("newactdistrictA01", tt.LevelActivity(tt.DistrictA, "law_enforcement")), update: map[string]any{"venue": "Aula kecamatan"}},
+		{name: "regency", id: actRegencyA, create: withID("newactregencyA001", tt.LevelActivity(tt.RegencyA, "law_enforcement")), update: map[string]any{"venue": "Aula kabupaten"}},
+		{name: "regency-other-cluster", id: actRegencyA, create: withID("newactregencyA002", tt.LevelActivity(tt.RegencyA, "social_rehab")), update: map[string]any{"cluster": "social_rehab"}},
+		{name: "regencyB", id: actRegencyA, create: withID("newactregencyB001", tt.LevelActivity(tt.RegencyB, "law_enforcement")), update: map[string]any{"area": tt.RegencyB}},
+		{name: "province", id: actProvince, create: withID("newactprovince001", tt.LevelActivity(tt.Province, "prevention")), update: map[string]any{"venue": "Aula provinsi"}},
+	},
+	read: map[string][]string{
+		"district":              who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA),
+		"regency":               who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA),
+		"regency-other-cluster": who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA),
+		"regencyB":              who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA),
+		"province":              who(tt.Secretariat, tt.Taskforce, tt.AgencyOfficer),
+	},
+	create: map[string][]string{"district": who(tt.RegencyMemberA), "regency": who(tt.RegencyMemberA), "regency-other-cluster": who(),
+		"regencyB": who(), "province": who(tt.AgencyOfficer)},
+	update: map[string][]string{"district": who(tt.RegencyMemberA), "regency": who(tt.RegencyMemberA), "regency-other-cluster": who(),
+		"regencyB": who(), "province": who(tt.AgencyOfficer)},
+	del: map[string][]string{"district": who(tt.RegencyMemberA), "regency": who(tt.RegencyMemberA), "regency-other-cluster": who(tt.RegencyMemberA),
+		"regencyB": who(tt.RegencyMemberA), "province": who(tt.AgencyOfficer)},
+}
 
 func who(emails ...string) []string { return append(emails, tt.SuperuserEmail) }
 
@@ -56,7 +121,7 @@ func newUser(email, role, area string) map[string]any {
 		"role": role, "area": area, "name": "Akun baru"}
 }
 
-func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]any, update map[string]any) policy {
+func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]any, update map[string]any, readers []string, readersA ...string) policy {
 	return policy{
 		collection: col,
 		targets: []target{
@@ -64,8 +129,8 @@ func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]an
 			{name: "B", id: idB, create: withID("newrecordvillageB01", fields(tt.VillageB)), update: update},
 		},
 		read: map[string][]string{
-			"A": who(tt.OfficerA, tt.VerifierA, tt.Secretariat, tt.Taskforce),
-			"B": who(tt.OfficerB, tt.VerifierB, tt.Secretariat, tt.Taskforce),
+			"A": who(append(append([]string{tt.OfficerA, tt.VerifierA, tt.Secretariat}, readers...), readersA...)...),
+			"B": who(append([]string{tt.OfficerB, tt.VerifierB, tt.Secretariat}, readers...)...),
 		},
 		create: map[string][]string{"A": who(tt.OfficerA), "B": who(tt.OfficerB)},
 		update: map[string][]string{"A": who(tt.OfficerA), "B": who(tt.OfficerB)},
@@ -74,8 +139,13 @@ func villageRecordPolicy(col, idA, idB string, fields func(string) map[string]an
 }
 
 var policies = []policy{
-	villageRecordPolicy(catalog.Activities, tt.ActivityA, tt.ActivityB, tt.Activity, map[string]any{"venue": "Aula kecamatan"}),
-	villageRecordPolicy(catalog.OutreachLogs, tt.OutreachA, tt.OutreachB, tt.Outreach, map[string]any{"note": "Pos layanan di pasar"}),
+	// a regency task-force member reads its regency's activities (not its
+	// outreach logs: contacts with people, in the outreach report only)
+	villageRecordPolicy(catalog.Activities, tt.ActivityA, tt.ActivityB, tt.Activity, map[string]any{"venue": "Aula kecamatan"}, []string{tt.Taskforce}, tt.RegencyMemberA),
+	levelActivityPolicy,
+	// outreach logs (a note on a household, an agency's case reference) are
+	// read by the village, its verifier and the secretariat only (issue 15)
+	villageRecordPolicy(catalog.OutreachLogs, tt.OutreachA, tt.OutreachB, tt.Outreach, map[string]any{"note": "Pos layanan di pasar"}, nil),
 	{
 		collection: catalog.VillagePrograms,
 		targets: []target{
@@ -85,8 +155,8 @@ var policies = []policy{
 				update: map[string]any{"legal_basis_number": "Perdes No. 3 Tahun 2024"}},
 		},
 		read: map[string][]string{
-			"A": who(tt.OfficerA, tt.VerifierA, tt.Secretariat, tt.Taskforce),
-			"B": who(tt.OfficerB, tt.VerifierB, tt.Secretariat, tt.Taskforce),
+			"A": who(tt.OfficerA, tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA, tt.AgencyOfficer),
+			"B": who(tt.OfficerB, tt.VerifierB, tt.Secretariat, tt.Taskforce, tt.AgencyOfficer),
 		},
 		create: map[string][]string{"A": who(tt.OfficerA, tt.VerifierA, tt.Secretariat), "B": who(tt.OfficerB, tt.VerifierB, tt.Secretariat)},
 		update: map[string][]string{"A": who(tt.OfficerA, tt.VerifierA, tt.Secretariat), "B": who(tt.OfficerB, tt.VerifierB, tt.Secretariat)},
@@ -102,14 +172,16 @@ var policies = []policy{
 		// a case figure record is read by who keeps it (the task-force
 		// member's cluster is law_enforcement, B's social_rehab); everyone
 		// else reads the figures suppressed in the reports
+		// (the regency member keeps its cluster's figures of its regency;
+		// the agency officer keeps none)
 		read: map[string][]string{
-			"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce),
+			"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA),
 			"B": who(tt.VerifierB, tt.Secretariat),
 			"P": who(tt.Secretariat, tt.Taskforce),
 		},
-		create: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
-		update: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
-		del:    map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
+		create: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
+		update: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
+		del:    map[string][]string{"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA), "B": who(tt.VerifierB, tt.Secretariat), "P": who(tt.Secretariat, tt.Taskforce)},
 	},
 	{
 		collection: catalog.RadIndicators,
@@ -128,8 +200,8 @@ var policies = []policy{
 			{name: "B", id: tt.AchievementB, create: map[string]any{"id": "newachievementb", "indicator": tt.IndicatorID, "area": tt.RegencyB, "year": 2026, "period_type": "year", "value": 1}, update: map[string]any{"note": "Dokumen terlampir"}},
 		},
 		read: map[string][]string{
-			"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce),
-			"B": who(tt.VerifierB, tt.Secretariat, tt.Taskforce),
+			"A": who(tt.VerifierA, tt.Secretariat, tt.Taskforce, tt.RegencyMemberA, tt.AgencyOfficer),
+			"B": who(tt.VerifierB, tt.Secretariat, tt.Taskforce, tt.AgencyOfficer),
 		},
 		create: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat), "B": who(tt.VerifierB, tt.Secretariat)},
 		update: map[string][]string{"A": who(tt.VerifierA, tt.Secretariat), "B": who(tt.VerifierB, tt.Secretariat)},
@@ -186,6 +258,14 @@ func bodyTarget(body map[string]any) access.Fields {
 	for k, v := range body {
 		f[k] = fmt.Sprint(v)
 	}
+	// an activity is placed as the server places it (records.PlaceActivity):
+	// its area is its village unless named, its level the area's
+	if f["area"] == "" && f["village"] != "" {
+		f["area"] = f["village"]
+	}
+	if f["level"] == "" && f["area"] != "" {
+		f["level"] = areas.LevelOf(f["area"])
+	}
 	return f
 }
 
@@ -197,7 +277,7 @@ func recordTarget(t testing.TB, app core.App, rec *core.Record) access.Fields {
 		f[fld.GetName()] = rec.GetString(fld.GetName())
 	}
 	p := access.Placements[rec.Collection().Name]
-	for _, name := range []string{p.Area, p.Regency, p.Cluster, p.Status, p.Owner, p.Role} {
+	for _, name := range []string{p.Area, p.Regency, p.Cluster, p.Status, p.Owner, p.Role, p.Level} {
 		rel, field, ok := strings.Cut(name, ".")
 		if !ok {
 			continue
@@ -235,6 +315,7 @@ func overlay(f access.Fields, fields map[string]any) (access.Fields, []string) {
 func TestTableMatchesSpec(t *testing.T) {
 	t.Parallel()
 	app := tt.New(t)
+	seedLevelActivities(t, app)
 	cases := 0
 	for _, p := range policies {
 		for _, tg := range p.targets {

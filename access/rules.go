@@ -204,6 +204,14 @@ func termRule(collection string, row Row, t Term, op Op) string {
 		need(collection, p.Cluster, "a cluster field")
 		conds = append(conds, `@request.auth.cluster != "" && `+p.Cluster+` = @request.auth.cluster`)
 	}
+	if len(t.Levels) > 0 {
+		need(collection, p.Level, "a level field")
+		var levels []string
+		for _, l := range t.Levels {
+			levels = append(levels, p.Level+` = "`+l+`"`)
+		}
+		conds = append(conds, paren(levels))
+	}
 	if len(t.States) > 0 {
 		need(collection, p.Status, "a status field")
 		var states []string

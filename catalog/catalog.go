@@ -32,10 +32,17 @@ const (
 	RoleDistrictVerifier    = "district_verifier"
 	RoleProvinceSecretariat = "province_secretariat"
 	RoleTaskforceMember     = "taskforce_member"
+	// RoleRegencyTaskforce is a member of a regency/city task force (GT
+	// kabupaten/kota) for one agency and cluster.
+	RoleRegencyTaskforce = "regency_taskforce_member"
+	// RoleAgencyOfficer is an officer of a province agency (OPD or member
+	// institution) who records the agency's activities, with its cluster.
+	RoleAgencyOfficer = "agency_officer"
 )
 
 // Roles lists every role code.
-var Roles = []string{RoleVillageOfficer, RoleDistrictVerifier, RoleProvinceSecretariat, RoleTaskforceMember}
+var Roles = []string{RoleVillageOfficer, RoleDistrictVerifier, RoleProvinceSecretariat, RoleTaskforceMember,
+	RoleRegencyTaskforce, RoleAgencyOfficer}
 
 // Area levels.
 const (
@@ -57,6 +64,8 @@ var RoleAreaLevel = map[string]string{
 	RoleDistrictVerifier:    LevelRegency,
 	RoleProvinceSecretariat: LevelProvince,
 	RoleTaskforceMember:     LevelProvince,
+	RoleRegencyTaskforce:    LevelRegency,
+	RoleAgencyOfficer:       LevelProvince,
 }
 
 // Record statuses of activities and outreach logs.

@@ -29,6 +29,8 @@ var DemoAccounts = []DemoAccount{
 	{"verifikator@demo.jangkau.id", "Verifikator Lampung Selatan", catalog.RoleDistrictVerifier, "18.01", ""},
 	{"sekretariat@demo.jangkau.id", "Sekretariat GT Provinsi", catalog.RoleProvinceSecretariat, "18", ""},
 	{"anggota@demo.jangkau.id", "Anggota GT (Polda)", catalog.RoleTaskforceMember, "18", "law_enforcement"},
+	{"gtkab@demo.jangkau.id", "Anggota GT Lampung Selatan (Polres)", catalog.RoleRegencyTaskforce, "18.01", "law_enforcement"},
+	{"opd@demo.jangkau.id", "Petugas Dinas PPPA Provinsi", catalog.RoleAgencyOfficer, "18", "prevention"},
 }
 
 // DemoSuperuser is the demo superuser's email.

@@ -4,6 +4,8 @@
 package records
 
 import (
+	"slices"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -61,6 +63,15 @@ func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
 	if !CanCreate(a, rec.Collection().Name) {
 		return validation.Errors{"village": errCreateRole}
 	}
+	if rec.Collection().Name == catalog.Activities && rec.GetString("cluster") == "" && access.HasCluster(a.Role) {
+		// a task-force member's activity is its cluster's
+		rec.Set("cluster", a.Cluster)
+	}
+	if rec.Collection().Name == catalog.Activities {
+		if errs := PlaceActivity(rec); errs != nil {
+			return errs
+		}
+	}
 	if errs := access.CheckWrite(a, rec); errs != nil {
 		return errs
 	}
@@ -82,6 +93,11 @@ func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
 // PrepareVillageUpdate checks and completes an update of a village-level
 // record by the actor: scope, server-owned fields, reviewer limits, review state.
 func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
+	if rec.Collection().Name == catalog.Activities {
+		if errs := PlaceActivity(rec); errs != nil {
+			return errs
+		}
+	}
 	if errs := access.CheckWrite(a, rec); errs != nil {
 		return errs
 	}
@@ -156,8 +172,12 @@ func Keep(rec *core.Record, fields ...string) {
 
 // DeriveVillageScope checks that the record's village is an active village
 // and sets the district and regency from its code: they are never taken
-// from the client. It runs on every save.
+// from the client. It runs on every save. Activities, recorded at every
+// level, are placed by DeriveActivityScope.
 func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
+	if rec.Collection().Name == catalog.Activities {
+		return DeriveActivityScope(app, rec)
+	}
 	code := rec.GetString("village")
 	area, ok := lookupArea(app, code)
 	if !ok {
@@ -171,6 +191,9 @@ func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	}
 	if IsReviewed(rec) && rec.GetString("status") == "" {
 		rec.Set("status", catalog.StatusDraft)
+	}
+	if errs := checkHomeVisitPhotos(rec); errs != nil {
+		return errs
 	}
 	rec.Set("district", areas.DistrictOf(code))
 	rec.Set("regency", areas.RegencyOf(code))
@@ -189,5 +212,114 @@ func DeriveFigureScope(app core.App, rec *core.Record) validation.Errors {
 		return validation.Errors{"area": errNotRegencyOrProvince}
 	}
 	rec.Set("regency", areas.RegencyOf(area.Id))
+	return nil
+}
+
+var (
+	errAreaRequired = validation.NewError("validation_required",
+		"Wilayah kegiatan wajib diisi (desa/kelurahan, kecamatan, kabupaten/kota atau provinsi). / The activity's area is required (a village, district, regency or the province).")
+	errVillageNotArea = validation.NewError("wrong_area_level",
+		"Kegiatan desa mencatat desanya di village dan area yang sama; kegiatan tingkat lain tidak punya desa. / A village activity names the same village in village and area; an activity of another level has no village.")
+	errLevelMismatch = validation.NewError("wrong_area_level",
+		"Tingkat tidak sesuai dengan wilayah kegiatan. / The level does not match the activity's area.")
+)
+
+// PlaceActivity sets an activity's area and level before any check reads
+// them. The area names where it took place: a village (phones send it as
+// village, and area follows), a district, a regency or the province; the
+// level comes from the code's shape, and a level the client sent must
+// match it. It needs no database: the request checks (scope, review) run
+// before the save, and DeriveActivityScope checks the area exists.
+func PlaceActivity(rec *core.Record) validation.Errors {
+	village, code := rec.GetString("village"), rec.GetString("area")
+	orig := rec.Original()
+	// a client that knows only village (the field app) moves area with it
+	if village != "" && (code == "" || (!rec.IsNew() && code == orig.GetString("area") && village != orig.GetString("village"))) {
+		code = village
+	}
+	if code == "" {
+		if rec.GetString("level") == catalog.LevelVillage {
+			return validation.Errors{"village": errAreaRequired}
+		}
+		return validation.Errors{"area": errAreaRequired}
+	}
+	if village != "" && village != code {
+		return validation.Errors{"village": errVillageNotArea}
+	}
+	level := areas.LevelOf(code)
+	if village != "" && level != "" && level != catalog.LevelVillage {
+		return validation.Errors{"village": errNotVillage}
+	}
+	if level == "" {
+		return validation.Errors{areaField(rec): errUnknownArea}
+	}
+	if lv := rec.GetString("level"); lv != "" && lv != level && (rec.IsNew() || lv != orig.GetString("level")) {
+		return validation.Errors{"level": errLevelMismatch}
+	}
+	rec.Set("area", code)
+	rec.Set("level", level)
+	if level == catalog.LevelVillage {
+		rec.Set("village", code)
+	}
+	return nil
+}
+
+// areaField is the field an activity's area errors are reported on: a
+// village activity's phone sent village.
+func areaField(rec *core.Record) string {
+	if rec.GetString("village") != "" {
+		return "village"
+	}
+	return "area"
+}
+
+// DeriveActivityScope places an activity (PlaceActivity), checks that its
+// area exists and is active, and sets its district and regency (empty
+// above their levels). It runs on every save.
+func DeriveActivityScope(app core.App, rec *core.Record) validation.Errors {
+	if errs := PlaceActivity(rec); errs != nil {
+		return errs
+	}
+	code := rec.GetString("area")
+	area, ok := lookupArea(app, code)
+	if !ok {
+		return validation.Errors{areaField(rec): errUnknownArea}
+	}
+	if !area.Active && (rec.IsNew() || rec.Original().GetString("area") != code) {
+		return validation.Errors{areaField(rec): errInactiveArea}
+	}
+	if rec.GetString("status") == "" {
+		rec.Set("status", catalog.StatusDraft)
+	}
+	rec.Set("district", areas.DistrictOf(code))
+	rec.Set("regency", areas.RegencyOf(code))
+	return nil
+}
+
+var (
+	errHomeVisitPhotos = validation.NewError("photos_home_visit",
+		"Kunjungan rumah tidak boleh berfoto: foto menunjukkan rumah dan wajah orang. / A home visit takes no photos: they would show homes and faces.")
+)
+
+// checkHomeVisitPhotos refuses photos on a home-visit outreach log (a
+// route to homes and faces): an upload, an announcement of photos to come
+// (photos_expected), or a log with photos made a home visit. Logs stored
+// with photos before the rule are left as they are.
+func checkHomeVisitPhotos(rec *core.Record) validation.Errors {
+	if rec.Collection().Name != catalog.OutreachLogs || rec.GetString("outreach_type") != "home_visit" {
+		return nil
+	}
+	orig := rec.Original()
+	becameVisit := rec.IsNew() || orig.GetString("outreach_type") != "home_visit"
+	if len(rec.GetUnsavedFiles(media.FieldPhotos)) > 0 || (becameVisit && len(rec.GetStringSlice(media.FieldPhotos)) > 0) {
+		return validation.Errors{media.FieldPhotos: errHomeVisitPhotos}
+	}
+	expected, _ := media.Expected(rec)
+	if len(expected) > 0 {
+		before, _ := media.Expected(orig)
+		if becameVisit || !slices.Equal(expected, before) {
+			return validation.Errors{media.FieldExpected: errHomeVisitPhotos}
+		}
+	}
 	return nil
 }

@@ -14,6 +14,10 @@ type ActivityFigures struct {
 	ByType       []Breakdown  `json:"byType"`
 	ByTopic      []Breakdown  `json:"byTopic"`
 	ByFunding    []Breakdown  `json:"byFunding"`
+	// ByLevel counts activities by the level they were recorded at
+	// (village, district, regency, province); ByCluster by task-force cluster.
+	ByLevel   []Breakdown `json:"byLevel"`
+	ByCluster []Breakdown `json:"byCluster"`
 }
 
 // ActivityRow is one area's line of report 1.
@@ -37,13 +41,20 @@ type ActivityRecord struct {
 // participants by sex and age, funding; one row per child area.
 type ActivitiesReport struct {
 	Header
-	Totals  ActivityFigures  `json:"totals"`
-	Rows    []ActivityRow    `json:"rows"`
-	Series  []MonthPoint     `json:"series"`
-	Records []ActivityRecord `json:"records,omitempty"`
+	Totals ActivityFigures `json:"totals"`
+	// OwnLevel are the activities recorded at the area's own level (a
+	// regency's coordination meeting): in Totals, in no row, so that the
+	// rows and OwnLevel add up to Totals. Absent for a village.
+	OwnLevel *ActivityFigures `json:"ownLevel,omitempty"`
+	Rows     []ActivityRow    `json:"rows"`
+	Series   []MonthPoint     `json:"series"`
+	Records  []ActivityRecord `json:"records,omitempty"`
 }
 
-var activityDims = []string{DimAll, DimType, DimTopic, DimFunding}
+var activityDims = []string{DimAll, DimType, DimTopic, DimFunding, DimLevel, DimCluster}
+
+// activityLevels are the levels activities are recorded at, from the village up.
+var activityLevels = []string{catalog.LevelVillage, catalog.LevelDistrict, catalog.LevelRegency, catalog.LevelProvince}
 
 func activityFigures(byDim map[string]map[string]Measures) ActivityFigures {
 	all := byDim[DimAll][""]
@@ -52,6 +63,8 @@ func activityFigures(byDim map[string]map[string]Measures) ActivityFigures {
 		ByType:    breakdown(catalog.ActivityTypes, byDim[DimType]),
 		ByTopic:   breakdown(catalog.Topics, byDim[DimTopic]),
 		ByFunding: breakdown(catalog.FundingSources, byDim[DimFunding]),
+		ByLevel:   breakdown(activityLevels, byDim[DimLevel]),
+		ByCluster: breakdown(catalog.Clusters, byDim[DimCluster]),
 	}
 }
 
@@ -59,7 +72,7 @@ func activityFigures(byDim map[string]map[string]Measures) ActivityFigures {
 func Activities(o Options) (*ActivitiesReport, error) {
 	r := &ActivitiesReport{Header: o.header("activities", "Kegiatan pencegahan", "Prevention activities")}
 	var err error
-	r.Totals, r.Rows, r.Series, err = figuresByArea(o, catalog.Activities, activityDims, activityFigures,
+	r.Totals, r.OwnLevel, r.Rows, r.Series, err = figuresWithOwn(o, catalog.Activities, activityDims, activityFigures,
 		func(a AreaRef, f ActivityFigures) ActivityRow { return ActivityRow{Area: a, ActivityFigures: f} })
 	if err != nil {
 		return nil, err
@@ -101,6 +114,12 @@ func (r *ActivitiesReport) Tables(lang string) []Table {
 	t := Table{Name: "kegiatan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}
 	for _, row := range r.Rows {
 		t.Rows = append(t.Rows, line(row.Area, row.ActivityFigures))
+	}
+	if r.OwnLevel != nil && r.OwnLevel.Activities > 0 {
+		// the area's own activities, so that the lines add up to the total
+		own := r.Area
+		own.Name = T(lang, "Tingkat ", "Level of ") + own.Name + T(lang, " sendiri", " itself")
+		t.Rows = append(t.Rows, line(own, *r.OwnLevel))
 	}
 	t.Rows = append(t.Rows, line(totalRef(r.Area, lang), r.Totals))
 	s := monthTable(lang, T(lang, "Kegiatan per bulan", "Activities per month"),

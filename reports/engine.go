@@ -72,18 +72,24 @@ func inList(col string, values []string, params dbx.Params, prefix string) strin
 	return col + " IN (" + strings.Join(names, ",") + ")"
 }
 
-// childOf maps a village to the row it is counted under in q.
-func (q StatQuery) childOf(village string) string {
+// childOf maps a record's area (a village, or an activity's area at any
+// level) to the row it is counted under in q: the child area containing
+// it, or q's area itself for a record of q's own level (its self row).
+func (q StatQuery) childOf(area string) string {
 	if q.Self {
 		return q.Area.Code
 	}
+	child := area
 	switch ChildLevel(q.Area.Level) {
 	case catalog.LevelRegency:
-		return areas.RegencyOf(village)
+		child = areas.RegencyOf(area)
 	case catalog.LevelDistrict:
-		return areas.DistrictOf(village)
+		child = areas.DistrictOf(area)
 	}
-	return village
+	if child == "" {
+		return q.Area.Code
+	}
+	return child
 }
 
 type precomputed struct{ app core.App }
@@ -181,7 +187,8 @@ func (e precomputed) records(q StatQuery, from, to time.Time) ([]StatRow, error)
 	if q.Area.Level == catalog.LevelDistrict {
 		// through the (village, date) index rather than a scan of the period
 		if d, err := Areas(e.app); err == nil && len(d.Children(q.Area.Code)) > 0 {
-			scope = inList("village", d.Children(q.Area.Code), params, "v")
+			// and the district's own activities (no village), by the district
+			scope = "(" + inList("village", d.Children(q.Area.Code), params, "v") + " OR (village = '' AND district = {:scope}))"
 		}
 	}
 	where := col + ` >= {:f} AND ` + col + ` < {:t} AND ` + inList("status", q.Statuses, params, "s") + ` AND ` + scope
@@ -204,7 +211,7 @@ func (e precomputed) records(q StatQuery, from, to time.Time) ([]StatRow, error)
 		if c.YM == 0 {
 			continue
 		}
-		area := q.childOf(r.Village)
+		area := q.childOf(r.Area)
 		m := 0
 		if q.ByMonth {
 			m = c.YM
@@ -234,8 +241,9 @@ func scopeWhere(a *Area, params dbx.Params) string {
 	params["scope"] = a.Code
 	switch a.Level {
 	case catalog.LevelProvince:
+		// (the province's own activities have no regency: one province a server)
 		params["scope"] = a.Code + ".%"
-		return "regency LIKE {:scope}"
+		return "(regency LIKE {:scope} OR regency = '')"
 	case catalog.LevelRegency:
 		return "regency = {:scope}"
 	case catalog.LevelDistrict:

@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/xuri/excelize/v2"
 
+	"jangkau/areas"
 	"jangkau/catalog"
 )
 
@@ -37,6 +38,7 @@ const (
 	kindDay          // date-only field, written as its WIB day "2006-01-02" (a date cell in XLSX)
 	kindInt          // integer
 	kindFloat        // amount
+	kindArea         // an area code, written with its name
 	kindRAD          // JSON list of RAD indicator ids, written as their codes
 )
 
@@ -71,6 +73,8 @@ var recordColumns = map[string][]exportColumn{
 		{"follow_up_plan", kindText, "Rencana tindak lanjut", "Follow-up plan", ""}, {"status", kindText, "Status", "Status", "statuses"},
 		{"submitted_at", kindDate, "Diajukan", "Submitted", ""}, {"reviewed_at", kindDate, "Diperiksa", "Reviewed", ""},
 		{"created", kindDate, "Dibuat", "Created", ""}, {"updated", kindDate, "Diubah", "Updated", ""},
+		// activities above village level have no village: their level and area
+		{"level", kindText, "Tingkat", "Level", "area_levels"}, {"area", kindArea, "Wilayah kegiatan", "Activity area", ""},
 	},
 	catalog.OutreachLogs: {
 		{"id", kindText, "ID", "ID", ""}, {"village", kindText, "Kode desa/kelurahan", "Village code", ""},
@@ -667,9 +671,11 @@ func ExportRecords(w io.Writer, format, collection string, o Options) (int, erro
 			case kindFloat:
 				x, _ := strconv.ParseFloat(v, 64)
 				cells = append(cells, x)
+			case kindArea:
+				cells = append(cells, strings.TrimSpace(v+" "+o.Dir.Name(v)))
 			}
 			if i == 1 { // after the village code: its names
-				cells = append(cells, o.Dir.Name(v), o.Dir.Name(v[:min(8, len(v))]), o.Dir.Name(v[:min(5, len(v))]))
+				cells = append(cells, o.Dir.Name(v), o.Dir.Name(areas.DistrictOf(v)), o.Dir.Name(areas.RegencyOf(v)))
 			}
 		}
 		if err := sink.row(cells); err != nil {

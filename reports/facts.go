@@ -25,6 +25,8 @@ const (
 	DimFollowUp = "followup" // days from detection to follow-up (risk logs), key = days, capped
 	DimMissing  = "missing"  // each missing field (data completeness)
 	DimApproval = "approval" // time from submission to approval, key = hours (lower bound of the bucket)
+	DimLevel    = "level"    // activities: the level of the area it was recorded at
+	DimCluster  = "cluster"  // activities: the task-force cluster
 )
 
 // Flags counted under DimFlag.
@@ -79,11 +81,13 @@ type Fact struct {
 
 // Contribution is what one record adds to the aggregates.
 type Contribution struct {
-	Village string
-	YM      int // YYYYMM of the record's WIB date
-	Day     int // YYYYMMDD of the record's WIB date
-	Status  string
-	Facts   []Fact
+	// Area is where the record was counted: a village, or (activities
+	// above village level) a district, a regency or the province.
+	Area   string
+	YM     int // YYYYMM of the record's WIB date
+	Day    int // YYYYMMDD of the record's WIB date
+	Status string
+	Facts  []Fact
 }
 
 // Row is the part of an activity or outreach log the reports count. Dates
@@ -91,6 +95,9 @@ type Contribution struct {
 type Row struct {
 	ID          string  `db:"id"`
 	Village     string  `db:"village"`
+	Area        string  `db:"area"`  // activities: their area at any level; outreach logs: their village
+	Level       string  `db:"level"` // activities
+	Cluster     string  `db:"cluster"`
 	Date        string  `db:"date"` // start_date of activities, date of outreach logs
 	Status      string  `db:"status"`
 	Type        string  `db:"type"` // type / outreach_type
@@ -116,17 +123,17 @@ type Row struct {
 
 // fields returns pointers to the Row's fields in the order of rowColumns.
 func (r *Row) fields() []any {
-	return []any{&r.ID, &r.Village, &r.Date, &r.Status, &r.Type, &r.Topics, &r.Funding, &r.Venue, &r.Outcome, &r.EndDate,
+	return []any{&r.ID, &r.Village, &r.Area, &r.Level, &r.Cluster, &r.Date, &r.Status, &r.Type, &r.Topics, &r.Funding, &r.Venue, &r.Outcome, &r.EndDate,
 		&r.Groups, &r.Risk, &r.Action, &r.Referred, &r.FollowUp, &r.SubmittedAt, &r.ReviewedAt,
 		&r.MC, &r.FC, &r.MA, &r.FA, &r.Dis, &r.Budget}
 }
 
 // rowColumns are the SELECT expressions that fill a Row from each table.
 var rowColumns = map[string]string{
-	catalog.Activities: `id, village, start_date AS date, status, type, topics, funding_source AS funding, venue,
+	catalog.Activities: `id, village, area, level, cluster, start_date AS date, status, type, topics, funding_source AS funding, venue,
 		outcome_summary AS outcome, end_date, target_groups AS groups, '' AS risk, '' AS action, '' AS referred, '' AS follow_up,
 		submitted_at, reviewed_at, male_child, female_child, male_adult, female_adult, disabled, budget`,
-	catalog.OutreachLogs: `id, village, date, status, outreach_type AS type, topics, '' AS funding, '' AS venue,
+	catalog.OutreachLogs: `id, village, village AS area, 'village' AS level, '' AS cluster, date, status, outreach_type AS type, topics, '' AS funding, '' AS venue,
 		'' AS outcome, '' AS end_date, target_category AS groups, risk_signals AS risk, action_taken AS action, referred_to AS referred,
 		follow_up_date AS follow_up, submitted_at, reviewed_at, male_child, female_child, male_adult, female_adult, disabled, 0 AS budget`,
 }
@@ -190,9 +197,9 @@ func wibDay(t time.Time) int64 {
 // outreach logs). The stats tables, the edges of custom periods and the
 // rebuild all count through it; the raw engine counts the same by SQL.
 func Contribute(collection string, r Row) Contribution {
-	c := Contribution{Village: r.Village, Status: r.Status}
+	c := Contribution{Area: r.Area, Status: r.Status}
 	date := parseStored(r.Date)
-	if date.IsZero() || r.Village == "" {
+	if date.IsZero() || r.Area == "" {
 		return c
 	}
 	c.YM, c.Day = ym(date), ymd(date)
@@ -217,6 +224,12 @@ func Contribute(collection string, r Row) Contribution {
 	if collection == catalog.Activities {
 		if r.Funding != "" {
 			add(DimFunding, r.Funding, people)
+		}
+		if r.Level != "" {
+			add(DimLevel, r.Level, people)
+		}
+		if r.Cluster != "" {
+			add(DimCluster, r.Cluster, people)
 		}
 		missing("venue", r.Venue == "")
 		missing("outcome_summary", r.Outcome == "")

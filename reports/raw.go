@@ -45,6 +45,8 @@ func rawDims(collection string) []rawDim {
 		return append(d,
 			rawDim{dim: DimType, key: "r.type", where: "r.type != ''", people: true},
 			rawDim{dim: DimFunding, key: "r.funding_source", where: "r.funding_source != ''", people: true},
+			rawDim{dim: DimLevel, key: "r.level", where: "r.level != ''", people: true},
+			rawDim{dim: DimCluster, key: "r.cluster", where: "r.cluster != ''", people: true},
 			rawDim{dim: DimMissing, key: "'venue'", where: "r.venue = ''"},
 			rawDim{dim: DimMissing, key: "'outcome_summary'", where: "r.outcome_summary = ''"},
 			rawDim{dim: DimMissing, key: "'target_groups'", where: jsonLen("r.target_groups") + " = 0"},
@@ -74,7 +76,7 @@ func (e rawEngine) Stats(q StatQuery) ([]StatRow, error) {
 	}
 	params := dbx.Params{"f": storedTime(q.Period.From), "t": storedTime(q.Period.To)}
 	date := "r." + dateColumn[q.Collection]
-	base := date + " >= {:f} AND " + date + " < {:t} AND " + inList("r.status", q.Statuses, params, "s") + " AND r." + scopeWhere(q.Area, params)
+	base := date + " >= {:f} AND " + date + " < {:t} AND " + inList("r.status", q.Statuses, params, "s") + " AND " + scopeWhere(q.Area, params) // (its columns are the record's: json_each has none of them)
 	area := "r.village"
 	switch {
 	case q.Self:
@@ -83,6 +85,10 @@ func (e rawEngine) Stats(q StatQuery) ([]StatRow, error) {
 		area = "r.regency"
 	case ChildLevel(q.Area.Level) == catalog.LevelDistrict:
 		area = "r.district"
+	}
+	if !q.Self {
+		// a record of the area's own level (no child) is its self row
+		area, params["self"] = "(CASE WHEN "+area+" = '' THEN {:self} ELSE "+area+" END)", q.Area.Code
 	}
 	month := "0"
 	if q.ByMonth {
@@ -126,7 +132,8 @@ func (e rawEngine) Reached(collection string, area *Area, p Period, statuses []s
 	params := dbx.Params{"f": storedTime(p.From), "t": storedTime(p.To)}
 	col := dateColumn[collection]
 	var villages []string
-	err := e.app.DB().NewQuery(`SELECT DISTINCT village FROM ` + collection + ` WHERE ` + col + ` >= {:f} AND ` + col + ` < {:t} AND ` +
+	// villages only: an activity above village level reaches no village
+	err := e.app.DB().NewQuery(`SELECT DISTINCT village FROM ` + collection + ` WHERE village != '' AND ` + col + ` >= {:f} AND ` + col + ` < {:t} AND ` +
 		inList("status", statuses, params, "s") + ` AND ` + scopeWhere(area, params)).Bind(params).Column(&villages)
 	if err != nil {
 		return nil, err

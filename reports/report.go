@@ -99,19 +99,30 @@ func (o Options) children() []string {
 // series of the whole area. figures reads one area's grouped stats.
 func figuresByArea[F, R any](o Options, collection string, dims []string,
 	figures func(map[string]map[string]Measures) F, row func(AreaRef, F) R) (totals F, rows []R, months []MonthPoint, err error) {
+	totals, _, rows, months, err = figuresWithOwn(o, collection, dims, figures, row)
+	return totals, rows, months, err
+}
+
+// figuresWithOwn is figuresByArea with the figures of the records of the
+// area's own level (activities of a district, regency or the province
+// itself): in totals, in no child row. Nil for a village.
+func figuresWithOwn[F, R any](o Options, collection string, dims []string,
+	figures func(map[string]map[string]Measures) F, row func(AreaRef, F) R) (totals F, own *F, rows []R, months []MonthPoint, err error) {
 	q := StatQuery{Collection: collection, Area: o.Area, Period: o.Period, Statuses: o.Statuses(), Dims: dims}
 	if o.Area.Level == catalog.LevelVillage {
 		q.Self = true
 	}
 	stats, err := o.Engine.Stats(q)
 	if err != nil {
-		return totals, nil, nil, err
+		return totals, nil, nil, nil, err
 	}
 	g := group(stats)
 	if q.Self {
 		totals = figures(g[o.Area.Code])
 	} else {
 		totals = figures(g.total())
+		f := figures(g[o.Area.Code])
+		own = &f
 	}
 	rows = []R{} // an empty list rather than null in the JSON of a village
 	for _, c := range o.children() {
@@ -120,9 +131,9 @@ func figuresByArea[F, R any](o Options, collection string, dims []string,
 	monthly, err := o.Engine.Stats(StatQuery{Collection: collection, Area: o.Area, Self: true, Period: o.Period,
 		Statuses: o.Statuses(), Dims: []string{DimAll}, ByMonth: true})
 	if err != nil {
-		return totals, nil, nil, err
+		return totals, nil, nil, nil, err
 	}
-	return totals, rows, series(o.Period, monthly), nil
+	return totals, own, rows, series(o.Period, monthly), nil
 }
 
 // Participants are the four participant counts, their total and people with

@@ -41,15 +41,33 @@ type statKey struct {
 	dim, key     string
 }
 
-// levelsOf returns the (parent, area) pairs a village's facts are counted
-// under: the village (dimension "all" only), its district and its regency.
-func levelsOf(village string) [][2]string {
-	d, r := areas.DistrictOf(village), areas.RegencyOf(village)
-	if d == "" || r == "" || len(village) != 13 {
-		return nil
+// levelsOf returns the (parent, area) pairs the facts of a record of area
+// are counted under: for a village, the village (dimension "all" only), its
+// district and its regency. A record above village level (an activity of a
+// district, a regency or the province) is counted under its own area's
+// "self" pair (area, area) and under its area and the area's ancestors
+// below the province: the children of a view plus its self pair add up to
+// the view's whole, each record once.
+func levelsOf(area string) [][2]string {
+	switch areas.LevelOf(area) {
+	case catalog.LevelVillage:
+		d, r := areas.DistrictOf(area), areas.RegencyOf(area)
+		return [][2]string{{d, area}, {r, d}, {areas.ParentOf(r), r}}
+	case catalog.LevelDistrict:
+		r := areas.RegencyOf(area)
+		return [][2]string{{area, area}, {r, area}, {areas.ParentOf(r), r}}
+	case catalog.LevelRegency:
+		return [][2]string{{area, area}, {areas.ParentOf(area), area}}
+	case catalog.LevelProvince:
+		return [][2]string{{area, area}}
 	}
-	return [][2]string{{d, village}, {r, d}, {areas.ParentOf(r), r}}
+	return nil
 }
+
+// byDay tells whether the pair's rows are kept per day too: the rows under
+// the province (regencies, and the province's own), which province views
+// read for the partial months of a custom period.
+func byDay(pair [2]string) bool { return areas.LevelOf(pair[0]) == catalog.LevelProvince }
 
 func addContribution(acc map[statKey]Measures, c Contribution, sign int) {
 	if c.YM == 0 || c.Status == "" {
@@ -64,13 +82,14 @@ func addContribution(acc map[statKey]Measures, c Contribution, sign int) {
 		}
 		acc[k] = x
 	}
-	for i, lv := range levelsOf(c.Village) {
+	village := areas.LevelOf(c.Area) == catalog.LevelVillage
+	for i, lv := range levelsOf(c.Area) {
 		for _, f := range c.Facts {
-			if i == 0 && f.Dim != DimAll {
+			if village && i == 0 && f.Dim != DimAll {
 				continue
 			}
 			add(statKey{lv[0], lv[1], c.YM, c.Status, f.Dim, f.Key}, f.M)
-			if i == 2 {
+			if byDay(lv) {
 				add(statKey{lv[0], lv[1], c.Day, c.Status, f.Dim, f.Key}, f.M)
 			}
 		}
@@ -326,7 +345,7 @@ func rebuild(app core.App, collection string) error {
 	if _, err := db.NewQuery(`DELETE FROM ` + table).Execute(); err != nil {
 		return err
 	}
-	rows, err := db.NewQuery(`SELECT ` + rowColumns[collection] + ` FROM ` + collection + ` ORDER BY village`).Rows()
+	rows, err := db.NewQuery(`SELECT ` + rowColumns[collection] + ` FROM ` + collection + ` WHERE village != '' ORDER BY village`).Rows()
 	if err != nil {
 		return err
 	}
@@ -358,7 +377,7 @@ func rebuild(app core.App, collection string) error {
 		}
 		c := Contribute(collection, r)
 		lv := levelsOf(r.Village)
-		if c.YM == 0 || c.Status == "" || lv == nil {
+		if c.YM == 0 || c.Status == "" || len(lv) != 3 {
 			continue
 		}
 		for _, f := range c.Facts {
@@ -382,8 +401,29 @@ func rebuild(app core.App, collection string) error {
 	}
 	_, err = db.NewQuery(`INSERT INTO ` + table + ` (parent, ym, area, status, dim, key, n, mc, fc, ma, fa, dis, budget)
 		SELECT substr(parent, 1, 2), ym, parent, status, dim, key, SUM(n), SUM(mc), SUM(fc), SUM(ma), SUM(fa), SUM(dis), SUM(budget)
-		FROM ` + table + ` WHERE length(area) = 8 GROUP BY parent, status, dim, ym, key`).Execute()
-	return err
+		FROM ` + table + ` WHERE length(area) = 8 AND parent != area GROUP BY parent, status, dim, ym, key`).Execute()
+	if err != nil {
+		return err
+	}
+	// records above village level (activities of a district, a regency or
+	// the province: a few) are added as the hooks add them
+	acc = map[statKey]Measures{}
+	above, err := db.NewQuery(`SELECT ` + rowColumns[collection] + ` FROM ` + collection + ` WHERE village = ''`).Rows()
+	if err != nil {
+		return err
+	}
+	defer above.Close()
+	for above.Next() {
+		r = Row{}
+		if err := above.ScanStruct(&r); err != nil {
+			return err
+		}
+		addContribution(acc, Contribute(collection, r), +1)
+	}
+	if err := above.Err(); err != nil {
+		return err
+	}
+	return writeDelta(app, collection, acc)
 }
 
 func addTo(acc map[statKey]Measures, k statKey, m Measures) {

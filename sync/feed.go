@@ -126,7 +126,21 @@ func scopeOfRecord(rec *core.Record) (village, regency string) {
 		return "", ""
 	}
 	v := rec.GetString("village")
+	if rec.Collection().Name == catalog.Activities && v == "" {
+		return activityScope(rec.GetString("area"))
+	}
 	return v, areas.RegencyOf(v)
+}
+
+// activityScope is the feed scope of an activity above village level: its
+// area in the village column, which no village's range reads, and its
+// regency (the province's code for a province activity, which no
+// regency's range reads). Regency and province readers get it.
+func activityScope(area string) (village, regency string) {
+	if r := areas.RegencyOf(area); r != "" {
+		return area, r
+	}
+	return area, area
 }
 
 func now() string { return time.Now().UTC().Format("2006-01-02 15:04:05.000Z") }
@@ -151,8 +165,12 @@ func ScopeBefore(app core.App, rec *core.Record) (string, error) {
 	if rec.IsNew() || name == catalog.Areas || name == catalog.RadIndicators {
 		return "", nil
 	}
+	col := "village"
+	if name == catalog.Activities {
+		col = "area" // an activity's scope column is its area (activityScope)
+	}
 	var village string
-	err := txbatch.QueryRow(app, `SELECT village FROM `+name+` WHERE id = ?`, fmt.Sprint(rec.LastSavedPK())).Scan(&village)
+	err := txbatch.QueryRow(app, `SELECT `+col+` FROM `+name+` WHERE id = ?`, fmt.Sprint(rec.LastSavedPK())).Scan(&village)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -168,7 +186,11 @@ func Append(app core.App, rec *core.Record, op Op, oldVillage string) error {
 		// A record that left its village: the old village's phones must
 		// drop it. The tombstone is numbered first, so a reader who sees
 		// both rows (the regency's verifier) ends with the record.
-		if _, err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, areas.RegencyOf(oldVillage), true); err != nil {
+		oldRegency := areas.RegencyOf(oldVillage)
+		if areas.LevelOf(oldVillage) != catalog.LevelVillage {
+			oldVillage, oldRegency = activityScope(oldVillage)
+		}
+		if _, err := upsertFeedRow(app, rec.Collection().Name, rec.Id, oldVillage, oldRegency, true); err != nil {
 			return err
 		}
 	}

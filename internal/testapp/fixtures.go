@@ -29,6 +29,8 @@ const (
 	VerifierB      = "verifier.b@test.jangkau.id"
 	Secretariat    = "secretariat@test.jangkau.id"
 	Taskforce      = "taskforce@test.jangkau.id"
+	RegencyMemberA = "gt.regency.a@test.jangkau.id" // regency task force of regency A, law enforcement
+	AgencyOfficer  = "agency@test.jangkau.id"       // province agency, prevention
 	SuperuserEmail = "root@test.jangkau.id"
 )
 
@@ -41,6 +43,8 @@ var FixtureUsers = []struct{ Email, Role, Area, Cluster string }{
 	{VerifierB, catalog.RoleDistrictVerifier, RegencyB, ""},
 	{Secretariat, catalog.RoleProvinceSecretariat, Province, ""},
 	{Taskforce, catalog.RoleTaskforceMember, Province, "law_enforcement"},
+	{RegencyMemberA, catalog.RoleRegencyTaskforce, RegencyA, "law_enforcement"},
+	{AgencyOfficer, catalog.RoleAgencyOfficer, Province, "prevention"},
 }
 
 // Fixture record ids: one record per collection in village/regency A and B.
@@ -185,4 +189,18 @@ func caseFigure(area, cluster string) map[string]any {
 		"victims_female_adult": 1, "cases_served": 3, "figure_status": "final", "source": "simfoni_ppa", "cluster": cluster,
 		"exploitation_types": map[string]any{"sexual_exploitation": 2, "forced_labour": 1},
 	}
+}
+
+// LevelActivity returns the fields of a valid draft activity recorded at
+// area (a district, a regency or the province) for cluster.
+func LevelActivity(area, cluster string) map[string]any {
+	f := Activity("")
+	delete(f, "village")
+	f["area"] = area
+	f["cluster"] = cluster
+	f["title"] = "Rapat koordinasi gugus tugas"
+	f["type"] = "rapat_koordinasi"
+	f["venue"] = "Aula kantor"
+	f["funding_source"] = "apbd_kabkota"
+	return f
 }

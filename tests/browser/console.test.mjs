@@ -346,8 +346,9 @@ test('the province secretariat lands on the dashboard and may reopen an approved
   const shot = shooter(page, 'laptop-province');
   await signIn(page, 'sekretariat@uji.jangkau.id');
   await page.locator('#dashboard').waitFor();
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Pengaturan', 'Tentang']);
-  assert.equal(await page.locator('[data-nav="queue"]').count(), 0);
+  // the secretariat's queue holds regency and province activities (issue 15: reviews go one level up)
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Pengaturan', 'Tentang']);
+  assert.equal(await page.locator('[data-nav="queue"]').count(), 1);
   await shot('dashboard');
   await page.goto(`${server.url}/#/record/activities/${ids.pelatihan}`);
   await page.locator('#record[data-status="approved"]').waitFor();

@@ -11,9 +11,10 @@ import { Rad } from './pages/rad.jsx';
 import { Cases } from './pages/cases.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
+import { NewActivity } from './pages/activity.jsx';
 import { Settings } from './pages/settings.jsx';
 
-import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
+import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './roles.js';
 
 /**
  * path: hash path (":name" segments become params); page: component;
@@ -21,13 +22,14 @@ import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
  * (pages without one are reached by links).
  */
 export const routes = [
-  { path: '/queue', page: Queue, roles: [VERIFIER], nav: 'nav.queue' },
-  { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE] },
+  { path: '/queue', page: Queue, roles: [VERIFIER, PROVINCE], nav: 'nav.queue' },
+  { path: '/record/:collection/:id', page: RecordPage, roles: [VERIFIER, PROVINCE, TASKFORCE, REGENCY_TF, AGENCY] },
   // Issue 7: the dashboard and its drill-down, RAD, case figures, exports, accounts.
-  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER], nav: 'nav.dashboard' },
-  { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER] },
+  { path: '/dashboard', page: Dashboard, roles: [PROVINCE, TASKFORCE, VERIFIER, REGENCY_TF, AGENCY], nav: 'nav.dashboard' },
+  { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER, REGENCY_TF, AGENCY] },
   { path: '/rad', page: Rad, roles: [PROVINCE, VERIFIER], nav: 'nav.rad' },
-  { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE], nav: 'nav.cases' },
+  { path: '/activity/new', page: NewActivity, roles: [REGENCY_TF, AGENCY], nav: 'nav.newActivity' },
+  { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
@@ -40,6 +42,8 @@ export const homeOf = {
   [VERIFIER]: '/queue',
   [PROVINCE]: '/dashboard',
   [TASKFORCE]: '/dashboard',
+  [REGENCY_TF]: '/dashboard',
+  [AGENCY]: '/dashboard',
   [OFFICER]: '/field',
 };
 

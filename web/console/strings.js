@@ -9,6 +9,12 @@ export default {
   'lang.switch.title': ['Switch to English', 'Ganti ke Bahasa Indonesia'],
 
   'nav.queue': ['Antrean verifikasi', 'Review queue'],
+  'nav.newActivity': ['Catat kegiatan', 'Record an activity'],
+  'act.new': ['Kegiatan baru', 'New activity'],
+  'act.intro': ['Kegiatan sub gugus tugas {cluster}, diperiksa satu tingkat di atasnya (kecamatan: verifikator kabupaten/kota; kabupaten/kota dan provinsi: sekretariat).', 'An activity of the {cluster} cluster, reviewed one level up (a district: the regency verifier; a regency or the province: the secretariat).'],
+  'act.required': ['Wajib diisi.', 'Required.'],
+  'act.submit': ['Ajukan untuk diperiksa', 'Submit for review'],
+  'act.draft': ['Simpan sebagai draf', 'Save as draft'],
   'nav.phones': ['Ponsel', 'Phones'],
   'nav.dashboard': ['Dasbor', 'Dashboard'],
   'nav.field': ['Aplikasi lapangan', 'Field app'],
@@ -57,6 +63,7 @@ export default {
   'kind.outreach_logs.one': ['Log penjangkauan', 'Outreach log'],
 
   'queue.title': ['Antrean verifikasi', 'Review queue'],
+  'queue.intro.province': ['Kegiatan tingkat kabupaten/kota dan provinsi yang diajukan dan menunggu keputusan sekretariat.', 'Regency and province activities submitted and waiting for the secretariat\'s decision.'],
   'queue.intro': ['Catatan yang diajukan desa/kelurahan di {regency} dan menunggu keputusan Anda.', 'Records submitted by the villages of {regency}, waiting for your decision.'],
   'queue.filter.district': ['Kecamatan', 'District'],
   'queue.filter.village': ['Desa/kelurahan', 'Village'],

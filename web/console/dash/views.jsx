@@ -63,7 +63,12 @@ export function ActivitiesView({ r, drill }) {
         <section><HBars id="chart-type" title={t('k.byType')} items={breakdown(tot.byType, 'activity_type')} /></section>
         <section><HBars id="chart-topic" title={t('k.byTopic')} items={breakdown(tot.byTopic, 'topic')} /></section>
         <section><HBars id="chart-funding" title={t('k.byFunding')} items={nonZero(breakdown(tot.byFunding, 'funding'))} /></section>
+        <section><HBars id="chart-level" title={t('k.byLevel')} items={breakdown(tot.byLevel, 'level')} /></section>
+        <section><HBars id="chart-cluster" title={t('k.byCluster')} items={nonZero(breakdown(tot.byCluster, 'cluster'))} /></section>
       </div>
+      {r.ownLevel && r.ownLevel.activities > 0 && (
+        <p class="muted" id="own-level">{t('k.ownLevel', { n: fmtNumber(r.ownLevel.activities), area: r.area?.name || '' })}</p>
+      )}
       {rows.length > 0 && (
         <>
           <StackedPeople id="chart-people" title={t('k.peopleBy')} legend={legend()}

@@ -12,7 +12,7 @@ import { fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName, childrenOf } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
-import { PROVINCE, VERIFIER, TASKFORCE } from '../roles.js';
+import { PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF } from '../roles.js';
 import { Field } from '../dash/forms.jsx';
 import { thisYear } from '../dash/api.js';
 
@@ -32,6 +32,7 @@ export function mayEdit(user, r) {
   if (user.role === PROVINCE) return true;
   if (user.role === VERIFIER) return !!user.area && r.area === user.area && (r.regency || r.area) === user.area;
   if (user.role === TASKFORCE) return !!user.cluster && r.cluster === user.cluster;
+  if (user.role === REGENCY_TF) return !!user.cluster && r.cluster === user.cluster && r.area === user.area;
   return false;
 }
 
@@ -59,9 +60,9 @@ function periodText(r) {
 
 function blank(user) {
   return {
-    area: user.role === VERIFIER ? user.area : '18', year: String(thisYear()), period_type: 'year', period_index: '0',
+    area: user.role === VERIFIER || user.role === REGENCY_TF ? user.area : '18', year: String(thisYear()), period_type: 'year', period_index: '0',
     case_count: '', victims_female_child: '', victims_male_child: '', victims_female_adult: '', victims_male_adult: '', cases_served: '',
-    exploitation_types: {}, services: {}, figure_status: 'provisional', source: 'simfoni_ppa', source_note: '', cluster: user.role === TASKFORCE ? (user.cluster || '') : '',
+    exploitation_types: {}, services: {}, figure_status: 'provisional', source: 'simfoni_ppa', source_note: '', cluster: user.role === TASKFORCE || user.role === REGENCY_TF ? (user.cluster || '') : '',
   };
 }
 
@@ -72,7 +73,7 @@ function CaseForm({ user, initial, onDone, onCancel }) {
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const setIn = (group, k) => (e) => setV({ ...v, [group]: { ...v[group], [k]: e.currentTarget.value } });
-  const areas = user.role === VERIFIER ? [user.area] : ['18', ...childrenOf('18', 'regency').map((a) => a.id)];
+  const areas = user.role === VERIFIER || user.role === REGENCY_TF ? [user.area] : ['18', ...childrenOf('18', 'regency').map((a) => a.id)];
   const submit = async (e) => {
     e.preventDefault();
     const masked = v.masked || {};
@@ -163,7 +164,7 @@ export function Cases({ user }) {
       .then((items) => setState({ items }), (error) => setState({ error }));
   };
   useEffect(load, [year]);
-  const canWrite = [PROVINCE, VERIFIER, TASKFORCE].includes(user.role);
+  const canWrite = [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF].includes(user.role);
   return (
     <section id="cases">
       <div class="page-head">

@@ -9,7 +9,7 @@ import { t, fmtDateTime } from '../../shared/i18n.js';
 import { errorMessage } from '../../shared/errors.js';
 import { href, navigate } from '../router.js';
 import { Alert } from '../ui.jsx';
-import { VERIFIER } from '../roles.js';
+import { VERIFIER, REGENCY_TF } from '../roles.js';
 import { fetchReport, loadReportLabels, reportParams, thisYear, downloadExport } from '../dash/api.js';
 import { VIEWS, REPORTS } from '../dash/views.jsx';
 import { ReportMap } from '../dash/map.jsx';
@@ -76,7 +76,7 @@ export function PeriodFilter({ query, path, extra }) {
 function Crumbs({ report, user, query }) {
   const crumbs = report?.breadcrumb || [];
   // A verifier cannot open the province: its crumbs start at its regency.
-  const min = user.role === VERIFIER ? (user.area || '').length : 0;
+  const min = user.role === VERIFIER || user.role === REGENCY_TF ? (user.area || '').length : 0;
   return (
     <nav class="crumbs" aria-label="breadcrumb" id="crumbs">
       {crumbs.filter((c) => c.code.length >= min).map((c, i, all) => (

@@ -9,6 +9,7 @@ import { areaName, childrenOf, districtName, villagesUnder } from '../areas.js';
 import { navigate } from '../router.js';
 import { COLLECTIONS, peopleTotal, wibDayStart, wibNextDayStart } from '../records.js';
 import { Alert, Progress, Spinner, Village } from '../ui.jsx';
+import { PROVINCE } from '../roles.js';
 
 const PER_PAGE = 50;
 const BATCH_SIZE = 10; // requests per /api/batch call (server allows 50 in 10 s)
@@ -17,11 +18,17 @@ export const QUEUE_KEY = 'jangkau.queue'; // the queue's last filters, for "back
 /** The regency a verifier reviews (its area's first two segments). */
 export function regencyOf(user) { return (user.area || '').split('.').slice(0, 2).join('.'); }
 
-/** The PocketBase filter of the queue for these filters. */
+/** The levels of activities a reviewer decides on (reviews go one level
+ * up): the province (regency '') regency and province ones, a verifier its
+ * regency's village and district ones. */
+export function reviewLevels(regency) { return regency ? ['village', 'district'] : ['regency', 'province']; }
+
+/** The PocketBase filter of the queue for these filters ('' regency: the secretariat's queue). */
 export function queueFilter(collection, q, regency) {
   const meta = COLLECTIONS[collection];
   const parts = ['status = "submitted"'];
   const params = {};
+  if (collection === 'activities') parts.push('(' + reviewLevels(regency).map((l) => `level = "${l}"`).join(' || ') + ')');
   if (regency) { parts.push('regency = {:regency}'); params.regency = regency; }
   if (q.village) { parts.push('village = {:village}'); params.village = q.village; }
   else if (q.district) { parts.push('district = {:district}'); params.district = q.district; }
@@ -128,9 +135,11 @@ function fieldMessages(err) {
 }
 
 export function Queue({ user, query }) {
-  const collection = COLLECTIONS[query.c] ? query.c : 'activities';
+  // the secretariat decides on regency and province activities only
+  const province = user.role === PROVINCE;
+  const collection = !province && COLLECTIONS[query.c] ? query.c : 'activities';
   const meta = COLLECTIONS[collection];
-  const regency = regencyOf(user);
+  const regency = province ? '' : regencyOf(user);
   const q = { district: query.district || '', village: query.village || '', type: query.type || '', from: query.from || '', to: query.to || '', q: query.q || '' };
   const filter = queueFilter(collection, q, regency);
 
@@ -241,7 +250,7 @@ export function Queue({ user, query }) {
     await load();
   }
 
-  const regencyName = areaName(regency);
+  const regencyName = areaName(regency || '18');
   return (
     <section id="queue">
       <div class="page-head">
@@ -250,9 +259,9 @@ export function Queue({ user, query }) {
           {live ? t('queue.live') : t('queue.offline')}
         </span>
       </div>
-      <p class="muted">{t('queue.intro', { regency: regencyName })}</p>
+      <p class="muted">{province ? t('queue.intro.province') : t('queue.intro', { regency: regencyName })}</p>
       <div class="tabs" role="tablist">
-        {Object.keys(COLLECTIONS).map((c) => (
+        {Object.keys(COLLECTIONS).filter((c) => !province || c === 'activities').map((c) => (
           <a role="tab" aria-selected={c === collection} class={c === collection ? 'tab active' : 'tab'} id={'tab-' + c}
             href={'#/queue?c=' + c} onClick={(e) => { e.preventDefault(); set({ c, type: '' }); }}>
             {t('kind.' + c)} <span class="count" data-count={counts[c] ?? ''}>{counts[c] ?? '…'}</span>
@@ -316,7 +325,7 @@ export function Queue({ user, query }) {
                     {fresh.has(r.id) && <span class="badge st-new">{t('common.new')}</span>}
                     <span class="sub">{meta.subtitle(r)}</span>
                   </td>
-                  <td data-label={t('queue.col.village')}><Village code={r.village} /></td>
+                  <td data-label={t('queue.col.village')}><Village code={r.village || r.area} /></td>
                   <td data-label={t('queue.col.date')}>{fmtDate(r[meta.dateField])}</td>
                   <td data-label={t('queue.col.people')} class="num">{fmtNumber(peopleTotal(r))}</td>
                   <td data-label={t('queue.col.submitted')}>{fmtDateTime(r.submitted_at)}</td>

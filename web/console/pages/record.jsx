@@ -185,7 +185,10 @@ function Decision({ user, collection, record, onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const canReview = user.role === VERIFIER && record.status === 'submitted';
+  // reviews go one level up: the verifier decides on village and district
+  // activities (and outreach logs), the secretariat on regency and province ones
+  const high = collection === 'activities' && (record.level === 'regency' || record.level === 'province');
+  const canReview = record.status === 'submitted' && (user.role === VERIFIER ? !high : user.role === PROVINCE && high);
   const canReopen = user.role === PROVINCE && record.status === 'approved';
   if (!canReview && !canReopen) return null;
 
