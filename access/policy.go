@@ -235,6 +235,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           readAll,
 			catalog.RadIndicators:   readAll,
+			catalog.Vocabularies:    readAll,
 			catalog.Activities:      villageRecords,
 			catalog.OutreachLogs:    villageRecords,
 			catalog.VillagePrograms: {List: inArea, View: inArea, Create: inArea, Update: inArea},
@@ -249,6 +250,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           readAll,
 			catalog.RadIndicators:   readAll,
+			catalog.Vocabularies:    readAll,
 			catalog.Activities:      reviewing(map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}),
 			catalog.OutreachLogs:    reviewing(map[string][]string{catalog.StatusSubmitted: {catalog.StatusApproved, catalog.StatusReturned}}),
 			catalog.VillagePrograms: allInArea,
@@ -266,6 +268,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           {List: everything, View: everything, Update: Grant{{Reach: Anything, Limit: areaLimit}}},
 			catalog.RadIndicators:   {List: everything, View: everything, Create: everything, Update: everything, Delete: everything},
+			catalog.Vocabularies:    {List: everything, View: everything, Create: everything, Update: everything},
 			catalog.Activities:      reviewing(map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}),
 			catalog.OutreachLogs:    reviewing(map[string][]string{catalog.StatusApproved: {catalog.StatusReturned}}),
 			catalog.VillagePrograms: allInArea,
@@ -283,6 +286,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           readAll,
 			catalog.RadIndicators:   readAll,
+			catalog.Vocabularies:    readAll,
 			catalog.Activities:      readArea,
 			catalog.OutreachLogs:    readArea,
 			catalog.VillagePrograms: readArea,
@@ -300,6 +304,7 @@ var Table = []Row{
 var Placements = map[string]Placement{
 	catalog.Areas:           {Never: []Op{Create, Delete}},
 	catalog.RadIndicators:   {},
+	catalog.Vocabularies:    {Never: []Op{Delete}},
 	catalog.Activities:      {Area: "village", Regency: "regency", Status: "status"},
 	catalog.OutreachLogs:    {Area: "village", Regency: "regency", Status: "status"},
 	catalog.VillagePrograms: {Area: "village", Regency: "regency"},

@@ -9,6 +9,7 @@ import (
 
 	"jangkau/catalog"
 	"jangkau/txbatch"
+	"jangkau/vocab"
 )
 
 // Register binds every Jangkau hook and route to app.
@@ -31,6 +32,7 @@ func Register(app core.App) {
 	registerDevices(app)
 	registerMedia(app)
 	registerReports(app)
+	vocab.Register(app)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkauRefuseDeactivated",
