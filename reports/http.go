@@ -57,7 +57,7 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 		o.Lang = "en"
 	}
 	if c := q.Get("cluster"); c != "" {
-		if !contains(catalog.Clusters, c) {
+		if !contains(catalog.CodesOf("clusters"), c) {
 			return Options{}, e.BadRequestError("Klaster tidak dikenal. / Unknown cluster.", nil)
 		}
 		o.Cluster = c
@@ -110,7 +110,7 @@ func buildError(e *core.RequestEvent, err error) error {
 
 func caseSource(e *core.RequestEvent) (string, error) {
 	s := e.Request.URL.Query().Get("source")
-	if s != "" && !contains(catalog.CaseSources, s) {
+	if s != "" && !contains(catalog.CodesOf("case_sources"), s) {
 		return "", e.BadRequestError("Sumber angka kasus tidak dikenal. / Unknown case figure source.", nil)
 	}
 	return s, nil
@@ -144,7 +144,7 @@ func HandleReport(e *core.RequestEvent) error {
 
 // HandleLabels answers GET /api/reports/labels.
 func HandleLabels(e *core.RequestEvent) error {
-	return e.JSON(http.StatusOK, Labels)
+	return e.JSON(http.StatusOK, AllLabels())
 }
 
 // Export names: the records, and each report with the report_ prefix;

@@ -464,7 +464,7 @@ func Rad(o Options) (*RadReport, error) {
 		r.Lights[ri.Total.Light]++
 	}
 	r.Clusters = []RadCluster{}
-	for _, cl := range catalog.Clusters {
+	for _, cl := range catalog.CodesOf("clusters") {
 		if c := byCluster[cl]; c != nil {
 			r.Clusters = append(r.Clusters, *c)
 		}
