@@ -6,6 +6,8 @@ import strings from './strings.js';
 import dashStrings from './dash/strings.js';
 import { pb, me, signOut } from './pb.js';
 import { forgetAreas, loadAreas, areaName } from './areas.js';
+import { loadVocabularies } from './vocab.js';
+import { onVocabularies } from '../shared/vocab.js';
 import { useHash, match, navigate } from './router.js';
 import { routes, homeOf, allowed } from './routes.js';
 import { Login } from './pages/login.jsx';
@@ -61,6 +63,8 @@ function App() {
   const { path, query } = useHash();
 
   useEffect(() => onLang(setLangTick), []);
+  // A change of the vocabularies (loaded, or edited) relabels every screen.
+  useEffect(() => onVocabularies(() => setLangTick({})), []);
   useEffect(() => pb.authStore.onChange(() => setUser(me())), []);
 
   // A stored session is checked once: a deactivated or expired account is signed out.
@@ -73,7 +77,7 @@ function App() {
     setAreasReady(false);
     setAreasError(null);
     if (!user) { forgetAreas(); return; }
-    loadAreas(user).then(() => setAreasReady(true), (e) => setAreasError(e));
+    Promise.all([loadAreas(user), loadVocabularies()]).then(() => setAreasReady(true), (e) => setAreasError(e));
   }, [user?.id, user?.area]);
 
   let body;

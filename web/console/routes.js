@@ -11,6 +11,7 @@ import { Rad } from './pages/rad.jsx';
 import { Cases } from './pages/cases.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
+import { Vocabularies } from './pages/vocab.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
 
@@ -28,6 +29,7 @@ export const routes = [
   { path: '/rad', page: Rad, roles: [PROVINCE, VERIFIER], nav: 'nav.rad' },
   { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
+  { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/about', page: About, roles: '*', nav: 'nav.about' },

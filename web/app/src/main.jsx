@@ -9,6 +9,8 @@ import { go, useLang, useLive, useRoute } from './hooks.js';
 import { formatTime, label, lang, serverText, setLang, t } from './i18n.js';
 import { RecordList } from './list.jsx';
 import { onSyncState, startAutoSync, syncNow } from './sync.js';
+import { loadVocabularies } from './vocab.js';
+import { onVocabularies } from '../../shared/vocab.js';
 import './style.css';
 
 function LangSwitch() {
@@ -154,6 +156,9 @@ function Settings({ session }) {
 
 function App() {
   useLang();
+  // Vocabularies received through sync relabel every screen.
+  const [, setVocabTick] = useState(0);
+  useEffect(() => onVocabularies(() => setVocabTick((n) => n + 1)), []);
   const route = useRoute();
   const [session, setSession] = useState(currentSession());
   useEffect(() => onSession(setSession), []);
@@ -211,6 +216,7 @@ async function boot() {
     history.replaceState(null, '', location.pathname + '#/activate?' + q);
   }
   await db.open();
+  await loadVocabularies();
   await loadSession();
   render(<App />, document.getElementById('app'));
   if ('serviceWorker' in navigator) {
