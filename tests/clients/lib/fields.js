@@ -44,6 +44,8 @@ export const FIELDS = {
     ...stamps,
   },
   areas: { name: 'text', level: 'text', kind: 'text', active: 'bool', local_term: 'text', parent: 'text', ...stamps },
+  // The coded choices and their labels, as the secretariat keeps them (read-only on phones).
+  vocabularies: { kind: 'text', code: 'text', label_id: 'text', label_en: 'text', order: 'number', active: 'bool', ...stamps },
 }
 
 // Fields the server fills itself; a phone never edits them.
