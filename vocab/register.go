@@ -11,9 +11,13 @@ import (
 	"jangkau/catalog"
 )
 
+// errNeverDeleted refuses any delete of a vocabulary entry, on every path.
+//
+//lint:ignore ST1005 a bilingual sentence for people, until model-hook errors get the one error shape (issue 14)
+var errNeverDeleted = errors.New("Kode kosakata tidak pernah dihapus, hanya dinonaktifkan. / Vocabulary codes are never deleted, only retired.")
+
 var (
-	errNeverDeleted = errors.New("Kode kosakata tidak pernah dihapus, hanya dinonaktifkan. / Vocabulary codes are never deleted, only retired.")
-	errUnknownKind  = validation.NewError("unknown_kind",
+	errUnknownKind = validation.NewError("unknown_kind",
 		"Jenis daftar tidak dikenal. / Unknown kind of list.")
 	errLocked = validation.NewError("code_locked",
 		"Kode dan jenis daftar tidak boleh diubah (catatan lama memakainya); tambahkan kode baru. / A code and its list never change (old records use it); add a new code.")

@@ -224,6 +224,11 @@ func TestNewCodeGetsLabelInExports(t *testing.T) {
 	if got := catalog.LabelOf("activity_types", "lomba", "id"); got != "Lomba anak dan remaja" {
 		t.Errorf("label after the rename: %q", got)
 	}
+	// The report export has a column for the new type, under its label.
+	res = srv.Do(t, http.MethodGet, "/api/exports/report_activities.csv?year=2025&lang=id", sec, nil)
+	if res.Status != 200 || !strings.Contains(string(res.Body), "Lomba anak dan remaja") {
+		t.Errorf("export: %d, no column of the new type: %.300s", res.Status, res.Body)
+	}
 	found := false
 	for _, c := range catalog.CodesOf("activity_types") {
 		found = found || c == "lomba"
