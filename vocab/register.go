@@ -115,10 +115,11 @@ func Builtins() []Builtin {
 func EnsureBuiltins(app core.App, builtins []Builtin) (int, error) {
 	added := 0
 	err := app.RunInTransaction(func(tx core.App) error {
-		set, err := Load(tx)
+		entries, err := stored(tx)
 		if err != nil {
 			return err
 		}
+		set := newSet(entries)
 		col, err := tx.FindCollectionByNameOrId(catalog.Vocabularies)
 		if err != nil {
 			return err

@@ -184,14 +184,36 @@ func Invalidate(app core.App) {
 	h.mu.Unlock()
 }
 
-// Load reads every entry from the database.
+// Load reads every entry from the database, completed with the built-in
+// codes of this release it does not hold yet (active, after the stored
+// ones): EnsureBuiltins stores them when the server starts, and until then
+// (Go code and tests of an app that is not served, a release's fixtures)
+// they are valid all the same.
 func Load(app core.App) (*Set, error) {
+	entries, err := stored(app)
+	if err != nil {
+		return nil, err
+	}
+	have := map[[2]string]bool{}
+	for _, e := range entries {
+		have[[2]string{e.Kind, e.Code}] = true
+	}
+	for i, b := range Builtins() {
+		if !have[[2]string{b.Kind, b.Code}] {
+			entries = append(entries, Entry{Kind: b.Kind, Code: b.Code, LabelID: b.LabelID, LabelEN: b.LabelEN, Order: 1e6 + i, Active: true})
+		}
+	}
+	return newSet(entries), nil
+}
+
+// stored reads the entries the database holds.
+func stored(app core.App) ([]Entry, error) {
 	var entries []Entry
 	err := app.DB().NewQuery(`SELECT kind, code, label_id, label_en, [[order]], active FROM ` + catalog.Vocabularies).All(&entries)
 	if err != nil {
 		return nil, fmt.Errorf("load vocabularies: %w", err)
 	}
-	return newSet(entries), nil
+	return entries, nil
 }
 
 // publish hands the labels and code orders to catalog, whose LabelOf and

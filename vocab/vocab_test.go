@@ -237,3 +237,31 @@ func TestNewCodeGetsLabelInExports(t *testing.T) {
 		t.Errorf("report columns miss the new type: %v", catalog.CodesOf("activity_types"))
 	}
 }
+
+// A built-in code of this release that the database does not hold yet (an
+// upgraded server before it starts serving, a release's fixtures) is valid
+// at once, and stored when the server starts.
+func TestBuiltinMissingFromTheDatabaseIsValid(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	if _, err := app.DB().NewQuery(`DELETE FROM vocabularies WHERE kind = 'topics' AND code = 'pengasuhan'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	vocab.Invalidate(app)
+	col, err := app.FindCollectionByNameOrId(catalog.Activities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := core.NewRecord(col)
+	a := tt.Activity(tt.VillageA)
+	a["topics"] = []string{"pengasuhan"}
+	rec.Load(a)
+	rec.Set("created_by", tt.UserID(tt.OfficerA))
+	if errs, err := vocab.Check(app, rec); err != nil || errs != nil {
+		t.Fatalf("built-in code refused: %v %v", errs, err)
+	}
+	srv := tt.Serve(t, app) // serve stores it
+	if _, err := srv.App.FindFirstRecordByFilter(catalog.Vocabularies, "kind = 'topics' && code = 'pengasuhan'"); err != nil {
+		t.Errorf("not stored at startup: %v", err)
+	}
+}
