@@ -7,18 +7,15 @@ import (
 	"io/fs"
 	"log"
 	"mime"
-	"net/http"
-	"strings"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/commands"
 	"jangkau/hooks"
-	"jangkau/static"
+	"jangkau/media"
 	_ "jangkau/migrations"
+	"jangkau/static"
 )
 
 //go:embed all:pb_public
@@ -37,29 +34,16 @@ func main() {
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	commands.Register(app, app.RootCmd)
 	hooks.Register(app)
+	// The photo decode limit bounds live memory; the soft memory limit
+	// stops the GC from letting the heap double on top of it (unless
+	// GOMEMLIMIT says otherwise).
+	media.LimitMemory()
 
 	public, err := fs.Sub(publicFiles, "pb_public")
 	if err != nil {
 		log.Fatal(err)
 	}
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				serveFile := static.Handler(public) // gzip, ETags, immutable hashed bundles
-				e.Router.GET("/{path...}", func(re *core.RequestEvent) error {
-					// An unknown API path is a 404 in JSON, not the web
-					// app's index.html with 200 (which clients would
-					// mistake for an answer).
-					if strings.HasPrefix(re.Request.URL.Path, "/api/") {
-						return re.NotFoundError("", nil)
-					}
-					return serveFile(re)
-				})
-			}
-			return e.Next()
-		},
-		Priority: 999, // after every other route
-	})
+	static.Register(app, public)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

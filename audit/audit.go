@@ -13,8 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"jangkau/access"
 	"jangkau/catalog"
-	"jangkau/devices"
 	"jangkau/txbatch"
 )
 
@@ -105,7 +105,7 @@ func ActorOfAuth(auth *core.Record) Actor {
 // ActorFromRequest describes the caller of a request.
 func ActorFromRequest(e *core.RequestEvent) Actor {
 	a := ActorOfAuth(e.Auth)
-	a.DeviceID = devices.FromRequest(e)
+	a.DeviceID = access.DeviceOf(e)
 	// requests with an invalid header are refused before they get here
 	// (hooks); a value that is not a client time is never stored
 	if t := e.Request.Header.Get("X-Client-Time"); CheckClientTime(t) == nil {

@@ -10,20 +10,18 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"jangkau/access"
 	"jangkau/areas"
 	"jangkau/catalog"
 )
 
 // RequestKey is the request-store key under which the device middleware
-// puts the id of the device a request comes from.
-const RequestKey = "jangkau.device"
+// puts the id of the device a request comes from (access.DeviceKey).
+const RequestKey = access.DeviceKey
 
 // FromRequest returns the id of the enrolled device that sent e ("" for a
-// plain user token).
-func FromRequest(e *core.RequestEvent) string {
-	id, _ := e.Get(RequestKey).(string)
-	return id
-}
+// plain user token); it is access.DeviceOf.
+func FromRequest(e *core.RequestEvent) string { return access.DeviceOf(e) }
 
 // Contact is what a client reports about itself on a sync call.
 type Contact struct {

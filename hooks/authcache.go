@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"jangkau/devices"
+	"jangkau/internal/wiring"
 )
 
 // authCacheTTL is the longest a verified token's account is reused
@@ -72,9 +73,9 @@ func (c *authCache) clear() {
 	c.mu.Unlock()
 }
 
-// registerAuthCache binds the cache before PocketBase's own token loading,
+// bindAuthCache binds the cache before PocketBase's own token loading,
 // which skips a request whose account is already loaded.
-func registerAuthCache(app core.App) {
+func bindAuthCache(app core.App) {
 	c := &authCache{entries: map[string]authEntry{}}
 	forget := func(e *core.RecordEvent) error {
 		if e.Record.Collection().IsAuth() {
@@ -92,28 +93,30 @@ func registerAuthCache(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnRecordUpdateExecute().BindFunc(forget)
-	app.OnRecordDeleteExecute().BindFunc(forget)
-	app.OnRecordAfterUpdateSuccess().BindFunc(forgetAfter)
-	app.OnRecordAfterDeleteSuccess().BindFunc(forgetAfter)
+	const id = "jangkau.hooks.authCache"
+	app.OnRecordUpdateExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: id, Priority: wiring.ExecAuthCache, Func: forget})
+	app.OnRecordDeleteExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: id, Priority: wiring.ExecAuthCache, Func: forget})
+	app.OnRecordAfterUpdateSuccess().Bind(&hook.Handler[*core.RecordEvent]{Id: id, Func: forgetAfter})
+	app.OnRecordAfterDeleteSuccess().Bind(&hook.Handler[*core.RecordEvent]{Id: id, Func: forgetAfter})
 	forgetAfterError := func(e *core.RecordErrorEvent) error {
 		if e.Record.Collection().IsAuth() {
 			c.clear()
 		}
 		return e.Next()
 	}
-	app.OnRecordAfterUpdateError().BindFunc(forgetAfterError)
-	app.OnRecordAfterDeleteError().BindFunc(forgetAfterError)
-	app.OnCollectionAfterUpdateSuccess().BindFunc(func(e *core.CollectionEvent) error {
+	app.OnRecordAfterUpdateError().Bind(&hook.Handler[*core.RecordErrorEvent]{Id: id, Func: forgetAfterError})
+	app.OnRecordAfterDeleteError().Bind(&hook.Handler[*core.RecordErrorEvent]{Id: id, Func: forgetAfterError})
+	app.OnCollectionAfterUpdateSuccess().Bind(&hook.Handler[*core.CollectionEvent]{Id: id, Func: func(e *core.CollectionEvent) error {
 		c.clear() // a rotated token secret, say
 		return e.Next()
-	})
+	}})
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "jangkauAuthCache",
+		Id:       id,
+		Priority: wiring.ServeBind,
 		Func: func(se *core.ServeEvent) error {
 			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id:       "jangkauAuthCache",
+				Id:       id,
 				Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
 				Func: func(e *core.RequestEvent) error {
 					token := e.Request.Header.Get("Authorization")

@@ -1,66 +1,67 @@
-// Package hooks wires Jangkau's rules, derivations and routes into a
-// PocketBase app. Logic lives in the domain packages; this package only
-// connects it to PocketBase's events.
+// Package hooks wires Jangkau's capabilities into a PocketBase app: each
+// capability package binds its own routes and hooks (its Register), with
+// explicit ids and priorities (internal/wiring); this package lists them
+// and binds what spans them all. hooks/testdata/order.golden shows every
+// handler bound, in the order it runs.
 package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"jangkau/catalog"
+	"jangkau/accounts"
+	"jangkau/areas"
+	"jangkau/audit"
+	"jangkau/devices"
+	"jangkau/internal/wiring"
+	"jangkau/media"
+	"jangkau/ratelimit"
+	"jangkau/records"
+	"jangkau/reports"
+	"jangkau/sync"
 	"jangkau/txbatch"
 	"jangkau/vocab"
 )
 
-// Register binds every Jangkau hook and route to app.
+// Register binds every Jangkau hook and route to app. The order of these
+// calls no longer decides the order of the handlers (their priorities do);
+// it is the reading order, from the storage up.
 func Register(app core.App) {
-	// Bound first, so it wraps every other execute hook.
-	app.OnRecordCreateExecute().BindFunc(refreshOriginal)
-	app.OnRecordUpdateExecute().BindFunc(refreshOriginal)
-
-	// Records saved in a batch transaction (sync pushes) are inserted
-	// through prepared statements.
+	// Spanning every collection: Original() refreshed after a save, and
+	// records saved in a batch transaction (sync pushes) inserted through
+	// prepared statements.
+	bindRefreshOriginal(app)
 	txbatch.BindPreparedInsert(app)
+	// Spanning every auth collection: verified tokens cached.
+	bindAuthCache(app)
 
-	registerAuthCache(app)
-	registerAreas(app)
-	registerUsers(app)
-	registerRecords(app)
-	registerInput(app)
-	registerSync(app)
-	registerAudit(app)
-	registerDevices(app)
-	registerMedia(app)
-	registerReports(app)
-	vocab.Register(app)
-
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "jangkauRefuseDeactivated",
-		Func: func(e *core.ServeEvent) error {
-			// A deactivated account is refused on its very next request,
-			// whatever token it still holds.
-			e.Router.BindFunc(func(re *core.RequestEvent) error {
-				if re.Auth != nil && re.Auth.Collection().Name == catalog.Users && re.Auth.GetBool("deactivated") {
-					return re.UnauthorizedError("Akun ini dinonaktifkan. / This account is deactivated.", nil)
-				}
-				return re.Next()
-			})
-			return e.Next()
-		},
-	})
+	areas.Register(app)     // an area is never deleted
+	accounts.Register(app)  // users: regency, who manages whom, own password, deactivated refused, /api/accounts
+	records.Register(app)   // village records and figures: scope, privacy guard, who writes what
+	sync.Register(app)      // the change feed and /api/sync
+	audit.Register(app)     // the audit trail of writes, sign-ins and reads; /api/audit
+	devices.Register(app)   // enrollment, device tokens, revocation; /api/devices
+	media.Register(app)     // photos: upright, resized, metadata-free
+	reports.Register(app)   // report aggregates; /api/reports, /api/exports
+	ratelimit.Register(app) // the bilingual 429
+	vocab.Register(app)     // the vocabularies: codes checked on every write, labels, built-ins
 }
 
-// refreshOriginal makes a saved record's Original() its stored state, once
-// every execute hook has compared the two, inside the write's transaction.
-// PocketBase keeps Original() as the record was loaded, also after a save:
-// Go code saving one record object twice (in one transaction or not) would
-// otherwise feed stale "before" values to the audit trail, the status
-// machine and the access checks. After-success hooks therefore see the new
-// state as Original(); what they need of the old one is carried explicitly
-// (the village a record left: sync.MovedFrom).
-func refreshOriginal(e *core.RecordEvent) error {
-	if err := e.Next(); err != nil {
-		return err
+// bindRefreshOriginal makes a saved record's Original() its stored state,
+// once every execute hook has compared the two, inside the write's
+// transaction. PocketBase keeps Original() as the record was loaded, also
+// after a save: Go code saving one record object twice (in one transaction
+// or not) would otherwise feed stale "before" values to the audit trail,
+// the status machine and the access checks. After-success hooks therefore
+// see the new state as Original(); what they need of the old one is carried
+// explicitly (the village a record left: sync.MovedFrom).
+func bindRefreshOriginal(app core.App) {
+	refresh := func(e *core.RecordEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return e.Record.PostScan()
 	}
-	return e.Record.PostScan()
+	app.OnRecordCreateExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.hooks.refreshOriginal", Priority: wiring.ExecRefreshOriginal, Func: refresh})
+	app.OnRecordUpdateExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.hooks.refreshOriginal", Priority: wiring.ExecRefreshOriginal, Func: refresh})
 }

@@ -7,8 +7,10 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/catalog"
+	"jangkau/internal/wiring"
 )
 
 // errNeverDeleted refuses any delete of a vocabulary entry, on every path.
@@ -24,10 +26,13 @@ var (
 )
 
 // Register binds the vocabularies' hooks to app: the check of every
-// bound record write (all paths save through these hooks), the rules of
-// the vocabularies' own writes, the cache invalidation, and, when the
+// bound record write (all paths save through these model hooks), the rules
+// of the vocabularies' own writes, the cache invalidation, and, when the
 // server starts, the built-in codes a release adds.
 func Register(app core.App) {
+	model := func(id string, fn func(*core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
+		return &hook.Handler[*core.RecordEvent]{Id: id, Priority: wiring.ModelCheck, Func: fn}
+	}
 	check := func(e *core.RecordEvent) error {
 		errs, err := Check(e.App, e.Record)
 		if err != nil {
@@ -38,16 +43,16 @@ func Register(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnRecordCreate(BoundCollections()...).BindFunc(check)
-	app.OnRecordUpdate(BoundCollections()...).BindFunc(check)
+	app.OnRecordCreate(BoundCollections()...).Bind(model("jangkau.vocab.check", check))
+	app.OnRecordUpdate(BoundCollections()...).Bind(model("jangkau.vocab.check", check))
 
-	app.OnRecordCreate(catalog.Vocabularies).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordCreate(catalog.Vocabularies).Bind(model("jangkau.vocab.kind", func(e *core.RecordEvent) error {
 		if !IsKind(e.Record.GetString("kind")) {
 			return validation.Errors{"kind": errUnknownKind}
 		}
 		return e.Next()
-	})
-	app.OnRecordUpdate(catalog.Vocabularies).BindFunc(func(e *core.RecordEvent) error {
+	}))
+	app.OnRecordUpdate(catalog.Vocabularies).Bind(model("jangkau.vocab.locked", func(e *core.RecordEvent) error {
 		o := e.Record.Original()
 		for _, f := range []string{"kind", "code"} {
 			if e.Record.GetString(f) != o.GetString(f) {
@@ -55,10 +60,10 @@ func Register(app core.App) {
 			}
 		}
 		return e.Next()
-	})
-	app.OnRecordDelete(catalog.Vocabularies).BindFunc(func(e *core.RecordEvent) error {
+	}))
+	app.OnRecordDelete(catalog.Vocabularies).Bind(model("jangkau.vocab.neverDeleted", func(e *core.RecordEvent) error {
 		return errNeverDeleted
-	})
+	}))
 
 	// A change reaches every later lookup: the cache is dropped after the
 	// commit (and after a failed write, whose transaction may have loaded
@@ -74,19 +79,23 @@ func Register(app core.App) {
 		Invalidate(e.App)
 		return e.Next()
 	}
-	app.OnRecordAfterCreateSuccess(catalog.Vocabularies).BindFunc(changed)
-	app.OnRecordAfterUpdateSuccess(catalog.Vocabularies).BindFunc(changed)
-	app.OnRecordAfterCreateError(catalog.Vocabularies).BindFunc(failed)
-	app.OnRecordAfterUpdateError(catalog.Vocabularies).BindFunc(failed)
+	after := func(fn func(*core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
+		return &hook.Handler[*core.RecordEvent]{Id: "jangkau.vocab.changed", Func: fn}
+	}
+	afterErr := &hook.Handler[*core.RecordErrorEvent]{Id: "jangkau.vocab.failed", Func: failed}
+	app.OnRecordAfterCreateSuccess(catalog.Vocabularies).Bind(after(changed))
+	app.OnRecordAfterUpdateSuccess(catalog.Vocabularies).Bind(after(changed))
+	app.OnRecordAfterCreateError(catalog.Vocabularies).Bind(afterErr)
+	app.OnRecordAfterUpdateError(catalog.Vocabularies).Bind(afterErr)
 
-	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.vocab.builtins", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		// serve has run the migrations; codes this release's catalogue
 		// has and the database lacks are added now.
 		if _, err := EnsureBuiltins(e.App, Builtins()); err != nil {
 			return err
 		}
 		return e.Next()
-	})
+	}})
 }
 
 // Builtin is a code the software ships, with its labels.

@@ -1,4 +1,4 @@
-package hooks
+package audit
 
 import (
 	"encoding/json"
@@ -7,9 +7,10 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"jangkau/audit"
+	"jangkau/internal/wiring"
 )
 
 const codeAuditProtected = "audit_log_protected"
@@ -36,16 +37,16 @@ var (
 // that, expose it through a view collection, or write it with raw SQL.
 // Migrations (Go code run at start) still can: they save the collection
 // directly, not through these requests. Entries themselves are guarded by
-// the record hooks in audit.go (append-only, truncation included).
-func registerAuditSchemaGuard(app core.App) {
+// the record hooks in go (append-only, truncation included).
+func registerSchemaGuard(app core.App) {
 	isAuditLog := func(e *core.CollectionRequestEvent) bool {
-		if e.Collection.Name == audit.Collection {
+		if e.Collection.Name == Collection {
 			return true
 		}
 		// the path names the collection the request changes, whatever
 		// the body set on the loaded model
 		c, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
-		return err == nil && c.Name == audit.Collection
+		return err == nil && c.Name == Collection
 	}
 	refuseAuditLog := func(e *core.CollectionRequestEvent) error {
 		if isAuditLog(e) {
@@ -56,30 +57,28 @@ func registerAuditSchemaGuard(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnCollectionCreateRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+	app.OnCollectionCreateRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{Id: "jangkau.audit.schema", Func: func(e *core.CollectionRequestEvent) error {
 		if readsAuditLog(e.Collection) {
 			return errAuditView
 		}
 		return e.Next()
-	})
-	app.OnCollectionUpdateRequest().BindFunc(refuseAuditLog)
-	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+	}})
+	app.OnCollectionUpdateRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{Id: "jangkau.audit.schema", Func: refuseAuditLog})
+	app.OnCollectionDeleteRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{Id: "jangkau.audit.schema", Func: func(e *core.CollectionRequestEvent) error {
 		if isAuditLog(e) {
 			return errAuditSchema
 		}
 		return e.Next() // a view over the trail may go
-	})
+	}})
 
 	// An import is checked on its outcome, in its own transaction: the
 	// audit collection as it was, and no view over it.
-	app.OnCollectionsImportRequest().BindFunc(func(e *core.CollectionsImportRequestEvent) error {
+	app.OnCollectionsImportRequest().Bind(&hook.Handler[*core.CollectionsImportRequestEvent]{Id: "jangkau.audit.schema", Func: func(e *core.CollectionsImportRequestEvent) error {
 		before, err := auditSchema(e.App)
 		if err != nil {
 			return err
 		}
-		original := e.App
-		err = e.App.RunInTransaction(func(tx core.App) error {
-			e.App = tx
+		return wiring.InTx(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -98,12 +97,10 @@ func registerAuditSchemaGuard(app core.App) {
 			}
 			return nil
 		})
-		e.App = original
-		return err
-	})
+	}})
 
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.BindFunc(func(e *core.RequestEvent) error {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.audit.sql", Priority: wiring.ServeBind, Func: func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "jangkau.audit.sql", Priority: wiring.MiddlewareAuditSQL, Func: func(e *core.RequestEvent) error {
 			if e.Request.Method != http.MethodPost || strings.TrimRight(e.Request.URL.Path, "/") != "/api/sql" || !e.HasSuperuserAuth() {
 				return e.Next()
 			}
@@ -114,21 +111,21 @@ func registerAuditSchemaGuard(app core.App) {
 				return errAuditSQL
 			}
 			return e.Next()
-		})
+		}})
 		return se.Next()
-	})
+	}})
 }
 
 // readsAuditLog reports whether c is a view collection whose query names
 // the audit trail's table.
 func readsAuditLog(c *core.Collection) bool {
-	return c.IsView() && strings.Contains(strings.ToLower(c.ViewQuery), audit.Collection)
+	return c.IsView() && strings.Contains(strings.ToLower(c.ViewQuery), Collection)
 }
 
 // auditSchema is the audit collection's definition (fields, rules,
 // indexes, options) without its timestamps, for comparing before and after.
 func auditSchema(app core.App) (string, error) {
-	c, err := app.FindCollectionByNameOrId(audit.Collection)
+	c, err := app.FindCollectionByNameOrId(Collection)
 	if err != nil {
 		return "", err
 	}
@@ -155,7 +152,7 @@ func auditSchema(app core.App) (string, error) {
 func sqlLeavesAuditAlone(query string) bool {
 	q := strings.ToLower(strings.TrimSpace(query))
 	named := false
-	for _, t := range []string{audit.Collection, "_collections", "sqlite_master", "sqlite_schema"} {
+	for _, t := range []string{Collection, "_collections", "sqlite_master", "sqlite_schema"} {
 		named = named || strings.Contains(q, t)
 	}
 	if !named {

@@ -1,4 +1,4 @@
-package hooks
+package devices
 
 import (
 	"context"
@@ -6,145 +6,26 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/access"
 	"jangkau/audit"
 	"jangkau/catalog"
-	"jangkau/devices"
 )
 
 // DeviceAuthMiddlewareID names the device-token middleware (PocketBase's
 // router can unbind a middleware by id, should a route ever need that).
-const DeviceAuthMiddlewareID = "jangkauDeviceAuth"
+const DeviceAuthMiddlewareID = "jangkau.devices.auth"
 
 var (
-	errSignInRequired = &devices.Error{Status: http.StatusUnauthorized, Field: "token", Code: "auth_required",
+	errSignInRequired = &Error{Status: http.StatusUnauthorized, Field: "token", Code: "auth_required",
 		Message: "Masuk dulu untuk memakai layanan ini. / Sign in to use this service."}
-	errNoPBRefresh = &devices.Error{Status: http.StatusForbidden, Field: "token", Code: devices.CodeDeviceToken,
+	errNoPBRefresh = &Error{Status: http.StatusForbidden, Field: "token", Code: CodeDeviceToken,
 		Message: "Token perangkat diperbarui lewat /api/devices/refresh, bukan auth-refresh. / A device token is renewed through /api/devices/refresh, not auth-refresh."}
-	errBadBody = &devices.Error{Status: http.StatusBadRequest, Field: "body", Code: "invalid_body",
+	errBadBody = &Error{Status: http.StatusBadRequest, Field: "body", Code: "invalid_body",
 		Message: "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON."}
 )
-
-// registerDevices wires enrollment, device tokens, revocation and the fleet
-// list (logic in package devices) into the app.
-func registerDevices(app core.App) {
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "jangkauDevices",
-		Func: func(se *core.ServeEvent) error {
-			// Right after PocketBase's own token loader and before every
-			// other middleware and route: the rest of the stack sees a
-			// device request as its user's, with the device id beside it.
-			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id:       DeviceAuthMiddlewareID,
-				Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
-				Func:     deviceAuth,
-			})
-			g := se.Router.Group("/api/devices")
-			g.GET("", listDevices)
-			g.POST("/enrollments", createEnrollment)
-			g.GET("/enrollments/{id}/qr.png", enrollmentQR(false))
-			g.GET("/enrollments/{id}/qr.svg", enrollmentQR(true))
-			g.POST("/activate", activateDevice)
-			g.POST("/refresh", refreshDevice)
-			g.POST("/{id}/revoke", revokeDevice)
-			return se.Next()
-		},
-	})
-
-	registerCredentialGuards(app)
-	registerRateLimitAnswer(app)
-
-	// The realtime client remembers which device subscribed, so that a
-	// revocation can find and close its connection.
-	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
-		if dev := devices.FromRequest(e.RequestEvent); dev != "" {
-			e.Client.Set(devices.RequestKey, dev)
-		} else {
-			e.Client.Unset(devices.RequestKey)
-		}
-		return e.Next()
-	})
-	// Last guard before each realtime message: a subscription that raced
-	// a revocation or a deactivation gets nothing more, and is closed.
-	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
-		if dev, _ := e.Client.Get(devices.RequestKey).(string); dev != "" && devices.WasRevoked(e.App, dev) {
-			return errors.New("device revoked")
-		}
-		if auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record); auth != nil && auth.Collection().Name == catalog.Users && auth.GetBool("deactivated") {
-			return errors.New("account deactivated")
-		}
-		return e.Next()
-	})
-
-	// A deactivated user loses all its devices, on every path (REST,
-	// batch, admin UI, Go), in the same transaction as the deactivation;
-	// so does a user whose role, area or cluster changes: a phone was
-	// enrolled for the reach the account had then, never for a new one.
-	// Pending enrollment codes are voided alike.
-	app.OnRecordUpdate(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
-		orig := e.Record.Original()
-		deactivated := !orig.GetBool("deactivated") && e.Record.GetBool("deactivated")
-		moved := false
-		for _, f := range []string{"role", "area", "cluster"} {
-			moved = moved || orig.GetString(f) != e.Record.GetString(f)
-		}
-		if !deactivated && !moved {
-			return e.Next()
-		}
-		reason := devices.ReasonAccountChanged
-		if deactivated {
-			reason = devices.ReasonUserDeactivated
-		}
-		var revoked []string
-		original := e.App
-		err := func() error {
-			defer func() { e.App = original }() // also after a panic inside
-			return original.RunInTransaction(func(tx core.App) error {
-				e.App = tx
-				if err := e.Next(); err != nil {
-					return err
-				}
-				var err error
-				revoked, err = devices.RevokeUserDevices(tx, e.Record.Id, reason)
-				return err
-			})
-		}()
-		if err != nil || deactivated {
-			return err // a deactivation ends every session after success (below)
-		}
-		if info := original.TxInfo(); info != nil {
-			info.OnComplete(func(txErr error) error {
-				if txErr == nil {
-					devices.AfterDevicesRevoked(original, revoked)
-				}
-				return nil
-			})
-		} else {
-			devices.AfterDevicesRevoked(original, revoked)
-		}
-		return nil
-	})
-	app.OnRecordAfterUpdateSuccess(catalog.Users).BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetBool("deactivated") {
-			devices.AfterUserRevoked(e.App, e.Record.Id)
-		}
-		return e.Next()
-	})
-
-	// A key added or removed by a superuser is used from the next request.
-	forget := func(e *core.RecordEvent) error {
-		devices.ForgetKeys(e.App)
-		return e.Next()
-	}
-	app.OnRecordAfterCreateSuccess(catalog.DeviceKeys).BindFunc(forget)
-	app.OnRecordAfterUpdateSuccess(catalog.DeviceKeys).BindFunc(forget)
-	app.OnRecordAfterDeleteSuccess(catalog.DeviceKeys).BindFunc(forget)
-}
 
 func bearer(h string) string {
 	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
@@ -160,7 +41,7 @@ func deviceAuth(e *core.RequestEvent) error {
 	// A file token (?token= on photos and QR images) minted with a device
 	// token works only while that device does.
 	if ft := e.Request.URL.Query().Get("token"); ft != "" {
-		if err := devices.CheckFileToken(e.App, ft); err != nil {
+		if err := CheckFileToken(e.App, ft); err != nil {
 			return apiErr(e, err)
 		}
 	}
@@ -170,7 +51,7 @@ func deviceAuth(e *core.RequestEvent) error {
 	if e.Auth == nil {
 		token = bearer(e.Request.Header.Get("Authorization"))
 	}
-	if token == "" || !devices.IsDeviceToken(token) {
+	if token == "" || !IsDeviceToken(token) {
 		// plain user tokens are tracked too: deactivating a user ends
 		// its open streams as well
 		if e.Auth != nil && e.Auth.Collection().Name == catalog.Users {
@@ -183,7 +64,7 @@ func deviceAuth(e *core.RequestEvent) error {
 	if e.Request.Method == http.MethodPost && (e.Request.URL.Path == "/api/devices/refresh" || e.Request.URL.Path == "/api/devices/activate") {
 		return e.Next()
 	}
-	user, dev, err := devices.Authenticate(e.App, token)
+	user, dev, err := Authenticate(e.App, token)
 	if err != nil {
 		return apiErr(e, err)
 	}
@@ -191,7 +72,7 @@ func deviceAuth(e *core.RequestEvent) error {
 		return err
 	}
 	e.Auth = user
-	e.Set(devices.RequestKey, dev)
+	e.Set(RequestKey, dev)
 	return tracked(e, dev)
 }
 
@@ -201,14 +82,14 @@ func deviceAuth(e *core.RequestEvent) error {
 func tracked(e *core.RequestEvent, deviceID string) error {
 	ctx, cancel := context.WithCancel(e.Request.Context())
 	defer cancel()
-	done := devices.Track(e.App, deviceID, e.Auth.Id, cancel)
+	done := Track(e.App, deviceID, e.Auth.Id, cancel)
 	defer done()
 	e.Request = e.Request.WithContext(ctx)
 	return e.Next()
 }
 
 func apiErr(e *core.RequestEvent, err error) error {
-	var de *devices.Error
+	var de *Error
 	if errors.As(err, &de) {
 		return de.APIError()
 	}
@@ -227,11 +108,11 @@ func listDevices(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	f, err := devices.ParseFilter(e.Request.URL.Query().Get)
+	f, err := ParseFilter(e.Request.URL.Query().Get)
 	if err != nil {
 		return apiErr(e, err)
 	}
-	page, err := devices.List(e.App, a, f)
+	page, err := List(e.App, a, f)
 	if err != nil {
 		return apiErr(e, err)
 	}
@@ -247,7 +128,7 @@ func listDevices(e *core.RequestEvent) error {
 // consoleActor is the signed-in caller of a console route (enrolling and
 // revoking devices), which a phone's device token may not call.
 func consoleActor(e *core.RequestEvent) (access.Actor, error) {
-	if devices.FromRequest(e) != "" && !access.ManageFromPhone {
+	if FromRequest(e) != "" && !access.ManageFromPhone {
 		return access.Actor{}, errDeviceConsole.APIError()
 	}
 	return signedIn(e)
@@ -264,13 +145,13 @@ func createEnrollment(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return errBadBody.APIError()
 	}
-	enr, err := devices.CreateEnrollment(e.App, a, body.User)
+	enr, err := CreateEnrollment(e.App, a, body.User)
 	if err != nil {
 		return apiErr(e, err)
 	}
 	base := "/api/devices/enrollments/" + enr.Record.Id
 	expires, _ := types.ParseDateTime(enr.ExpiresAt)
-	server, from := devices.PublicURL(e.App, e.Request)
+	server, from := PublicURL(e.App, e.Request)
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, map[string]any{
 		"id":             enr.Record.Id,
@@ -278,10 +159,10 @@ func createEnrollment(e *core.RequestEvent) error {
 		"code":           enr.Code,
 		"shortCode":      enr.ShortCode,
 		"expiresAt":      expires.String(),
-		"uri":            devices.EnrollmentURI(server, enr.Code),
+		"uri":            EnrollmentURI(server, enr.Code),
 		"server":         server,
 		"serverFrom":     from,
-		"serverLoopback": devices.IsLoopbackURL(server),
+		"serverLoopback": IsLoopbackURL(server),
 		"qr":             base + "/qr.png",
 		"qrSvg":          base + "/qr.svg",
 	})
@@ -292,13 +173,13 @@ func createEnrollment(e *core.RequestEvent) error {
 // PocketBase file token in ?token= (as for protected files).
 func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if devices.FromRequest(e) != "" {
+		if FromRequest(e) != "" {
 			return errDeviceConsole.APIError()
 		}
 		auth := e.Auth
 		if auth == nil {
 			if t := e.Request.URL.Query().Get("token"); t != "" {
-				if devices.FileTokenDevice(t) != "" {
+				if FileTokenDevice(t) != "" {
 					return errDeviceConsole.APIError()
 				}
 				auth, _ = e.App.FindAuthRecordByToken(t, core.TokenTypeFile)
@@ -307,21 +188,21 @@ func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 		if auth == nil || (auth.Collection().Name == catalog.Users && auth.GetBool("deactivated")) {
 			return errSignInRequired.APIError()
 		}
-		_, code, err := devices.PendingEnrollment(e.App, access.ActorOf(auth), e.Request.PathValue("id"))
+		_, code, err := PendingEnrollment(e.App, access.ActorOf(auth), e.Request.PathValue("id"))
 		if err != nil {
 			return apiErr(e, err)
 		}
-		server, _ := devices.PublicURL(e.App, e.Request)
-		uri := devices.EnrollmentURI(server, code)
+		server, _ := PublicURL(e.App, e.Request)
+		uri := EnrollmentURI(server, code)
 		e.Response.Header().Set("Cache-Control", "no-store")
 		if svg {
-			img, err := devices.QRSVG(uri)
+			img, err := QRSVG(uri)
 			if err != nil {
 				return apiErr(e, err)
 			}
 			return e.Blob(http.StatusOK, "image/svg+xml", img)
 		}
-		img, err := devices.QRPNG(uri, 8)
+		img, err := QRPNG(uri, 8)
 		if err != nil {
 			return apiErr(e, err)
 		}
@@ -329,11 +210,11 @@ func enrollmentQR(svg bool) func(e *core.RequestEvent) error {
 	}
 }
 
-func credentialsJSON(c *devices.Credentials) map[string]any {
+func credentialsJSON(c *Credentials) map[string]any {
 	tokenExp, _ := types.ParseDateTime(c.TokenExpires)
 	refreshExp, _ := types.ParseDateTime(c.RefreshExpires)
 	return map[string]any{
-		"device":           devices.JSON(c.Device),
+		"device":           JSON(c.Device),
 		"token":            c.Token,
 		"tokenExpiresAt":   tokenExp.String(),
 		"refreshToken":     c.RefreshToken,
@@ -352,11 +233,11 @@ func credentialsJSON(c *devices.Credentials) map[string]any {
 }
 
 func activateDevice(e *core.RequestEvent) error {
-	var in devices.ActivateInput
+	var in ActivateInput
 	if err := e.BindBody(&in); err != nil {
 		return errBadBody.APIError()
 	}
-	creds, err := devices.Activate(e.App, in)
+	creds, err := Activate(e.App, in)
 	if err != nil {
 		return apiErr(e, err)
 	}
@@ -371,7 +252,7 @@ func refreshDevice(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return errBadBody.APIError()
 	}
-	creds, err := devices.Refresh(e.App, body.RefreshToken)
+	creds, err := Refresh(e.App, body.RefreshToken)
 	if err != nil {
 		return apiErr(e, err)
 	}
@@ -384,9 +265,9 @@ func revokeDevice(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	dev, err := devices.Revoke(e.App, a, e.Request.PathValue("id"))
+	dev, err := Revoke(e.App, a, e.Request.PathValue("id"))
 	if err != nil {
 		return apiErr(e, err)
 	}
-	return e.JSON(http.StatusOK, devices.JSON(dev))
+	return e.JSON(http.StatusOK, JSON(dev))
 }

@@ -1,4 +1,4 @@
-package hooks
+package audit
 
 import (
 	"encoding/json"
@@ -7,9 +7,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"jangkau/audit"
-	"jangkau/devices"
+	"jangkau/internal/wiring"
 )
 
 // registerReads records who is shown what through PocketBase's own read
@@ -18,19 +18,19 @@ import (
 // before the data is sent (a refused or failed read leaves none). The sync
 // pulls, reports and the history route write theirs themselves.
 func registerReads(app core.App) {
-	app.OnRecordViewRequest(audit.ReadAudited...).BindFunc(func(e *core.RecordRequestEvent) error {
+	app.OnRecordViewRequest(ReadAudited...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "jangkau.audit.view", Func: func(e *core.RecordRequestEvent) error {
 		note := ""
 		if expand := e.Request.URL.Query().Get("expand"); expand != "" {
-			note = audit.Note(map[string]any{"expand": expand})
+			note = Note(map[string]any{"expand": expand})
 		}
-		if err := audit.Read(e.RequestEvent, audit.Entry{Action: audit.ActionView,
+		if err := Read(e.RequestEvent, Entry{Action: ActionView,
 			Collection: e.Collection.Name, RecordID: e.Record.Id, Note: note}); err != nil {
 			return err
 		}
 		return e.Next()
-	})
+	}})
 
-	app.OnRecordsListRequest(audit.ReadAudited...).BindFunc(func(e *core.RecordsListRequestEvent) error {
+	app.OnRecordsListRequest(ReadAudited...).Bind(&hook.Handler[*core.RecordsListRequestEvent]{Id: "jangkau.audit.list", Func: func(e *core.RecordsListRequestEvent) error {
 		if e.Auth == nil && len(e.Records) == 0 {
 			// the rules show a guest nothing: no entry, or anyone could
 			// fill the trail without signing in
@@ -47,20 +47,20 @@ func registerReads(app core.App) {
 				fields["total"] = e.Result.TotalItems
 			}
 		}
-		if err := audit.Read(e.RequestEvent, audit.Entry{Action: audit.ActionList,
-			Collection: e.Collection.Name, Note: audit.Note(fields)}); err != nil {
+		if err := Read(e.RequestEvent, Entry{Action: ActionList,
+			Collection: e.Collection.Name, Note: Note(fields)}); err != nil {
 			return err
 		}
 		return e.Next()
-	})
+	}})
 
 	// Realtime: every record message a subscriber is sent is a view of
 	// that record by the subscriber. If the entry cannot be written the
 	// message is not sent (PocketBase closes the connection; the client
 	// reconnects).
-	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
+	app.OnRealtimeMessageSend().Bind(&hook.Handler[*core.RealtimeMessageEvent]{Id: "jangkau.audit.realtime", Priority: wiring.RealtimeAudit, Func: func(e *core.RealtimeMessageEvent) error {
 		collection, _, _ := strings.Cut(e.Message.Name, "/")
-		if !slices.Contains(audit.ReadAudited, collection) {
+		if !slices.Contains(ReadAudited, collection) {
 			return e.Next()
 		}
 		var payload struct {
@@ -73,25 +73,26 @@ func registerReads(app core.App) {
 			return e.Next()
 		}
 		auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		actor := audit.ActorOfAuth(auth)
-		if err := audit.Write(e.App, audit.Entry{Actor: actor, Action: audit.ActionView, Collection: collection,
-			RecordID: payload.Record.ID, Note: audit.Note(map[string]any{"realtime": payload.Action})}); err != nil {
+		actor := ActorOfAuth(auth)
+		if err := Write(e.App, Entry{Actor: actor, Action: ActionView, Collection: collection,
+			RecordID: payload.Record.ID, Note: Note(map[string]any{"realtime": payload.Action})}); err != nil {
 			return err
 		}
 		return e.Next()
-	})
+	}})
 
-	app.OnFileDownloadRequest(audit.ReadAudited...).BindFunc(func(e *core.FileDownloadRequestEvent) error {
+	app.OnFileDownloadRequest(ReadAudited...).Bind(&hook.Handler[*core.FileDownloadRequestEvent]{Id: "jangkau.audit.file", Priority: wiring.FileAudit, Func: func(e *core.FileDownloadRequestEvent) error {
 		// Photos are protected: an <img> sends a file token in ?token=
 		// instead of the Authorization header, and PocketBase has checked
-		// it against the view rule already.
-		actor := audit.ActorFromRequest(e.RequestEvent)
+		// it against the view rule already. The device a file token was
+		// minted with is in the request store (put there by package
+		// devices, whose handler runs before this one).
+		actor := ActorFromRequest(e.RequestEvent)
 		if e.Auth == nil {
 			if tok := e.Request.URL.Query().Get("token"); tok != "" {
 				if auth, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeFile); err == nil {
-					byToken := audit.ActorOfAuth(auth)
+					byToken := ActorOfAuth(auth)
 					actor.UserID, actor.SuperuserID = byToken.UserID, byToken.SuperuserID
-					actor.DeviceID = devices.FileTokenDevice(tok)
 				}
 			}
 		}
@@ -102,10 +103,10 @@ func registerReads(app core.App) {
 		if e.ServedName != name {
 			fields["thumb"] = e.Request.URL.Query().Get("thumb")
 		}
-		if err := audit.Read(e.RequestEvent, audit.Entry{Actor: actor, Action: audit.ActionView,
-			Collection: e.Collection.Name, RecordID: e.Record.Id, Note: audit.Note(fields)}); err != nil {
+		if err := Read(e.RequestEvent, Entry{Actor: actor, Action: ActionView,
+			Collection: e.Collection.Name, RecordID: e.Record.Id, Note: Note(fields)}); err != nil {
 			return err
 		}
 		return e.Next()
-	})
+	}})
 }

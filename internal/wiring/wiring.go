@@ -1,0 +1,79 @@
+// Package wiring holds what the capability packages share when they bind
+// their hooks: the priorities that order handlers of different packages on
+// one event, and the write transaction of execute hooks.
+//
+// PocketBase runs the handlers of an event by ascending priority (equal
+// priorities in the order they were bound); for execute hooks the first
+// one wraps the rest. hooks/testdata/order.golden lists every handler
+// Jangkau binds, with its id and priority, in the order it runs.
+package wiring
+
+import "github.com/pocketbase/pocketbase/core"
+
+// Execute hooks (OnRecordCreateExecute, OnRecordUpdateExecute,
+// OnRecordDeleteExecute): the first one wraps the others, so its
+// transaction holds every later write.
+const (
+	ExecRefreshOriginal = -100 // hooks: Original() refreshed once all others compared
+	ExecAuthCache       = -90  // hooks: cached accounts emptied around an account write
+	ExecSyncFeed        = -80  // sync: the feed row in the write's transaction
+	ExecSyncScope       = -70  // sync: a user's new scope position
+	ExecAudit           = -60  // audit: the change's entry
+	ExecReportStats     = -50  // reports: the aggregates
+)
+
+// Model hooks (OnRecordCreate, OnRecordUpdate, OnRecordDelete): server-filled
+// fields first, then the checks that read them, then what wraps the save.
+const (
+	ModelDerive = -30 // accounts: a user's regency, from its area
+	ModelCheck  = -20 // records, areas, audit: scope, privacy, links, refusals
+	ModelRevoke = -10 // devices: a user's phones revoked with its deactivation
+	ModelPhotos = 10  // media: photos decoded only once every check passed
+)
+
+// Request hooks (OnRecordCreateRequest, OnRecordUpdateRequest, OnRecordDeleteRequest).
+const (
+	RequestDeviceToken = -40 // devices: what a phone's token may never write, said first
+	RequestCheck       = -30 // records, accounts: who may write which area, with which values
+	RequestActor       = -20 // audit: who writes, for the entry
+	RequestOwnPassword = -10 // accounts: the current password to change one's own
+)
+
+// Realtime messages and file downloads: refuse first, then record the read,
+// so a refused message or file leaves no entry.
+const (
+	RealtimeGuard = -10 // devices: revoked device or deactivated account gets nothing
+	RealtimeAudit = 0   // audit: the message is a view
+	FileDevice    = -10 // devices: the device a file token was minted with
+	FileAudit     = 0   // audit: the download is a view
+)
+
+// Global router middlewares of priority above PocketBase's own (which are
+// all negative): in this order, after authentication and rate limiting.
+const (
+	MiddlewareClientTime        = 10 // audit: X-Client-Time checked on every route
+	MiddlewareAuditSQL          = 20 // audit: raw SQL may not touch the trail
+	MiddlewareRetryAfter        = 30 // media: a 503 says when to come back
+	MiddlewareRefuseDeactivated = 40 // accounts: a deactivated account is refused
+)
+
+// Serve hooks (OnServe): routes and middlewares, then the static files last.
+const (
+	ServeBind   = 0   // each package's routes and middlewares
+	ServeStatic = 999 // main: the web apps, after every other route
+)
+
+// InTx runs fn in a transaction of *app with *app swapped for the
+// transaction while fn runs, and restored afterwards (also after a panic):
+// an execute hook calls e.Next() inside fn, so the record's own write and
+// what the hook adds commit together or not at all.
+//
+//	return wiring.InTx(&e.App, func(tx core.App) error { ...; return e.Next() })
+func InTx(app *core.App, fn func(tx core.App) error) error {
+	original := *app
+	defer func() { *app = original }()
+	return original.RunInTransaction(func(tx core.App) error {
+		*app = tx
+		return fn(tx)
+	})
+}

@@ -1,0 +1,45 @@
+package media
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"jangkau/internal/wiring"
+)
+
+// Register processes photos on every path that saves an activity or an
+// outreach log. Its handlers run after the checks of package records
+// (wiring.ModelPhotos), so the scope derivation and the privacy guard have
+// passed before any photo is decoded. A 503 (decode queue full) says when
+// to come back.
+//
+// The process-wide memory limit the decode limit relies on is set by the
+// program (LimitMemory, in main), not here.
+func Register(app core.App) {
+	p := For(app)
+	save := &hook.Handler[*core.RecordEvent]{Id: "jangkau.media.photos", Priority: wiring.ModelPhotos, Func: func(e *core.RecordEvent) error {
+		return p.Save(e.Context, e.App, e.Record, e.Next)
+	}}
+	app.OnRecordCreate(Collections...).Bind(save)
+	app.OnRecordUpdate(Collections...).Bind(save)
+
+	// An upload refused because the decode queue is full answers 503: say
+	// when to come back. (Inside a batch the 503 is the failed request's
+	// answer within the batch's 400.)
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.media.retryAfter", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "jangkau.media.retryAfter", Priority: wiring.MiddlewareRetryAfter, Func: func(re *core.RequestEvent) error {
+			err := re.Next()
+			var apiErr *router.ApiError
+			if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable {
+				re.Response.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter.Seconds())))
+			}
+			return err
+		}})
+		return e.Next()
+	}})
+}

@@ -1,0 +1,127 @@
+package records
+
+import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"jangkau/access"
+	"jangkau/catalog"
+	"jangkau/internal/wiring"
+	"jangkau/privacy"
+)
+
+var errValueMissing = validation.NewError("value_required",
+	"Nilai capaian wajib diisi (0 boleh). / The achievement value is required (0 is allowed).")
+
+var errEmptyID = validation.NewError("empty_id",
+	"Id kosong: kirim id buatan ponsel (15-36 karakter A-Z a-z 0-9 _ -) atau jangan kirim id sama sekali. / "+
+		"Empty id: send the phone's id (15-36 characters A-Z a-z 0-9 _ -) or leave the id out.")
+
+// Register binds the server-filled fields and checks of records to app:
+// on every path (REST, batch, sync, admin UI, Go code) the scope derived
+// from the village or area and the privacy guard on free text, evidence
+// links checked; on REST and batch, who may write which village or area
+// with which values (the policy table).
+func Register(app core.App) {
+	model := func(id string, fn func(*core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
+		return &hook.Handler[*core.RecordEvent]{Id: id, Priority: wiring.ModelCheck, Func: fn}
+	}
+	app.OnRecordCreate(VillageCollections...).Bind(model("jangkau.records.villageScope", guard(DeriveVillageScope)))
+	app.OnRecordUpdate(VillageCollections...).Bind(model("jangkau.records.villageScope", guard(DeriveVillageScope)))
+	app.OnRecordCreate(FigureCollections...).Bind(model("jangkau.records.figureScope", guard(DeriveFigureScope)))
+	app.OnRecordUpdate(FigureCollections...).Bind(model("jangkau.records.figureScope", guard(DeriveFigureScope)))
+	app.OnRecordCreate(catalog.RadIndicators).Bind(model("jangkau.records.indicatorText", guard(nil)))
+	app.OnRecordUpdate(catalog.RadIndicators).Bind(model("jangkau.records.indicatorText", guard(nil)))
+
+	// The text of accounts, devices and areas: the privacy guard alone.
+	guarded := make([]string, 0, len(privacy.GuardedFields))
+	for name := range privacy.GuardedFields {
+		guarded = append(guarded, name)
+	}
+	app.OnRecordCreate(guarded...).Bind(model("jangkau.records.privacy", guard(nil)))
+	app.OnRecordUpdate(guarded...).Bind(model("jangkau.records.privacy", guard(nil)))
+
+	links := func(e *core.RecordEvent) error {
+		if errs := CheckEvidenceLinks(e.Record); errs != nil {
+			return errs
+		}
+		return e.Next()
+	}
+	app.OnRecordCreate(catalog.RadAchievements).Bind(model("jangkau.records.links", links))
+	app.OnRecordUpdate(catalog.RadAchievements).Bind(model("jangkau.records.links", links))
+
+	// Request hooks (REST and batch): who may write which village or area.
+	request := func(id string, fn func(*core.RecordRequestEvent) error) *hook.Handler[*core.RecordRequestEvent] {
+		return &hook.Handler[*core.RecordRequestEvent]{Id: id, Priority: wiring.RequestCheck, Func: fn}
+	}
+	app.OnRecordCreateRequest(VillageCollections...).Bind(request("jangkau.records.emptyId", func(e *core.RecordRequestEvent) error {
+		// An id sent empty is a client bug (a phone that lost its local id),
+		// not a request for a server id: refuse it rather than risk a duplicate.
+		if info, err := e.RequestInfo(); err == nil {
+			if v, ok := info.Body["id"]; ok && v == "" {
+				return e.BadRequestError("Failed to create the record.", validation.Errors{"id": errEmptyID})
+			}
+		}
+		return e.Next()
+	}))
+	app.OnRecordCreateRequest(VillageCollections...).Bind(request("jangkau.records.village", prepared("Failed to create the record.", PrepareVillageCreate)))
+	app.OnRecordUpdateRequest(VillageCollections...).Bind(request("jangkau.records.village", prepared("Failed to update the record.", PrepareVillageUpdate)))
+	app.OnRecordCreateRequest(FigureCollections...).Bind(request("jangkau.records.figure", prepared("Failed to create the record.", PrepareFigureWrite)))
+	// An achievement must state its value; 0 is a value (the field is not
+	// Required, which in PocketBase would refuse 0).
+	app.OnRecordCreateRequest(catalog.RadAchievements).Bind(request("jangkau.records.achievementValue", func(e *core.RecordRequestEvent) error {
+		if info, err := e.RequestInfo(); err == nil {
+			if v, ok := info.Body["value"]; !ok || v == nil || v == "" {
+				return e.BadRequestError("Failed to create the record.", validation.Errors{"value": errValueMissing})
+			}
+		}
+		return e.Next()
+	}))
+	app.OnRecordUpdateRequest(FigureCollections...).Bind(request("jangkau.records.figure", prepared("Failed to update the record.", PrepareFigureWrite)))
+
+	// The cached areas are read again after an area changes.
+	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.records.forgetAreas", Func: func(e *core.RecordEvent) error {
+		ForgetAreas(e.App)
+		return e.Next()
+	}}
+	app.OnRecordAfterCreateSuccess(catalog.Areas).Bind(forget)
+	app.OnRecordAfterUpdateSuccess(catalog.Areas).Bind(forget)
+
+	// What the secretariat may change on an area: the policy table.
+	app.OnRecordUpdateRequest(catalog.Areas).Bind(request("jangkau.records.areaFields", func(e *core.RecordRequestEvent) error {
+		if errs := access.CheckFields(access.ActorOf(e.Auth), e.Record); errs != nil {
+			return e.BadRequestError("Failed to update the area.", errs)
+		}
+		return e.Next()
+	}))
+}
+
+// guard runs a derivation and the privacy check before a record is saved.
+func guard(derive func(core.App, *core.Record) validation.Errors) func(e *core.RecordEvent) error {
+	return func(e *core.RecordEvent) error {
+		errs := validation.Errors{}
+		if derive != nil {
+			for k, v := range derive(e.App, e.Record) {
+				errs[k] = v
+			}
+		}
+		for k, v := range privacy.CheckRecord(e.Record) {
+			errs[k] = v
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		return e.Next()
+	}
+}
+
+// prepared turns a Prepare* function into a request hook.
+func prepared(message string, prepare func(access.Actor, *core.Record) validation.Errors) func(e *core.RecordRequestEvent) error {
+	return func(e *core.RecordRequestEvent) error {
+		if errs := prepare(access.ActorOf(e.Auth), e.Record); errs != nil {
+			return e.BadRequestError(message, errs)
+		}
+		return e.Next()
+	}
+}

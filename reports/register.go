@@ -1,0 +1,51 @@
+package reports
+
+import (
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"jangkau/catalog"
+	"jangkau/internal/wiring"
+)
+
+// Register binds the reports to app: the aggregates kept in step with every
+// write of a counted record (in the write's transaction), rebuilt at start
+// when a database has records but no aggregates, and the /api/reports and
+// /api/exports routes.
+func Register(app core.App) {
+	stats := func(deleted bool) *hook.Handler[*core.RecordEvent] {
+		return &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.stats", Priority: wiring.ExecReportStats, Func: func(e *core.RecordEvent) error {
+			return wiring.InTx(&e.App, func(tx core.App) error {
+				return KeepStats(tx, e.Record, deleted, e.Next)
+			})
+		}}
+	}
+	app.OnRecordCreateExecute(Counted...).Bind(stats(false))
+	app.OnRecordUpdateExecute(Counted...).Bind(stats(false))
+	app.OnRecordDeleteExecute(Counted...).Bind(stats(true))
+
+	// The cached area directory is read again after an area changes.
+	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.forgetAreas", Func: func(e *core.RecordEvent) error {
+		ForgetAreas(e.App)
+		return e.Next()
+	}}
+	app.OnRecordAfterCreateSuccess(catalog.Areas).Bind(forget)
+	app.OnRecordAfterUpdateSuccess(catalog.Areas).Bind(forget)
+
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.reports.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
+		// serve has run the migrations; the aggregates they leave empty on
+		// a database with records are computed now, by this version's code.
+		if rebuilt, err := RebuildIfMissing(e.App); err != nil {
+			return err
+		} else if rebuilt {
+			e.App.Logger().Info("report aggregates rebuilt from the records")
+		}
+		g := e.Router.Group("/api/reports")
+		g.Bind(apis.RequireAuth())
+		g.GET("/labels", HandleLabels)
+		g.GET("/{name}", HandleReport)
+		e.Router.GET("/api/exports/{file}", HandleExport).Bind(apis.RequireAuth())
+		return e.Next()
+	}})
+}
