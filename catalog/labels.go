@@ -82,4 +82,5 @@ var LabelGroups = map[string][]string{
 	"rad_counting_rules":       RadCountingRules,
 	"participant_fields":       ParticipantFields,
 	"vocabulary_kinds":         VocabularyKinds,
+	"rad_directions":           RadDirections,
 }

@@ -64,6 +64,7 @@ type RadIndicator struct {
 	Baseline    float64  `json:"baseline"`
 	Counting    string   `json:"counting"`
 	AutoRule    string   `json:"auto_rule"`
+	Direction   string   `json:"direction"`
 	Total       RadRow   `json:"total"`
 	Regencies   []RadRow `json:"regencies,omitempty"`
 }
@@ -108,6 +109,7 @@ type radIndicatorRow struct {
 	Targets     string  `db:"targets"`
 	Counting    string  `db:"counting"`
 	AutoRule    string  `db:"auto_rule"`
+	Direction   string  `db:"direction"`
 }
 
 type achievementRow struct {
@@ -136,7 +138,29 @@ func yearFraction(year int, now time.Time) float64 {
 	return day.Sub(start).Hours() / end.Sub(start).Hours()
 }
 
-// Light returns the traffic light of achieved against expected.
+// LightFor returns the traffic light of achieved against expected for an
+// indicator of direction (catalog.RadDirections; "" is higher). Lower is
+// better: green at or under the expected value, yellow up to a third over
+// it (the mirror of the 75% threshold), red beyond; with an expected value
+// of 0 (a target of none), green only at 0.
+func LightFor(direction string, achieved, expected *float64) string {
+	if direction != catalog.DirectionLower {
+		return Light(achieved, expected)
+	}
+	if achieved == nil || expected == nil || *expected < 0 {
+		return LightGrey
+	}
+	switch {
+	case *achieved <= *expected:
+		return LightGreen
+	case *expected > 0 && *achieved <= *expected/LightYellowAt:
+		return LightYellow
+	}
+	return LightRed
+}
+
+// Light returns the traffic light of achieved against expected, where
+// more is better.
 func Light(achieved, expected *float64) string {
 	if achieved == nil || expected == nil || *expected <= 0 {
 		return LightGrey
@@ -332,7 +356,7 @@ func Rad(o Options) (*RadReport, error) {
 	}
 	var inds []radIndicatorRow
 	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
-		COALESCE(targets, '') AS targets, counting, auto_rule FROM rad_indicators WHERE ` + where + ` ORDER BY code`).Bind(params).All(&inds); err != nil {
+		COALESCE(targets, '') AS targets, counting, auto_rule, direction FROM rad_indicators WHERE ` + where + ` ORDER BY code`).Bind(params).All(&inds); err != nil {
 		return nil, err
 	}
 	var achs []achievementRow
@@ -389,12 +413,12 @@ func Rad(o Options) (*RadReport, error) {
 					row.PacePct = f64(round1(*row.Achieved / *row.Expected * 100))
 				}
 			}
-			row.Light = Light(row.Achieved, row.Expected)
+			row.Light = LightFor(ind.Direction, row.Achieved, row.Expected)
 			return row
 		}
 		ri := RadIndicator{ID: ind.ID, Code: ind.Code, RadPeriod: ind.RadPeriod, Cluster: ind.Cluster, Program: ind.Program,
 			Activity: ind.Activity, Description: ind.Description, Unit: ind.Unit, Level: ind.Level, LeadAgency: ind.LeadAgency,
-			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule}
+			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule, Direction: ind.Direction}
 		var sumTarget float64
 		haveTargets := false
 		if ind.Level == catalog.LevelRegency {
@@ -447,7 +471,7 @@ func Rad(o Options) (*RadReport, error) {
 					if total.Expected != nil && *total.Expected > 0 {
 						total.PacePct = f64(round1(sum / *total.Expected * 100))
 					}
-					total.Light = Light(total.Achieved, total.Expected)
+					total.Light = LightFor(ind.Direction, total.Achieved, total.Expected)
 				}
 			}
 			ri.Total = total
@@ -497,7 +521,7 @@ func countingLabel(c, lang string) string {
 func (r *RadReport) Tables(lang string) []Table {
 	cols := []string{T(lang, "Klaster", "Cluster"), T(lang, "Kode", "Code"), T(lang, "Uraian", "Description"), T(lang, "Satuan", "Unit"),
 		T(lang, "Tingkat", "Level"), T(lang, "Cara hitung", "Counting"), T(lang, "Aturan otomatis", "Automatic rule"),
-		T(lang, "Kode wilayah", "Area code"), T(lang, "Wilayah", "Area"), T(lang, "Target", "Target"), T(lang, "Target pro rata", "Expected to date"),
+		T(lang, "Arah", "Direction"), T(lang, "Kode wilayah", "Area code"), T(lang, "Wilayah", "Area"), T(lang, "Target", "Target"), T(lang, "Target pro rata", "Expected to date"),
 		T(lang, "Capaian", "Achieved"), T(lang, "Capaian (% target)", "Achieved (% of target)"), T(lang, "Lampu", "Light")}
 	t := Table{Name: "rad", Title: fmt.Sprintf("%s %d", T(lang, r.Title, r.TitleEN), r.Year), Columns: cols}
 	num := func(v *float64) any {
@@ -516,7 +540,7 @@ func (r *RadReport) Tables(lang string) []Table {
 				}
 				t.Rows = append(t.Rows, []any{LabelOf("cluster", c.Cluster, lang), ind.Code, desc, ind.Unit, catalog.LabelOf("area_levels", ind.Level, lang),
 					countingLabel(ind.Counting, lang),
-					catalog.LabelOf("rad_counting_rules", ind.AutoRule, lang),
+					catalog.LabelOf("rad_counting_rules", ind.AutoRule, lang), catalog.LabelOf("rad_directions", ind.Direction, lang),
 					row.Area.Code, row.Area.Name, num(row.Target), num(row.Expected), num(row.Achieved), num(row.TargetPct), LabelOf("light", row.Light, lang)})
 			}
 		}

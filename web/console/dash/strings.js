@@ -196,6 +196,7 @@ export default {
   'rad.level': ['Tingkat', 'Level'],
   'rad.baseline': ['Baseline', 'Baseline'],
   'rad.counting': ['Cara menghitung', 'How counted'],
+  'rad.direction': ['Arah yang baik', 'Which way is better'],
   'rad.auto': ['Otomatis dari catatan disetujui', 'Automatic from approved records'],
   'rad.rule': ['Aturan hitung', 'Counting rule'],
   'rad.targets': ['Target per tahun', 'Yearly targets'],

@@ -49,7 +49,7 @@ function IndicatorForm({ initial, onDone, onCancel }) {
     const body = {
       code: v.code, rad_period: v.rad_period, cluster: v.cluster, program: v.program, activity: v.activity, description: v.description,
       unit: v.unit, level: v.level, lead_agency: v.lead_agency, baseline: Number(v.baseline || 0), targets: v.targets || {},
-      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', active: !!v.active,
+      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', direction: v.direction || 'higher', active: !!v.active,
     };
     if (v.counting === 'auto' && !v.auto_rule) { setErrors({ auto_rule: t('err.required') }); return; }
     setBusy(true); setError(null); setErrors({});
@@ -78,6 +78,9 @@ function IndicatorForm({ initial, onDone, onCancel }) {
           <select id="in-level" value={v.level} onChange={set('level')}><option value="province">{label('area_levels', 'province')}</option><option value="regency">{label('area_levels', 'regency')}</option></select>
         </Field>
         <Field name="baseline" label={t('rad.baseline')} errors={errors}><input id="in-baseline" type="number" min="0" value={v.baseline} onInput={set('baseline')} /></Field>
+        <Field name="direction" label={t('rad.direction')} errors={errors}>
+          <select id="in-direction" value={v.direction || 'higher'} onChange={set('direction')}>{codes('rad_directions').map((d) => <option value={d}>{label('rad_directions', d)}</option>)}</select>
+        </Field>
         <Field name="counting" label={t('rad.counting')} errors={errors}>
           <select id="in-counting" value={v.counting} onChange={set('counting')}><option value="manual">{t('rad.manual')}</option><option value="auto">{t('rad.auto')}</option></select>
         </Field>
@@ -175,7 +178,7 @@ export function Rad({ user }) {
   const load = () => pb.collection('rad_indicators').getFullList({ sort: 'cluster,code', batch: 500 }).then((items) => setState({ items }), (error) => setState({ error }));
   useEffect(() => { load(); }, []);
   const isProvince = user.role === PROVINCE;
-  const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', auto_rule: '', active: true };
+  const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', auto_rule: '', direction: 'higher', active: true };
   const items = (state.items || []).filter((i) => !cluster || i.cluster === cluster);
   const openInd = (state.items || []).find((i) => i.id === open);
   return (
@@ -211,7 +214,7 @@ export function Rad({ user }) {
             {items.map((i) => (
               <tr key={i.id} data-indicator={i.code} class={i.active ? '' : 'revoked'}>
                 <td data-label={t('rad.code')}><b>{i.code}</b><span class="sub">{label('clusters', i.cluster)} · {i.rad_period}</span></td>
-                <td data-label={t('k.indicator')}>{i.description || i.activity || i.program}<span class="sub">{i.unit} · {label('area_levels', i.level)}{i.lead_agency ? ' · ' + i.lead_agency : ''}</span></td>
+                <td data-label={t('k.indicator')}>{i.description || i.activity || i.program}<span class="sub">{i.unit} · {label('area_levels', i.level)}{i.lead_agency ? ' · ' + i.lead_agency : ''}{i.direction === 'lower' ? ' · ' + label('rad_directions', 'lower') : ''}</span></td>
                 <td data-label={t('rad.counting')}>{i.counting === 'auto' ? label('rad_counting_rules', i.auto_rule) : t('rad.manual')}</td>
                 <td data-label={t('rad.targets')}>{yearsOf(i.rad_period).map((y) => { const v = targetOf(i.targets, y); return v === '' ? null : <span class="badge" key={y}>{y}: {fmtNumber(v)}</span>; })}</td>
                 <td class="actions">

@@ -1,0 +1,70 @@
+package reports_test
+
+import (
+	"testing"
+
+	"jangkau/catalog"
+	tt "jangkau/internal/testapp"
+	"jangkau/reports"
+)
+
+// The traffic light of an indicator where lower is better, by hand: at or
+// under the expected value green, up to a third over (10 / 0.75 = 13.33)
+// yellow, beyond red; a target of 0 is green only at 0.
+func TestLightWhereLowerIsBetter(t *testing.T) {
+	t.Parallel()
+	n := func(v float64) *float64 { return &v }
+	for _, c := range []struct {
+		achieved, expected *float64
+		want               string
+	}{
+		{n(8), n(10), reports.LightGreen}, {n(10), n(10), reports.LightGreen}, {n(13), n(10), reports.LightYellow},
+		{n(13.4), n(10), reports.LightRed}, {n(0), n(0), reports.LightGreen}, {n(1), n(0), reports.LightRed},
+		{nil, n(10), reports.LightGrey}, {n(3), nil, reports.LightGrey},
+	} {
+		if got := reports.LightFor(catalog.DirectionLower, c.achieved, c.expected); got != c.want {
+			t.Errorf("lower, %v of %v: %s, want %s", valueOf(c.achieved), valueOf(c.expected), got, c.want)
+		}
+	}
+	if got := reports.LightFor(catalog.DirectionHigher, n(8), n(10)); got != reports.LightYellow {
+		t.Errorf("higher, 8 of 10: %s", got)
+	}
+	if got := reports.LightFor("", n(7), n(10)); got != reports.LightRed {
+		t.Errorf("no direction (higher), 7 of 10: %s", got)
+	}
+}
+
+func valueOf(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// In the report: a province indicator "fewer child marriages", target 10
+// for 2025, 12 reported for the year: 12 <= 13.33, yellow; the same figure
+// where more is better would be green.
+func TestRadReportFollowsDirection(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	for _, f := range []map[string]any{
+		{"id": "raddirection001", "code": "L.1", "direction": "lower"},
+		{"id": "raddirection002", "code": "L.2", "direction": "higher"},
+	} {
+		f["rad_period"], f["cluster"], f["level"], f["counting"], f["active"] = "2022-2026", "prevention", "province", "manual", true
+		f["description"], f["unit"], f["targets"] = "Perkawinan anak", "kasus", map[string]any{"2025": 10}
+		saveRecord(t, srv, catalog.RadIndicators, f)
+		saveRecord(t, srv, catalog.RadAchievements, map[string]any{"indicator": f["id"], "area": tt.Province, "year": 2025,
+			"period_type": "year", "value": 12})
+	}
+	var r reports.RadReport
+	get(t, srv, tt.Secretariat, url("rad", "year=2025&asOf=2025-12-31"), &r)
+	lights := map[string]string{}
+	for _, c := range r.Clusters {
+		for _, i := range c.Indicators {
+			lights[i.Code] = i.Direction + ":" + i.Total.Light
+		}
+	}
+	eq(t, "L.1", lights["L.1"], "lower:"+reports.LightYellow)
+	eq(t, "L.2", lights["L.2"], "higher:"+reports.LightGreen)
+}
