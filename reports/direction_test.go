@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"net/http"
 	"testing"
 
 	"jangkau/catalog"
@@ -48,7 +49,8 @@ func TestRadReportFollowsDirection(t *testing.T) {
 	t.Parallel()
 	srv := tt.NewServer(t)
 	for _, f := range []map[string]any{
-		{"id": "raddirection001", "code": "L.1", "direction": "lower"},
+		{"id": "raddirection001", "code": "L.1", "direction": "lower",
+			"budgets": map[string]any{"2025": map[string]any{"allocation": 200000000, "realisation": 150000000}}},
 		{"id": "raddirection002", "code": "L.2", "direction": "higher"},
 	} {
 		f["rad_period"], f["cluster"], f["level"], f["counting"], f["active"] = "2022-2026", "prevention", "province", "manual", true
@@ -60,11 +62,43 @@ func TestRadReportFollowsDirection(t *testing.T) {
 	var r reports.RadReport
 	get(t, srv, tt.Secretariat, url("rad", "year=2025&asOf=2025-12-31"), &r)
 	lights := map[string]string{}
+	budgets := map[string]*reports.RadBudget{}
 	for _, c := range r.Clusters {
 		for _, i := range c.Indicators {
 			lights[i.Code] = i.Direction + ":" + i.Total.Light
+			budgets[i.Code] = i.Budget
 		}
+	}
+	if b := budgets["L.1"]; b == nil || b.Allocation != 200000000 || b.Realisation != 150000000 || b.RealisationPct == nil || *b.RealisationPct != 75 {
+		t.Errorf("L.1 budget 2025: %+v", b)
+	}
+	if budgets["L.2"] != nil {
+		t.Errorf("L.2 has no budget: %+v", budgets["L.2"])
 	}
 	eq(t, "L.1", lights["L.1"], "lower:"+reports.LightYellow)
 	eq(t, "L.2", lights["L.2"], "higher:"+reports.LightGreen)
+}
+
+// Budgets are per year of the indicator's plan, allocation and
+// realisation of at least 0: anything else is refused with the field named.
+func TestBudgetsAreChecked(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	sec := tt.Token(t, srv.App, tt.Secretariat)
+	for name, b := range map[string]any{
+		"a year outside 2022-2026": map[string]any{"2030": map[string]any{"allocation": 1}},
+		"a negative realisation":   map[string]any{"2025": map[string]any{"allocation": 10, "realisation": -1}},
+		"an unknown key":           map[string]any{"2025": map[string]any{"spent": 10}},
+		"not per year":             []any{1, 2},
+	} {
+		res := srv.Do(t, http.MethodPatch, "/api/collections/rad_indicators/records/"+tt.IndicatorID, sec, map[string]any{"budgets": b})
+		if res.Status != 400 || res.FieldError("budgets") != "invalid_budget" {
+			t.Errorf("%s: %d %s", name, res.Status, res.Body)
+		}
+	}
+	res := srv.Do(t, http.MethodPatch, "/api/collections/rad_indicators/records/"+tt.IndicatorID, sec,
+		map[string]any{"budgets": map[string]any{"2024": map[string]any{"allocation": 5e7, "realisation": 0}}})
+	if res.Status != 200 {
+		t.Errorf("a valid budget: %d %s", res.Status, res.Body)
+	}
 }

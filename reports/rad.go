@@ -51,22 +51,23 @@ type RadRow struct {
 
 // RadIndicator is one indicator with its standing.
 type RadIndicator struct {
-	ID          string   `json:"id"`
-	Code        string   `json:"code"`
-	RadPeriod   string   `json:"rad_period"`
-	Cluster     string   `json:"cluster"`
-	Program     string   `json:"program"`
-	Activity    string   `json:"activity"`
-	Description string   `json:"description"`
-	Unit        string   `json:"unit"`
-	Level       string   `json:"level"`
-	LeadAgency  string   `json:"lead_agency"`
-	Baseline    float64  `json:"baseline"`
-	Counting    string   `json:"counting"`
-	AutoRule    string   `json:"auto_rule"`
-	Direction   string   `json:"direction"`
-	Total       RadRow   `json:"total"`
-	Regencies   []RadRow `json:"regencies,omitempty"`
+	ID          string     `json:"id"`
+	Code        string     `json:"code"`
+	RadPeriod   string     `json:"rad_period"`
+	Cluster     string     `json:"cluster"`
+	Program     string     `json:"program"`
+	Activity    string     `json:"activity"`
+	Description string     `json:"description"`
+	Unit        string     `json:"unit"`
+	Level       string     `json:"level"`
+	LeadAgency  string     `json:"lead_agency"`
+	Baseline    float64    `json:"baseline"`
+	Counting    string     `json:"counting"`
+	AutoRule    string     `json:"auto_rule"`
+	Direction   string     `json:"direction"`
+	Budget      *RadBudget `json:"budget"` // the year's allocation and realisation, null when none was entered
+	Total       RadRow     `json:"total"`
+	Regencies   []RadRow   `json:"regencies,omitempty"`
 }
 
 // RadCluster groups the indicators of one task-force cluster.
@@ -110,6 +111,7 @@ type radIndicatorRow struct {
 	Counting    string  `db:"counting"`
 	AutoRule    string  `db:"auto_rule"`
 	Direction   string  `db:"direction"`
+	Budgets     string  `db:"budgets"`
 }
 
 type achievementRow struct {
@@ -356,7 +358,7 @@ func Rad(o Options) (*RadReport, error) {
 	}
 	var inds []radIndicatorRow
 	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
-		COALESCE(targets, '') AS targets, counting, auto_rule, direction FROM rad_indicators WHERE ` + where + ` ORDER BY code`).Bind(params).All(&inds); err != nil {
+		COALESCE(targets, '') AS targets, counting, auto_rule, direction, COALESCE(budgets, '') AS budgets FROM rad_indicators WHERE ` + where + ` ORDER BY code`).Bind(params).All(&inds); err != nil {
 		return nil, err
 	}
 	var achs []achievementRow
@@ -418,7 +420,8 @@ func Rad(o Options) (*RadReport, error) {
 		}
 		ri := RadIndicator{ID: ind.ID, Code: ind.Code, RadPeriod: ind.RadPeriod, Cluster: ind.Cluster, Program: ind.Program,
 			Activity: ind.Activity, Description: ind.Description, Unit: ind.Unit, Level: ind.Level, LeadAgency: ind.LeadAgency,
-			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule, Direction: ind.Direction}
+			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule, Direction: ind.Direction,
+			Budget: budgetFor(ind.Budgets, year)}
 		var sumTarget float64
 		haveTargets := false
 		if ind.Level == catalog.LevelRegency {
@@ -505,6 +508,19 @@ func hasKey(targets string, year int, area string) bool {
 	return ok
 }
 
+// budgetCell is the allocation (or realisation) of an indicator's year on
+// its total line; the lines of its regencies leave it empty (the budget is
+// the indicator's, not per area).
+func budgetCell(b *RadBudget, row RadRow, ind RadIndicator, allocation bool) any {
+	if b == nil || row.Area.Code != ind.Total.Area.Code {
+		return ""
+	}
+	if allocation {
+		return b.Allocation
+	}
+	return b.Realisation
+}
+
 // countingLabel names how an indicator is counted (the select field's
 // values have no entry in catalog/labels.json).
 func countingLabel(c, lang string) string {
@@ -522,7 +538,8 @@ func (r *RadReport) Tables(lang string) []Table {
 	cols := []string{T(lang, "Klaster", "Cluster"), T(lang, "Kode", "Code"), T(lang, "Uraian", "Description"), T(lang, "Satuan", "Unit"),
 		T(lang, "Tingkat", "Level"), T(lang, "Cara hitung", "Counting"), T(lang, "Aturan otomatis", "Automatic rule"),
 		T(lang, "Arah", "Direction"), T(lang, "Kode wilayah", "Area code"), T(lang, "Wilayah", "Area"), T(lang, "Target", "Target"), T(lang, "Target pro rata", "Expected to date"),
-		T(lang, "Capaian", "Achieved"), T(lang, "Capaian (% target)", "Achieved (% of target)"), T(lang, "Lampu", "Light")}
+		T(lang, "Capaian", "Achieved"), T(lang, "Capaian (% target)", "Achieved (% of target)"), T(lang, "Lampu", "Light"),
+		T(lang, "Anggaran: alokasi", "Budget: allocation"), T(lang, "Anggaran: realisasi", "Budget: realisation")}
 	t := Table{Name: "rad", Title: fmt.Sprintf("%s %d", T(lang, r.Title, r.TitleEN), r.Year), Columns: cols}
 	num := func(v *float64) any {
 		if v == nil {
@@ -541,7 +558,8 @@ func (r *RadReport) Tables(lang string) []Table {
 				t.Rows = append(t.Rows, []any{LabelOf("cluster", c.Cluster, lang), ind.Code, desc, ind.Unit, catalog.LabelOf("area_levels", ind.Level, lang),
 					countingLabel(ind.Counting, lang),
 					catalog.LabelOf("rad_counting_rules", ind.AutoRule, lang), catalog.LabelOf("rad_directions", ind.Direction, lang),
-					row.Area.Code, row.Area.Name, num(row.Target), num(row.Expected), num(row.Achieved), num(row.TargetPct), LabelOf("light", row.Light, lang)})
+					row.Area.Code, row.Area.Name, num(row.Target), num(row.Expected), num(row.Achieved), num(row.TargetPct), LabelOf("light", row.Light, lang),
+					budgetCell(ind.Budget, row, ind, true), budgetCell(ind.Budget, row, ind, false)})
 			}
 		}
 	}

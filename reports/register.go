@@ -25,6 +25,16 @@ func Register(app core.App) {
 	app.OnRecordUpdateExecute(Counted...).Bind(stats(false))
 	app.OnRecordDeleteExecute(Counted...).Bind(stats(true))
 
+	// A RAD indicator's budgets, on every path.
+	budgets := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.budgets", Priority: wiring.ModelCheck, Func: func(e *core.RecordEvent) error {
+		if errs := CheckBudgets(e.Record); errs != nil {
+			return errs
+		}
+		return e.Next()
+	}}
+	app.OnRecordCreate(catalog.RadIndicators).Bind(budgets)
+	app.OnRecordUpdate(catalog.RadIndicators).Bind(budgets)
+
 	// The cached area directory is read again after an area changes.
 	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.forgetAreas", Func: func(e *core.RecordEvent) error {
 		ForgetAreas(e.App)

@@ -40,7 +40,7 @@ export const FIELDS = {
   rad_indicators: {
     code: 'text', rad_period: 'text', cluster: 'text', program: 'text', activity: 'text', description: 'text', unit: 'text',
     level: 'text', lead_agency: 'text', baseline: 'number', targets: 'json', counting: 'text', auto_rule: 'text',
-    direction: 'text', active: 'bool',
+    direction: 'text', budgets: 'json', active: 'bool',
     ...stamps,
   },
   areas: { name: 'text', level: 'text', kind: 'text', active: 'bool', local_term: 'text', parent: 'text', ...stamps },

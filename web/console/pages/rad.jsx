@@ -44,12 +44,20 @@ function IndicatorForm({ initial, onDone, onCancel }) {
     else targets[y] = Number(n);
     setV({ ...v, targets });
   };
+  const setBudget = (y, k) => (e) => {
+    const n = e.currentTarget.value;
+    const budgets = { ...(v.budgets || {}) };
+    const year = { ...(budgets[y] || {}) };
+    if (n === '') delete year[k]; else year[k] = Number(n);
+    if (Object.keys(year).length) budgets[y] = year; else delete budgets[y];
+    setV({ ...v, budgets });
+  };
   const submit = async (e) => {
     e.preventDefault();
     const body = {
       code: v.code, rad_period: v.rad_period, cluster: v.cluster, program: v.program, activity: v.activity, description: v.description,
       unit: v.unit, level: v.level, lead_agency: v.lead_agency, baseline: Number(v.baseline || 0), targets: v.targets || {},
-      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', direction: v.direction || 'higher', active: !!v.active,
+      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', direction: v.direction || 'higher', budgets: v.budgets || {}, active: !!v.active,
     };
     if (v.counting === 'auto' && !v.auto_rule) { setErrors({ auto_rule: t('err.required') }); return; }
     setBusy(true); setError(null); setErrors({});
@@ -93,6 +101,17 @@ function IndicatorForm({ initial, onDone, onCancel }) {
         <Field name="targets" label={t('rad.targets')} errors={errors} class="wide" hint={v.level === 'regency' ? t('rad.targets.regency') : ''}>
           <div class="targets-grid">
             {yearsOf(v.rad_period).map((y) => <label key={y}>{y}<input type="number" min="0" data-target-year={y} value={targetOf(v.targets, y)} onInput={setTarget(y)} /></label>)}
+          </div>
+        </Field>
+        <Field name="budgets" label={t('rad.budgets')} errors={errors} class="wide" hint={t('rad.budgets.hint')}>
+          <div class="targets-grid">
+            {yearsOf(v.rad_period).map((y) => (
+              <fieldset key={y} class="budget-year"><legend>{y}</legend>
+                {['allocation', 'realisation'].map((k) => (
+                  <label key={k}>{t('rad.budget.' + k)}<input type="number" min="0" data-budget-year={y} data-budget={k} value={v.budgets?.[y]?.[k] ?? ''} onInput={setBudget(y, k)} /></label>
+                ))}
+              </fieldset>
+            ))}
           </div>
         </Field>
       </div>
