@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"jangkau/catalog"
@@ -100,5 +101,57 @@ func TestBudgetsAreChecked(t *testing.T) {
 		map[string]any{"budgets": map[string]any{"2024": map[string]any{"allocation": 5e7, "realisation": 0}}})
 	if res.Status != 200 {
 		t.Errorf("a valid budget: %d %s", res.Status, res.Body)
+	}
+}
+
+// The whole plan (?plan=2022-2026): an indicator where lower is better,
+// targets 10 in 2024 and 2025, 8 and 12 reported, budgets 100/100 and
+// 200/150 million. By hand, as of 2025-12-31: 2024 green (8 <= 10), 2025
+// yellow (12 <= 13.3); 2022, 2023 and 2026 have no target (grey); over the
+// plan target 20, expected 20, achieved 20: green; budget 300 of which 250
+// realised (83.3%).
+func TestRadPlanFiveYearSummary(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	saveRecord(t, srv, catalog.RadIndicators, map[string]any{"id": "radplanlower001", "code": "L.5", "direction": "lower",
+		"rad_period": "2022-2026", "cluster": "prevention", "level": "province", "counting": "manual", "active": true,
+		"description": "Perkawinan anak", "unit": "kasus", "targets": map[string]any{"2024": 10, "2025": 10},
+		"budgets": map[string]any{"2024": map[string]any{"allocation": 1e8, "realisation": 1e8}, "2025": map[string]any{"allocation": 2e8, "realisation": 1.5e8}}})
+	for y, v := range map[int]int{2024: 8, 2025: 12} {
+		saveRecord(t, srv, catalog.RadAchievements, map[string]any{"indicator": "radplanlower001", "area": tt.Province, "year": y, "period_type": "year", "value": v})
+	}
+	var r reports.RadReport
+	get(t, srv, tt.Secretariat, url("rad", "year=2025&asOf=2025-12-31&plan=2022-2026"), &r)
+	if r.Plan == nil {
+		t.Fatal("no plan")
+	}
+	var ind *reports.RadPlanIndicator
+	for i := range r.Plan.Indicators {
+		if r.Plan.Indicators[i].Code == "L.5" {
+			ind = &r.Plan.Indicators[i]
+		}
+	}
+	if ind == nil || len(ind.Years) != 5 {
+		t.Fatalf("L.5 over the plan: %+v", ind)
+	}
+	lights := ""
+	for _, y := range ind.Years {
+		lights += y.Light + " "
+	}
+	eq(t, "lights 2022-2026", lights, "grey grey green yellow grey ")
+	s := ind.Summary
+	eq(t, "target", valueOf(s.Target), any(20.0))
+	eq(t, "expected", valueOf(s.Expected), any(20.0))
+	eq(t, "achieved", valueOf(s.Achieved), any(20.0))
+	eq(t, "light", s.Light, reports.LightGreen)
+	eq(t, "allocation", s.Allocation, 3e8)
+	eq(t, "realisation", s.Realisation, 2.5e8)
+	eq(t, "realised %", valueOf(s.RealisationPct), any(83.3))
+	if res := srv.Do(t, "GET", url("rad", "year=2025&plan=2026-2022"), tt.Token(t, srv.App, tt.Secretariat), nil); res.Status != 400 {
+		t.Errorf("a backwards plan: %d", res.Status)
+	}
+	body := download(t, srv, tt.Secretariat, "report_rad.csv", "year=2025&asOf=2025-12-31&plan=2022-2026&table=rad_plan", 200)
+	if !strings.Contains(string(body), `"L.5","Perkawinan anak","kasus","2022-2026","20","20","20","Hijau: sesuai target","300000000","250000000"`) {
+		t.Errorf("the export has no five-year table: %.400s", body)
 	}
 }

@@ -62,6 +62,12 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 		}
 		o.Cluster = c
 	}
+	if plan := q.Get("plan"); plan != "" {
+		if _, _, ok := ParsePlan(plan); !ok {
+			return Options{}, e.BadRequestError("plan harus TTTT-TTTT, paling lama 10 tahun. / plan must be YYYY-YYYY, 10 years at most.", nil)
+		}
+		o.Plan = plan
+	}
 	o.EngineName = EnginePrecomputed
 	if name := q.Get("engine"); name == EngineRaw {
 		// the naive GROUP BY is slow on big stores: for checks by the secretariat only

@@ -93,6 +93,9 @@ type RadReport struct {
 	Thresholds RadThresholds  `json:"thresholds"`
 	Clusters   []RadCluster   `json:"clusters"`
 	Lights     map[string]int `json:"lights"`
+	// Plan: with ?plan=2022-2026, every indicator of that plan in each of
+	// its years and over the whole plan (the five-year summary).
+	Plan *RadPlan `json:"plan,omitempty"`
 }
 
 type radIndicatorRow struct {
@@ -496,6 +499,13 @@ func Rad(o Options) (*RadReport, error) {
 			r.Clusters = append(r.Clusters, *c)
 		}
 	}
+	if o.Plan != "" {
+		plan, err := radPlan(o, o.Plan)
+		if err != nil {
+			return nil, err
+		}
+		r.Plan = plan
+	}
 	return r, nil
 }
 
@@ -562,6 +572,9 @@ func (r *RadReport) Tables(lang string) []Table {
 					budgetCell(ind.Budget, row, ind, true), budgetCell(ind.Budget, row, ind, false)})
 			}
 		}
+	}
+	if r.Plan != nil {
+		return []Table{t, r.Plan.planTable(lang)}
 	}
 	return []Table{t}
 }
