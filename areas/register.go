@@ -17,9 +17,16 @@ var errNeverDeleted = errors.New("Wilayah tidak pernah dihapus, hanya dinonaktif
 
 // Register binds the areas to app: an area is never deleted, on any path
 // (records, accounts and reports refer to its code forever), only
-// deactivated.
+// deactivated; and the cached directory (Cached) is dropped after any
+// area is created or changed.
 func Register(app core.App) {
 	app.OnRecordDelete(catalog.Areas).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.areas.neverDeleted", Priority: wiring.ModelCheck, Func: func(e *core.RecordEvent) error {
 		return errNeverDeleted
 	}})
+	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.areas.forget", Func: func(e *core.RecordEvent) error {
+		Forget(e.App)
+		return e.Next()
+	}}
+	app.OnRecordAfterCreateSuccess(catalog.Areas).Bind(forget)
+	app.OnRecordAfterUpdateSuccess(catalog.Areas).Bind(forget)
 }

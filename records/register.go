@@ -80,14 +80,6 @@ func Register(app core.App) {
 	}))
 	app.OnRecordUpdateRequest(FigureCollections...).Bind(request("jangkau.records.figure", prepared("Failed to update the record.", PrepareFigureWrite)))
 
-	// The cached areas are read again after an area changes.
-	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.records.forgetAreas", Func: func(e *core.RecordEvent) error {
-		ForgetAreas(e.App)
-		return e.Next()
-	}}
-	app.OnRecordAfterCreateSuccess(catalog.Areas).Bind(forget)
-	app.OnRecordAfterUpdateSuccess(catalog.Areas).Bind(forget)
-
 	// What the secretariat may change on an area: the policy table.
 	app.OnRecordUpdateRequest(catalog.Areas).Bind(request("jangkau.records.areaFields", func(e *core.RecordRequestEvent) error {
 		if errs := access.CheckFields(access.ActorOf(e.Auth), e.Record); errs != nil {

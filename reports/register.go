@@ -35,14 +35,6 @@ func Register(app core.App) {
 	app.OnRecordCreate(catalog.RadIndicators).Bind(budgets)
 	app.OnRecordUpdate(catalog.RadIndicators).Bind(budgets)
 
-	// The cached area directory is read again after an area changes.
-	forget := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.forgetAreas", Func: func(e *core.RecordEvent) error {
-		ForgetAreas(e.App)
-		return e.Next()
-	}}
-	app.OnRecordAfterCreateSuccess(catalog.Areas).Bind(forget)
-	app.OnRecordAfterUpdateSuccess(catalog.Areas).Bind(forget)
-
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.reports.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		// serve has run the migrations; the aggregates they leave empty on
 		// a database with records are computed now, by this version's code.

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"errors"
-	"sort"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -11,16 +10,8 @@ import (
 	"jangkau/catalog"
 )
 
-// Area is one area as reports show it.
-type Area struct {
-	Code      string `db:"id"`
-	Name      string `db:"name"`
-	Level     string `db:"level"`
-	Kind      string `db:"kind"`
-	Parent    string `db:"parent"`
-	Active    bool   `db:"active"`
-	LocalTerm string `db:"local_term"`
-}
+// Area is one area as reports read it (the area directory's row).
+type Area = areas.Area
 
 // AreaRef is an area in a report: a village carries the names of its
 // district and regency, since village names repeat.
@@ -34,78 +25,22 @@ type AreaRef struct {
 	Active   bool   `json:"active"`
 }
 
-// Directory is an in-memory copy of the areas table (2,896 rows for Lampung).
-type Directory struct {
-	byCode   map[string]*Area
-	children map[string][]string
-}
+// Directory is the cached area directory (areas.Cached) with what reports
+// add: references that carry the names of a village's district and regency.
+type Directory struct{ *areas.Directory }
 
-const directoryKey = "jangkau.reportAreas"
-
-// Areas returns the cached area directory of app.
+// Areas returns app's cached area directory.
 func Areas(app core.App) (*Directory, error) {
-	if d, ok := app.Store().Get(directoryKey).(*Directory); ok {
-		return d, nil
-	}
-	var rows []Area
-	if err := app.DB().Select("id", "name", "level", "kind", "parent", "active", "local_term").From(catalog.Areas).All(&rows); err != nil {
+	d, err := areas.Cached(app)
+	if err != nil {
 		return nil, err
 	}
-	d := &Directory{byCode: make(map[string]*Area, len(rows)), children: map[string][]string{}}
-	for i := range rows {
-		a := &rows[i]
-		d.byCode[a.Code] = a
-		d.children[a.Parent] = append(d.children[a.Parent], a.Code)
-	}
-	for _, c := range d.children {
-		sort.Strings(c)
-	}
-	app.Store().Set(directoryKey, d)
-	return d, nil
+	return &Directory{d}, nil
 }
-
-// ForgetAreas drops the cached directory after an area changes.
-func ForgetAreas(app core.App) { app.Store().Remove(directoryKey) }
-
-// Get returns an area by code.
-func (d *Directory) Get(code string) (*Area, bool) {
-	a, ok := d.byCode[code]
-	return a, ok
-}
-
-// Name returns an area's name ("" when unknown).
-func (d *Directory) Name(code string) string {
-	if a, ok := d.byCode[code]; ok {
-		return a.Name
-	}
-	return ""
-}
-
-// Children lists the codes directly under code, sorted.
-func (d *Directory) Children(code string) []string { return d.children[code] }
-
-// Villages lists the village codes under code (code itself for a village).
-func (d *Directory) Villages(code string) []string {
-	a, ok := d.byCode[code]
-	if !ok {
-		return nil
-	}
-	if a.Level == catalog.LevelVillage {
-		return []string{code}
-	}
-	var out []string
-	for _, c := range d.children[code] {
-		out = append(out, d.Villages(c)...)
-	}
-	return out
-}
-
-// Provinces lists the province codes.
-func (d *Directory) Provinces() []string { return d.children[""] }
 
 // Ref describes an area for a report.
 func (d *Directory) Ref(code string) AreaRef {
-	a, ok := d.byCode[code]
+	a, ok := d.Get(code)
 	if !ok {
 		return AreaRef{Code: code, Level: areas.LevelOf(code)}
 	}
