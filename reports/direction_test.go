@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -154,4 +155,63 @@ func TestRadPlanFiveYearSummary(t *testing.T) {
 	if !strings.Contains(string(body), `"L.5","Perkawinan anak","kasus","2022-2026","20","20","20","Hijau: sesuai target","300000000","250000000"`) {
 		t.Errorf("the export has no five-year table: %.400s", body)
 	}
+}
+
+// A past year reprints with the definition the indicator had at its end:
+// the 2025 report keeps the target 10 and the direction "higher" of the
+// version in force on 31 December 2025, though the indicator was changed
+// in 2026 to a target of 20 where lower is better. Each save stores a
+// version; a save that changes nothing of the definition stores none.
+func TestPastReportUsesTheDefinitionOfItsTime(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	saveRecord(t, srv, catalog.RadIndicators, map[string]any{"id": "radversioned001", "code": "V.1", "direction": "higher",
+		"rad_period": "2022-2026", "cluster": "prevention", "level": "province", "counting": "manual", "active": true,
+		"description": "Sosialisasi", "unit": "kegiatan", "targets": map[string]any{"2025": 10}})
+	saveRecord(t, srv, catalog.RadAchievements, map[string]any{"indicator": "radversioned001", "area": tt.Province, "year": 2025, "period_type": "year", "value": 12})
+	// The history as it would have been written: the first version took
+	// effect in January 2025.
+	if _, err := srv.App.DB().NewQuery(`UPDATE rad_indicator_versions SET valid_from = '2025-01-10 00:00:00.000Z' WHERE indicator = 'radversioned001'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := srv.App.FindRecordById(catalog.RadIndicators, "radversioned001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("budgets", map[string]any{"2025": map[string]any{"allocation": 5}}) // not definition: no version
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("targets", map[string]any{"2025": 20})
+	rec.Set("direction", "lower")
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := srv.App.DB().NewQuery(`SELECT COUNT(*) FROM rad_indicator_versions WHERE indicator = 'radversioned001'`).Row(&n); err != nil || n != 2 {
+		t.Fatalf("versions: %d %v", n, err)
+	}
+	standing := func(query string) (string, string) {
+		var r reports.RadReport
+		get(t, srv, tt.Secretariat, url("rad", query), &r)
+		for _, c := range r.Clusters {
+			for _, i := range c.Indicators {
+				if i.Code == "V.1" {
+					return i.Direction, fmt.Sprint(valueOf(i.Total.Target)) + " " + i.Total.Light
+				}
+			}
+		}
+		return "", ""
+	}
+	// Reprinted now (2026 and later): the 2025 definition.
+	dir, got := standing("year=2025")
+	eq(t, "2025 reprinted: direction", dir, "higher")
+	eq(t, "2025 reprinted: target and light", got, "10 "+reports.LightGreen)
+	// As of a day of 2025: the same.
+	dir, got = standing("year=2025&asOf=2025-12-31")
+	eq(t, "2025 as of 31 December: direction", dir, "higher")
+	eq(t, "2025 as of 31 December: target and light", got, "10 "+reports.LightGreen)
+	// The running year: today's definition.
+	dir, _ = standing("year=2026")
+	eq(t, "2026: direction", dir, "lower")
 }

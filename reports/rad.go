@@ -353,16 +353,37 @@ func Rad(o Options) (*RadReport, error) {
 		Note: "Hijau bila capaian >= 100% target pro rata tahun berjalan, kuning >= 75%, merah di bawahnya, abu-abu tanpa target. / " +
 			"Green when achieved >= 100% of the target pro rata of the year gone by, yellow >= 75%, red below, grey without a target."}
 
-	params := dbx.Params{}
-	where := "active = TRUE"
-	if o.Cluster != "" {
-		where += " AND cluster = {:c}"
-		params["c"] = o.Cluster
+	var all []radIndicatorRow
+	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
+		COALESCE(targets, '') AS targets, counting, auto_rule, direction, COALESCE(budgets, '') AS budgets FROM rad_indicators
+		WHERE active = TRUE ORDER BY code`).All(&all); err != nil {
+		return nil, err
+	}
+	// A report of the past (a year that is over, or one asked as of an
+	// earlier date) reprints with the definitions the indicators had then
+	// (versions), not today's.
+	cutoff := time.Date(year+1, 1, 1, 0, 0, 0, 0, WIB)
+	if o.now().Before(cutoff) {
+		cutoff = o.now()
+	}
+	if cutoff.Before(time.Now()) {
+		defs, err := definitionsAt(o.App, cutoff.UTC().Format("2006-01-02 15:04:05.000Z"))
+		if err != nil {
+			return nil, err
+		}
+		for i, ind := range all {
+			if d, ok := defs[ind.ID]; ok {
+				d.Budgets = ind.Budgets
+				all[i] = d
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Code < all[j].Code })
 	}
 	var inds []radIndicatorRow
-	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
-		COALESCE(targets, '') AS targets, counting, auto_rule, direction, COALESCE(budgets, '') AS budgets FROM rad_indicators WHERE ` + where + ` ORDER BY code`).Bind(params).All(&inds); err != nil {
-		return nil, err
+	for _, ind := range all {
+		if o.Cluster == "" || ind.Cluster == o.Cluster {
+			inds = append(inds, ind)
+		}
 	}
 	var achs []achievementRow
 	if err := o.App.DB().NewQuery(`SELECT indicator, area, period_type, period_index, value, COALESCE(evidence_links, '') AS evidence_links, updated FROM rad_achievements

@@ -35,6 +35,19 @@ func Register(app core.App) {
 	app.OnRecordCreate(catalog.RadIndicators).Bind(budgets)
 	app.OnRecordUpdate(catalog.RadIndicators).Bind(budgets)
 
+	// Each definition of a RAD indicator is kept, in its write's
+	// transaction, so past reports reprint with the one they had.
+	version := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.indicatorVersion", Priority: wiring.ExecReportStats, Func: func(e *core.RecordEvent) error {
+		return wiring.InTx(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return SaveIndicatorVersion(tx, e.Record)
+		})
+	}}
+	app.OnRecordCreateExecute(catalog.RadIndicators).Bind(version)
+	app.OnRecordUpdateExecute(catalog.RadIndicators).Bind(version)
+
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.reports.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		// serve has run the migrations; the aggregates they leave empty on
 		// a database with records are computed now, by this version's code.
