@@ -115,3 +115,12 @@ test-pwa: build tests/pwa/node_modules/.installed
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
 	rm -rf test-output/pwa
 	cd tests/pwa && CHROMIUM=$(CHROMIUM) JANGKAU_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 ./*.test.mjs
+
+# Operations tests that start real processes on loopback: an S3 server
+# (versitygw) and Litestream, each built once into
+# $${XDG_CACHE_HOME:-$$HOME/.cache}/jangkau-tools/ and reused (the first
+# build takes minutes). Test files carry the build tag ops.
+.PHONY: test-ops
+OPS_PACKAGES := ./objectstore/ ./backup/
+test-ops:
+	go test -tags ops -count=1 -timeout 30m $(OPS_PACKAGES)

@@ -14,6 +14,7 @@ import (
 	"jangkau/commands"
 	"jangkau/hooks"
 	"jangkau/media"
+	"jangkau/objectstore"
 	_ "jangkau/migrations"
 	"jangkau/static"
 )
@@ -33,6 +34,7 @@ func main() {
 	// Migrations are hand-written Go (migrations/); never generated from the admin UI.
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})
 	commands.Register(app, app.RootCmd)
+	objectstore.Register(app, app.RootCmd) // files and backups on S3 (flags or JANGKAU_S3_*)
 	hooks.Register(app)
 	// The photo decode limit bounds live memory; the soft memory limit
 	// stops the GC from letting the heap double on top of it (unless

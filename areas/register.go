@@ -1,19 +1,22 @@
 package areas
 
 import (
-	"errors"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"jangkau/apierr"
 	"jangkau/catalog"
 	"jangkau/internal/wiring"
 )
 
-// errNeverDeleted is returned for any delete of an area, on every path.
-//
-//lint:ignore ST1005 a bilingual sentence for people, until model-hook errors get the one error shape (issue 14)
-var errNeverDeleted = errors.New("Wilayah tidak pernah dihapus, hanya dinonaktifkan. / Areas are never deleted, only deactivated.")
+// CodeNeverDeleted is the code of the refusal of any delete of an area.
+const CodeNeverDeleted = "area_never_deleted"
+
+// errNeverDeleted is returned for any delete of an area, on every path;
+// over REST it is the answer (not PocketBase's message about relations).
+var errNeverDeleted = apierr.Forbidden("id", CodeNeverDeleted, apierr.Text(
+	"Wilayah tidak pernah dihapus, hanya dinonaktifkan (kegiatan, akun dan laporan tetap merujuk kodenya).",
+	"Areas are never deleted, only deactivated (records, accounts and reports keep referring to their code)."))
 
 // Register binds the areas to app: an area is never deleted, on any path
 // (records, accounts and reports refer to its code forever), only

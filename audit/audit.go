@@ -188,7 +188,11 @@ func isZero(v any) bool {
 // audit_log fields itself and refuses an entry that breaks one (the
 // change it records then fails with it): callers validate what clients
 // send before they write anything.
-func Write(app core.App, e Entry) error {
+func Write(app core.App, e Entry) error { return writeAt(app, e, "") }
+
+// writeAt is Write with the entry's server time given (an aggregated
+// entry's day); "" is now.
+func writeAt(app core.App, e Entry, serverTime string) error {
 	changes := "null"
 	if e.Changes != nil {
 		raw, err := json.Marshal(e.Changes)
@@ -204,10 +208,17 @@ func Write(app core.App, e Entry) error {
 	if r := []rune(note); len(r) > maxNote {
 		note = string(r[:maxNote])
 	}
-	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
-	_, err := txbatch.Exec(app, insertSQL, security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
+	now := time.Now().UTC().Format(timeLayout)
+	if serverTime == "" {
+		serverTime = now
+	}
+	query := insertSQL
+	if chained(app) {
+		query = chainedInsertSQL
+	}
+	_, err := txbatch.Exec(app, query, security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
 		e.Actor.UserID, e.Actor.SuperuserID, e.Actor.DeviceID, e.Actor.ClientTime, e.Action, e.Collection, e.RecordID,
-		changes, note, now, now)
+		changes, note, serverTime, now)
 	return err
 }
 

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -10,12 +9,15 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"jangkau/apierr"
 	"jangkau/internal/wiring"
 	"jangkau/records"
 )
 
-//lint:ignore ST1005 a bilingual sentence for people, until model-hook errors get the one error shape (issue 14)
-var errAuditAppendOnly = errors.New("Jejak audit hanya bisa ditambah, tidak bisa diubah atau dihapus. / The audit trail is append-only: entries cannot be changed or deleted.")
+// errAuditAppendOnly refuses any save or delete of an entry, on every path.
+var errAuditAppendOnly = apierr.Forbidden("id", codeAuditProtected, apierr.Text(
+	"Jejak audit hanya bisa ditambah, tidak bisa diubah atau dihapus.",
+	"The audit trail is append-only: entries cannot be changed or deleted."))
 
 // clientTimeHeader is the header in which a client states its own clock;
 // the audit trail keeps it beside the server's time.
@@ -64,6 +66,7 @@ func Register(app core.App) {
 	registerReads(app)
 	registerSchemaGuard(app)
 	registerClientTime(app)
+	RegisterArchiver(app) // old entries to archive files, daily
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.audit.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		e.Router.GET("/api/audit/{collection}/{id}", recordHistory).Bind(apis.RequireAuth())

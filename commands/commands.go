@@ -35,4 +35,6 @@ func Register(app core.App, root *cobra.Command) {
 	})
 	root.AddCommand(demoCommand(app))
 	root.AddCommand(rebuildReportsCommand(app))
+	root.AddCommand(auditCommand(app))
+	root.AddCommand(backupCommands(app)...)
 }

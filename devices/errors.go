@@ -3,8 +3,7 @@ package devices
 import (
 	"net/http"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/tools/router"
+	"jangkau/apierr"
 )
 
 // Error codes an app keys on (the message is for people).
@@ -30,27 +29,11 @@ const (
 	CodeAccountChanged  = "account_changed"
 )
 
-// Error is a refusal: the HTTP status, the field it is about, a stable code
-// and a bilingual message (Bahasa Indonesia first, then English). It turns
-// into PocketBase's usual error body, so apps read data.<field>.code.
-type Error struct {
-	Status  int
-	Field   string
-	Code    string
-	Message string
-}
+// Error is a refusal in Jangkau's one error shape (apierr.Error): the
+// HTTP status, the field it is about, a stable code and a bilingual message.
+type Error = apierr.Error
 
-// Error returns the bilingual message.
-func (e *Error) Error() string { return e.Message }
-
-// APIError is the error as PocketBase's router writes it.
-func (e *Error) APIError() *router.ApiError {
-	return router.NewApiError(e.Status, e.Message, validation.Errors{e.Field: validation.NewError(e.Code, e.Message)})
-}
-
-func newErr(status int, field, code, msg string) *Error {
-	return &Error{Status: status, Field: field, Code: code, Message: msg}
-}
+func newErr(status int, field, code, msg string) *Error { return apierr.New(status, field, code, msg) }
 
 // The refusals, one per situation, so that every path says the same thing.
 var (

@@ -15,6 +15,7 @@ import (
 	"jangkau/devices"
 	"jangkau/internal/wiring"
 	"jangkau/media"
+	"jangkau/metrics"
 	"jangkau/ratelimit"
 	"jangkau/records"
 	"jangkau/reports"
@@ -44,6 +45,7 @@ func Register(app core.App) {
 	media.Register(app)     // photos: upright, resized, metadata-free
 	reports.Register(app)   // report aggregates; /api/reports, /api/exports
 	ratelimit.Register(app) // the bilingual 429
+	metrics.Register(app)   // /metrics (Prometheus) and /api/ready
 	vocab.Register(app)     // the vocabularies: codes checked on every write, labels, built-ins
 }
 

@@ -227,6 +227,9 @@ var acceptedFormats = map[string]bool{"jpeg": true, "png": true, "gif": true, "w
 // checked before any pixel is decoded; the decode itself waits for a slot
 // of l. The errors are the validation errors above.
 func (l *Limiter) Process(ctx context.Context, open Opener, size int64) (*Result, error) {
+	if f := processObserver.Load(); f != nil {
+		defer func(start time.Time) { (*f)(time.Since(start)) }(time.Now())
+	}
 	if size > MaxUploadBytes {
 		return nil, ErrTooLarge
 	}
@@ -271,6 +274,12 @@ func (l *Limiter) Process(ctx context.Context, open Opener, size int64) (*Result
 	b := out.Bounds()
 	return &Result{JPEG: buf.Bytes(), Width: b.Dx(), Height: b.Dy(), Format: format}, nil
 }
+
+var processObserver atomic.Pointer[func(time.Duration)]
+
+// ObserveProcess sets the function told how long each Process call took,
+// its wait for a decode slot included (metrics).
+func ObserveProcess(f func(time.Duration)) { processObserver.Store(&f) }
 
 // limitedBuffer keeps the first max bytes written to it (the JPEG header
 // segments, where EXIF lives) and drops the rest.

@@ -8,13 +8,27 @@ import (
 	"strings"
 	"time"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/catalog"
 )
+
+// Codes of the refusals of report and export requests (data.<field>.code;
+// the field is the query parameter at fault).
+const (
+	CodeForbiddenRole = "forbidden_role" // the role has no reports, or not this one
+	CodeNotYourArea   = "not_your_area"  // area: outside the caller's
+	CodeUnknownArea   = "unknown_area"   // area: no such code
+	CodeInvalidPeriod = "invalid_period" // period, year, index, from, to
+	CodeCasePeriod    = "case_period_year"
+	CodeInvalidValue  = "invalid_value" // a parameter outside its choices
+	CodeNotFound      = "not_found"     // name, file: no such report or export
+)
+
+var errUnknownExport = apierr.New(http.StatusNotFound, "file", CodeNotFound, "Ekspor tidak dikenal. / Unknown export.")
 
 // Names of the reports served under /api/reports/{name}.
 var Names = []string{"activities", "coverage", "rad", "programs", "outreach", "cases", "review", "annual"}
@@ -31,22 +45,20 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	}
 	area, err := Resolve(dir, actor, strings.TrimSpace(q.Get("area")))
 	switch {
-	case errors.Is(err, ErrForbidden), errors.Is(err, ErrOutOfScope):
-		return Options{}, e.ForbiddenError(err.Error(), nil)
 	case err != nil:
-		return Options{}, e.BadRequestError(err.Error(), nil)
+		return Options{}, err // an *apierr.Error (scope.go)
 	}
 	now := time.Now()
 	if v := q.Get("asOf"); v != "" {
 		t, err := time.ParseInLocation(time.DateOnly, v, WIB)
 		if err != nil {
-			return Options{}, e.BadRequestError("asOf harus YYYY-MM-DD. / asOf must be YYYY-MM-DD.", nil)
+			return Options{}, apierr.BadRequest("asOf", CodeInvalidValue, "asOf harus YYYY-MM-DD. / asOf must be YYYY-MM-DD.")
 		}
 		now = t.Add(12 * time.Hour)
 	}
 	period, err := ParsePeriod(q, now)
 	if err != nil {
-		return Options{}, e.BadRequestError(err.Error(), nil)
+		return Options{}, apierr.BadRequest("period", CodeInvalidPeriod, err.Error())
 	}
 	o := Options{App: e.App, Dir: dir, Area: area, Period: period, Now: now, Lang: "id"}
 	switch strings.ToLower(q.Get("includeSubmitted")) {
@@ -58,13 +70,13 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	}
 	if c := q.Get("cluster"); c != "" {
 		if !contains(catalog.CodesOf("clusters"), c) {
-			return Options{}, e.BadRequestError("Klaster tidak dikenal. / Unknown cluster.", nil)
+			return Options{}, apierr.BadRequest("cluster", CodeInvalidValue, "Klaster tidak dikenal. / Unknown cluster.")
 		}
 		o.Cluster = c
 	}
 	if plan := q.Get("plan"); plan != "" {
 		if _, _, ok := ParsePlan(plan); !ok {
-			return Options{}, e.BadRequestError("plan harus TTTT-TTTT, paling lama 10 tahun. / plan must be YYYY-YYYY, 10 years at most.", nil)
+			return Options{}, apierr.BadRequest("plan", CodeInvalidValue, "plan harus TTTT-TTTT, paling lama 10 tahun. / plan must be YYYY-YYYY, 10 years at most.")
 		}
 		o.Plan = plan
 	}
@@ -72,11 +84,11 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	if name := q.Get("engine"); name == EngineRaw {
 		// the naive GROUP BY is slow on big stores: for checks by the secretariat only
 		if !access.MayUseRawReports(actor) {
-			return Options{}, e.ForbiddenError("engine=raw hanya untuk sekretariat provinsi. / engine=raw is for the province secretariat only.", nil)
+			return Options{}, apierr.Forbidden("engine", CodeForbiddenRole, "engine=raw hanya untuk sekretariat provinsi. / engine=raw is for the province secretariat only.")
 		}
 		o.EngineName = EngineRaw
 	} else if name != "" && name != EnginePrecomputed {
-		return Options{}, e.BadRequestError("engine harus precomputed atau raw. / engine must be precomputed or raw.", nil)
+		return Options{}, apierr.BadRequest("engine", CodeInvalidValue, "engine harus precomputed atau raw. / engine must be precomputed or raw.")
 	}
 	o.Engine = Memoize(NewEngine(e.App, o.EngineName))
 	return o, nil
@@ -109,7 +121,7 @@ func Build(name string, o Options, source string) (Tabular, error) {
 // period for case figures of a period other than a whole year, else 500.
 func buildError(e *core.RequestEvent, err error) error {
 	if errors.Is(err, ErrCasePeriod) {
-		return e.BadRequestError(ErrCasePeriod.Error(), validation.Errors{"period": validation.NewError("case_period_year", ErrCasePeriod.Error())})
+		return apierr.BadRequest("period", CodeCasePeriod, ErrCasePeriod.Error())
 	}
 	return e.InternalServerError("", err)
 }
@@ -117,7 +129,7 @@ func buildError(e *core.RequestEvent, err error) error {
 func caseSource(e *core.RequestEvent) (string, error) {
 	s := e.Request.URL.Query().Get("source")
 	if s != "" && !contains(catalog.CodesOf("case_sources"), s) {
-		return "", e.BadRequestError("Sumber angka kasus tidak dikenal. / Unknown case figure source.", nil)
+		return "", apierr.BadRequest("source", CodeInvalidValue, "Sumber angka kasus tidak dikenal. / Unknown case figure source.")
 	}
 	return s, nil
 }
@@ -127,7 +139,7 @@ func caseSource(e *core.RequestEvent) (string, error) {
 func HandleReport(e *core.RequestEvent) error {
 	name := e.Request.PathValue("name")
 	if !contains(Names, name) {
-		return e.NotFoundError("Laporan tidak dikenal. / Unknown report.", nil)
+		return apierr.New(http.StatusNotFound, "name", CodeNotFound, "Laporan tidak dikenal. / Unknown report.")
 	}
 	o, err := RequestOptions(e)
 	if err != nil {
@@ -175,11 +187,11 @@ func HandleExport(e *core.RequestEvent) error {
 	file := e.Request.PathValue("file")
 	dot := strings.LastIndexByte(file, '.')
 	if dot < 0 {
-		return e.NotFoundError("", nil)
+		return errUnknownExport
 	}
 	name, format := file[:dot], file[dot+1:]
 	if (format != FormatCSV && format != FormatXLSX) || !contains(ExportNames(), name) || (name == "annual" && format == FormatCSV) {
-		return e.NotFoundError("Ekspor tidak dikenal. / Unknown export.", nil)
+		return errUnknownExport
 	}
 	o, err := RequestOptions(e)
 	if err != nil {
@@ -196,14 +208,14 @@ func HandleExport(e *core.RequestEvent) error {
 		// rows are chosen by area only: the caller must read every record
 		// of the collection in its area (policy table)
 		if !access.ReadsWholeArea(access.ActorOf(e.Auth), col) {
-			return e.ForbiddenError(ErrForbidden.Error(), nil)
+			return ErrForbidden
 		}
 		switch st := e.Request.URL.Query().Get("status"); st {
 		case "all":
 			o.AllStatuses = true
 		case "", "counted":
 		default:
-			return e.BadRequestError("status harus all atau kosong. / status must be all or left out.", nil)
+			return apierr.BadRequest("status", CodeInvalidValue, "status harus all atau kosong. / status must be all or left out.")
 		}
 	} else {
 		if report, err = Build(strings.TrimPrefix(name, "report_"), o, source); err != nil {
@@ -222,7 +234,7 @@ func HandleExport(e *core.RequestEvent) error {
 				}
 			}
 			if !found {
-				return e.BadRequestError("Tabel tidak dikenal. / Unknown table.", nil)
+				return apierr.BadRequest("table", CodeInvalidValue, "Tabel tidak dikenal. / Unknown table.")
 			}
 		}
 	}

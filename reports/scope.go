@@ -1,11 +1,10 @@
 package reports
 
 import (
-	"errors"
-
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/areas"
 	"jangkau/catalog"
 )
@@ -61,16 +60,14 @@ func (d *Directory) Breadcrumb(code string) []AreaRef {
 	return out
 }
 
-// Errors of scope resolution; the HTTP layer maps them to 403 and 404. Their
-// texts are bilingual sentences for people (staticcheck's ST1005 does not
-// apply).
+// Errors of scope resolution, in the one error shape (apierr): the field
+// is the area parameter (the role, for a role without reports).
 var (
-	//lint:ignore ST1005 bilingual sentence for people
-	ErrForbidden = errors.New("Laporan hanya untuk sekretariat provinsi, anggota gugus tugas dan verifikator kabupaten/kota. / Reports are for the province secretariat, task-force members and district verifiers.")
-	//lint:ignore ST1005 bilingual sentence for people
-	ErrOutOfScope = errors.New("Wilayah ini di luar wilayah Anda. / This area is outside your area.")
-	//lint:ignore ST1005 bilingual sentence for people
-	ErrUnknownArea = errors.New("Kode wilayah tidak dikenal. / Unknown area code.")
+	ErrForbidden = apierr.Forbidden("role", CodeForbiddenRole, apierr.Text(
+		"Laporan hanya untuk sekretariat provinsi, anggota gugus tugas dan verifikator kabupaten/kota.",
+		"Reports are for the province secretariat, task-force members and district verifiers."))
+	ErrOutOfScope  = apierr.Forbidden("area", CodeNotYourArea, "Wilayah ini di luar wilayah Anda. / This area is outside your area.")
+	ErrUnknownArea = apierr.BadRequest("area", CodeUnknownArea, "Kode wilayah tidak dikenal. / Unknown area code.")
 )
 
 // RootOf returns the area the actor's reports cover: its own area for the

@@ -17,31 +17,35 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/devices"
 	"jangkau/static"
 	"jangkau/txbatch"
 )
 
+// Refusals of a sync request as a whole (docs/sync.md).
+var (
+	errSignIn = apierr.New(http.StatusUnauthorized, "token", "auth_required", "Masuk dulu untuk sinkronisasi. / Sign in to sync.")
+	errNoSync = apierr.Forbidden("role", "forbidden_role", "Akun ini tidak boleh sinkronisasi. / This account may not sync.")
+)
+
 // caller returns the actor and scope of an authenticated sync request.
 func caller(e *core.RequestEvent) (access.Actor, Scope, *router.ApiError) {
 	if e.Auth == nil {
-		return access.Actor{}, Scope{}, e.UnauthorizedError("Masuk dulu untuk sinkronisasi. / Sign in to sync.", nil)
+		return access.Actor{}, Scope{}, errSignIn.APIError()
 	}
 	a := access.ActorOf(e.Auth)
 	s, ok := ScopeOf(a)
 	if !ok {
-		return a, s, e.ForbiddenError("Akun ini tidak boleh sinkronisasi. / This account may not sync.", nil)
+		return a, s, errNoSync.APIError()
 	}
 	return a, s, nil
 }
 
-// badRequest answers 400 with one named problem, bilingual.
-func badRequest(e *core.RequestEvent, field, code, message string) error {
-	return e.JSON(http.StatusBadRequest, map[string]any{
-		"status":  http.StatusBadRequest,
-		"message": message,
-		"data":    map[string]any{field: map[string]any{"code": code, "message": message}},
-	})
+// badRequest is the 400 of one named problem, in the one error shape
+// (apierr): the request's field, a code and a bilingual message.
+func badRequest(_ *core.RequestEvent, field, code, message string) error {
+	return apierr.BadRequest(field, code, message)
 }
 
 // parseCursor reads a cursor; "", "null" and "0" mean "from the start".

@@ -187,6 +187,12 @@ type watermelonTableChanges struct {
 	Deleted []string         `json:"deleted"`
 }
 
+// CodePullFirst is the code of a WatermelonDB push refused with 409: records
+// changed on the server since the phone's last pull.
+const CodePullFirst = "pull_first"
+
+const msgPullFirst = "Ada rekaman yang berubah di server sejak tarikan terakhir: tarik dulu, lalu kirim ulang. / Records changed on the server since the last pull: pull, then push again."
+
 // WatermelonPush answers POST /api/sync/watermelon?last_pulled_at=n following
 // WatermelonDB's backend rules: one transaction; a create of an existing id
 // is an update; a delete of a missing id is ignored; 409 and nothing written
@@ -340,9 +346,12 @@ func WatermelonPush(e *core.RequestEvent) error {
 		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
 	}
 	if len(conflicts) > 0 {
+		// The one error shape plus the conflicting records, which the
+		// client's conflict handling reads (docs/sync.md).
 		return e.JSON(http.StatusConflict, map[string]any{
 			"status":    http.StatusConflict,
-			"message":   "Ada rekaman yang berubah di server sejak tarikan terakhir: tarik dulu, lalu kirim ulang. / Records changed on the server since the last pull: pull, then push again.",
+			"message":   msgPullFirst,
+			"data":      map[string]any{"changes": map[string]any{"code": CodePullFirst, "message": msgPullFirst}},
 			"conflicts": conflicts,
 		})
 	}

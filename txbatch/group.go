@@ -3,6 +3,8 @@ package txbatch
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -67,9 +69,16 @@ func runBatch(tx core.App, fn func(tx core.App) error) error {
 
 // job is one call of Run waiting for its transaction.
 type job struct {
-	fn   func(tx core.App) error
-	done chan outcome
+	fn     func(tx core.App) error
+	done   chan outcome
+	queued time.Time
 }
+
+var waitObserver atomic.Pointer[func(time.Duration)]
+
+// ObserveWait sets the function told, for each call of Run that queued, how
+// long it waited before its group's transaction began (metrics).
+func ObserveWait(f func(time.Duration)) { waitObserver.Store(&f) }
 
 // outcome is what a waiting call is told: its result, or that it now
 // leads the next group.
@@ -105,7 +114,7 @@ func committerOf(app core.App) *committer {
 }
 
 func (c *committer) run(app core.App, fn func(tx core.App) error) error {
-	own := &job{fn: fn, done: make(chan outcome, 1)}
+	own := &job{fn: fn, done: make(chan outcome, 1), queued: time.Now()}
 	c.mu.Lock()
 	c.queue = append(c.queue, own)
 	if c.busy {
@@ -129,6 +138,11 @@ func (c *committer) lead(app core.App, own *job) error {
 	group := append([]*job(nil), c.queue[:n]...)
 	c.queue = append([]*job(nil), c.queue[n:]...)
 	c.mu.Unlock()
+	if f := waitObserver.Load(); f != nil {
+		for _, j := range group {
+			(*f)(time.Since(j.queued))
+		}
+	}
 
 	errs := commitGroup(app, group)
 	var ownErr error

@@ -57,6 +57,10 @@ const (
 	MiddlewareRefuseDeactivated = 40 // accounts: a deactivated account is refused
 )
 
+// MiddlewareMetrics is the one global middleware before PocketBase's own:
+// the request timer of /metrics, so that the time includes them all.
+const MiddlewareMetrics = -2000
+
 // Serve hooks (OnServe): routes and middlewares, then the static files last.
 const (
 	ServeBind   = 0   // each package's routes and middlewares

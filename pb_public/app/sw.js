@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '9b92d5f5cbc6';
+const VERSION = '0420a2b9ae64';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=5685c4205d8b",
+  "/app/assets/app.js?v=2c5ae81ab1d2",
   "/app/assets/app.css?v=42677ac57a8f",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",

@@ -1,6 +1,7 @@
 // Server errors as people read them: PocketBase's error shape
 // {status, message, data: {field: {code, message}}} turned into one message
 // per field, in the current language.
+import { errorFields } from './apierror.js';
 import { pick, t } from './i18n.js';
 
 // PocketBase's own validation codes carry English-only messages.
@@ -21,9 +22,8 @@ function fieldMessage(e) {
 
 /** { field: message } of a failed request (empty when none). */
 export function fieldErrors(err) {
-  const data = err?.response?.data || err?.data?.data || {};
   const out = {};
-  for (const [k, v] of Object.entries(data)) {
+  for (const [k, v] of Object.entries(errorFields(err))) {
     if (v && typeof v === 'object') out[k] = fieldMessage(v);
   }
   return out;

@@ -1,5 +1,6 @@
 // Language of Jangkau's web apps: Bahasa Indonesia first, English on request,
 // remembered on this browser. Shared by the console (/) and the field app (/app/).
+import { inLang } from './apierror.js';
 import { activeCodes, labelIn } from './vocab.js';
 
 const KEY = 'jangkau.lang';
@@ -60,10 +61,7 @@ export function fieldLabel(name) { return label('fields', name); }
  * are "Bahasa Indonesia. / English."; others are shown whole.
  */
 export function pick(message) {
-  if (!message) return '';
-  const m = /^(.*?) \/ ([A-Z].*)$/s.exec(message);
-  if (!m) return message;
-  return current === 'en' ? m[2] : m[1];
+  return inLang(message, current);
 }
 
 const localeOf = () => (current === 'en' ? 'en-GB' : 'id-ID');

@@ -1,6 +1,7 @@
 // Talking to the server: sign-in (password or device activation), the
 // session kept in IndexedDB, and fetch with the token, renewing it when it
 // runs out. The server is the origin that served the app.
+import { errorCode } from '../../shared/apierror.js';
 import { db, getMeta, setMeta, wipeData } from './db.js';
 import { newId } from './model.js';
 
@@ -16,7 +17,8 @@ export class ApiError extends Error {
     this.body = body || {};
     this.data = body?.data || {};
   }
-  code(field) { return this.data?.[field]?.code; }
+  /** The code of field's error (docs/api.md), undefined when none. */
+  code(field) { return errorCode(this.body, field) || undefined; }
 }
 
 /** The network did not answer (offline, dropped connection). */

@@ -1,5 +1,6 @@
 // Language: Bahasa Indonesia first, English on request, remembered on this
 // browser under the same key as the console at / ("jangkau.lang").
+import { inLang } from '../../shared/apierror.js';
 import { activeCodes, labelIn } from '../../shared/vocab.js';
 import { strings } from './strings.js';
 
@@ -47,10 +48,7 @@ export function fieldLabel(name) { return label('fields', name); }
  * the current language; other messages as they are.
  */
 export function serverText(msg) {
-  if (!msg) return '';
-  const i = msg.indexOf(' / ');
-  if (i < 0) return msg;
-  return current === 'en' ? msg.slice(i + 3) : msg.slice(0, i);
+  return inLang(msg, current);
 }
 
 /** A date "YYYY-MM-DD" as the people of Lampung write it. */

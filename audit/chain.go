@@ -1,0 +1,108 @@
+package audit
+
+import (
+	"crypto/sha256"
+	"database/sql/driver"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+
+	"github.com/pocketbase/pocketbase/core"
+	"modernc.org/sqlite"
+)
+
+// The hash chain. Every entry holds seq (its number, 1, 2, 3…), prev_hash
+// (the hash of entry seq-1, "" for the first) and hash, the SHA-256 of
+// prev_hash and the entry's stored columns (ChainedColumns). Changing,
+// removing or inserting an entry anywhere breaks every hash after it;
+// `jangkau audit verify` walks the chain over the live table and the
+// archives. The chain is extended inside the INSERT itself (one statement:
+// the number and the previous hash are read under SQLite's write lock), by
+// the SQL function HashFunc, which this package registers with the driver.
+
+// HashFunc is the SQL function computing an entry's hash:
+// jangkau_audit_hash(prev_hash, seq, id, user, …, created).
+const HashFunc = "jangkau_audit_hash"
+
+// ChainedColumns are the audit_log columns an entry's hash covers, in
+// order (after prev_hash and seq).
+var ChainedColumns = []string{"id", "user", "superuser", "device", "client_time", "action", "target_collection", "record",
+	"changes", "note", "server_time", "created"}
+
+// hashVersion starts every hashed text, so that a later change of the
+// format cannot collide with this one.
+const hashVersion = "jangkau-audit-v1\n"
+
+// Hash returns the hash of an entry: prev is the previous entry's hash,
+// cols its ChainedColumns values as stored ("" for NULL). Each value is
+// length-prefixed, so no two different entries hash the same text.
+// migrations/1765200000_audit_chain.go holds a frozen copy: keep them equal.
+func Hash(prev string, seq int64, cols []string) string {
+	h := sha256.New()
+	h.Write([]byte(hashVersion))
+	write := func(s string) {
+		h.Write([]byte(strconv.Itoa(len(s))))
+		h.Write([]byte{':'})
+		h.Write([]byte(s))
+		h.Write([]byte{'\n'})
+	}
+	write(prev)
+	write(strconv.FormatInt(seq, 10))
+	for _, c := range cols {
+		write(c)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction(HashFunc, int32(2+len(ChainedColumns)), func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		seq, err := toInt(args[1])
+		if err != nil {
+			return nil, err
+		}
+		cols := make([]string, len(args)-2)
+		for i, a := range args[2:] {
+			cols[i] = toText(a)
+		}
+		return Hash(toText(args[0]), seq, cols), nil
+	})
+}
+
+func toText(v driver.Value) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case []byte:
+		return string(t)
+	}
+	return fmt.Sprint(v)
+}
+
+func toInt(v driver.Value) (int64, error) {
+	switch t := v.(type) {
+	case int64:
+		return t, nil
+	case float64:
+		return int64(t), nil
+	}
+	return 0, fmt.Errorf("audit: %s: seq %v is not a number", HashFunc, v)
+}
+
+// chainedInsertSQL appends an entry with its number and hash in one
+// statement: the twelve parameters are ChainedColumns' values.
+const chainedInsertSQL = `INSERT INTO ` + Collection + ` (id, user, superuser, device, client_time, action, target_collection, record,
+	changes, note, server_time, created, seq, prev_hash, hash)
+	SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, t.seq, t.prev,
+		` + HashFunc + `(t.prev, t.seq, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+	FROM (SELECT COALESCE((SELECT MAX(seq) FROM ` + Collection + `), 0) + 1 AS seq,
+		COALESCE((SELECT hash FROM ` + Collection + ` ORDER BY seq DESC LIMIT 1), '') AS prev) t`
+
+// chained reports whether app's audit_log has the chain's columns (the
+// migration 1765200000 ran): entries written by earlier migrations (the
+// areas loaded before it) are chained by that migration.
+func chained(app core.App) bool {
+	c, err := app.FindCachedCollectionByNameOrId(Collection)
+	return err == nil && c.Fields.GetByName("hash") != nil
+}

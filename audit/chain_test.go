@@ -1,0 +1,221 @@
+package audit_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/audit"
+	tt "jangkau/internal/testapp"
+)
+
+// liveCount counts the live entries matching where.
+func liveCount(t *testing.T, app core.App, where string, params dbx.Params) int {
+	t.Helper()
+	var n int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM audit_log WHERE " + where).Bind(params).Row(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// someTraffic makes entries of every kind through the real API: a create,
+// an update, reads (list, view, history) and a sign-in.
+func someTraffic(t *testing.T, srv *tt.Server) {
+	t.Helper()
+	officer := tt.Token(t, srv.App, tt.OfficerA)
+	res := srv.Do(t, http.MethodPost, "/api/collections/activities/records", officer, tt.Activity(tt.VillageA))
+	if res.Status != http.StatusOK {
+		t.Fatalf("create: %d %s", res.Status, res.Body)
+	}
+	id, _ := res.JSON()["id"].(string)
+	if res := srv.Do(t, http.MethodPatch, "/api/collections/activities/records/"+id, officer, map[string]any{"title": "Judul baru"}); res.Status != http.StatusOK {
+		t.Fatalf("update: %d %s", res.Status, res.Body)
+	}
+	for range 3 {
+		srv.Do(t, http.MethodGet, "/api/collections/activities/records/"+tt.ActivityA, officer, nil)
+	}
+	srv.Do(t, http.MethodGet, "/api/collections/activities/records", officer, nil)
+	srv.Do(t, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]any{"identity": tt.OfficerA, "password": tt.Password})
+}
+
+func verifyOK(t *testing.T, app core.App) audit.VerifyResult {
+	t.Helper()
+	res, err := audit.Verify(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) > 0 {
+		t.Fatalf("chain broken: %v", res.Problems)
+	}
+	return res
+}
+
+func TestEveryEntryIsChained(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	someTraffic(t, srv)
+	res := verifyOK(t, srv.App)
+	total := liveCount(t, srv.App, "1=1", nil)
+	if res.Entries != total || total < 6 || res.HeadSeq != int64(total) || len(res.HeadHash) != 64 {
+		t.Fatalf("verify: %+v, live entries %d", res, total)
+	}
+	if n := liveCount(t, srv.App, "seq <= 0 OR hash = '' OR (seq > 1 AND prev_hash = '')", nil); n != 0 {
+		t.Fatalf("%d entries without their chain", n)
+	}
+}
+
+func TestVerifyFindsChangedDeletedAndInsertedEntries(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	someTraffic(t, srv)
+	app := srv.App
+	head := verifyOK(t, app).HeadSeq
+	exec := func(q string) {
+		t.Helper()
+		if _, err := app.NonconcurrentDB().NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// someone with the database file changes what an entry says
+	exec("UPDATE audit_log SET note = 'nothing happened' WHERE seq = 2")
+	res, _ := audit.Verify(app)
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0], "entry 2 ") || !strings.Contains(res.Problems[0], "does not match its hash") {
+		t.Fatalf("changed entry: %v", res.Problems)
+	}
+	// ... removes one
+	exec("DELETE FROM audit_log WHERE seq = 4")
+	res, _ = audit.Verify(app)
+	if !strings.Contains(strings.Join(res.Problems, "\n"), "entries 4 to 4 are missing") {
+		t.Fatalf("deleted entry: %v", res.Problems)
+	}
+	// ... or adds one without the server
+	exec("INSERT INTO audit_log (id, action, note, seq) VALUES ('forgedentry0001', 'login', 'x', 0)")
+	res, _ = audit.Verify(app)
+	if !strings.Contains(strings.Join(res.Problems, "\n"), "1 live entries have no number") {
+		t.Fatalf("inserted entry: %v", res.Problems)
+	}
+	if res.HeadSeq != head {
+		t.Fatalf("head %d, want %d", res.HeadSeq, head)
+	}
+}
+
+func TestArchiveKeepsTheChainAndAggregatesReads(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	someTraffic(t, srv)
+	app := srv.App
+	before := verifyOK(t, app)
+	views := liveCount(t, app, "action = 'view' AND record = {:r}", dbx.Params{"r": tt.ActivityA})
+	if views != 3 {
+		t.Fatalf("%d views of %s, want 3", views, tt.ActivityA)
+	}
+	writes := liveCount(t, app, "action IN ('create', 'update', 'login')", nil)
+
+	// 200 days later: the reads (older than 182 days) leave, one entry per
+	// user, record, action and day takes their place; the writes stay.
+	r := audit.Retention{ArchiveAfter: 730 * 24 * time.Hour, ReadsAfter: 182 * 24 * time.Hour}
+	res, err := audit.Archive(app, r, time.Now().Add(200*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Archived < 4 || len(res.Files) != 1 || res.Aggregated < 2 {
+		t.Fatalf("archive run: %+v", res)
+	}
+	agg := liveCount(t, app, "action = 'view' AND record = {:r}", dbx.Params{"r": tt.ActivityA})
+	var note string
+	_ = app.DB().NewQuery("SELECT note FROM audit_log WHERE action = 'view' AND record = {:r}").Bind(dbx.Params{"r": tt.ActivityA}).Row(&note)
+	if agg != 1 || !strings.Contains(note, `"aggregated":3`) {
+		t.Fatalf("aggregated views of %s: %d entries, note %s", tt.ActivityA, agg, note)
+	}
+	if n := liveCount(t, app, "action IN ('create', 'update', 'login')", nil); n != writes {
+		t.Fatalf("writes in the live table: %d, want %d", n, writes)
+	}
+	after := verifyOK(t, app)
+	if after.Entries != before.Entries+res.Aggregated || after.Archived != res.Archived {
+		t.Fatalf("verify after archiving: %+v (before %+v, run %+v)", after, before, res)
+	}
+
+	// the archived views are still found, with where they are
+	var found []string
+	err = audit.Search(app, audit.Query{Record: tt.ActivityA, Action: audit.ActionView}, func(s *audit.Stored, source string) error {
+		found = append(found, source)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 4 || found[0] != res.Files[0] || found[3] != "live" {
+		t.Fatalf("search: %v", found)
+	}
+
+	// 800 days later everything is archived; aggregated entries are
+	// never aggregated again; the chain still verifies end to end.
+	res2, err := audit.Archive(app, r, time.Now().Add(800*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := liveCount(t, app, "1=1", nil); n != res2.Aggregated {
+		t.Fatalf("%d live entries left, want only the %d new aggregates", n, res2.Aggregated)
+	}
+	final := verifyOK(t, app)
+	if final.Entries != after.Entries+res2.Aggregated || final.HeadSeq != after.HeadSeq+int64(res2.Aggregated) || final.Archived != final.Entries-res2.Aggregated {
+		t.Fatalf("final verify %+v", final)
+	}
+	// archives are not records: PocketBase's file route does not serve them
+	if res := srv.Do(t, http.MethodGet, "/api/files/"+res.Files[0], "", nil); res.Status == http.StatusOK {
+		t.Fatalf("archive served over HTTP: %d", res.Status)
+	}
+}
+
+func TestEntriesStayAppendOnlyForEveryoneButTheArchiver(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	someTraffic(t, srv)
+	var id string
+	if err := srv.App.DB().NewQuery("SELECT id FROM audit_log ORDER BY seq DESC LIMIT 1").Row(&id); err != nil {
+		t.Fatal(err)
+	}
+	root := tt.Token(t, srv.App, tt.SuperuserEmail)
+	if res := srv.Do(t, http.MethodDelete, "/api/collections/audit_log/records/"+id, root, nil); res.Status < 400 {
+		t.Fatalf("a superuser deleted an entry: %d", res.Status)
+	}
+	if res := srv.Do(t, http.MethodPost, "/api/sql", root, map[string]any{"query": "DELETE FROM audit_log WHERE id = '" + id + "'"}); res.Status < 400 && res.Status != 404 {
+		t.Fatalf("raw SQL delete: %d %s", res.Status, res.Body)
+	}
+	verifyOK(t, srv.App)
+}
+
+func TestTheMigrationChainsEntriesWrittenBeforeIt(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	// migrations after the chain's (other topics) are undone and redone with it
+	runner := core.NewMigrationsRunner(app, core.AppMigrations)
+	var after int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM _migrations WHERE file >= '1765200000'").Row(&after); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner.Down(after); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 { // entries of an older server: no chain columns
+		if _, err := app.NonconcurrentDB().NewQuery(`INSERT INTO audit_log (id, action, target_collection, record, changes, note, server_time, created)
+			VALUES ({:id}, 'login', 'users', 'u1', 'null', '', '2024-01-0' || {:d} || ' 10:00:00.000Z', '2024-01-0' || {:d} || ' 10:00:00.000Z')`).
+			Bind(dbx.Params{"id": "oldentry0000000" + string(rune('a'+i)), "d": i + 1}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := runner.Up(); err != nil {
+		t.Fatal(err)
+	}
+	res := verifyOK(t, app)
+	var firstOld int64
+	_ = app.DB().NewQuery("SELECT seq FROM audit_log WHERE id = 'oldentry0000000a'").Row(&firstOld)
+	if firstOld < 1 || res.Entries != liveCount(t, app, "1=1", nil) {
+		t.Fatalf("old entries not chained: seq %d, verify %+v", firstOld, res)
+	}
+}

@@ -1,0 +1,228 @@
+// Package backup makes and restores a consistent copy of pb_data without
+// S3: `jangkau backup FILE` and `jangkau restore FILE`. The copy is a zip in
+// PocketBase's backup layout (data.db, auxiliary.db, storage/…), so the
+// admin UI's backup restore takes it too.
+package backup
+
+import (
+	"archive/zip"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	_ "modernc.org/sqlite" // the driver PocketBase uses, to check a restored file
+)
+
+// Result tells what a backup holds.
+type Result struct {
+	Path      string
+	Bytes     int64
+	Databases []string
+	Files     int  // files of the local store (photos, audit archives)
+	FilesOnS3 bool // the files store is S3: its files are not in the backup
+}
+
+// Create writes a backup of app's data directory to out (a .zip). Each
+// database is copied with VACUUM INTO, which reads one consistent snapshot
+// while the server goes on writing (WAL mode); the local files store
+// (pb_data/storage) is copied as it is. Files written while the backup runs
+// may or may not be in it; a record never points to a file the copy lacks
+// unless that file was added after the database snapshot.
+func Create(app core.App, out string) (Result, error) {
+	res := Result{Path: out, FilesOnS3: app.Settings().S3.Enabled}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".jangkau-backup-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(tmp)
+	for name, db := range map[string]dbx.Builder{"data.db": app.DB(), "auxiliary.db": app.AuxDB()} {
+		if _, err := db.NewQuery("VACUUM INTO {:path}").Bind(dbx.Params{"path": filepath.Join(tmp, name)}).Execute(); err != nil {
+			return res, fmt.Errorf("backup: snapshot of %s: %w", name, err)
+		}
+		res.Databases = append(res.Databases, name)
+	}
+	// the snapshots first: the store is copied after them, so every file a
+	// snapshot's record names is already there
+	partial := out + ".partial"
+	f, err := os.Create(partial)
+	if err != nil {
+		return res, err
+	}
+	defer os.Remove(partial)
+	zw := zip.NewWriter(f)
+	for _, name := range []string{"data.db", "auxiliary.db"} {
+		if err := addFile(zw, filepath.Join(tmp, name), name); err != nil {
+			f.Close()
+			return res, err
+		}
+	}
+	storage := filepath.Join(app.DataDir(), core.LocalStorageDirName)
+	err = filepath.WalkDir(storage, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(app.DataDir(), path)
+		if err != nil {
+			return err
+		}
+		if err := addFile(zw, path, filepath.ToSlash(rel)); err != nil {
+			if errors.Is(err, fs.ErrNotExist) { // deleted while we walked
+				return nil
+			}
+			return err
+		}
+		res.Files++
+		return nil
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return res, err
+	}
+	if err := os.Rename(partial, out); err != nil {
+		return res, err
+	}
+	if st, err := os.Stat(out); err == nil {
+		res.Bytes = st.Size()
+	}
+	return res, nil
+}
+
+func addFile(zw *zip.Writer, path, name string) error {
+	src, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	h, err := zip.FileInfoHeader(st)
+	if err != nil {
+		return err
+	}
+	h.Name, h.Method = name, zip.Deflate
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, src)
+	return err
+}
+
+// Restore replaces dataDir with the backup in file. The server must be
+// stopped. The backup is unpacked beside dataDir and its databases checked
+// (SQLite's integrity check) before anything is replaced; the old
+// directory is kept as dataDir.before-restore-TIME (returned) until the
+// operator removes it.
+func Restore(file, dataDir string) (kept string, err error) {
+	dataDir = filepath.Clean(dataDir)
+	tmp, err := os.MkdirTemp(filepath.Dir(dataDir), ".jangkau-restore-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		return "", fmt.Errorf("restore: %s is not a backup zip: %w", file, err)
+	}
+	defer zr.Close()
+	seen := map[string]bool{}
+	for _, f := range zr.File {
+		name := filepath.FromSlash(f.Name)
+		if !filepath.IsLocal(name) || strings.HasSuffix(f.Name, "/") {
+			if strings.HasSuffix(f.Name, "/") && filepath.IsLocal(name) {
+				continue
+			}
+			return "", fmt.Errorf("restore: %s holds a path outside the data directory: %q", file, f.Name)
+		}
+		seen[f.Name] = true
+		if err := extract(f, filepath.Join(tmp, name)); err != nil {
+			return "", err
+		}
+	}
+	if !seen["data.db"] {
+		return "", fmt.Errorf("restore: %s holds no data.db", file)
+	}
+	for _, name := range []string{"data.db", "auxiliary.db"} {
+		if !seen[name] {
+			continue
+		}
+		if err := checkDB(filepath.Join(tmp, name)); err != nil {
+			return "", fmt.Errorf("restore: %s in %s: %w", name, file, err)
+		}
+	}
+	if _, err := os.Stat(dataDir); err == nil {
+		kept = dataDir + ".before-restore-" + time.Now().UTC().Format("20060102T150405")
+		if err := os.Rename(dataDir, kept); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Rename(tmp, dataDir); err != nil {
+		if kept != "" {
+			_ = os.Rename(kept, dataDir)
+		}
+		return "", err
+	}
+	return kept, nil
+}
+
+func extract(f *zip.File, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	src, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+// checkDB runs SQLite's integrity check on a database file.
+func checkDB(path string) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check: %s", res)
+	}
+	return nil
+}

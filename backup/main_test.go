@@ -1,0 +1,9 @@
+package backup_test
+
+import (
+	"testing"
+
+	"jangkau/internal/testapp"
+)
+
+func TestMain(m *testing.M) { testapp.Main(m) }
