@@ -25,8 +25,17 @@ demo: build
 
 test: test-go test-node test-browser test-pwa
 
-test-go: lint
+test-go: lint mailpit
 	go test -count=1 ./...
+
+# Mailpit (a real SMTP server with an HTTP API) for the e-mail tests, built
+# once per machine into the cache and reused (internal/testapp/mailpit.go).
+MAILPIT_VERSION := v1.33.1
+MAILPIT_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/jangkau-tools/mailpit-$(MAILPIT_VERSION)
+.PHONY: mailpit
+mailpit: $(MAILPIT_DIR)/mailpit
+$(MAILPIT_DIR)/mailpit:
+	GOBIN=$(MAILPIT_DIR) GOFLAGS= go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 lint:
 	go vet ./...
@@ -81,7 +90,7 @@ tests/browser/node_modules/.installed: tests/browser/package-lock.json
 
 # Browser tests: the real binary (built after the bundle) driven through
 # Debian's Chromium (apt-get install chromium); screenshots in test-output/browser/.
-test-browser: web tests/browser/node_modules/.installed
+test-browser: web tests/browser/node_modules/.installed mailpit
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
 	$(MAKE) build
 	rm -rf test-output/browser
@@ -111,7 +120,7 @@ tests/pwa/node_modules/.installed: tests/pwa/package-lock.json
 
 # Browser tests of the field app: the real binary driven through Debian's
 # Chromium (apt-get install chromium); screenshots in test-output/pwa/.
-test-pwa: build tests/pwa/node_modules/.installed
+test-pwa: build tests/pwa/node_modules/.installed mailpit
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: apt-get install -y chromium" >&2; exit 1; }
 	rm -rf test-output/pwa
 	cd tests/pwa && CHROMIUM=$(CHROMIUM) JANGKAU_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 ./*.test.mjs

@@ -311,11 +311,13 @@ var Placements = map[string]Placement{
 	catalog.CaseAggregates:  {Area: "area", Regency: "regency", Cluster: "cluster"},
 	catalog.RadAchievements: {Area: "area", Regency: "regency"},
 	catalog.Users: {Area: "area", Regency: "regency", Cluster: "cluster", Owner: "id", Role: "role",
-		ServerOwned: []string{"scope_seq"}, ConsoleOnly: []Op{Create, Update, Delete}},
+		ServerOwned: []string{"scope_seq", "must_change_password", "password_changed"}, ConsoleOnly: []Op{Create, Update, Delete}},
 	catalog.Devices:           {Area: "user.area", Regency: "user.regency", Owner: "user", Role: "user.role"},
 	catalog.AuditLog:          {Never: []Op{Create, Update, Delete}},
 	catalog.DeviceKeys:        {},
 	catalog.DeviceEnrollments: {},
+	// issue 17's notification tables: custom routes only (package notify)
+	catalog.NotifyKeys: {}, catalog.NotifySubscriptions: {}, catalog.NotifyPrefs: {}, catalog.Notices: {},
 }
 
 // ManageFromPhone says whether a phone's device token may enroll and

@@ -21,6 +21,8 @@ import (
 // the current one; a deactivated account refused on its next request; and
 // GET /api/accounts.
 func Register(app core.App) {
+	registerPasswords(app) // issue 17: change, a manager's reset, the must-change guard (password.go)
+
 	// Model hooks run on every path: the regency is derived, and the area
 	// must be of the level the role works at.
 	derive := &hook.Handler[*core.RecordEvent]{Id: "jangkau.accounts.derive", Priority: wiring.ModelDerive, Func: func(e *core.RecordEvent) error {

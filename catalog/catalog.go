@@ -18,6 +18,12 @@ const (
 	AuditLog          = "audit_log"          // the append-only audit trail
 	DeviceKeys        = "device_keys"        // server-held signing keys (superusers only)
 	DeviceEnrollments = "device_enrollments" // one-time enrollment codes
+
+	// Notifications (issue 17), superusers only: served by /api/notify.
+	NotifyKeys          = "notify_keys"          // the server's VAPID key pair
+	NotifySubscriptions = "notify_subscriptions" // Web Push subscriptions
+	NotifyPrefs         = "notify_prefs"         // what each user turned off
+	Notices             = "notices"              // in-app notices
 )
 
 // Roles of Jangkau's users.

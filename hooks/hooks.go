@@ -16,6 +16,7 @@ import (
 	"jangkau/internal/wiring"
 	"jangkau/media"
 	"jangkau/metrics"
+	"jangkau/notify"
 	"jangkau/ratelimit"
 	"jangkau/records"
 	"jangkau/reports"
@@ -46,6 +47,7 @@ func Register(app core.App) {
 	reports.Register(app)   // report aggregates; /api/reports, /api/exports
 	ratelimit.Register(app) // the bilingual 429
 	metrics.Register(app)   // /metrics (Prometheus) and /api/ready
+	notify.Register(app)    // Web Push, notices, the morning digest, the reset e-mail's link; /api/notify
 	vocab.Register(app)     // the vocabularies: codes checked on every write, labels, built-ins
 }
 

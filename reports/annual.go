@@ -72,14 +72,14 @@ func (r *AnnualReport) Sheets(lang string) []Sheet {
 			{T(lang, "Sumber data wilayah", "Area data"), r.Credit},
 		}}
 	return []Sheet{
-		{"Ringkasan", []Table{cover}},
-		{"1 Kegiatan", r.Activities.Tables(lang)},
-		{"2 Cakupan", r.Coverage.Tables(lang)},
-		{"3 RAD", r.Rad.Tables(lang)},
-		{"4 Kelembagaan", r.Programs.Tables(lang)},
-		{"5 Penjangkauan", r.Outreach.Tables(lang)},
-		{"6 Kasus", r.Cases.Tables(lang)},
-		{"7 Verifikasi", r.Review.Tables(lang)},
+		{T(lang, "Ringkasan", "Summary"), []Table{cover}},
+		{T(lang, "1 Kegiatan", "1 Activities"), r.Activities.Tables(lang)},
+		{T(lang, "2 Cakupan", "2 Village coverage"), r.Coverage.Tables(lang)},
+		{T(lang, "3 RAD", "3 RAD progress"), r.Rad.Tables(lang)},
+		{T(lang, "4 Kelembagaan", "4 Village programmes"), r.Programs.Tables(lang)},
+		{T(lang, "5 Penjangkauan", "5 Outreach"), r.Outreach.Tables(lang)},
+		{T(lang, "6 Kasus", "6 Cases"), r.Cases.Tables(lang)},
+		{T(lang, "7 Verifikasi", "7 Review"), r.Review.Tables(lang)},
 	}
 }
 

@@ -528,6 +528,20 @@ func figureCell(s string) any {
 	return s
 }
 
+// figureStatusLabel names a figure status (final, provisional, or mixed:
+// some of each) in lang, as the exports show it.
+func figureStatusLabel(status, lang string) string {
+	switch status {
+	case "final":
+		return T(lang, "Final", "Final")
+	case "provisional":
+		return T(lang, "Sementara", "Provisional")
+	case "mixed":
+		return T(lang, "Campuran (final dan sementara)", "Mixed (final and provisional)")
+	}
+	return status
+}
+
 // Tables lays report 6 out; case counts are the suppressed texts.
 func (r *CasesReport) Tables(lang string) []Table {
 	cols := append(areaColumns(lang), T(lang, "Sumber", "Source"), T(lang, "Status angka", "Figure status"), T(lang, "Periode angka", "Figure periods"),
@@ -539,7 +553,7 @@ func (r *CasesReport) Tables(lang string) []Table {
 	line := func(row CaseRow, area AreaRef) []any {
 		cells := areaCells(area, lang)
 		if c := row.Cases; c != nil {
-			cells = append(cells, c.Source, c.FigureStatus, strings.Join(c.Periods, " "), figureCell(c.CaseCount), figureCell(c.VictimsFC), figureCell(c.VictimsMC),
+			cells = append(cells, catalog.LabelOf("case_sources", c.Source, lang), figureStatusLabel(c.FigureStatus, lang), strings.Join(c.Periods, " "), figureCell(c.CaseCount), figureCell(c.VictimsFC), figureCell(c.VictimsMC),
 				figureCell(c.VictimsFA), figureCell(c.VictimsMA), figureCell(c.VictimsTotal), figureCell(c.CasesServed))
 		} else {
 			cells = append(cells, "", "", "", "", "", "", "", "", "", "")

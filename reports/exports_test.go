@@ -479,3 +479,38 @@ func TestExportsAreAudited(t *testing.T) {
 	eq(t, "annual", entries[1].Target, "annual")
 	eq(t, "annual by", entries[1].User, tt.UserID(tt.Secretariat))
 }
+
+// Issue 17: the English annual workbook has English sheet names, and the
+// case sheet shows the source and the figure status as labels, not codes.
+func TestAnnualWorkbookLabels(t *testing.T) {
+	t.Parallel()
+	srv := seed(t)
+	a := readXLSX(t, download(t, srv, tt.Secretariat, "annual.xlsx", "year=2025&asOf=2025-12-31&lang=en", 200))
+	eq(t, "sheets", strings.Join(a.GetSheetList(), ","), "Summary,1 Activities,2 Village coverage,3 RAD progress,4 Village programmes,5 Outreach,6 Cases,7 Review")
+	rows, _ := a.GetRows("6 Cases")
+	var head []string
+	for _, r := range rows {
+		if slices.Contains(r, "Source") {
+			head = r
+			break
+		}
+	}
+	src, st := slices.Index(head, "Source"), slices.Index(head, "Figure status")
+	if src < 0 || st < 0 {
+		t.Fatalf("no Source / Figure status columns: %v", head)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if len(r) > st {
+			seen[r[src]], seen[r[st]] = true, true
+		}
+	}
+	for _, code := range []string{"simfoni_ppa", "polda", "final", "provisional", "mixed"} {
+		if seen[code] {
+			t.Errorf("a code in the case sheet: %q", code)
+		}
+	}
+	if !seen["Simfoni PPA"] || !seen["Final"] {
+		t.Errorf("labels missing from the case sheet: %v", seen)
+	}
+}

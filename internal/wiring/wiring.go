@@ -29,6 +29,7 @@ const (
 	ModelCheck  = -20 // records, areas, audit: scope, privacy, links, refusals
 	ModelRevoke = -10 // devices: a user's phones revoked with its deactivation
 	ModelPhotos = 10  // media: photos decoded only once every check passed
+	ModelNotify = 20  // notify, accounts: what a save changes noted for after it (a review decision, an enrollment, a password)
 )
 
 // Request hooks (OnRecordCreateRequest, OnRecordUpdateRequest, OnRecordDeleteRequest).
@@ -55,6 +56,7 @@ const (
 	MiddlewareAuditSQL          = 20 // audit: raw SQL may not touch the trail
 	MiddlewareRetryAfter        = 30 // media: a 503 says when to come back
 	MiddlewareRefuseDeactivated = 40 // accounts: a deactivated account is refused
+	MiddlewareMustChange        = 50 // accounts: a one-time password refused until changed
 )
 
 // MiddlewareMetrics is the one global middleware before PocketBase's own:

@@ -2,12 +2,12 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '0420a2b9ae64';
+const VERSION = 'e4538ae071f5';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=2c5ae81ab1d2",
-  "/app/assets/app.css?v=42677ac57a8f",
+  "/app/assets/app.js?v=1a346cf18db8",
+  "/app/assets/app.css?v=989d97115daa",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
   "/app/icons/maskable-512.png",
@@ -38,4 +38,28 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   event.respondWith(caches.match(req, { cacheName: CACHE, ignoreVary: true }).then((hit) => hit || fetch(req)));
+});
+
+// Web Push (issue 17): the server sends {kind, title, body, url, tag},
+// encrypted for this browser's subscription; shown as a notification that
+// opens the app at url.
+self.addEventListener('push', (event) => {
+  let p = {};
+  try { p = event.data ? event.data.json() : {}; } catch { p = { title: 'Jangkau', body: event.data ? event.data.text() : '' }; }
+  event.waitUntil(self.registration.showNotification(p.title || 'Jangkau', {
+    body: p.body || '', tag: p.tag || p.kind || 'jangkau', data: { url: p.url || '/app/', kind: p.kind || '' },
+    icon: '/app/icons/icon-192.png', badge: '/app/icons/icon-192.png',
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || '/app/', self.location.origin);
+  if (url.origin !== self.location.origin || !url.pathname.startsWith('/app/')) return;
+  event.waitUntil((async () => {
+    for (const c of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
+      if (new URL(c.url).pathname.startsWith('/app/')) { await c.focus(); return c.navigate(url.href); }
+    }
+    return self.clients.openWindow(url.href);
+  })());
 });

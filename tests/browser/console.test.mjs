@@ -117,7 +117,7 @@ test('a district verifier works through the review queue (laptop)', async (t) =>
     const place = await page.locator(`tr[data-id="${ids.kampanye}"] .vplace`).textContent();
     assert.match(place, /Kec\. .+, Kabupaten Lampung Selatan/);
     const nav = await page.locator('.nav a').allTextContents();
-    assert.deepEqual(nav, ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Tentang']);
+    assert.deepEqual(nav, ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Pengaturan', 'Tentang']);
     await shot('queue');
   });
 
@@ -346,7 +346,7 @@ test('the province secretariat lands on the dashboard and may reopen an approved
   const shot = shooter(page, 'laptop-province');
   await signIn(page, 'sekretariat@uji.jangkau.id');
   await page.locator('#dashboard').waitFor();
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Tentang']);
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Pengaturan', 'Tentang']);
   assert.equal(await page.locator('[data-nav="queue"]').count(), 0);
   await shot('dashboard');
   await page.goto(`${server.url}/#/record/activities/${ids.pelatihan}`);

@@ -31,3 +31,27 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(caches.match(req, { cacheName: CACHE, ignoreVary: true }).then((hit) => hit || fetch(req)));
 });
+
+// Web Push (issue 17): the server sends {kind, title, body, url, tag},
+// encrypted for this browser's subscription; shown as a notification that
+// opens the app at url.
+self.addEventListener('push', (event) => {
+  let p = {};
+  try { p = event.data ? event.data.json() : {}; } catch { p = { title: 'Jangkau', body: event.data ? event.data.text() : '' }; }
+  event.waitUntil(self.registration.showNotification(p.title || 'Jangkau', {
+    body: p.body || '', tag: p.tag || p.kind || 'jangkau', data: { url: p.url || '/app/', kind: p.kind || '' },
+    icon: '/app/icons/icon-192.png', badge: '/app/icons/icon-192.png',
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || '/app/', self.location.origin);
+  if (url.origin !== self.location.origin || !url.pathname.startsWith('/app/')) return;
+  event.waitUntil((async () => {
+    for (const c of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
+      if (new URL(c.url).pathname.startsWith('/app/')) { await c.focus(); return c.navigate(url.href); }
+    }
+    return self.clients.openWindow(url.href);
+  })());
+});

@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { addStrings, lang, onLang, setLang, t, label } from '../shared/i18n.js';
 import strings from './strings.js';
 import dashStrings from './dash/strings.js';
+import accountStrings from './account-strings.js';
+import { Forgot, ResetPassword, ChangePassword } from './pages/password.jsx';
 import { pb, me, signOut } from './pb.js';
 import { forgetAreas, loadAreas, areaName } from './areas.js';
 import { loadVocabularies } from './vocab.js';
@@ -17,6 +19,7 @@ import './style.css';
 
 addStrings(strings);
 addStrings(dashStrings);
+addStrings(accountStrings);
 
 function LangSwitch() {
   const other = lang() === 'id' ? 'en' : 'id';
@@ -77,12 +80,16 @@ function App() {
     setAreasReady(false);
     setAreasError(null);
     if (!user) { forgetAreas(); return; }
+    if (user.must_change_password) return; // refused by the server until the password is changed
     Promise.all([loadAreas(user), loadVocabularies()]).then(() => setAreasReady(true), (e) => setAreasError(e));
-  }, [user?.id, user?.area]);
+  }, [user?.id, user?.area, user?.must_change_password]);
 
   let body;
   if (!user) {
-    body = path === '/about' ? <About /> : <Login />;
+    body = path === '/about' ? <About /> : path === '/forgot' ? <Forgot /> : path === '/reset-password' ? <ResetPassword query={query} /> : <Login />;
+  } else if (user.must_change_password) {
+    // a one-time password: the server refuses everything else until it is changed
+    body = <ChangePassword forced />;
   } else if (areasError) {
     body = <Alert error={areasError} retry={() => location.reload()} />;
   } else if (!areasReady) {

@@ -12,6 +12,7 @@ import { Cases } from './pages/cases.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
 import { Vocabularies } from './pages/vocab.jsx';
+import { Settings } from './pages/settings.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER } from './roles.js';
 
@@ -32,6 +33,7 @@ export const routes = [
   { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
+  { path: '/settings', page: Settings, roles: '*', nav: 'nav.settings' },
   { path: '/about', page: About, roles: '*', nav: 'nav.about' },
 ];
 

@@ -114,6 +114,15 @@ export async function loginWithPassword(email, password) {
   return startSession({ kind: 'password', token: r.token, user: r.record });
 }
 
+/** After a change of password: the server's new session replaces the old (whose token it ended). */
+export async function replaceSession(token, user) {
+  const next = { ...session, token, user, needsLogin: false, authError: '' };
+  session = next;
+  // the area could not be read before the change (every API refuses a one-time password)
+  if (!next.area?.villageName) next.area = await areaInfo(user);
+  await saveSession(next);
+}
+
 export async function activateDevice(code, name) {
   const r = await rawFetch('/api/devices/activate', jsonOpts('POST', { code, name, platform: 'web', appVersion: APP_VERSION, clientId: await clientId() }));
   return startSession({

@@ -45,6 +45,7 @@ export function Login({ onDone }) {
       {error && <p class="error" role="alert">{error}</p>}
       <button class="primary" type="submit" disabled={busy}>{t('login_btn')}</button>
       <p class="center"><a href="#/activate">{t('use_code')}</a></p>
+      <p class="center"><a href="#/forgot" data-testid="forgot-link">{t('forgot')}</a></p>
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { APP_VERSION, currentSession, loadSession, logout, onSession } from './api.js';
 import { Activate, Login } from './auth.jsx';
+import { ChangePassword, Forgot, Notices, NotifySettings } from './account.jsx';
 import { db, queueLength, refusedCounts, unsentCount } from './db.js';
 import { RecordForm } from './form.jsx';
 import { go, useLang, useLive, useRoute } from './hooks.js';
@@ -137,6 +138,9 @@ function Settings({ session }) {
         <p class="hint">{session.kind === 'device' ? t('via_device', { id: session.deviceId }) : t('via_password')}</p>
         <button type="button" class="danger" onClick={out} data-testid="logout">{t('logout')}</button>
       </section>
+      <Notices />
+      <NotifySettings />
+      <ChangePassword />
       <section class="card">
         <h3>{t('language')}</h3>
         <div class="actions">
@@ -162,7 +166,9 @@ function App() {
   const route = useRoute();
   const [session, setSession] = useState(currentSession());
   useEffect(() => onSession(setSession), []);
-  const active = session && session.user.role === 'village_officer';
+  // a one-time password from the verifier: nothing works until it is changed (the server refuses)
+  const mustChange = session && session.kind === 'password' && session.user.must_change_password && !session.needsLogin;
+  const active = session && session.user.role === 'village_officer' && !mustChange;
   useEffect(() => {
     if (!active || session.needsLogin) return undefined;
     return startAutoSync();
@@ -171,8 +177,10 @@ function App() {
   const { path, query } = route;
   let body;
   if (path === '/activate') body = <Activate query={query} />;
+  else if (path === '/forgot') body = <Forgot />;
+  else if (mustChange) body = <ChangePassword forced />;
   else if (!session || path === '/login') body = session && !session.needsLogin && path === '/login' ? (go('/'), null) : <Login onDone={() => go('/')} />;
-  else if (!active) {
+  else if (!active && session.user.role !== 'village_officer') {
     body = (
       <section class="card">
         <p>{t('not_officer', { role: label('roles', session.user.role) })}</p>
@@ -185,7 +193,7 @@ function App() {
     else if (path === '/settings') body = <Settings session={session} />;
     else body = <Home query={query} />;
   }
-  const back = path !== '/' && session && path !== '/login' && path !== '/activate';
+  const back = path !== '/' && session && path !== '/login' && path !== '/activate' && path !== '/forgot' && !mustChange;
   return (
     <>
       <Header session={session} />

@@ -17,7 +17,7 @@ const LEVELS = { [OFFICER]: ['village'], [VERIFIER]: ['regency'], [PROVINCE]: ['
 
 function CreateForm({ user, onDone, onCancel }) {
   const roles = user.role === PROVINCE ? [OFFICER, VERIFIER, PROVINCE, TASKFORCE] : [OFFICER];
-  const [v, setV] = useState({ role: roles[0], email: '', name: '', password: '', position: '', agency: '', cluster: '', area: user.role === PROVINCE ? '' : '' });
+  const [v, setV] = useState({ role: roles[0], email: '', name: '', password: '', position: '', agency: '', cluster: '', area: user.role === PROVINCE ? '' : '', must_change_password: true });
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -51,6 +51,7 @@ function CreateForm({ user, onDone, onCancel }) {
         </Field>
         <Field name="email" label={t('login.email')} errors={errors}><input id="in-email" type="email" value={v.email} onInput={set('email')} autocomplete="off" /></Field>
         <Field name="password" label={t('acc.password')} errors={errors} hint={t('acc.password.hint')}><input id="in-password" type="text" value={v.password} onInput={set('password')} autocomplete="new-password" /></Field>
+        <label class="check wide" for="in-mustchange"><input id="in-mustchange" type="checkbox" checked={v.must_change_password} onChange={(e) => setV({ ...v, must_change_password: e.currentTarget.checked })} /> {t('acc.mustchange')}</label>
         <Field name="name" label={t('acc.name')} errors={errors}><input id="in-name" value={v.name} onInput={set('name')} /></Field>
         <Field name="position" label={t('acc.position')} errors={errors}><input id="in-position" value={v.position} onInput={set('position')} /></Field>
         <Field name="agency" label={t('acc.agency')} errors={errors}><input id="in-agency" value={v.agency} onInput={set('agency')} /></Field>
@@ -93,11 +94,40 @@ function Move({ acc, user, onDone, onCancel }) {
   );
 }
 
+// A manager's reset (issue 17): asks first, then shows the one-time
+// password once (POST /api/accounts/{id}/reset-password).
+function Reset({ acc, onCancel }) {
+  const [busy, setBusy] = useState(false);
+  const [pw, setPw] = useState('');
+  const [error, setError] = useState(null);
+  const name = acc.name || acc.email;
+  const go = async () => {
+    setBusy(true); setError(null);
+    try { setPw((await pb.send('/api/accounts/' + acc.id + '/reset-password', { method: 'POST' })).password); } catch (e) { setError(e); }
+    setBusy(false);
+  };
+  return (
+    <div class="confirm reset" id={'reset-' + acc.id} role="dialog" aria-label={t('acc.reset')}>
+      {pw ? <>
+        <p>{t('acc.reset.done', { name })} <code class="otp" id="reset-otp">{pw}</code></p>
+        <p class="hint">{t('acc.reset.note')}</p>
+        <button type="button" onClick={onCancel}>{t('common.close')}</button>
+      </> : <>
+        <p>{t('acc.reset.confirm', { name })}</p>
+        <button type="button" class="danger" data-reset-yes={acc.email} disabled={busy} onClick={go}>{t('acc.reset.yes')}</button>
+        <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
+      </>}
+      {error && <Alert error={error} />}
+    </div>
+  );
+}
+
 export function Accounts({ user }) {
   const [filters, setFilters] = useState({ q: '', role: '', deactivated: 'false' });
   const [state, setState] = useState({ loading: true });
   const [creating, setCreating] = useState(false);
   const [moving, setMoving] = useState('');
+  const [resetting, setResetting] = useState('');
   const [msg, setMsg] = useState('');
   const load = () => {
     setState((s) => ({ ...s, loading: true, error: null }));
@@ -150,6 +180,8 @@ export function Accounts({ user }) {
                 <td class="actions">
                   {a.id !== user.id && <button type="button" class="link" data-toggle={a.email} onClick={() => toggle(a)}>{a.deactivated ? t('acc.reactivate') : t('acc.deactivate')}</button>}
                   {a.id !== user.id && !a.deactivated && <button type="button" class="link" data-move={a.email} onClick={() => setMoving(moving === a.id ? '' : a.id)}>{t('acc.move')}</button>}
+                  {a.id !== user.id && !a.deactivated && <button type="button" class="link" data-reset={a.email} onClick={() => setResetting(resetting === a.id ? '' : a.id)}>{t('acc.reset')}</button>}
+                  {resetting === a.id && <Reset acc={a} onCancel={() => setResetting('')} />}
                   {moving === a.id && <Move acc={a} user={user} onCancel={() => setMoving('')} onDone={() => { setMoving(''); setMsg(t('acc.moved', { name: a.name || a.email })); load(); }} />}
                 </td>
               </tr>

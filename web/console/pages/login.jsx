@@ -48,6 +48,7 @@ export function Login() {
         <button type="submit" class="primary" id="login-submit" disabled={busy}>{busy ? t('login.busy') : t('login.submit')}</button>
         {error && <p class="alert error" role="alert" id="login-error">{error}</p>}
       </form>
+      <p><a href="#/forgot" class="button link-button" id="login-forgot">{t('login.forgot')}</a></p>
     </section>
   );
 }
