@@ -346,7 +346,7 @@ test('the province secretariat lands on the dashboard and may reopen an approved
   const shot = shooter(page, 'laptop-province');
   await signIn(page, 'sekretariat@uji.jangkau.id');
   await page.locator('#dashboard').waitFor();
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Ponsel', 'Pengaturan', 'Tentang']);
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Kosakata', 'Ponsel', 'Pengaturan', 'Tentang']);
   assert.equal(await page.locator('[data-nav="queue"]').count(), 0);
   await shot('dashboard');
   await page.goto(`${server.url}/#/record/activities/${ids.pelatihan}`);
