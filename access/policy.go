@@ -277,6 +277,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           readAll,
 			catalog.RadIndicators:   readAll,
+			catalog.Vocabularies:    readAll,
 			catalog.Activities:      villageRecords,
 			catalog.OutreachLogs:    villageRecords,
 			catalog.VillagePrograms: {List: inArea, View: inArea, Create: inArea, Update: inArea},
@@ -291,6 +292,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:         readAll,
 			catalog.RadIndicators: readAll,
+			catalog.Vocabularies:  readAll,
 			// a verifier reviews its regency's village and district activities;
 			// regency activities go one level up, to the secretariat
 			catalog.Activities:      reviewingLevels([]string{catalog.LevelVillage, catalog.LevelDistrict}, decide, nil),
@@ -310,6 +312,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           {List: everything, View: everything, Update: Grant{{Reach: Anything, Limit: areaLimit}}},
 			catalog.RadIndicators:   {List: everything, View: everything, Create: everything, Update: everything, Delete: everything},
+			catalog.Vocabularies:    {List: everything, View: everything, Create: everything, Update: everything},
 			catalog.Activities:      reviewingLevels([]string{catalog.LevelRegency, catalog.LevelProvince}, decideR, reopen),
 			catalog.OutreachLogs:    reviewing(reopen),
 			catalog.VillagePrograms: allInArea,
@@ -327,6 +330,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:         readAll,
 			catalog.RadIndicators: readAll,
+			catalog.Vocabularies:  readAll,
 			catalog.Activities:    readArea,
 			// Outreach logs (contacts with households: a free-text note, the
 			// receiving agency's case reference) are read by the village,
@@ -351,6 +355,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           readAll,
 			catalog.RadIndicators:   readAll,
+			catalog.Vocabularies:    readAll,
 			catalog.Activities:      authoring(inArea, []string{catalog.LevelDistrict, catalog.LevelRegency}),
 			catalog.VillagePrograms: readArea,
 			catalog.CaseAggregates:  ownCluster,
@@ -370,6 +375,7 @@ var Table = []Row{
 		Collections: map[string]Grants{
 			catalog.Areas:           readAll,
 			catalog.RadIndicators:   readAll,
+			catalog.Vocabularies:    readAll,
 			catalog.Activities:      authoring(clusterTerm, []string{catalog.LevelProvince}),
 			catalog.VillagePrograms: readArea,
 			catalog.RadAchievements: readArea,
@@ -385,6 +391,7 @@ var Table = []Row{
 var Placements = map[string]Placement{
 	catalog.Areas:           {Never: []Op{Create, Delete}},
 	catalog.RadIndicators:   {},
+	catalog.Vocabularies:    {Never: []Op{Delete}},
 	catalog.Activities:      {Area: "area", Regency: "regency", Cluster: "cluster", Status: "status", Level: "level"},
 	catalog.OutreachLogs:    {Area: "village", Regency: "regency", Status: "status"},
 	catalog.VillagePrograms: {Area: "village", Regency: "regency"},

@@ -33,9 +33,16 @@ func init() {
 func AllLabels() Labels { return labels }
 
 // LabelOf returns the label of code in group in lang ("id" or "en"),
-// falling back to Bahasa Indonesia, then to the code itself.
+// falling back to Bahasa Indonesia, then to the code itself. Labels of the
+// vocabularies come from the database (SetLive) once loaded.
 func LabelOf(group, code, lang string) string {
-	l, ok := labels[group][code]
+	l, ok := Label{}, false
+	if v := live.Load(); v != nil {
+		l, ok = v.labels[group][code]
+	}
+	if !ok {
+		l, ok = labels[group][code]
+	}
 	if !ok {
 		return code
 	}
@@ -74,4 +81,6 @@ var LabelGroups = map[string][]string{
 	"period_types":             PeriodTypes,
 	"rad_counting_rules":       RadCountingRules,
 	"participant_fields":       ParticipantFields,
+	"vocabulary_kinds":         VocabularyKinds,
+	"rad_directions":           RadDirections,
 }

@@ -22,6 +22,7 @@ import (
 	"jangkau/reports"
 	"jangkau/sync"
 	"jangkau/txbatch"
+	"jangkau/vocab"
 )
 
 // Register binds every Jangkau hook and route to app. The order of these
@@ -47,6 +48,7 @@ func Register(app core.App) {
 	ratelimit.Register(app) // the bilingual 429
 	metrics.Register(app)   // /metrics (Prometheus) and /api/ready
 	notify.Register(app)    // Web Push, notices, the morning digest, the reset e-mail's link; /api/notify
+	vocab.Register(app)     // the vocabularies: codes checked on every write, labels, built-ins
 }
 
 // bindRefreshOriginal makes a saved record's Original() its stored state,

@@ -124,7 +124,7 @@ func TestVillageFieldErrors(t *testing.T) {
 		{"unknown code", "village", "unknown_area", map[string]any{"village": "18.01.04.2999"}, su},
 		{"negative count", "female_child", "validation_min_number_constraint", map[string]any{"female_child": -1}, tok},
 		{"fractional count", "male_adult", "validation_only_int_constraint", map[string]any{"male_adult": 2.5}, tok},
-		{"unknown type", "type", "validation_invalid_value", map[string]any{"type": "pesta"}, tok},
+		{"unknown type", "type", "unknown_code", map[string]any{"type": "pesta"}, tok},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -60,11 +60,11 @@ func activityFigures(byDim map[string]map[string]Measures) ActivityFigures {
 	all := byDim[DimAll][""]
 	return ActivityFigures{
 		Activities: all.N, Participants: participantsOf(all), Budget: all.Budget,
-		ByType:    breakdown(catalog.ActivityTypes, byDim[DimType]),
-		ByTopic:   breakdown(catalog.Topics, byDim[DimTopic]),
-		ByFunding: breakdown(catalog.FundingSources, byDim[DimFunding]),
+		ByType:    breakdown(catalog.CodesOf("activity_types"), byDim[DimType]),
+		ByTopic:   breakdown(catalog.CodesOf("topics"), byDim[DimTopic]),
+		ByFunding: breakdown(catalog.CodesOf("funding_sources"), byDim[DimFunding]),
 		ByLevel:   breakdown(activityLevels, byDim[DimLevel]),
-		ByCluster: breakdown(catalog.Clusters, byDim[DimCluster]),
+		ByCluster: breakdown(catalog.CodesOf("clusters"), byDim[DimCluster]),
 	}
 }
 
@@ -99,16 +99,16 @@ func (r *ActivitiesReport) Tables(lang string) []Table {
 		T(lang, "Dewasa laki-laki", "Male adults"), T(lang, "Dewasa perempuan", "Female adults"),
 		T(lang, "Total peserta", "Total participants"), T(lang, "Penyandang disabilitas", "People with disabilities"),
 		T(lang, "Anggaran (Rp)", "Budget (IDR)"))
-	cols = append(cols, codeColumns(T(lang, "Jenis: ", "Type: "), "activity_type", catalog.ActivityTypes, lang)...)
-	cols = append(cols, codeColumns(T(lang, "Topik: ", "Topic: "), "topic", catalog.Topics, lang)...)
-	cols = append(cols, codeColumns(T(lang, "Dana: ", "Funding: "), "funding", catalog.FundingSources, lang)...)
+	cols = append(cols, codeColumns(T(lang, "Jenis: ", "Type: "), "activity_type", catalog.CodesOf("activity_types"), lang)...)
+	cols = append(cols, codeColumns(T(lang, "Topik: ", "Topic: "), "topic", catalog.CodesOf("topics"), lang)...)
+	cols = append(cols, codeColumns(T(lang, "Dana: ", "Funding: "), "funding", catalog.CodesOf("funding_sources"), lang)...)
 	line := func(a AreaRef, f ActivityFigures) []any {
 		row := areaCells(a, lang)
 		p := f.Participants
 		row = append(row, f.Activities, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total, p.Disabled, f.Budget)
-		row = append(row, countsOf(f.ByType, catalog.ActivityTypes)...)
-		row = append(row, countsOf(f.ByTopic, catalog.Topics)...)
-		row = append(row, countsOf(f.ByFunding, catalog.FundingSources)...)
+		row = append(row, countsOf(f.ByType, catalog.CodesOf("activity_types"))...)
+		row = append(row, countsOf(f.ByTopic, catalog.CodesOf("topics"))...)
+		row = append(row, countsOf(f.ByFunding, catalog.CodesOf("funding_sources"))...)
 		return row
 	}
 	t := Table{Name: "kegiatan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}

@@ -129,10 +129,10 @@ func (c caseRecord) inside(p Period) bool {
 	return ok && !from.Before(p.From) && !to.After(p.To)
 }
 
-// firstSource is the first of catalog.CaseSources with a figure inside the
+// firstSource is the first of catalog.CodesOf("case_sources") with a figure inside the
 // period, or "" when there is none.
 func firstSource(recs []caseRecord, p Period) string {
-	for _, src := range catalog.CaseSources {
+	for _, src := range catalog.CodesOf("case_sources") {
 		for _, r := range recs {
 			if r.Source == src && r.inside(p) {
 				return src
@@ -280,8 +280,8 @@ func newCaseTable(regencies []string, sums map[string]caseSum, province string, 
 	for _, reg := range regencies {
 		all = append(all, sums[reg])
 	}
-	t.exploitKeys = keysOf(catalog.ExploitationTypes, all, func(s caseSum) map[string]int { return s.exploit })
-	t.serviceKeys = keysOf(catalog.CaseServices, all, func(s caseSum) map[string]int { return s.services })
+	t.exploitKeys = keysOf(catalog.CodesOf("exploitation_types"), all, func(s caseSum) map[string]int { return s.exploit })
+	t.serviceKeys = keysOf(catalog.CodesOf("case_services"), all, func(s caseSum) map[string]int { return s.services })
 	for _, reg := range regencies {
 		if s := sums[reg]; s.present {
 			t.regencies = append(t.regencies, t.row(reg, s, catalog.LevelRegency))
@@ -415,7 +415,7 @@ var ErrCasePeriod = errors.New("Angka kasus hanya tersedia per tahun kalender pe
 // Case figures exist for regencies and the province only: a district or
 // village report shows its regency's figures beside its own prevention
 // intensity. The figures are of one source for the whole table (the one
-// asked, else the first of catalog.CaseSources with any figure that year),
+// asked, else the first of catalog.CodesOf("case_sources") with any figure that year),
 // and whatever the area asked they are suppressed as one table of the whole
 // province, so that a regency reads the same in its own view as in the
 // province's: a count hidden to protect another regency's is hidden
@@ -425,7 +425,7 @@ func Cases(o Options, source string) (*CasesReport, error) {
 		return nil, ErrCasePeriod
 	}
 	r := &CasesReport{Header: o.header("cases", "Angka kasus dan intensitas pencegahan", "Case figures and prevention intensity"),
-		SourcePreference: catalog.CaseSources, SuppressionNote: SuppressionNote}
+		SourcePreference: catalog.CodesOf("case_sources"), SuppressionNote: SuppressionNote}
 	if source != "" {
 		r.SourcePreference = []string{source}
 	}

@@ -525,7 +525,8 @@ var sheetTitles = map[string]Label{
 	"cakupan": {"Cakupan desa", "Village coverage"}, "belum_terjangkau": {"Desa belum terjangkau", "Villages not reached"},
 	"penjangkauan": {"Penjangkauan", "Outreach"}, "kelembagaan": {"Kelembagaan desa", "Village programmes"},
 	"per_desa": {"Program per desa", "Programmes per village"}, "rad": {"Capaian RAD", "RAD progress"},
-	"kasus": {"Kasus", "Cases"}, "verifikasi": {"Verifikasi", "Review"}, "laporan": {"Ringkasan", "Summary"},
+	"rad_plan": {"RAD lima tahunan", "RAD five-year"},
+	"kasus":    {"Kasus", "Cases"}, "verifikasi": {"Verifikasi", "Review"}, "laporan": {"Ringkasan", "Summary"},
 }
 
 // SheetsOf puts each table of a report on its own sheet, named in lang.

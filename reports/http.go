@@ -69,10 +69,16 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 		o.Lang = "en"
 	}
 	if c := q.Get("cluster"); c != "" {
-		if !contains(catalog.Clusters, c) {
+		if !contains(catalog.CodesOf("clusters"), c) {
 			return Options{}, apierr.BadRequest("cluster", CodeInvalidValue, "Klaster tidak dikenal. / Unknown cluster.")
 		}
 		o.Cluster = c
+	}
+	if plan := q.Get("plan"); plan != "" {
+		if _, _, ok := ParsePlan(plan); !ok {
+			return Options{}, apierr.BadRequest("plan", CodeInvalidValue, "plan harus TTTT-TTTT, paling lama 10 tahun. / plan must be YYYY-YYYY, 10 years at most.")
+		}
+		o.Plan = plan
 	}
 	o.EngineName = EnginePrecomputed
 	if name := q.Get("engine"); name == EngineRaw {
@@ -122,7 +128,7 @@ func buildError(e *core.RequestEvent, err error) error {
 
 func caseSource(e *core.RequestEvent) (string, error) {
 	s := e.Request.URL.Query().Get("source")
-	if s != "" && !contains(catalog.CaseSources, s) {
+	if s != "" && !contains(catalog.CodesOf("case_sources"), s) {
 		return "", apierr.BadRequest("source", CodeInvalidValue, "Sumber angka kasus tidak dikenal. / Unknown case figure source.")
 	}
 	return s, nil
@@ -156,7 +162,7 @@ func HandleReport(e *core.RequestEvent) error {
 
 // HandleLabels answers GET /api/reports/labels.
 func HandleLabels(e *core.RequestEvent) error {
-	return e.JSON(http.StatusOK, Labels)
+	return e.JSON(http.StatusOK, AllLabels())
 }
 
 // Export names: the records, and each report with the report_ prefix;

@@ -10,9 +10,9 @@ type Label struct {
 
 // Labels name the codes that appear in reports and exports (column headers,
 // breakdown keys). The web app may use them through GET /api/reports/labels.
-// The coded lists take their words from catalog/labels.json (labelGroups),
-// the one place the apps read them too; only report-specific wording
-// (missing fields, traffic lights) is written here.
+// The coded lists take their words from the catalogue (labelGroups): the
+// stored vocabularies, the one place the apps read them too; only
+// report-specific wording (missing fields, traffic lights) is written here.
 var Labels = map[string]map[string]Label{
 	"missing": {
 		"participants": {"Peserta kosong", "No participants"}, "topics": {"Topik kosong", "No topics"}, "venue": {"Tempat kosong", "No venue"},
@@ -34,24 +34,16 @@ var labelGroups = map[string][]string{
 	"cluster": {"clusters"}, "exploitation": {"exploitation_types"}, "service": {"case_services"}, "level": {"area_levels"},
 }
 
-func init() {
-	all := catalog.AllLabels()
-	for vocabulary, groups := range labelGroups {
-		m := map[string]Label{}
-		for _, g := range groups {
-			for code, l := range all[g] {
-				if _, ok := m[code]; !ok {
-					m[code] = Label{ID: l.ID, EN: l.EN}
-				}
-			}
-		}
-		Labels[vocabulary] = m
-	}
-}
-
 // LabelOf names a code of a vocabulary in lang ("en" or Indonesian); an
-// unknown code names itself.
+// unknown code names itself. Coded lists are read from the catalogue's
+// current labels (the stored vocabularies), so a label the secretariat
+// renames is renamed in every report and export at once.
 func LabelOf(vocabulary, code, lang string) string {
+	for _, g := range labelGroups[vocabulary] {
+		if l := catalog.LabelOf(g, code, lang); l != code {
+			return l
+		}
+	}
 	l, ok := Labels[vocabulary][code]
 	if !ok {
 		return code
@@ -60,6 +52,27 @@ func LabelOf(vocabulary, code, lang string) string {
 		return l.EN
 	}
 	return l.ID
+}
+
+// AllLabels returns the labels of every report vocabulary as they are now:
+// the report-specific wording and the coded lists (GET /api/reports/labels).
+func AllLabels() map[string]map[string]Label {
+	out := make(map[string]map[string]Label, len(Labels)+len(labelGroups))
+	for k, v := range Labels {
+		out[k] = v
+	}
+	for vocabulary, groups := range labelGroups {
+		m := map[string]Label{}
+		for _, g := range groups {
+			for _, code := range catalog.CodesOf(g) {
+				if _, ok := m[code]; !ok {
+					m[code] = Label{ID: catalog.LabelOf(g, code, "id"), EN: catalog.LabelOf(g, code, "en")}
+				}
+			}
+		}
+		out[vocabulary] = m
+	}
+	return out
 }
 
 // T picks the Indonesian or English text.

@@ -52,12 +52,12 @@ func outreachFigures(byDim map[string]map[string]Measures) OutreachFigures {
 	flags := byDim[DimFlag]
 	f := OutreachFigures{
 		Logs: all.N, Participants: participantsOf(all), Referred: flags[FlagReferred].N,
-		ByType:      breakdown(catalog.OutreachTypes, byDim[DimType]),
-		ByTarget:    breakdown(catalog.TargetGroups, byDim[DimTarget]),
-		ByTopic:     breakdown(catalog.Topics, byDim[DimTopic]),
-		RiskSignals: breakdown(catalog.RiskSignals, byDim[DimRisk]),
-		Actions:     breakdown(catalog.OutreachActions, byDim[DimAction]),
-		Referrals:   breakdown(catalog.ReferralAgencies, byDim[DimReferral]),
+		ByType:      breakdown(catalog.CodesOf("outreach_types"), byDim[DimType]),
+		ByTarget:    breakdown(catalog.CodesOf("target_groups"), byDim[DimTarget]),
+		ByTopic:     breakdown(catalog.CodesOf("topics"), byDim[DimTopic]),
+		RiskSignals: breakdown(catalog.CodesOf("risk_signals"), byDim[DimRisk]),
+		Actions:     breakdown(catalog.CodesOf("outreach_actions"), byDim[DimAction]),
+		Referrals:   breakdown(catalog.CodesOf("referral_agencies"), byDim[DimReferral]),
 	}
 	hist := byDim[DimFollowUp]
 	fu := FollowUp{WithRisk: flags[FlagRisk].N, Open: flags[FlagFollowUpOpen].N}
@@ -96,9 +96,9 @@ func (r *OutreachReport) Tables(lang string) []Table {
 		T(lang, "Dengan sinyal risiko", "With risk signals"), T(lang, "Dirujuk", "Referred"),
 		T(lang, "Sudah ditindaklanjuti", "Followed up"), T(lang, "Belum ditindaklanjuti", "Not yet followed up"),
 		T(lang, "Median hari sampai tindak lanjut", "Median days to follow-up"), T(lang, "Tindak lanjut <= 7 hari (%)", "Followed up within 7 days (%)"))
-	cols = append(cols, codeColumns(T(lang, "Risiko: ", "Risk: "), "risk_signal", catalog.RiskSignals, lang)...)
-	cols = append(cols, codeColumns(T(lang, "Rujukan: ", "Referred to: "), "agency", catalog.ReferralAgencies, lang)...)
-	cols = append(cols, codeColumns(T(lang, "Jenis: ", "Type: "), "outreach_type", catalog.OutreachTypes, lang)...)
+	cols = append(cols, codeColumns(T(lang, "Risiko: ", "Risk: "), "risk_signal", catalog.CodesOf("risk_signals"), lang)...)
+	cols = append(cols, codeColumns(T(lang, "Rujukan: ", "Referred to: "), "agency", catalog.CodesOf("referral_agencies"), lang)...)
+	cols = append(cols, codeColumns(T(lang, "Jenis: ", "Type: "), "outreach_type", catalog.CodesOf("outreach_types"), lang)...)
 	line := func(a AreaRef, f OutreachFigures) []any {
 		p := f.Participants
 		var median any = ""
@@ -107,9 +107,9 @@ func (r *OutreachReport) Tables(lang string) []Table {
 		}
 		row := append(areaCells(a, lang), f.Logs, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total,
 			f.FollowUp.WithRisk, f.Referred, f.FollowUp.FollowedUp, f.FollowUp.Open, median, f.FollowUp.Within7Pct)
-		row = append(row, countsOf(f.RiskSignals, catalog.RiskSignals)...)
-		row = append(row, countsOf(f.Referrals, catalog.ReferralAgencies)...)
-		return append(row, countsOf(f.ByType, catalog.OutreachTypes)...)
+		row = append(row, countsOf(f.RiskSignals, catalog.CodesOf("risk_signals"))...)
+		row = append(row, countsOf(f.Referrals, catalog.CodesOf("referral_agencies"))...)
+		return append(row, countsOf(f.ByType, catalog.CodesOf("outreach_types"))...)
 	}
 	t := Table{Name: "penjangkauan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}
 	for _, row := range r.Rows {

@@ -103,7 +103,7 @@ func Programs(o Options) (*ProgramsReport, error) {
 				f.Villages++
 			}
 		}
-		for _, p := range catalog.VillageProgramKinds {
+		for _, p := range catalog.CodesOf("village_program_kinds") {
 			pc := ProgramCount{Program: p}
 			if got := by[key][p]; got != nil {
 				pc = *got
@@ -157,7 +157,7 @@ func Programs(o Options) (*ProgramsReport, error) {
 // Tables lays report 4 out: per area, villages with each programme active or starting.
 func (r *ProgramsReport) Tables(lang string) []Table {
 	cols := append(areaColumns(lang), T(lang, "Jumlah desa/kelurahan", "Villages"))
-	for _, p := range catalog.VillageProgramKinds {
+	for _, p := range catalog.CodesOf("village_program_kinds") {
 		name := LabelOf("program", p, lang)
 		cols = append(cols, name+T(lang, " aktif", " active"), name+T(lang, " rintisan", " starting"), name+T(lang, " tidak aktif", " inactive"))
 	}
@@ -176,13 +176,13 @@ func (r *ProgramsReport) Tables(lang string) []Table {
 	out := []Table{t}
 	if len(r.Villages) > 0 {
 		vcols := areaColumns(lang)
-		for _, p := range catalog.VillageProgramKinds {
+		for _, p := range catalog.CodesOf("village_program_kinds") {
 			vcols = append(vcols, LabelOf("program", p, lang), LabelOf("program", p, lang)+T(lang, ": dasar hukum", ": legal basis"))
 		}
 		v := Table{Name: "per_desa", Title: T(lang, "Program per desa/kelurahan", "Programmes per village"), Columns: vcols}
 		for _, vp := range r.Villages {
 			row := areaCells(vp.Village, lang)
-			for _, p := range catalog.VillageProgramKinds {
+			for _, p := range catalog.CodesOf("village_program_kinds") {
 				s := vp.Programs[p]
 				basis := s.LegalBasisNumber
 				if s.LegalBasisDate != "" {

@@ -51,21 +51,23 @@ type RadRow struct {
 
 // RadIndicator is one indicator with its standing.
 type RadIndicator struct {
-	ID          string   `json:"id"`
-	Code        string   `json:"code"`
-	RadPeriod   string   `json:"rad_period"`
-	Cluster     string   `json:"cluster"`
-	Program     string   `json:"program"`
-	Activity    string   `json:"activity"`
-	Description string   `json:"description"`
-	Unit        string   `json:"unit"`
-	Level       string   `json:"level"`
-	LeadAgency  string   `json:"lead_agency"`
-	Baseline    float64  `json:"baseline"`
-	Counting    string   `json:"counting"`
-	AutoRule    string   `json:"auto_rule"`
-	Total       RadRow   `json:"total"`
-	Regencies   []RadRow `json:"regencies,omitempty"`
+	ID          string     `json:"id"`
+	Code        string     `json:"code"`
+	RadPeriod   string     `json:"rad_period"`
+	Cluster     string     `json:"cluster"`
+	Program     string     `json:"program"`
+	Activity    string     `json:"activity"`
+	Description string     `json:"description"`
+	Unit        string     `json:"unit"`
+	Level       string     `json:"level"`
+	LeadAgency  string     `json:"lead_agency"`
+	Baseline    float64    `json:"baseline"`
+	Counting    string     `json:"counting"`
+	AutoRule    string     `json:"auto_rule"`
+	Direction   string     `json:"direction"`
+	Budget      *RadBudget `json:"budget"` // the year's allocation and realisation, null when none was entered
+	Total       RadRow     `json:"total"`
+	Regencies   []RadRow   `json:"regencies,omitempty"`
 }
 
 // RadCluster groups the indicators of one task-force cluster.
@@ -91,6 +93,9 @@ type RadReport struct {
 	Thresholds RadThresholds  `json:"thresholds"`
 	Clusters   []RadCluster   `json:"clusters"`
 	Lights     map[string]int `json:"lights"`
+	// Plan: with ?plan=2022-2026, every indicator of that plan in each of
+	// its years and over the whole plan (the five-year summary).
+	Plan *RadPlan `json:"plan,omitempty"`
 }
 
 type radIndicatorRow struct {
@@ -108,6 +113,8 @@ type radIndicatorRow struct {
 	Targets     string  `db:"targets"`
 	Counting    string  `db:"counting"`
 	AutoRule    string  `db:"auto_rule"`
+	Direction   string  `db:"direction"`
+	Budgets     string  `db:"budgets"`
 }
 
 type achievementRow struct {
@@ -136,7 +143,29 @@ func yearFraction(year int, now time.Time) float64 {
 	return day.Sub(start).Hours() / end.Sub(start).Hours()
 }
 
-// Light returns the traffic light of achieved against expected.
+// LightFor returns the traffic light of achieved against expected for an
+// indicator of direction (catalog.RadDirections; "" is higher). Lower is
+// better: green at or under the expected value, yellow up to a third over
+// it (the mirror of the 75% threshold), red beyond; with an expected value
+// of 0 (a target of none), green only at 0.
+func LightFor(direction string, achieved, expected *float64) string {
+	if direction != catalog.DirectionLower {
+		return Light(achieved, expected)
+	}
+	if achieved == nil || expected == nil || *expected < 0 {
+		return LightGrey
+	}
+	switch {
+	case *achieved <= *expected:
+		return LightGreen
+	case *expected > 0 && *achieved <= *expected/LightYellowAt:
+		return LightYellow
+	}
+	return LightRed
+}
+
+// Light returns the traffic light of achieved against expected, where
+// more is better.
 func Light(achieved, expected *float64) string {
 	if achieved == nil || expected == nil || *expected <= 0 {
 		return LightGrey
@@ -324,16 +353,37 @@ func Rad(o Options) (*RadReport, error) {
 		Note: "Hijau bila capaian >= 100% target pro rata tahun berjalan, kuning >= 75%, merah di bawahnya, abu-abu tanpa target. / " +
 			"Green when achieved >= 100% of the target pro rata of the year gone by, yellow >= 75%, red below, grey without a target."}
 
-	params := dbx.Params{}
-	where := "active = TRUE"
-	if o.Cluster != "" {
-		where += " AND cluster = {:c}"
-		params["c"] = o.Cluster
+	var all []radIndicatorRow
+	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
+		COALESCE(targets, '') AS targets, counting, auto_rule, direction, COALESCE(budgets, '') AS budgets FROM rad_indicators
+		WHERE active = TRUE ORDER BY code`).All(&all); err != nil {
+		return nil, err
+	}
+	// A report of the past (a year that is over, or one asked as of an
+	// earlier date) reprints with the definitions the indicators had then
+	// (versions), not today's.
+	cutoff := time.Date(year+1, 1, 1, 0, 0, 0, 0, WIB)
+	if o.now().Before(cutoff) {
+		cutoff = o.now()
+	}
+	if cutoff.Before(time.Now()) {
+		defs, err := definitionsAt(o.App, cutoff.UTC().Format("2006-01-02 15:04:05.000Z"))
+		if err != nil {
+			return nil, err
+		}
+		for i, ind := range all {
+			if d, ok := defs[ind.ID]; ok {
+				d.Budgets = ind.Budgets
+				all[i] = d
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Code < all[j].Code })
 	}
 	var inds []radIndicatorRow
-	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
-		COALESCE(targets, '') AS targets, counting, auto_rule FROM rad_indicators WHERE ` + where + ` ORDER BY code`).Bind(params).All(&inds); err != nil {
-		return nil, err
+	for _, ind := range all {
+		if o.Cluster == "" || ind.Cluster == o.Cluster {
+			inds = append(inds, ind)
+		}
 	}
 	var achs []achievementRow
 	if err := o.App.DB().NewQuery(`SELECT indicator, area, period_type, period_index, value, COALESCE(evidence_links, '') AS evidence_links, updated FROM rad_achievements
@@ -389,12 +439,13 @@ func Rad(o Options) (*RadReport, error) {
 					row.PacePct = f64(round1(*row.Achieved / *row.Expected * 100))
 				}
 			}
-			row.Light = Light(row.Achieved, row.Expected)
+			row.Light = LightFor(ind.Direction, row.Achieved, row.Expected)
 			return row
 		}
 		ri := RadIndicator{ID: ind.ID, Code: ind.Code, RadPeriod: ind.RadPeriod, Cluster: ind.Cluster, Program: ind.Program,
 			Activity: ind.Activity, Description: ind.Description, Unit: ind.Unit, Level: ind.Level, LeadAgency: ind.LeadAgency,
-			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule}
+			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule, Direction: ind.Direction,
+			Budget: budgetFor(ind.Budgets, year)}
 		var sumTarget float64
 		haveTargets := false
 		if ind.Level == catalog.LevelRegency {
@@ -447,7 +498,7 @@ func Rad(o Options) (*RadReport, error) {
 					if total.Expected != nil && *total.Expected > 0 {
 						total.PacePct = f64(round1(sum / *total.Expected * 100))
 					}
-					total.Light = Light(total.Achieved, total.Expected)
+					total.Light = LightFor(ind.Direction, total.Achieved, total.Expected)
 				}
 			}
 			ri.Total = total
@@ -464,10 +515,17 @@ func Rad(o Options) (*RadReport, error) {
 		r.Lights[ri.Total.Light]++
 	}
 	r.Clusters = []RadCluster{}
-	for _, cl := range catalog.Clusters {
+	for _, cl := range catalog.CodesOf("clusters") {
 		if c := byCluster[cl]; c != nil {
 			r.Clusters = append(r.Clusters, *c)
 		}
+	}
+	if o.Plan != "" {
+		plan, err := radPlan(o, o.Plan)
+		if err != nil {
+			return nil, err
+		}
+		r.Plan = plan
 	}
 	return r, nil
 }
@@ -479,6 +537,19 @@ func hasKey(targets string, year int, area string) bool {
 	}
 	_, ok := all[strconv.Itoa(year)][area]
 	return ok
+}
+
+// budgetCell is the allocation (or realisation) of an indicator's year on
+// its total line; the lines of its regencies leave it empty (the budget is
+// the indicator's, not per area).
+func budgetCell(b *RadBudget, row RadRow, ind RadIndicator, allocation bool) any {
+	if b == nil || row.Area.Code != ind.Total.Area.Code {
+		return ""
+	}
+	if allocation {
+		return b.Allocation
+	}
+	return b.Realisation
 }
 
 // countingLabel names how an indicator is counted (the select field's
@@ -497,8 +568,9 @@ func countingLabel(c, lang string) string {
 func (r *RadReport) Tables(lang string) []Table {
 	cols := []string{T(lang, "Klaster", "Cluster"), T(lang, "Kode", "Code"), T(lang, "Uraian", "Description"), T(lang, "Satuan", "Unit"),
 		T(lang, "Tingkat", "Level"), T(lang, "Cara hitung", "Counting"), T(lang, "Aturan otomatis", "Automatic rule"),
-		T(lang, "Kode wilayah", "Area code"), T(lang, "Wilayah", "Area"), T(lang, "Target", "Target"), T(lang, "Target pro rata", "Expected to date"),
-		T(lang, "Capaian", "Achieved"), T(lang, "Capaian (% target)", "Achieved (% of target)"), T(lang, "Lampu", "Light")}
+		T(lang, "Arah", "Direction"), T(lang, "Kode wilayah", "Area code"), T(lang, "Wilayah", "Area"), T(lang, "Target", "Target"), T(lang, "Target pro rata", "Expected to date"),
+		T(lang, "Capaian", "Achieved"), T(lang, "Capaian (% target)", "Achieved (% of target)"), T(lang, "Lampu", "Light"),
+		T(lang, "Anggaran: alokasi", "Budget: allocation"), T(lang, "Anggaran: realisasi", "Budget: realisation")}
 	t := Table{Name: "rad", Title: fmt.Sprintf("%s %d", T(lang, r.Title, r.TitleEN), r.Year), Columns: cols}
 	num := func(v *float64) any {
 		if v == nil {
@@ -516,10 +588,14 @@ func (r *RadReport) Tables(lang string) []Table {
 				}
 				t.Rows = append(t.Rows, []any{LabelOf("cluster", c.Cluster, lang), ind.Code, desc, ind.Unit, catalog.LabelOf("area_levels", ind.Level, lang),
 					countingLabel(ind.Counting, lang),
-					catalog.LabelOf("rad_counting_rules", ind.AutoRule, lang),
-					row.Area.Code, row.Area.Name, num(row.Target), num(row.Expected), num(row.Achieved), num(row.TargetPct), LabelOf("light", row.Light, lang)})
+					catalog.LabelOf("rad_counting_rules", ind.AutoRule, lang), catalog.LabelOf("rad_directions", ind.Direction, lang),
+					row.Area.Code, row.Area.Name, num(row.Target), num(row.Expected), num(row.Achieved), num(row.TargetPct), LabelOf("light", row.Light, lang),
+					budgetCell(ind.Budget, row, ind, true), budgetCell(ind.Budget, row, ind, false)})
 			}
 		}
+	}
+	if r.Plan != nil {
+		return []Table{t, r.Plan.planTable(lang)}
 	}
 	return []Table{t}
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"jangkau/catalog"
 	"jangkau/internal/wiring"
 	"jangkau/txbatch"
 )
@@ -24,6 +25,29 @@ func Register(app core.App) {
 	app.OnRecordCreateExecute(Counted...).Bind(stats(false))
 	app.OnRecordUpdateExecute(Counted...).Bind(stats(false))
 	app.OnRecordDeleteExecute(Counted...).Bind(stats(true))
+
+	// A RAD indicator's budgets, on every path.
+	budgets := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.budgets", Priority: wiring.ModelCheck, Func: func(e *core.RecordEvent) error {
+		if errs := CheckBudgets(e.Record); errs != nil {
+			return errs
+		}
+		return e.Next()
+	}}
+	app.OnRecordCreate(catalog.RadIndicators).Bind(budgets)
+	app.OnRecordUpdate(catalog.RadIndicators).Bind(budgets)
+
+	// Each definition of a RAD indicator is kept, in its write's
+	// transaction, so past reports reprint with the one they had.
+	version := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.indicatorVersion", Priority: wiring.ExecReportStats, Func: func(e *core.RecordEvent) error {
+		return wiring.InTx(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return SaveIndicatorVersion(tx, e.Record)
+		})
+	}}
+	app.OnRecordCreateExecute(catalog.RadIndicators).Bind(version)
+	app.OnRecordUpdateExecute(catalog.RadIndicators).Bind(version)
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.reports.routes", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
 		// serve has run the migrations; the aggregates they leave empty on

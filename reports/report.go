@@ -31,6 +31,7 @@ type Options struct {
 	Engine           Engine
 	EngineName       string
 	Cluster          string    // RAD: one cluster only
+	Plan             string    // RAD: a plan period ("2022-2026") to report year by year with its summary
 	Now              time.Time // RAD pace and "as of"; tests set it
 	Lang             string    // export headers: "id" (default) or "en"
 }

@@ -20,7 +20,7 @@ import (
 
 // Collections are the synced collections, in the order a full pull sends
 // them (reference data first).
-var Collections = []string{catalog.Areas, catalog.RadIndicators, catalog.VillagePrograms, catalog.Activities, catalog.OutreachLogs}
+var Collections = []string{catalog.Areas, catalog.RadIndicators, catalog.Vocabularies, catalog.VillagePrograms, catalog.Activities, catalog.OutreachLogs}
 
 // WritableCollections are the synced collections phones may push to.
 var WritableCollections = []string{catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms}
@@ -122,7 +122,7 @@ func scopeOfRecord(rec *core.Record) (village, regency string) {
 	switch rec.Collection().Name {
 	case catalog.Areas:
 		return "", areas.RegencyOf(rec.Id)
-	case catalog.RadIndicators:
+	case catalog.RadIndicators, catalog.Vocabularies:
 		return "", ""
 	}
 	v := rec.GetString("village")
@@ -162,7 +162,7 @@ const (
 // saved twice.
 func ScopeBefore(app core.App, rec *core.Record) (string, error) {
 	name := rec.Collection().Name
-	if rec.IsNew() || name == catalog.Areas || name == catalog.RadIndicators {
+	if rec.IsNew() || name == catalog.Areas || name == catalog.RadIndicators || name == catalog.Vocabularies {
 		return "", nil
 	}
 	col := "village"

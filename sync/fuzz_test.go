@@ -110,7 +110,7 @@ func inScopeOfB(collection string, doc map[string]any) bool {
 	case catalog.Areas:
 		id, _ := doc["id"].(string)
 		return id == tt.Province || id == tt.RegencyB || strings.HasPrefix(id, tt.RegencyB+".")
-	case catalog.RadIndicators:
+	case catalog.RadIndicators, catalog.Vocabularies:
 		return true
 	}
 	return doc["village"] == tt.VillageB && doc["regency"] == tt.RegencyB

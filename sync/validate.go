@@ -7,6 +7,8 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/list"
+
+	"jangkau/vocab"
 )
 
 // validate checks rec as PocketBase's record validation does (each field's
@@ -39,6 +41,13 @@ func (p *Pusher) validate(ctx context.Context, tx core.App, rec *core.Record) va
 		if err != nil {
 			errs[f.GetName()] = err
 		}
+	}
+	// A code the vocabularies refuse gets their error, as on REST, where
+	// the record hook checks it before PocketBase's own validation (a
+	// failure to read them fails the save in that same hook).
+	verrs, _ := vocab.Check(tx, rec)
+	for k, v := range verrs {
+		errs[k] = v
 	}
 	if len(errs) == 0 {
 		return nil

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from './harness.mjs';
 import { parseEnrollment } from '../../web/app/src/enroll.js';
-import { labels } from '../../web/app/src/labels.js';
+import labels from '../../catalog/labels.json' with { type: 'json' };
 import { diff, differs, FIELDS, newId, normalize } from '../../web/app/src/model.js';
 
-// catalog.go variable -> labels.js group
+// catalog.go variable -> catalog/labels.json group (the one file of labels,
+// over which the phone installs the vocabularies it receives)
 const GROUPS = {
   Statuses: 'statuses', Clusters: 'clusters', ActivityTypes: 'activity_types', ActivityModes: 'activity_modes',
   Programs: 'programs', Topics: 'topics', TargetGroups: 'target_groups', Methods: 'methods', FundingSources: 'funding_sources',

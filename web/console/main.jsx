@@ -8,6 +8,8 @@ import accountStrings from './account-strings.js';
 import { Forgot, ResetPassword, ChangePassword } from './pages/password.jsx';
 import { pb, me, signOut } from './pb.js';
 import { forgetAreas, loadAreas, areaName } from './areas.js';
+import { loadVocabularies } from './vocab.js';
+import { onVocabularies } from '../shared/vocab.js';
 import { useHash, match, navigate } from './router.js';
 import { routes, homeOf, allowed } from './routes.js';
 import { Login } from './pages/login.jsx';
@@ -64,6 +66,8 @@ function App() {
   const { path, query } = useHash();
 
   useEffect(() => onLang(setLangTick), []);
+  // A change of the vocabularies (loaded, or edited) relabels every screen.
+  useEffect(() => onVocabularies(() => setLangTick({})), []);
   useEffect(() => pb.authStore.onChange(() => setUser(me())), []);
 
   // A stored session is checked once: a deactivated or expired account is signed out.
@@ -77,7 +81,7 @@ function App() {
     setAreasError(null);
     if (!user) { forgetAreas(); return; }
     if (user.must_change_password) return; // refused by the server until the password is changed
-    loadAreas(user).then(() => setAreasReady(true), (e) => setAreasError(e));
+    Promise.all([loadAreas(user), loadVocabularies()]).then(() => setAreasReady(true), (e) => setAreasError(e));
   }, [user?.id, user?.area, user?.must_change_password]);
 
   let body;

@@ -12,6 +12,7 @@ import { Cases } from './pages/cases.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
 import { NewActivity } from './pages/activity.jsx';
+import { Vocabularies } from './pages/vocab.jsx';
 import { Settings } from './pages/settings.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './roles.js';
@@ -31,6 +32,7 @@ export const routes = [
   { path: '/activity/new', page: NewActivity, roles: [REGENCY_TF, AGENCY], nav: 'nav.newActivity' },
   { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
+  { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/settings', page: Settings, roles: '*', nav: 'nav.settings' },

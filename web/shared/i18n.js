@@ -1,7 +1,7 @@
 // Language of Jangkau's web apps: Bahasa Indonesia first, English on request,
 // remembered on this browser. Shared by the console (/) and the field app (/app/).
 import { inLang } from './apierror.js';
-import labels from '../../catalog/labels.json';
+import { activeCodes, labelIn } from './vocab.js';
 
 const KEY = 'jangkau.lang';
 export const LANGS = ['id', 'en'];
@@ -44,15 +44,14 @@ export function t(key, vars) {
   return s;
 }
 
-/** The label of a catalog code (catalog/labels.json), or the code itself. */
-export function label(group, code) {
-  const l = labels[group]?.[code];
-  if (!l) return code;
-  return (current === 'en' ? l.en : l.id) || l.id || code;
-}
+/**
+ * The label of a catalog code, or the code itself: the stored vocabularies
+ * (shared/vocab.js) over catalog/labels.json.
+ */
+export function label(group, code) { return labelIn(group, code, current); }
 
-/** Every code of a catalog group, in the file's order. */
-export function codes(group) { return Object.keys(labels[group] || {}); }
+/** The codes a picker offers: a vocabulary's active codes in its order, else the file's. */
+export function codes(group) { return activeCodes(group); }
 
 /** A record field's label (catalog/labels.json "fields"). */
 export function fieldLabel(name) { return label('fields', name); }

@@ -40,10 +40,12 @@ export const FIELDS = {
   rad_indicators: {
     code: 'text', rad_period: 'text', cluster: 'text', program: 'text', activity: 'text', description: 'text', unit: 'text',
     level: 'text', lead_agency: 'text', baseline: 'number', targets: 'json', counting: 'text', auto_rule: 'text',
-    active: 'bool',
+    direction: 'text', budgets: 'json', active: 'bool',
     ...stamps,
   },
   areas: { name: 'text', level: 'text', kind: 'text', active: 'bool', local_term: 'text', parent: 'text', ...stamps },
+  // The coded choices and their labels, as the secretariat keeps them (read-only on phones).
+  vocabularies: { kind: 'text', code: 'text', label_id: 'text', label_en: 'text', order: 'number', active: 'bool', ...stamps },
 }
 
 // Fields the server fills itself; a phone never edits them.

@@ -6,6 +6,7 @@ import { api, currentSession } from './api.js';
 import { db } from './db.js';
 import { go, useLive } from './hooks.js';
 import { codes, fieldLabel, formatDate, label, serverText, t } from './i18n.js';
+import { checkCodes } from '../../shared/vocab.js';
 import { PhotoBadge, StateBadge } from './list.jsx';
 import { COUNTS, editable, emptyRecord, FIELDS, FREE_TEXT, newId, normalize, privacyProblems, REQUIRED } from './model.js';
 import { preparePhoto } from './photos.js';
@@ -71,13 +72,24 @@ function NumberInput({ name, value, set, error, disabled, labelText }) {
   );
 }
 
+/**
+ * The choices a picker shows: the vocabulary's active codes, and the codes
+ * the record holds that are retired or unknown (so they can be seen and
+ * taken off; validate() refuses them on a new choice).
+ */
+function shown(group, value) {
+  const active = codes(group);
+  const held = [].concat(value || []).filter((c) => c && !active.includes(c));
+  return [...active, ...held];
+}
+
 function Select({ name, value, set, error, disabled, required }) {
   return (
     <Field name={name} error={error}>
       <label for={`f-${name}`}>{fieldLabel(name)}{required && ' *'}</label>
       <select id={`f-${name}`} name={name} value={value} disabled={disabled} onChange={(e) => set(name, e.currentTarget.value)} aria-invalid={error ? 'true' : undefined}>
         <option value="">{t('choose')}</option>
-        {codes(GROUPS[name]).map((c) => <option key={c} value={c}>{label(GROUPS[name], c)}</option>)}
+        {shown(GROUPS[name], value).map((c) => <option key={c} value={c}>{label(GROUPS[name], c)}</option>)}
       </select>
     </Field>
   );
@@ -90,7 +102,7 @@ function Chips({ name, value, set, error, disabled }) {
     <Field name={name} error={error}>
       <fieldset class="chips" disabled={disabled}>
         <legend>{fieldLabel(name)}</legend>
-        {codes(GROUPS[name]).map((c) => (
+        {shown(GROUPS[name], value).map((c) => (
           <label key={c} class={`chip${value.includes(c) ? ' on' : ''}`}>
             <input type="checkbox" name={name} value={c} checked={value.includes(c)} onChange={() => toggle(c)} />
             {label(GROUPS[name], c)}
@@ -215,8 +227,16 @@ function Photos({ rec, data, set, newPhotos, setNewPhotos, errors, disabled }) {
  * required fields (it stays on the phone until they are there); nothing is
  * saved, draft or not, with a NIK or a phone number in its text.
  */
-export function validate(collection, data) {
+export function validate(collection, data, remote = null) {
   const e = {};
+  // The vocabularies the phone last received: a code they lack, or a
+  // retired one the server's version of the record did not hold, would be
+  // refused by the server; say so now, offline.
+  for (const [f, group] of Object.entries(GROUPS)) {
+    if (!(f in data)) continue;
+    const bad = checkCodes(group, data[f], [].concat(remote?.[f] || []));
+    if (bad) e[f] = t(bad.code === 'retired_code' ? 'code_retired' : 'code_unknown', { label: label(group, bad.value) });
+  }
   if (data.status !== 'draft') for (const f of REQUIRED[collection]) if (!data[f]) e[f] = t('required');
   for (const f of FREE_TEXT) {
     const problems = privacyProblems(data[f]);
@@ -292,7 +312,7 @@ export function RecordForm({ collection, id }) {
 
   const save = async (status) => {
     const next = { ...data, status };
-    const e = validate(collection, next);
+    const e = validate(collection, next, rec?.remote);
     setLocalErrors(e);
     if (Object.keys(e).length) {
       setMessage(t('fix_errors'));

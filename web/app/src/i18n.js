@@ -1,7 +1,7 @@
 // Language: Bahasa Indonesia first, English on request, remembered on this
 // browser under the same key as the console at / ("jangkau.lang").
 import { inLang } from '../../shared/apierror.js';
-import { labels } from './labels.js';
+import { activeCodes, labelIn } from '../../shared/vocab.js';
 import { strings } from './strings.js';
 
 const KEY = 'jangkau.lang';
@@ -32,14 +32,14 @@ export function t(key, vars) {
   return s;
 }
 
-/** The label of a catalog code, or the code itself. */
-export function label(group, code) {
-  const l = labels[group]?.[code];
-  return l ? l[current] || l.id : code;
-}
+/**
+ * The label of a catalog code, or the code itself: the vocabularies the
+ * phone received through sync over catalog/labels.json (shared/vocab.js).
+ */
+export function label(group, code) { return labelIn(group, code, current); }
 
-/** Every code of a group, in order. */
-export function codes(group) { return Object.keys(labels[group] || {}); }
+/** The codes a picker offers: active ones, in the secretariat's order. */
+export function codes(group) { return activeCodes(group); }
 
 export function fieldLabel(name) { return label('fields', name); }
 

@@ -10,6 +10,8 @@ import { go, useLang, useLive, useRoute } from './hooks.js';
 import { formatTime, label, lang, serverText, setLang, t } from './i18n.js';
 import { RecordList } from './list.jsx';
 import { onSyncState, startAutoSync, syncNow } from './sync.js';
+import { loadVocabularies } from './vocab.js';
+import { onVocabularies } from '../../shared/vocab.js';
 import './style.css';
 
 function LangSwitch() {
@@ -158,6 +160,9 @@ function Settings({ session }) {
 
 function App() {
   useLang();
+  // Vocabularies received through sync relabel every screen.
+  const [, setVocabTick] = useState(0);
+  useEffect(() => onVocabularies(() => setVocabTick((n) => n + 1)), []);
   const route = useRoute();
   const [session, setSession] = useState(currentSession());
   useEffect(() => onSession(setSession), []);
@@ -219,6 +224,7 @@ async function boot() {
     history.replaceState(null, '', location.pathname + '#/activate?' + q);
   }
   await db.open();
+  await loadVocabularies();
   await loadSession();
   render(<App />, document.getElementById('app'));
   if ('serviceWorker' in navigator) {

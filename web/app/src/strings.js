@@ -1,5 +1,8 @@
 // The field app's own words: key: [Bahasa Indonesia, English].
 export const strings = {
+  // vocabularies (the choice lists the phone receives through sync)
+  code_retired: ['Pilihan "{label}" sudah tidak dipakai; pilih yang lain.', 'The choice "{label}" is retired; pick another.'],
+  code_unknown: ['Pilihan "{label}" tidak ada dalam daftar.', 'The choice "{label}" is not in the list.'],
   app_name: ['Jangkau Lapangan', 'Jangkau Field'],
   tagline: ['Catatan kegiatan pencegahan TPPO desa/kelurahan', "Village trafficking-prevention records"],
   lang_switch: ['English', 'Bahasa Indonesia'],

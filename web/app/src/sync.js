@@ -11,6 +11,7 @@
 import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream } from './api.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
 import { COLLECTIONS, diff, differs, normalize, missingRequired } from './model.js';
+import { pullVocabularies } from './vocab.js';
 
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
@@ -48,6 +49,7 @@ export async function syncNow() {
         await keepFresh();
         await pushAll();
         const uploaded = await uploadPhotos();
+        await pullVocabularies(api, { clientId: await clientId(), appVersion: APP_VERSION });
         await pullAll();
         if (uploaded) await pullAll();
       } while (state.again && canSync());

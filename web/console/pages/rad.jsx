@@ -44,12 +44,20 @@ function IndicatorForm({ initial, onDone, onCancel }) {
     else targets[y] = Number(n);
     setV({ ...v, targets });
   };
+  const setBudget = (y, k) => (e) => {
+    const n = e.currentTarget.value;
+    const budgets = { ...(v.budgets || {}) };
+    const year = { ...(budgets[y] || {}) };
+    if (n === '') delete year[k]; else year[k] = Number(n);
+    if (Object.keys(year).length) budgets[y] = year; else delete budgets[y];
+    setV({ ...v, budgets });
+  };
   const submit = async (e) => {
     e.preventDefault();
     const body = {
       code: v.code, rad_period: v.rad_period, cluster: v.cluster, program: v.program, activity: v.activity, description: v.description,
       unit: v.unit, level: v.level, lead_agency: v.lead_agency, baseline: Number(v.baseline || 0), targets: v.targets || {},
-      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', active: !!v.active,
+      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', direction: v.direction || 'higher', budgets: v.budgets || {}, active: !!v.active,
     };
     if (v.counting === 'auto' && !v.auto_rule) { setErrors({ auto_rule: t('err.required') }); return; }
     setBusy(true); setError(null); setErrors({});
@@ -78,6 +86,9 @@ function IndicatorForm({ initial, onDone, onCancel }) {
           <select id="in-level" value={v.level} onChange={set('level')}><option value="province">{label('area_levels', 'province')}</option><option value="regency">{label('area_levels', 'regency')}</option></select>
         </Field>
         <Field name="baseline" label={t('rad.baseline')} errors={errors}><input id="in-baseline" type="number" min="0" value={v.baseline} onInput={set('baseline')} /></Field>
+        <Field name="direction" label={t('rad.direction')} errors={errors}>
+          <select id="in-direction" value={v.direction || 'higher'} onChange={set('direction')}>{codes('rad_directions').map((d) => <option value={d}>{label('rad_directions', d)}</option>)}</select>
+        </Field>
         <Field name="counting" label={t('rad.counting')} errors={errors}>
           <select id="in-counting" value={v.counting} onChange={set('counting')}><option value="manual">{t('rad.manual')}</option><option value="auto">{t('rad.auto')}</option></select>
         </Field>
@@ -90,6 +101,17 @@ function IndicatorForm({ initial, onDone, onCancel }) {
         <Field name="targets" label={t('rad.targets')} errors={errors} class="wide" hint={v.level === 'regency' ? t('rad.targets.regency') : ''}>
           <div class="targets-grid">
             {yearsOf(v.rad_period).map((y) => <label key={y}>{y}<input type="number" min="0" data-target-year={y} value={targetOf(v.targets, y)} onInput={setTarget(y)} /></label>)}
+          </div>
+        </Field>
+        <Field name="budgets" label={t('rad.budgets')} errors={errors} class="wide" hint={t('rad.budgets.hint')}>
+          <div class="targets-grid">
+            {yearsOf(v.rad_period).map((y) => (
+              <fieldset key={y} class="budget-year"><legend>{y}</legend>
+                {['allocation', 'realisation'].map((k) => (
+                  <label key={k}>{t('rad.budget.' + k)}<input type="number" min="0" data-budget-year={y} data-budget={k} value={v.budgets?.[y]?.[k] ?? ''} onInput={setBudget(y, k)} /></label>
+                ))}
+              </fieldset>
+            ))}
           </div>
         </Field>
       </div>
@@ -175,7 +197,7 @@ export function Rad({ user }) {
   const load = () => pb.collection('rad_indicators').getFullList({ sort: 'cluster,code', batch: 500 }).then((items) => setState({ items }), (error) => setState({ error }));
   useEffect(() => { load(); }, []);
   const isProvince = user.role === PROVINCE;
-  const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', auto_rule: '', active: true };
+  const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', auto_rule: '', direction: 'higher', active: true };
   const items = (state.items || []).filter((i) => !cluster || i.cluster === cluster);
   const openInd = (state.items || []).find((i) => i.id === open);
   return (
@@ -211,7 +233,7 @@ export function Rad({ user }) {
             {items.map((i) => (
               <tr key={i.id} data-indicator={i.code} class={i.active ? '' : 'revoked'}>
                 <td data-label={t('rad.code')}><b>{i.code}</b><span class="sub">{label('clusters', i.cluster)} · {i.rad_period}</span></td>
-                <td data-label={t('k.indicator')}>{i.description || i.activity || i.program}<span class="sub">{i.unit} · {label('area_levels', i.level)}{i.lead_agency ? ' · ' + i.lead_agency : ''}</span></td>
+                <td data-label={t('k.indicator')}>{i.description || i.activity || i.program}<span class="sub">{i.unit} · {label('area_levels', i.level)}{i.lead_agency ? ' · ' + i.lead_agency : ''}{i.direction === 'lower' ? ' · ' + label('rad_directions', 'lower') : ''}</span></td>
                 <td data-label={t('rad.counting')}>{i.counting === 'auto' ? label('rad_counting_rules', i.auto_rule) : t('rad.manual')}</td>
                 <td data-label={t('rad.targets')}>{yearsOf(i.rad_period).map((y) => { const v = targetOf(i.targets, y); return v === '' ? null : <span class="badge" key={y}>{y}: {fmtNumber(v)}</span>; })}</td>
                 <td class="actions">

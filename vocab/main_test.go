@@ -1,0 +1,9 @@
+package vocab_test
+
+import (
+	"testing"
+
+	"jangkau/internal/testapp"
+)
+
+func TestMain(m *testing.M) { testapp.Main(m) }
