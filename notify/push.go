@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 
 	webpush "github.com/SherClockHolmes/webpush-go"
@@ -127,9 +129,38 @@ func cmpErr(first, err error) error {
 	return err
 }
 
-// validEndpoint accepts the push services' https URLs only: the server
-// posts to it, so anything else (a plain-http address inside the office
-// network) is refused.
+// pushServices are the hosts of the browsers' push services (Chrome and
+// Android, Firefox, Safari, Edge). The server posts to a subscription's
+// endpoint, so any other host is refused: otherwise a signed-in user could
+// make the server send requests into the office network.
+var pushServices = []string{"fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"}
+
+// PushHostsEnv names the environment variable that adds hosts to the
+// push services (comma-separated; a deployment's own push relay, or the
+// tests' local push service).
+const PushHostsEnv = "JANGKAU_PUSH_HOSTS"
+
+// validEndpoint accepts the https URLs of the push services only (see
+// pushServices; a host matches itself and its subdomains).
 func validEndpoint(s string) bool {
-	return strings.HasPrefix(s, "https://") && len(s) <= 1000 && !strings.ContainsAny(s, " \n\r\t")
+	if !strings.HasPrefix(s, "https://") || len(s) > 1000 || strings.ContainsAny(s, " \n\r\t") {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	allowed := pushServices
+	for _, h := range strings.Split(os.Getenv(PushHostsEnv), ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			allowed = append(allowed[:len(allowed):len(allowed)], h)
+		}
+	}
+	for _, a := range allowed {
+		if host == a || strings.HasSuffix(host, "."+a) {
+			return true
+		}
+	}
+	return false
 }

@@ -289,8 +289,14 @@ func TestSubscriptionInput(t *testing.T) {
 		field string
 	}{
 		{map[string]any{"endpoint": "http://10.0.0.5/push", "keys": br.keys()}, "endpoint"},
-		{map[string]any{"endpoint": "https://push.example/x", "keys": map[string]string{"p256dh": "abc", "auth": br.keys()["auth"]}}, "keys.p256dh"},
-		{map[string]any{"endpoint": "https://push.example/x", "keys": map[string]string{"p256dh": br.keys()["p256dh"], "auth": "abc"}}, "keys.auth"},
+		// https to a host that is no push service: the server would post into
+		// the office network for whoever subscribed
+		{map[string]any{"endpoint": "https://10.0.0.5/push", "keys": br.keys()}, "endpoint"},
+		{map[string]any{"endpoint": "https://intranet.kantor.local/admin", "keys": br.keys()}, "endpoint"},
+		{map[string]any{"endpoint": "https://fcm.googleapis.com.evil.example/x", "keys": br.keys()}, "endpoint"},
+		{map[string]any{"endpoint": "https://user@fcm.googleapis.com/fcm/send/x", "keys": br.keys()}, "endpoint"},
+		{map[string]any{"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": map[string]string{"p256dh": "abc", "auth": br.keys()["auth"]}}, "keys.p256dh"},
+		{map[string]any{"endpoint": "https://updates.push.services.mozilla.com/wpush/v2/x", "keys": map[string]string{"p256dh": br.keys()["p256dh"], "auth": "abc"}}, "keys.auth"},
 	}
 	for _, c := range cases {
 		r := srv.Do(t, http.MethodPost, "/api/notify/subscriptions", officer, c.body)

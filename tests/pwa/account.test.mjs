@@ -70,6 +70,7 @@ function subscriptionKeys() {
 before(async () => {
   push = await startPushService();
   process.env.SSL_CERT_FILE = join(certDir, 'cert.pem'); // the server (spawned next) trusts the test's push service
+  process.env.JANGKAU_PUSH_HOSTS = '127.0.0.1'; // and admits it among the browsers' push services
   server = await startServer();
   mail = await startMailpit();
   await useMailpit(server, mail);
