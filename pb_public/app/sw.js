@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = 'b977a4f04a2b';
+const VERSION = '8553e837366f';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=79dca3bde279",
+  "/app/assets/app.js?v=e0a7bce0a68f",
   "/app/assets/app.css?v=989d97115daa",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
