@@ -6,7 +6,9 @@ package backup
 
 import (
 	"archive/zip"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -171,6 +173,11 @@ func Restore(file, dataDir string) (kept string, err error) {
 			return "", fmt.Errorf("restore: %s in %s: %w", name, file, err)
 		}
 	}
+	// phones whose cursors come from after this backup learn from the new
+	// epoch that the server went back in time (docs/sync.md)
+	if _, err := renewEpochFile(filepath.Join(tmp, "data.db")); err != nil {
+		return "", fmt.Errorf("restore: new sync epoch: %w", err)
+	}
 	if _, err := os.Stat(dataDir); err == nil {
 		kept = dataDir + ".before-restore-" + time.Now().UTC().Format("20060102T150405")
 		if err := os.Rename(dataDir, kept); err != nil {
@@ -225,4 +232,47 @@ func checkDB(path string) error {
 		return fmt.Errorf("integrity check: %s", res)
 	}
 	return nil
+}
+
+// epochSQL sets the sync epoch (sync_counters 'epoch', created by migration
+// 1765290000) to a new value.
+const epochSQL = `INSERT INTO sync_counters (name, value) VALUES ('epoch', ?)
+	ON CONFLICT (name) DO UPDATE SET value = excluded.value`
+
+// newEpoch returns a random odd integer below 2^53: never 0 ("no epoch")
+// and exact in JavaScript, where phones keep it.
+func newEpoch() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return int64(binary.LittleEndian.Uint64(b[:])&(1<<53-1)) | 1
+}
+
+// NewEpoch gives the database of app a new sync epoch and returns it. Run
+// it (`jangkau epoch new`, server stopped) after restoring data.db by other
+// means than `jangkau restore`, such as `litestream restore`: every phone
+// then gets 409 server_restored and re-sends what the restore lost.
+func NewEpoch(db dbx.Builder) (int64, error) {
+	epoch := newEpoch()
+	_, err := db.NewQuery(strings.Replace(epochSQL, "?", "{:epoch}", 1)).Bind(dbx.Params{"epoch": epoch}).Execute()
+	return epoch, err
+}
+
+// renewEpochFile sets a new epoch in the data.db at path. A database
+// without the sync tables (older than the sync feed) is left alone: its
+// migrations create them, with a fresh epoch, on start.
+func renewEpochFile(path string) (int64, error) {
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_counters'`).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	epoch := newEpoch()
+	_, err = db.Exec(epochSQL, epoch)
+	return epoch, err
 }

@@ -13,7 +13,7 @@ import (
 // backupCommands are `jangkau backup FILE` and `jangkau restore FILE`: a
 // consistent copy of pb_data for installations without S3.
 func backupCommands(app core.App) []*cobra.Command {
-	return []*cobra.Command{{
+	cmds := []*cobra.Command{{
 		Use:   "backup FILE.zip",
 		Short: "Write a consistent backup of pb_data (databases and local files) to FILE.zip; the server may keep running",
 		Long: "Each database is copied with SQLite's VACUUM INTO (one consistent snapshot while writes go on), then the\n" +
@@ -51,7 +51,27 @@ func backupCommands(app core.App) []*cobra.Command {
 			if kept != "" {
 				fmt.Fprintf(cmd.OutOrStdout(), "restore: the previous data is in %s (remove it once the server runs)\n", kept)
 			}
+			fmt.Fprintln(cmd.OutOrStdout(), "restore: new sync epoch set: phones re-send what the backup lacks (docs/sync.md)")
 			return nil
 		},
+	}, {
+		Use:   "epoch",
+		Short: "The sync epoch that tells phones the server was restored",
 	}}
+	cmds[len(cmds)-1].AddCommand(&cobra.Command{
+		Use:   "new",
+		Short: "Set a new sync epoch (stop the server first); run it after `litestream restore` or any restore other than `jangkau restore`",
+		Long: "Phones whose cursor names another epoch get 409 server_restored, re-send every local record (exactly once:\n" +
+			"records the server holds as sent are duplicates) and pull from zero, so writes the restore lost come back.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			epoch, err := backup.NewEpoch(app.DB())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "epoch: new sync epoch %d\n", epoch)
+			return nil
+		},
+	})
+	return cmds
 }

@@ -197,7 +197,11 @@ func clientReportQuery(q url.Values, clientID, queueLength, appVersion string) (
 func fuzzPull(t *testing.T, srv *tt.Server, path, tok string, bad []string, fields ...string) (res tt.Response, entries int64, ok bool) {
 	t.Helper()
 	entries = pullEntries(t, srv.App)
-	res = refusedOrServed(t, srv, http.MethodGet, path, tok, nil, http.StatusBadRequest)
+	res = refusedOrServed(t, srv, http.MethodGet, path, tok, nil, http.StatusBadRequest, http.StatusConflict)
+	if res.Status == http.StatusConflict { // a position the server never reached: restored
+		checkRefusal(t, res, http.StatusConflict, fields...)
+		return res, entries, false
+	}
 	if res.Status != http.StatusOK {
 		checkRefusal(t, res, http.StatusBadRequest, fields...)
 		return res, entries, false

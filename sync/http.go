@@ -78,8 +78,36 @@ func parseLimit(raw string) (int, bool) {
 	return n, true
 }
 
-const msgCursorUnknown = "Kursor ini bukan dari server ini (atau data server dipulihkan). Tarik ulang dari awal. / " +
-	"This cursor is not from this server (or the server was restored). Pull again from the start."
+const msgRestored = "Server dipulihkan dari cadangan sejak sinkronisasi terakhir: kirim ulang semua catatan lokal, lalu tarik dari awal. / " +
+	"The server was restored from a backup since the last sync: re-send every local record, then pull from the start."
+
+// parseEpoch reads the epoch a client sends with its cursor; absent or 0
+// (a client from before epochs) means "unknown", which is never a mismatch.
+func parseEpoch(raw string) (int64, bool) {
+	return parseCursor(raw)
+}
+
+// restoredSince tells whether a client's position comes from before a
+// restore: another epoch, or a sequence the server never reached.
+func restoredSince(r *Reader, epoch int64, seqs ...int64) bool {
+	if epoch != 0 && r.Epoch != 0 && epoch != r.Epoch {
+		return true
+	}
+	for _, s := range seqs {
+		if s > r.Upto {
+			return true
+		}
+	}
+	return false
+}
+
+// restoredAnswer is the 409 server_restored about field, in the one error
+// shape plus the server's epoch, which the client keeps with its cursor
+// from zero.
+func restoredAnswer(e *core.RequestEvent, field string, epoch int64) error {
+	ae := apierr.New(http.StatusConflict, field, "server_restored", msgRestored).APIError()
+	return e.JSON(http.StatusConflict, map[string]any{"status": ae.Status, "message": ae.Message, "data": ae.Data, "epoch": epoch})
+}
 
 // resetNeeded tells whether a cursor predates what the server can still
 // answer incrementally: purged tombstones, or a change of the user's scope.

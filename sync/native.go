@@ -30,6 +30,10 @@ func NativePull(e *core.RequestEvent) error {
 	if !ok {
 		return badRequest(e, "cursor", "invalid_cursor", "Kursor harus bilangan bulat >= 0. / The cursor must be an integer >= 0.")
 	}
+	epoch, ok := parseEpoch(q.Get("epoch"))
+	if !ok {
+		return badRequest(e, "epoch", "invalid_epoch", "Epoch harus bilangan bulat >= 0. / The epoch must be an integer >= 0.")
+	}
 	limit, ok := parseLimit(q.Get("limit"))
 	if !ok {
 		return badRequest(e, "limit", "invalid_limit", msgInvalidLimit)
@@ -71,8 +75,8 @@ func NativePull(e *core.RequestEvent) error {
 		return e.InternalServerError("", err)
 	}
 	defer r.Close()
-	if cursor > r.Upto {
-		return badRequest(e, "cursor", "cursor_unknown", msgCursorUnknown)
+	if cursor > 0 && restoredSince(r, epoch, cursor) {
+		return restoredAnswer(e, "cursor", r.Epoch)
 	}
 	reset := resetNeeded(r, cursor, e.Auth)
 	if reset {
@@ -88,6 +92,8 @@ func NativePull(e *core.RequestEvent) error {
 	out := newJSONBody(&body, acceptsGzip(e.Request), func(bool) {})
 	out.raw(`{"cursor":`)
 	out.value(next)
+	out.raw(`,"epoch":`)
+	out.value(r.Epoch)
 	out.raw(`,"hasMore":`)
 	out.value(more)
 	out.raw(`,"reset":`)

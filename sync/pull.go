@@ -30,6 +30,7 @@ type Reader struct {
 	tx      *dbx.Tx
 	Upto    int64 // last sequence in the snapshot
 	Horizon int64 // tombstones at or before it may have been purged
+	Epoch   int64 // the data's epoch, changed by a restore (docs/sync.md)
 	cols    map[string]*core.Collection
 }
 
@@ -50,7 +51,7 @@ func OpenReader(ctx context.Context, app core.App) (*Reader, error) {
 
 func openOn(app core.App, tx *dbx.Tx) (*Reader, error) {
 	r := &Reader{app: app, tx: tx, cols: map[string]*core.Collection{}}
-	rows, err := r.query(`SELECT name, value FROM sync_counters WHERE name IN ('seq', 'horizon')`)
+	rows, err := r.query(`SELECT name, value FROM sync_counters WHERE name IN ('seq', 'horizon', 'epoch')`)
 	if err != nil {
 		r.Close()
 		return nil, err
@@ -63,10 +64,13 @@ func openOn(app core.App, tx *dbx.Tx) (*Reader, error) {
 			r.Close()
 			return nil, err
 		}
-		if name == "seq" {
+		switch name {
+		case "seq":
 			r.Upto = v
-		} else {
+		case "horizon":
 			r.Horizon = v
+		case "epoch":
+			r.Epoch = v
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -38,6 +38,10 @@ type RxCheckpoint struct {
 	DropUpto int64  `json:"dropUpto,omitempty"`
 	DropAt   string `json:"dropAt,omitempty"`
 	Sig      string `json:"sig,omitempty"`
+	// Epoch is the server's data epoch when the checkpoint was issued
+	// (docs/sync.md "After a restore"). It is outside the signature: a
+	// forged epoch only earns its sender a 409 server_restored.
+	Epoch int64 `json:"epoch,omitempty"`
 }
 
 // signature is the MAC of the checkpoint for the caller auth and the
@@ -116,8 +120,11 @@ func RxPull(e *core.RequestEvent) error {
 		return e.InternalServerError("", err)
 	}
 	defer r.Close()
-	if cp.Seq > r.Upto || cp.DropSeq > r.Upto || cp.DropFrom > r.Upto || cp.DropUpto > r.Upto {
-		return badRequest(e, "checkpoint", "cursor_unknown", msgCursorUnknown)
+	if cp.Epoch < 0 {
+		return badRequest(e, "checkpoint", "invalid_checkpoint", "Checkpoint bukan JSON {seq, scope} yang sah. / The checkpoint is not a valid {seq, scope} JSON object.")
+	}
+	if restoredSince(r, cp.Epoch, cp.Seq, cp.DropSeq, cp.DropFrom, cp.DropUpto) {
+		return restoredAnswer(e, "checkpoint", r.Epoch)
 	}
 	// The scope read is always the caller's (from its token). A scope the
 	// checkpoint names is never a grant: the server drops an old scope only
@@ -195,6 +202,7 @@ func rxAnswer(e *core.RequestEvent, r *Reader, docs []json.RawMessage, tombstone
 		cp.At = now()
 	}
 	cp.Sig = cp.signature(e.Auth, collection)
+	cp.Epoch = r.Epoch
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, cp.Seq
 	touch(e, contact)

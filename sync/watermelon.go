@@ -69,6 +69,10 @@ func WatermelonPull(e *core.RequestEvent) error {
 	if !ok {
 		return badRequest(e, "last_pulled_at", "invalid_cursor", "last_pulled_at harus bilangan bulat >= 0 atau null. / last_pulled_at must be an integer >= 0 or null.")
 	}
+	epoch, ok := parseEpoch(q.Get("epoch"))
+	if !ok {
+		return badRequest(e, "epoch", "invalid_epoch", "Epoch harus bilangan bulat >= 0. / The epoch must be an integer >= 0.")
+	}
 	tables, err := watermelonTables(e)
 	if err != nil {
 		return badRequest(e, "tables", "unknown_table", fmt.Sprintf("Tabel %q tidak disinkronkan. / Table %q is not synced.", err.Error(), err.Error()))
@@ -93,8 +97,8 @@ func WatermelonPull(e *core.RequestEvent) error {
 		return e.InternalServerError("", err)
 	}
 	defer r.Close()
-	if cursor > r.Upto {
-		return badRequest(e, "last_pulled_at", "cursor_unknown", msgCursorUnknown)
+	if cursor > 0 && restoredSince(r, epoch, cursor) {
+		return restoredAnswer(e, "last_pulled_at", r.Epoch)
 	}
 	replacement := resetNeeded(r, cursor, e.Auth)
 
@@ -168,6 +172,8 @@ func WatermelonPull(e *core.RequestEvent) error {
 	}
 	out.raw(`},"timestamp":`)
 	out.value(r.Upto)
+	out.raw(`,"epoch":`)
+	out.value(r.Epoch)
 	if replacement {
 		out.raw(`,"experimentalStrategy":"replacement"`)
 	}

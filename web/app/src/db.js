@@ -13,7 +13,7 @@
 //   deleted    1 when the officer deleted it and the delete is not yet on the server
 // photos: one row per photo taken on this phone, key [key+hash]; `blob` (the shrunk
 //   JPEG) is kept until the server stores it, `thumb` for display.
-// meta: small values (session, clientId, cursor, lastSync).
+// meta: small values (session, clientId, cursor and its epoch, lastSync).
 import Dexie from 'dexie';
 import { missingRequired } from './model.js';
 
@@ -39,6 +39,7 @@ export async function wipeData() {
     await db.records.clear();
     await db.photos.clear();
     await db.meta.delete('cursor');
+    await db.meta.delete('epoch');
     await db.meta.delete('lastSync');
   });
 }

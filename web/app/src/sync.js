@@ -199,18 +199,48 @@ async function uploadPhotos() {
 async function pullAll() {
   for (let page = 0; page < 1000; page++) {
     const cursor = (await getMeta('cursor')) || 0;
-    const q = new URLSearchParams({ cursor: String(cursor), limit: String(PULL_LIMIT), collections: COLLECTIONS.join(','),
-      clientId: await clientId(), queueLength: String(await queueLength()), appVersion: APP_VERSION });
+    const q = new URLSearchParams({ cursor: String(cursor), epoch: String((await getMeta('epoch')) || 0), limit: String(PULL_LIMIT),
+      collections: COLLECTIONS.join(','), clientId: await clientId(), queueLength: String(await queueLength()), appVersion: APP_VERSION });
     let res;
     try {
       res = await api('GET', '/api/sync/pull?' + q);
     } catch (err) {
+      if (err instanceof ApiError && err.code('cursor') === 'server_restored') {
+        // The server went back to a backup: what it acknowledged since may be gone.
+        // Send this phone's records again (the server answers "duplicate" for those
+        // it has), then pull from zero: syncNow runs once more.
+        await resendAfterRestore();
+        state.again = true;
+        return;
+      }
       if (err instanceof ApiError && err.code('cursor') === 'cursor_unknown') { await setMeta('cursor', 0); continue; }
       throw err;
     }
     await applyPull(res);
     if (!res.hasMore) return;
   }
+}
+
+/**
+ * After a restore of the server (409 server_restored, docs/sync.md): every
+ * record this phone has sent is marked as not on the server, so the next
+ * push sends it whole with no base version. The server creates the ones the
+ * restore lost, answers "duplicate" for those it holds as sent, and
+ * "conflict" (then rebased and sent again) for those it holds older. Records
+ * the phone only pulled are left to their authors' phones. The cursor and
+ * epoch go back to zero: the next pull downloads the scope again.
+ */
+async function resendAfterRestore() {
+  await db.transaction('rw', db.records, db.meta, async () => {
+    await db.records.toCollection().modify((rec) => {
+      if (!rec.sentAt || rec.deleted || rec.pending || rec.rejection) return;
+      rec.remote = null;
+      rec.version = null;
+      rec.dirty = 1;
+    });
+    await db.meta.put({ k: 'cursor', v: 0 });
+    await db.meta.delete('epoch');
+  });
 }
 
 async function applyPull(res) {
@@ -259,6 +289,7 @@ async function applyPull(res) {
       await db.records.put(rec);
     }
     await db.meta.put({ k: 'cursor', v: res.cursor });
+    if (res.epoch) await db.meta.put({ k: 'epoch', v: res.epoch });
   });
 }
 
