@@ -84,6 +84,9 @@ async function signIn(page, email) {
   await page.locator('#email').fill(email);
   await page.locator('#password').fill('Uji-jangkau-2026');
   await page.locator('#login-submit').click();
+  // the console then leaves '/' for the role's home page: wait for it, so a
+  // page.goto to another route afterwards is not overtaken by that move
+  await page.waitForFunction(() => location.hash.length > 2);
 }
 
 /** Waits for the report of a tab and area to be shown and loaded. */

@@ -37,4 +37,7 @@ export async function signIn(page, url, email, password = PASSWORD) {
   await page.locator('#password').fill(password);
   await page.locator('#login-submit').click();
   await page.locator('#who').waitFor({ state: 'attached' });
+  // the console then leaves '/' for the role's home page: wait for it, so a
+  // page.goto to another route afterwards is not overtaken by that move
+  await page.waitForFunction(() => location.hash.length > 2);
 }

@@ -34,6 +34,9 @@ async function signIn(page, email) {
   await page.locator('#password').fill('Uji-jangkau-2026');
   await page.locator('#login-submit').click();
   await page.locator('#who').waitFor({ state: 'attached' });
+  // the console then leaves '/' for the role's home page: wait for it, so a
+  // page.goto to another route afterwards is not overtaken by that move
+  await page.waitForFunction(() => location.hash.length > 2);
 }
 
 const find = async (collection, filter) => (await server.api('GET', `/api/collections/${collection}/records?filter=${encodeURIComponent(filter)}`, server.superToken)).items;

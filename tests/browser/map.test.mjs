@@ -36,6 +36,9 @@ async function signIn(page, email) {
   await page.locator('#password').fill(DEMO_PASSWORD);
   await page.locator('#login-submit').click();
   await page.locator('#who').waitFor({ state: 'attached' });
+  // the console then leaves '/' for the role's home page: wait for it, so a
+  // page.goto to another route afterwards is not overtaken by that move
+  await page.waitForFunction(() => location.hash.length > 2);
 }
 
 async function open(page, hash, tab, area) {
