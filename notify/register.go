@@ -23,6 +23,16 @@ const resetBaseKey = "@notifyResetBase"
 func Register(app core.App) {
 	bindTriggers(app)
 
+	// Pushes go in the background and write their outcome to the database:
+	// the app waits for those in flight before it closes the database.
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id: "jangkau.notify.drain",
+		Func: func(e *core.TerminateEvent) error {
+			Wait()
+			return e.Next()
+		},
+	})
+
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "jangkau.notify.routes", Priority: wiring.ServeBind,
 		Func: func(se *core.ServeEvent) error {
