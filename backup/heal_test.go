@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"jangkau/backup"
@@ -130,7 +129,7 @@ func TestRestoreHealsFromPhones(t *testing.T) {
 	if _, err := backup.Restore(zipPath, dataDir); err != nil {
 		t.Fatal(err)
 	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dataDir, EncryptionEnv: "pb_test_env"})
+	app, err := tests.NewTestAppWithConfig(tt.Config(dataDir))
 	if err != nil {
 		t.Fatal(err)
 	}
