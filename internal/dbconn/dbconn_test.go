@@ -75,7 +75,7 @@ func TestWritePoolBeginsImmediate(t *testing.T) {
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	check := func(stage string) {
 		for _, db := range []struct {
 			file       string
@@ -126,7 +126,7 @@ func TestWritePoolBeginsImmediate(t *testing.T) {
 		}
 	}
 	check("first start")
-	if err := app.ResetBootstrapState(); err != nil {
+	if err := app.ClearBootstrap(); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.Bootstrap(); err != nil {
