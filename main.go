@@ -13,9 +13,10 @@ import (
 
 	"jangkau/commands"
 	"jangkau/hooks"
+	"jangkau/internal/dbconn"
 	"jangkau/media"
-	"jangkau/objectstore"
 	_ "jangkau/migrations"
+	"jangkau/objectstore"
 	"jangkau/static"
 )
 
@@ -38,7 +39,11 @@ func main() {
 	// and re-prepares the sync statements (measured: about 15% of the
 	// server's CPU in a 500-phone burst). Requests beyond the pool wait
 	// for a connection, which on 2 cores costs less than running at once.
-	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxOpenConns: readConns, DataMaxIdleConns: readConns})
+	//
+	// Write transactions begin IMMEDIATE (dbconn): with Litestream writing
+	// its bookkeeping into data.db, a transaction that read before writing
+	// could not upgrade and failed with SQLITE_BUSY.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxOpenConns: readConns, DataMaxIdleConns: readConns, DBConnect: dbconn.Connect()})
 
 	// Migrations are hand-written Go (migrations/); never generated from the admin UI.
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo, Automigrate: false})

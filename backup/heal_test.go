@@ -1,14 +1,15 @@
 package backup_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"jangkau/backup"
@@ -128,7 +129,7 @@ func TestRestoreHealsFromPhones(t *testing.T) {
 	if _, err := backup.Restore(zipPath, dataDir); err != nil {
 		t.Fatal(err)
 	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dataDir, EncryptionEnv: "pb_test_env"})
+	app, err := tests.NewTestAppWithConfig(tt.Config(dataDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +141,15 @@ func TestRestoreHealsFromPhones(t *testing.T) {
 		if _, err := app.FindRecordById("activities", id); err == nil {
 			t.Fatalf("%s survived the restore: the test restores nothing", id)
 		}
+	}
+
+	// the hint stream tells a connected phone at once: its first event
+	// carries the restored server's epoch, which is not the phone's
+	if ev := firstHint(t, srv, tt.Token(t, srv.App, tt.OfficerA)); ev.Epoch != oldEpoch {
+		t.Errorf("stream before the restore: %+v, want epoch %d", ev, oldEpoch)
+	}
+	if ev := firstHint(t, restored, p.token); ev.Epoch == 0 || ev.Epoch == oldEpoch {
+		t.Errorf("stream after the restore: %+v, want a new epoch (old %d)", ev, oldEpoch)
 	}
 
 	// a cursor the restored server reached again, with the old epoch: only
@@ -193,6 +203,36 @@ func TestRestoreHealsFromPhones(t *testing.T) {
 			t.Errorf("%s is stored %d times (%v)", id, n, err)
 		}
 	}
+}
+
+// hint is an event of /api/sync/stream.
+type hint struct {
+	Cursor int64 `json:"cursor"`
+	Epoch  int64 `json:"epoch"`
+}
+
+// firstHint opens /api/sync/stream and returns its first event (sent on connect).
+func firstHint(t *testing.T, srv *tt.Server, token string) hint {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/sync/stream", nil)
+	req.Header.Set("Authorization", token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("stream: %v %v", err, res)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			var ev hint
+			if err := json.Unmarshal([]byte(line), &ev); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			return ev
+		}
+	}
+	t.Fatalf("stream ended without an event: %v", sc.Err())
+	return hint{}
 }
 
 func dbxID(id string) dbx.Expression { return dbx.HashExp{"id": id} }

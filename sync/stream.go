@@ -122,15 +122,19 @@ func (h *Hub) RxPullStream(e *core.RequestEvent) error {
 }
 
 // Stream answers GET /api/sync/stream for the native protocol: an event
-// {"cursor": n} on connect and whenever a change in scope commits.
+// {"cursor": n, "epoch": e} on connect and whenever a change in scope
+// commits. The epoch changes only with the server stopped (a restore, or
+// `jangkau epoch new`), so it is read once per connection: a phone hears
+// of a restore on reconnecting, before it would pull (docs/sync.md).
 func (h *Hub) Stream(e *core.RequestEvent) error {
 	_, scope, apiErr := caller(e)
 	if apiErr != nil {
 		return apiErr
 	}
+	epoch, _ := counter(e.App.DB(), "epoch")
 	cursorEvent := func() string {
 		seq, _ := CurrentSeq(e.App)
-		return fmt.Sprintf(`{"cursor":%d}`, seq)
+		return fmt.Sprintf(`{"cursor":%d,"epoch":%d}`, seq, epoch)
 	}
 	return h.serve(e, scope, "", cursorEvent(), cursorEvent)
 }

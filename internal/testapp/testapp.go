@@ -22,14 +22,22 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"jangkau/hooks"
+	"jangkau/internal/dbconn"
 	_ "jangkau/migrations"
 )
+
+// Config is the app configuration of tests for the data in dataDir: the
+// server's database connections (dbconn: write transactions begin
+// IMMEDIATE), the test encryption key.
+func Config(dataDir string) core.BaseAppConfig {
+	return core.BaseAppConfig{DataDir: dataDir, EncryptionEnv: "pb_test_env", DBConnect: dbconn.Connect()}
+}
 
 // New returns a fresh app on its own copy of the template, with Jangkau's
 // hooks registered. It is removed when the test ends.
 func New(t testing.TB) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: Template(t), EncryptionEnv: "pb_test_env"})
+	app, err := tests.NewTestAppWithConfig(Config(Template(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,13 @@
 // A restore that the field app heals (issue 18, docs/sync.md "After a
 // restore"): the phone sends a record, the server is backed up, the phone
-// sends a second record (acknowledged: the phone marks it sent), the server
-// is restored from the backup with `jangkau restore` and started again on
-// the same address. The next sync gets 409 server_restored; the phone
-// re-sends what it wrote and pulls from zero: both records are on the
-// server again, once each.
+// sends a second record with a photo (both acknowledged: the phone marks
+// them sent), the server is restored from the backup with `jangkau restore`
+// and started again on the same address. Nobody presses a button and the
+// page's periodic and on-visible syncs are off: the hint stream's epoch on
+// reconnecting tells the phone; its sync gets 409 server_restored (here on
+// the vocabularies' own cursor, which is pulled first), re-sends what it
+// wrote, pulls from zero and uploads the photo the server lacks: both
+// records and the photo are on the server again, once each.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { BIN, launchBrowser, PASSWORD, PHONE, shooter, until } from './harness.mjs';
+import { BIN, gradientPng, launchBrowser, PASSWORD, PHONE, shooter, until } from './harness.mjs';
 
 const run = promisify(execFile);
 const VILLAGE = '18.01.04.2001';
@@ -50,10 +53,9 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-// Skipped, with its reason: it passed on its branch, and fails since the field app also syncs the
-// vocabularies with a cursor of their own (merged the same day): the lost record does not come
-// back within the wait. Issue 18 stays open for it; the Go test backup/heal_test.go covers the server side.
-test('after a restore the phone re-sends what the server lost, exactly once', { timeout: 240000, skip: 'field app healing broken by the vocabularies cursor merge; issue 18 open (see comment)' }, async () => {
+// It once failed on main although it passed on its branch: the vocabularies' own cursor (merged the
+// same day) was pulled first, without its epoch, and its 409 ended the sync before the records'.
+test('after a restore the phone re-sends what the server lost, photo included, exactly once', { timeout: 240000 }, async () => {
   await run(BIN, ['migrate', 'up', '--dir', dir]);
   await run(BIN, ['superuser', 'upsert', SU, PASSWORD, '--dir', dir]);
   await serve();
@@ -75,7 +77,15 @@ test('after a restore the phone re-sends what the server lost, exactly once', { 
   await until(idle, 'first sync');
 
   const stateOf = (id) => page.locator(`[data-id="${id}"]`).first().locator('[data-state]').getAttribute('data-state', { timeout: 1000 });
-  async function record(title) {
+  // The photos this phone holds: hash -> state.
+  const photoStates = () => page.evaluate(async () => {
+    const open = indexedDB.open('jangkau-field');
+    const db = await new Promise((ok, fail) => { open.onsuccess = () => ok(open.result); open.onerror = fail; });
+    const rows = await new Promise((ok) => { const r = db.transaction('photos').objectStore('photos').getAll(); r.onsuccess = () => ok(r.result); });
+    db.close();
+    return Object.fromEntries(rows.map((p) => [p.hash, { state: p.state, kept: !!p.blob }]));
+  });
+  async function record(title, withPhoto) {
     await page.click('[data-testid=new-record]');
     await page.waitForSelector('[data-testid=record-form][data-collection=activities]');
     const id = await page.getAttribute('[data-testid=record-form]', 'data-id');
@@ -83,14 +93,26 @@ test('after a restore the phone re-sends what the server lost, exactly once', { 
     await page.selectOption('select[name=type]', 'penyuluhan');
     await page.fill('[name=start_date]', '2025-05-20');
     await page.fill('[name=female_adult]', '15');
+    let hash = null;
+    if (withPhoto) {
+      await page.setInputFiles('input[name=photo]', { name: 'IMG_20250520.png', mimeType: 'image/png', buffer: gradientPng(900, 700) });
+      await page.waitForSelector('[data-testid=photos] figure[data-hash]', { timeout: 30000 });
+      hash = await page.getAttribute('[data-testid=photos] figure[data-hash]', 'data-hash');
+      await page.check('input[name=photo_consent]');
+    }
     await page.click('button[name=submit]');
     await until(async () => (await stateOf(id)) === 'sent', `${title}: sent`, 45000);
-    return id;
+    if (hash) await until(async () => (await photoStates())[hash]?.state === 'done', `${title}: photo uploaded`, 45000);
+    return { id, hash };
   }
-  const kept = await record('Penyuluhan sebelum cadangan');
+  const { id: kept } = await record('Penyuluhan sebelum cadangan');
   await run(BIN, ['backup', join(work, 'backup.zip'), '--dir', dir]);
-  const lost = await record('Penyuluhan sesudah cadangan');
+  const { id: lost, hash } = await record('Penyuluhan sesudah cadangan', true);
+  assert.deepEqual((await photoStates())[hash], { state: 'done', kept: true }, 'an uploaded photo stays on the phone for a while');
   await shot('both-sent');
+  // From here only the hint stream can start a sync: no button, and the page looks hidden
+  // to the app's periodic and on-visible syncs.
+  await page.evaluate(() => Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }));
 
   await stop();
   await run(BIN, ['restore', join(work, 'backup.zip'), '--dir', dir]);
@@ -101,8 +123,9 @@ test('after a restore the phone re-sends what the server lost, exactly once', { 
 
   const pulls = [];
   page.on('response', (r) => { if (r.url().includes('/api/sync/pull')) pulls.push(r.status()); });
-  await page.click('[data-testid=sync-now]');
-  await until(async () => (await count(lost)) === 1, 'the lost record back on the server', 45000);
+  await until(async () => (await count(lost)) === 1, 'the lost record back on the server (the stream told the phone)', 60000);
+  const photosOf = async (id) => (await api('GET', `/api/collections/activities/records/${id}`, su)).photo_hashes || {};
+  await until(async () => Object.keys(await photosOf(lost)).length === 1, 'the lost photo back on the server', 60000);
   await until(idle, 'the heal sync');
   assert.ok(pulls.includes(409), `the phone was told of the restore (pull statuses ${pulls})`);
   assert.equal(await count(kept), 1, 'the kept record once');
@@ -110,6 +133,9 @@ test('after a restore the phone re-sends what the server lost, exactly once', { 
   const all = await api('GET', `/api/collections/activities/records?filter=${encodeURIComponent(`village="${VILLAGE}"`)}`, su);
   assert.equal(all.totalItems, 2, 'two records, no copies');
   assert.equal((await stateOf(lost)), 'sent');
+  assert.deepEqual(Object.keys(await photosOf(lost)), [hash], 'the photo the restore lost, once');
+  assert.equal((await api('GET', `/api/collections/activities/records/${lost}`, su)).photos.length, 1, 'one stored file');
+  assert.equal((await photoStates())[hash].state, 'done');
   await shot('healed');
   await ctx.close();
 });

@@ -8,6 +8,7 @@ import { replicateRxCollection } from 'rxdb/plugins/replication'
 import { Observable, filter } from 'rxjs'
 
 import { FIELDS, SERVER_FIELDS, blank } from './fields.js'
+import { HttpError } from './server.js'
 import { waitFor } from './wait.js'
 
 const jsonType = {
@@ -122,6 +123,9 @@ export class RxPhone {
     this.errors = [] // replication errors (RxDB retries them)
     this.duplicatePushes = false
     this.muteStream = false // drop pull_stream hints, as a flaky network does
+    this.epoch = 0 // the server's epoch this replication started under (0: the first)
+    this.restores = [] // the epochs of the 409 server_restored answers this phone healed from
+    this.healed = null // the restart after the last restore (a promise)
   }
 
   get token() {
@@ -135,48 +139,80 @@ export class RxPhone {
   // online starts (or resumes) the replication and waits until in sync.
   async online() {
     if (!this.replication) {
-      const { server } = this
-      this.replication = replicateRxCollection({
-        collection: this.collection,
-        replicationIdentifier: `jangkau-${this.collectionName}-${server.url}`,
-        live: true,
-        retryTime: 250,
-        pull: {
-          batchSize: 50,
-          handler: async (checkpoint, batchSize) => {
-            const q = new URLSearchParams({ checkpoint: JSON.stringify(checkpoint ?? null), limit: String(batchSize), clientId: this.name })
-            const res = await server.request('GET', `${this.base}/pull?${q}`, { token: this.token })
-            this.pulledDocs.push(...res.body.documents)
-            return res.body
-          },
-          stream$: sse(`${server.url}${this.base}/pull_stream`, { Authorization: this.token }, (ev) => this.streamEvents.push(ev)).pipe(
-            filter(() => !this.muteStream),
-          ),
-        },
-        push: {
-          batchSize: 50,
-          handler: async (rows) => {
-            const send = async () => {
-              const res = await server.request('POST', `${this.base}/push?clientId=${encodeURIComponent(this.name)}`, {
-                token: this.token,
-                body: rows,
-              })
-              this.pushes.push({ rows, status: res.status, conflicts: res.body, cursorAfter: await server.feedCursor() })
-              return res.body
-            }
-            let conflicts = await send()
-            // a retry after a lost answer: the same rows once more
-            if (this.duplicatePushes) conflicts = await send()
-            return conflicts
-          },
-        },
-      })
-      this.replication.error$.subscribe((err) => this.errors.push(err))
-      this.replication.conflict$?.subscribe((c) => this.conflicts.push(c))
+      this.start()
     } else {
       await this.replication.start()
     }
     await this.replication.awaitInSync()
+  }
+
+  // restart is docs/sync.md's recipe for a 409 server_restored (the server
+  // went back to a backup): cancel the replication and start another under
+  // an identifier that includes the server's new epoch. The new one has no
+  // checkpoint and no master states: it pulls from the start and pushes
+  // every local document with assumedMasterState null; the server takes an
+  // identical one as it is, creates those the restore lost, and answers a
+  // conflict for those it holds older, which the conflict handler resolves
+  // with the phone's fields (assumedMasterState null: every field is the
+  // phone's change).
+  restart(epoch) {
+    if (epoch === this.epoch) return this.healed
+    this.epoch = epoch
+    const old = this.replication
+    this.healed = (async () => {
+      await old?.cancel()
+      this.start()
+      await this.replication.awaitInSync()
+    })()
+    return this.healed
+  }
+
+  // start creates the replication for the current epoch.
+  start() {
+    const { server } = this
+    this.replication = replicateRxCollection({
+      collection: this.collection,
+      replicationIdentifier: `jangkau-${this.collectionName}-${server.url}${this.epoch ? `-${this.epoch}` : ''}`,
+      live: true,
+      retryTime: 250,
+      pull: {
+        batchSize: 50,
+        handler: async (checkpoint, batchSize) => {
+          const q = new URLSearchParams({ checkpoint: JSON.stringify(checkpoint ?? null), limit: String(batchSize), clientId: this.name })
+          const res = await server.request('GET', `${this.base}/pull?${q}`, { token: this.token, allow: [409] })
+          if (res.status === 409) {
+            if (res.body?.data?.checkpoint?.code !== 'server_restored') throw new HttpError('GET', `${this.base}/pull`, 409, res.body)
+            this.restores.push(res.body.epoch)
+            queueMicrotask(() => this.restart(res.body.epoch))
+            throw new Error('server restored: replication starts again under the new epoch')
+          }
+          this.pulledDocs.push(...res.body.documents)
+          return res.body
+        },
+        stream$: sse(`${server.url}${this.base}/pull_stream`, { Authorization: this.token }, (ev) => this.streamEvents.push(ev)).pipe(
+          filter(() => !this.muteStream),
+        ),
+      },
+      push: {
+        batchSize: 50,
+        handler: async (rows) => {
+          const send = async () => {
+            const res = await server.request('POST', `${this.base}/push?clientId=${encodeURIComponent(this.name)}`, {
+              token: this.token,
+              body: rows,
+            })
+            this.pushes.push({ rows, status: res.status, conflicts: res.body, cursorAfter: await server.feedCursor() })
+            return res.body
+          }
+          let conflicts = await send()
+          // a retry after a lost answer: the same rows once more
+          if (this.duplicatePushes) conflicts = await send()
+          return conflicts
+        },
+      },
+    })
+    this.replication.error$.subscribe((err) => this.errors.push(err))
+    this.replication.conflict$?.subscribe((c) => this.conflicts.push(c))
   }
 
   // offline pauses the replication: local writes wait for online().

@@ -134,7 +134,24 @@ export class JangkauServer {
     return cursor
   }
 
-  async stop() {
+  // backup writes a backup of the running server to path (`jangkau backup`).
+  backup(path) {
+    execFileSync(this.bin, ['backup', path, '--dir', this.dir], { stdio: ['ignore', 'ignore', 'pipe'] })
+  }
+
+  // restore stops the server, restores its data dir from the backup at
+  // path (`jangkau restore`: a new epoch) and serves it again on the same
+  // address: tokens issued before stay valid (the accounts are in the backup).
+  async restore(path) {
+    await this.halt()
+    execFileSync(this.bin, ['restore', path, '--dir', this.dir], { stdio: ['ignore', 'ignore', 'pipe'] })
+    this.lastFeedCursor = 0
+    const { child } = await serveOn(this.bin, this.dir, this.url, this.log)
+    this.child = child
+  }
+
+  // halt stops the server process and keeps its data dir.
+  async halt() {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((res) => this.child.once('exit', res))
       this.child.kill('SIGTERM')
@@ -142,8 +159,51 @@ export class JangkauServer {
       await exited
       clearTimeout(timer)
     }
+  }
+
+  async stop() {
+    await this.halt()
     rmSync(this.dir, { recursive: true, force: true })
   }
+}
+
+// serveOn starts `jangkau serve` of dir on url's address and waits for
+// /api/health; it throws (after killing the process) when it does not answer.
+async function serveOn(bin, dir, url, log) {
+  const child = spawn(bin, ['serve', '--http', url.replace('http://', ''), '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  // the last lines of the server's output, for a failure to start
+  const keep = (d) => {
+    log.push(String(d))
+    if (log.length > 200) log.shift()
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  // a test process that dies without its `after` hook takes the server along
+  const reap = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', reap)
+  child.once('exit', () => process.removeListener('exit', reap))
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`jangkau exited (${child.exitCode}): ${log.join('')}`)
+        try {
+          return (await fetch(url + '/api/health')).ok
+        } catch {
+          return false
+        }
+      },
+      { timeout: 20000, what: 'GET /api/health' },
+    )
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    throw err
+  }
+  return { child }
 }
 
 // startServer migrates a fresh data dir, creates the superuser, serves on a
@@ -165,39 +225,11 @@ export async function startServer() {
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
     const log = []
-    const child = spawn(bin, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    // the last lines of the server's output, for a failure to start
-    const keep = (d) => {
-      log.push(String(d))
-      if (log.length > 200) log.shift()
-    }
-    child.stdout.on('data', keep)
-    child.stderr.on('data', keep)
-    server = new JangkauServer(bin, dir, url, child, log)
-    // a test process that dies without its `after` hook takes the server along
-    const reap = () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      rmSync(dir, { recursive: true, force: true })
-    }
-    process.once('exit', reap)
-    child.once('exit', () => process.removeListener('exit', reap))
     try {
-      await waitFor(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`jangkau exited (${child.exitCode}): ${log.join('')}`)
-          try {
-            return (await fetch(url + '/api/health')).ok
-          } catch {
-            return false
-          }
-        },
-        { timeout: 20000, what: 'GET /api/health' },
-      )
+      const { child } = await serveOn(bin, dir, url, log)
+      server = new JangkauServer(bin, dir, url, child, log)
       break
     } catch (err) {
-      if (child.exitCode === null) child.kill('SIGKILL')
       // another process may have taken the port between probe and bind
       if (attempt >= 3) {
         rmSync(dir, { recursive: true, force: true })

@@ -3,7 +3,8 @@
 // React Native app would: synchronize({database, pullChanges, pushChanges}).
 import { createRequire } from 'node:module'
 
-import { FIELDS } from './fields.js'
+import { FIELDS, SERVER_FIELDS } from './fields.js'
+import { HttpError } from './server.js'
 
 const require = createRequire(import.meta.url)
 const { Database, Model, appSchema, tableSchema } = require('@nozbe/watermelondb')
@@ -66,6 +67,40 @@ export function decode(table, raw) {
   return out
 }
 
+// The tables a phone writes: the ones it re-sends after a restore.
+export const WRITTEN_TABLES = ['activities', 'outreach_logs']
+
+/**
+ * healAfterRestore is docs/sync.md's recipe for a 409 server_restored (the
+ * server went back to a backup): every record this user wrote that the phone
+ * holds as synced is marked as changed in every column the phone writes, and
+ * the epoch is forgotten. pullChanges then pulls from zero in the same
+ * synchronize(): WatermelonDB merges what the server still has with the
+ * phone's columns winning (the phone's copy is the newer: the server
+ * acknowledged it), and pushes every marked record whole. The server answers
+ * an identical one with nothing written, creates again the ones the restore
+ * lost, and updates those it holds older. Records of other users come back
+ * from their own phones. Records the phone created and never pulled back have
+ * no created_by yet: they are this user's.
+ */
+export async function healAfterRestore(database, me, tables = WRITTEN_TABLES) {
+  await database.write(async () => {
+    const marked = []
+    for (const table of tables) {
+      const written = Object.keys(FIELDS[table]).filter((c) => !SERVER_FIELDS.includes(c)).join(',')
+      for (const rec of await database.get(table).query().fetch()) {
+        if (rec._raw._status !== 'synced' || (rec._raw.created_by && rec._raw.created_by !== me)) continue
+        marked.push(rec.prepareUpdate(() => {
+          rec._raw._status = 'updated'
+          rec._raw._changed = written
+        }))
+      }
+    }
+    await database.batch(marked)
+  })
+  await database.localStorage.remove('jangkauEpoch')
+}
+
 export class PushConflict extends Error {
   constructor(body) {
     super(`push refused with 409: ${JSON.stringify(body)}`)
@@ -96,6 +131,7 @@ export class WatermelonPhone {
     })
     this.pushes = [] // every push answer: { status, body, cursorAfter }
     this.pulled = [] // every pulled change: { table, id, deleted, village }
+    this.restores = [] // the epochs of the 409 server_restored answers this phone healed from
   }
 
   get token() {
@@ -168,11 +204,22 @@ export class WatermelonPhone {
       pullChanges: async ({ lastPulledAt, schemaVersion, migration }) => {
         const q = new URLSearchParams({
           last_pulled_at: String(lastPulledAt ?? 'null'),
+          epoch: String((await this.database.localStorage.get('jangkauEpoch')) ?? 0),
           schema_version: String(schemaVersion),
           migration: JSON.stringify(migration ?? null),
           clientId: name,
         })
-        const res = await server.request('GET', `/api/sync/watermelon?${q}`, { token: this.token })
+        let res = await server.request('GET', `/api/sync/watermelon?${q}`, { token: this.token, allow: [409] })
+        if (res.status === 409) {
+          if (res.body?.data?.last_pulled_at?.code !== 'server_restored') throw new HttpError('GET', '/api/sync/watermelon', 409, res.body)
+          // the server was restored: re-send what this user wrote, pulling from zero first
+          this.restores.push(res.body.epoch)
+          await healAfterRestore(this.database, server.ids[this.account])
+          q.set('last_pulled_at', '0')
+          q.set('epoch', '0')
+          res = await server.request('GET', `/api/sync/watermelon?${q}`, { token: this.token })
+        }
+        if (res.body.epoch) await this.database.localStorage.set('jangkauEpoch', res.body.epoch)
         for (const [table, ch] of Object.entries(res.body.changes)) {
           for (const raw of [...ch.created, ...ch.updated]) this.pulled.push({ table, id: raw.id, village: raw.village })
           for (const id of ch.deleted) this.pulled.push({ table, id, deleted: true })

@@ -11,10 +11,13 @@
 import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream } from './api.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
 import { COLLECTIONS, diff, differs, normalize, missingRequired } from './model.js';
-import { pullVocabularies } from './vocab.js';
+import { forgetVocabularyCursor, pullVocabularies } from './vocab.js';
 
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
+// How long an uploaded photo's bytes stay on the phone: a restore of the
+// server to a backup up to this old gets them again (docs/sync.md "After a restore").
+export const PHOTO_KEEP_MS = 14 * 24 * 3600 * 1000;
 const PERIOD_MS = 60_000;
 const RETRY_FIRST = 5_000;
 const RETRY_MAX = 120_000;
@@ -49,10 +52,17 @@ export async function syncNow() {
         await keepFresh();
         await pushAll();
         const uploaded = await uploadPhotos();
-        await pullVocabularies(api, { clientId: await clientId(), appVersion: APP_VERSION });
+        if (await pullVocabularies(api, { clientId: await clientId(), appVersion: APP_VERSION })) {
+          // The server went back to a backup since the vocabularies' cursor: heal (below), then sync again.
+          await resendAfterRestore();
+          state.again = true;
+          continue;
+        }
         await pullAll();
         if (uploaded) await pullAll();
+        if (await requeueLostPhotos()) state.again = true;
       } while (state.again && canSync());
+      await dropOldPhotoBytes();
     };
     if (navigator.locks) await navigator.locks.request('jangkau-sync', run);
     else await run();
@@ -165,7 +175,7 @@ async function uploadPhotos() {
     const announced = Array.isArray(rec.remote.photos_expected) && rec.remote.photos_expected.includes(p.hash);
     if (!announced) continue; // its data sync has not announced it yet
     if (rec.remote.photo_hashes && rec.remote.photo_hashes[p.hash]) {
-      await db.photos.update([p.key, p.hash], { state: 'done', blob: null });
+      await db.photos.update([p.key, p.hash], { state: 'done', sentAt: p.sentAt || Date.now() });
       continue;
     }
     const form = new FormData();
@@ -173,7 +183,8 @@ async function uploadPhotos() {
     try {
       const updated = await api('PATCH', `/api/collections/${p.collection}/records/${encodeURIComponent(p.recordId)}`, form);
       await db.transaction('rw', db.records, db.photos, async () => {
-        await db.photos.update([p.key, p.hash], { state: 'done', blob: null, error: null });
+        // The bytes stay for PHOTO_KEEP_MS: a restore of the server may need them again.
+        await db.photos.update([p.key, p.hash], { state: 'done', sentAt: Date.now(), error: null });
         const r = await db.records.get(p.key);
         if (r?.remote) {
           r.remote = { ...r.remote, photos: updated.photos, photo_hashes: updated.photo_hashes, photos_pending: updated.photos_pending };
@@ -231,6 +242,7 @@ async function pullAll() {
  * epoch go back to zero: the next pull downloads the scope again.
  */
 async function resendAfterRestore() {
+  await forgetVocabularyCursor();
   await db.transaction('rw', db.records, db.meta, async () => {
     await db.records.toCollection().modify((rec) => {
       if (!rec.sentAt || rec.deleted || rec.pending || rec.rejection) return;
@@ -240,6 +252,39 @@ async function resendAfterRestore() {
     });
     await db.meta.put({ k: 'cursor', v: 0 });
     await db.meta.delete('epoch');
+    // Once the pull from zero has told which photos the server holds, those it lacks go again.
+    await db.meta.put({ k: 'photoCheck', v: 1 });
+  });
+}
+
+/**
+ * After a restore's pull from zero: queues again every photo this phone
+ * uploaded and still holds whose record the server has without it (the
+ * restore lost the upload). Returns how many were queued.
+ */
+async function requeueLostPhotos() {
+  if (!(await getMeta('photoCheck'))) return 0;
+  return db.transaction('rw', db.records, db.photos, db.meta, async () => {
+    let queued = 0;
+    const sent = await db.photos.where('state').equals('done').toArray();
+    for (const p of sent) {
+      if (!p.blob) continue; // kept no longer (older than PHOTO_KEEP_MS): lost with the server's copy
+      const rec = await db.records.get(p.key);
+      if (!rec?.remote || !rec.version) continue;
+      if (rec.remote.photo_hashes?.[p.hash]) continue;
+      await db.photos.update([p.key, p.hash], { state: 'queued', attempts: 0, error: null });
+      queued++;
+    }
+    await db.meta.delete('photoCheck');
+    return queued;
+  });
+}
+
+/** Drops the bytes of photos the server has held for longer than PHOTO_KEEP_MS (the thumbnail stays). */
+async function dropOldPhotoBytes() {
+  const before = Date.now() - PHOTO_KEEP_MS;
+  await db.photos.where('state').equals('done').modify((p) => {
+    if (p.blob && (!p.sentAt || p.sentAt < before)) p.blob = null;
   });
 }
 
@@ -299,7 +344,7 @@ let stream = null;
 let timer = null;
 
 async function listen() {
-  // /api/sync/stream: {"cursor": n} on connect and whenever a change in scope commits.
+  // /api/sync/stream: {"cursor": n, "epoch": e} on connect and whenever a change in scope commits.
   if (stream || !canSync()) return;
   const ctrl = new AbortController();
   stream = ctrl;
@@ -319,8 +364,11 @@ async function listen() {
         for (const line of block.split('\n')) {
           if (!line.startsWith('data:')) continue;
           try {
-            const { cursor } = JSON.parse(line.slice(5));
-            if (cursor > ((await getMeta('cursor')) || 0)) syncNow();
+            // A cursor past the phone's: something to pull. Another epoch: the server was
+            // restored from a backup, and the next pull heals (409 server_restored).
+            const { cursor, epoch } = JSON.parse(line.slice(5));
+            const mine = await getMeta('epoch');
+            if (cursor > ((await getMeta('cursor')) || 0) || (epoch && mine && epoch !== mine)) syncNow();
           } catch { /* not ours */ }
         }
       }

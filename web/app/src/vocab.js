@@ -15,13 +15,31 @@ export async function loadVocabularies() {
   if (rows) setVocabularies(Object.values(rows));
 }
 
-/** Pulls the vocabularies' changes with api (sync.js's request function). */
+/**
+ * Pulls the vocabularies' changes with api (sync.js's request function).
+ * Returns true when the server answered 409 server_restored (it went back to
+ * a backup since this phone's vocabulary cursor): the vocabularies are then
+ * pulled again from zero here, and sync.js heals the records (docs/sync.md
+ * "After a restore"). Their cursor keeps its own epoch, like the records'.
+ */
 export async function pullVocabularies(api, extra = {}) {
+  let restored = false;
   for (let page = 0; page < 100; page++) {
     const cursor = (await getMeta('vocabCursor')) || 0;
-    const q = new URLSearchParams({ cursor: String(cursor), limit: String(PAGE), collections: 'vocabularies', ...extra });
-    const res = await api('GET', '/api/sync/pull?' + q);
-    const rows = res.reset ? {} : { ...((await getMeta('vocab', null)) || {}) };
+    const q = new URLSearchParams({ cursor: String(cursor), epoch: String((await getMeta('vocabEpoch')) || 0), limit: String(PAGE),
+      collections: 'vocabularies', ...extra });
+    let res;
+    try {
+      res = await api('GET', '/api/sync/pull?' + q);
+    } catch (err) {
+      if (restored || err?.code?.('cursor') !== 'server_restored') throw err;
+      restored = true;
+      await forgetVocabularyCursor();
+      continue;
+    }
+    // From zero the server sends every row: start from none, so that rows the restore lost go too.
+    const fresh = res.reset || (cursor === 0 && (res.changes || []).length > 0);
+    const rows = fresh ? {} : { ...((await getMeta('vocab', null)) || {}) };
     for (const c of res.changes || []) {
       if (c.deleted) delete rows[c.id];
       else rows[c.id] = c.record;
@@ -29,8 +47,18 @@ export async function pullVocabularies(api, extra = {}) {
     await db.transaction('rw', db.meta, async () => {
       await setMeta('vocab', rows);
       await setMeta('vocabCursor', res.cursor);
+      if (res.epoch) await setMeta('vocabEpoch', res.epoch);
     });
     if ((res.changes || []).length || res.reset) setVocabularies(Object.values(rows));
-    if (!res.hasMore) return;
+    if (!res.hasMore) return restored;
   }
+  return restored;
+}
+
+/** Makes the next vocabulary pull start from zero (after a restore of the server). */
+export async function forgetVocabularyCursor() {
+  await db.transaction('rw', db.meta, async () => {
+    await db.meta.put({ k: 'vocabCursor', v: 0 });
+    await db.meta.delete('vocabEpoch');
+  });
 }
