@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	gosync "sync"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"jangkau/catalog"
 	tt "jangkau/internal/testapp"
 	"jangkau/sync"
+	"jangkau/txbatch"
 )
 
 // firstPulls returns, for a WatermelonDB download of whole tables, the
@@ -238,4 +240,45 @@ func gunzipNoFatal(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return io.ReadAll(zr)
+}
+
+// Every statement a pull of a village or regency scope runs on the feed
+// reads only an index that holds every column it needs (migration
+// 1766100000): a scope's range is read without looking up each row in the
+// table. (The province reads the whole feed through its sequence index.)
+func TestFeedReadsUseCoveringIndexes(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	for _, scope := range []sync.Scope{{All: true}, {Regency: tt.RegencyA}, {Village: tt.VillageA, Regency: tt.RegencyA}} {
+		queries, args := sync.FeedStatements(scope, [][]string{nil, {catalog.Activities}, {catalog.Areas, catalog.Vocabularies}})
+		for i, q := range queries {
+			rows, err := txbatch.Executor(app.ConcurrentDB()).QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args[i]...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var steps []string
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				steps = append(steps, detail)
+			}
+			rows.Close()
+			searches := 0
+			for _, step := range steps {
+				if !strings.Contains(step, "sync_changes") {
+					continue
+				}
+				searches++
+				if !strings.HasPrefix(step, "SEARCH") || !scope.All && !strings.Contains(step, "COVERING INDEX") {
+					t.Errorf("%+v: %s\nplan step %q", scope, q, step)
+				}
+			}
+			if searches == 0 {
+				t.Errorf("no read of sync_changes in the plan of %s: %v", q, steps)
+			}
+		}
+	}
 }
