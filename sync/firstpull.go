@@ -9,8 +9,7 @@ import (
 	"hash/crc32"
 	"net/http"
 	"strconv"
-	"strings"
-	gosync "sync"
+		gosync "sync"
 	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -50,18 +49,23 @@ const SnapshotCacheBytes = 32 << 20
 // of its snapshot before it reads its answer itself.
 const maxSnapshotWaits = 3
 
-// snapshotKey names a kept answer: the scope and the tables asked for, in order.
-type snapshotKey struct{ scope, tables string }
+// snapshotKey names a kept answer: the protocol, the scope and what was
+// asked (tables in order, page size).
+type snapshotKey struct{ kind, scope, params string }
 
 // snapshot is a kept answer, valid at feed position upto.
 type snapshot struct {
 	upto, epoch int64
 	cols        []*core.Collection // the schema of each table it was encoded with
 	records     map[string]int     // per table, for the audit entry
+	deleted     map[string]int     // per table (native pages only)
+	next        int64              // a native page's cursor when more follows
+	more        bool               // a native page: more follows
 	prefix      []byte             // gzip header and deflate blocks up to `"timestamp":`, sync-flushed
 	crc         uint32             // CRC-32 of the uncompressed prefix
 	size        uint32             // its length, modulo 2^32 (as gzip's trailer)
 	used        int64              // when it was last served (firstPulls.clock)
+	tooBig      bool               // not kept: over SnapshotMaxRecords or SnapshotMaxBytes
 }
 
 // firstPulls keeps the answers of one database.
@@ -90,15 +94,35 @@ func FirstPullStats(app core.App) (hits, builds int64) {
 	return c.hits.Load(), c.builds.Load()
 }
 
-// serveSnapshot answers q from the kept answer of its scope, building it
+// keptAnswer is what one kind of kept answer needs: how it is read and
+// encoded, and how a pull ends and audits it.
+type keptAnswer struct {
+	key    snapshotKey
+	scope  Scope
+	tables []string // the collections it reads (nil: every one), in order
+	// build writes the answer up to its tail and returns the snapshot's
+	// counts and paging; too large answers return errSnapshotTooBig
+	build func(r *Reader, w jsonOut, s *snapshot) error
+	// stream answers the pull from r without keeping anything (r stays
+	// open; it is closed afterwards); nil when the answer is bounded
+	stream func(r *Reader) error
+	// end is the tail of the answer and the note of the audit entry of a
+	// pull whose snapshot ends at upto
+	end func(s *snapshot, upto, epoch int64) (tail string, note map[string]any)
+}
+
+// serveSnapshot answers a pull from the kept answer k names, building it
 // when it is missing or out of date, and closes r. served is false when
-// another pull was building the answer: the caller opens a new snapshot and
-// calls again.
-func serveSnapshot(e *core.RequestEvent, r *Reader, q *watermelonRequest) (served bool, err error) {
+// another pull was building the answer: the caller opens a new snapshot
+// and calls again.
+func serveSnapshot(e *core.RequestEvent, r *Reader, k *keptAnswer) (served bool, err error) {
 	c := firstPullsOf(e.App)
-	key := snapshotKey{q.scope.Key(), strings.Join(q.tables, ",")}
-	cols := make([]*core.Collection, len(q.tables))
-	for i, t := range q.tables {
+	names := k.tables
+	if names == nil {
+		names = Collections
+	}
+	cols := make([]*core.Collection, len(names))
+	for i, t := range names {
 		if cols[i], err = r.collection(t); err != nil {
 			r.Close()
 			return true, e.InternalServerError("", err)
@@ -106,22 +130,26 @@ func serveSnapshot(e *core.RequestEvent, r *Reader, q *watermelonRequest) (serve
 	}
 
 	c.mu.Lock()
-	s := c.entries[key]
+	s := c.entries[k.key]
 	c.mu.Unlock()
-	if s != nil {
-		ok, err := s.current(r, q, cols)
+	if s != nil && s.tooBig && s.epoch == r.Epoch && k.stream != nil {
+		defer r.Close()
+		return true, k.stream(r)
+	}
+	if s != nil && !s.tooBig {
+		ok, err := s.current(r, k.scope, k.tables, cols)
 		if err != nil {
 			r.Close()
 			return true, e.InternalServerError("", err)
 		}
 		if ok {
 			c.hits.Add(1)
-			return true, c.send(e, r, q, s)
+			return true, c.send(e, r, k, s)
 		}
 	}
 
 	c.mu.Lock()
-	if wait, ok := c.building[key]; ok {
+	if wait, ok := c.building[k.key]; ok {
 		c.mu.Unlock()
 		r.Close()
 		// waiting pulls count as queued ones: pushes let them go first
@@ -135,51 +163,47 @@ func serveSnapshot(e *core.RequestEvent, r *Reader, q *watermelonRequest) (serve
 		}
 	}
 	done := make(chan struct{})
-	c.building[key] = done
+	c.building[k.key] = done
 	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.building, key)
-		c.mu.Unlock()
-		close(done)
-	}()
+	finished := false
+	finish := func() { // lets the waiting pulls go
+		if !finished {
+			finished = true
+			c.mu.Lock()
+			delete(c.building, k.key)
+			c.mu.Unlock()
+			close(done)
+		}
+	}
+	defer finish()
 
-	records, ignored := map[string]int{}, map[string]int{}
-	if err := r.Count(q.scope, 0, q.whole, records, ignored); err != nil {
-		r.Close()
-		return true, e.InternalServerError("", err)
-	}
-	total := 0
-	for _, n := range records {
-		total += n
-	}
-	if total > SnapshotMaxRecords {
-		defer r.Close()
-		return true, watermelonStream(e, r, q)
-	}
 	release, err := holdPullSlot(e)
 	if err != nil {
 		r.Close()
 		return true, err
 	}
-	s, err = buildSnapshot(r, q, cols, records)
+	s, err = buildSnapshot(r, k, cols)
 	release()
-	if errors.Is(err, errSnapshotTooBig) {
+	if errors.Is(err, errSnapshotTooBig) && k.stream != nil {
+		// too large to keep: every pull of it streams its own
+		c.put(k.key, &snapshot{tooBig: true, epoch: r.Epoch})
+		finish()
 		defer r.Close()
-		return true, watermelonStream(e, r, q)
+		return true, k.stream(r)
 	}
 	if err != nil {
 		r.Close()
 		return true, e.InternalServerError("", err)
 	}
 	c.builds.Add(1)
-	c.put(key, s)
-	return true, c.send(e, r, q, s)
+	c.put(k.key, s)
+	finish()
+	return true, c.send(e, r, k, s)
 }
 
 // current tells whether s is the answer r's snapshot would give q: same
 // epoch and schema, and no change in the scope's feed since s was read.
-func (s *snapshot) current(r *Reader, q *watermelonRequest, cols []*core.Collection) (bool, error) {
+func (s *snapshot) current(r *Reader, scope Scope, tables []string, cols []*core.Collection) (bool, error) {
 	if s.epoch != r.Epoch || s.upto > r.Upto || len(s.cols) != len(cols) {
 		return false, nil
 	}
@@ -188,7 +212,7 @@ func (s *snapshot) current(r *Reader, q *watermelonRequest, cols []*core.Collect
 			return false, nil
 		}
 	}
-	rows, err := r.feedRows(q.scope, s.upto, q.tables, 1)
+	rows, err := r.feedRows(scope, s.upto, tables, 1)
 	return len(rows) == 0, err
 }
 
@@ -218,18 +242,22 @@ func (c *firstPulls) put(key snapshotKey, s *snapshot) {
 }
 
 // send writes the audit entry of the pull, then s and the pull's own tail
-// (timestamp, epoch, strategy) as one gzip answer, and closes r.
-func (c *firstPulls) send(e *core.RequestEvent, r *Reader, q *watermelonRequest, s *snapshot) error {
+// as one gzip answer, and closes r.
+func (c *firstPulls) send(e *core.RequestEvent, r *Reader, k *keptAnswer, s *snapshot) error {
 	c.mu.Lock()
 	c.clock++
 	s.used = c.clock
 	c.mu.Unlock()
 	upto, epoch := r.Upto, r.Epoch
 	r.Close()
-	if err := auditPull(e, "", s.records, map[string]int{}, q.auditNote(upto)); err != nil {
+	tail, note := k.end(s, upto, epoch)
+	deleted := s.deleted
+	if deleted == nil {
+		deleted = map[string]int{}
+	}
+	if err := auditPull(e, "", s.records, deleted, note); err != nil {
 		return err
 	}
-	tail := watermelonTail(upto, epoch, q.replacement)
 	h := e.Response.Header()
 	h.Set("Content-Type", "application/json")
 	h.Add("Vary", "Accept-Encoding")
@@ -250,6 +278,9 @@ func (c *firstPulls) send(e *core.RequestEvent, r *Reader, q *watermelonRequest,
 	}
 	contact := clientReport(e)
 	contact.Pull, contact.Cursor = true, upto
+	if s.more {
+		contact.Cursor = s.next
+	}
 	touch(e, contact)
 	return err
 }
@@ -264,13 +295,14 @@ var flateWriters = gosync.Pool{New: func() any {
 	return w
 }}
 
-// buildSnapshot encodes q's answer from r up to its timestamp.
-func buildSnapshot(r *Reader, q *watermelonRequest, cols []*core.Collection, records map[string]int) (*snapshot, error) {
+// buildSnapshot encodes k's answer from r up to its tail.
+func buildSnapshot(r *Reader, k *keptAnswer, cols []*core.Collection) (*snapshot, error) {
 	w := &snapshotWriter{fw: flateWriters.Get().(*flate.Writer)}
 	defer flateWriters.Put(w.fw)
 	w.buf.Write(gzipHeader)
 	w.fw.Reset(&w.buf)
-	if err := writeWatermelonChanges(w, r, q); err != nil {
+	s := &snapshot{upto: r.Upto, epoch: r.Epoch, cols: cols}
+	if err := k.build(r, w, s); err != nil {
 		return nil, err
 	}
 	if w.err == nil {
@@ -279,8 +311,8 @@ func buildSnapshot(r *Reader, q *watermelonRequest, cols []*core.Collection, rec
 	if w.err != nil {
 		return nil, w.err
 	}
-	return &snapshot{upto: r.Upto, epoch: r.Epoch, cols: cols, records: records,
-		prefix: bytes.Clone(w.buf.Bytes()), crc: w.crc, size: w.size}, nil
+	s.prefix, s.crc, s.size = bytes.Clone(w.buf.Bytes()), w.crc, w.size
+	return s, nil
 }
 
 // snapshotWriter compresses an answer into memory (jsonOut).

@@ -110,7 +110,7 @@ func WatermelonPull(e *core.RequestEvent) error {
 		}
 		// A download of whole tables, the same for every phone of the
 		// scope: from the kept snapshot (firstpull.go).
-		served, err := serveSnapshot(e, r, &req)
+		served, err := serveSnapshot(e, r, req.kept(e))
 		if served || err != nil {
 			return err
 		}
@@ -142,6 +142,34 @@ func (q *watermelonRequest) plan(r *Reader, auth *core.Record) {
 		} else {
 			q.incremental = append(q.incremental, table)
 		}
+	}
+}
+
+// kept is the kept answer of a download of whole tables (firstpull.go).
+func (q *watermelonRequest) kept(e *core.RequestEvent) *keptAnswer {
+	return &keptAnswer{
+		key:    snapshotKey{"watermelon", q.scope.Key(), strings.Join(q.tables, ",")},
+		scope:  q.scope,
+		tables: q.tables,
+		build: func(r *Reader, w jsonOut, s *snapshot) error {
+			records, ignored := map[string]int{}, map[string]int{}
+			if err := r.Count(q.scope, 0, q.whole, records, ignored); err != nil {
+				return err
+			}
+			total := 0
+			for _, n := range records {
+				total += n
+			}
+			if total > SnapshotMaxRecords {
+				return errSnapshotTooBig
+			}
+			s.records = records
+			return writeWatermelonChanges(w, r, q)
+		},
+		stream: func(r *Reader) error { return watermelonStream(e, r, q) },
+		end: func(_ *snapshot, upto, epoch int64) (string, map[string]any) {
+			return watermelonTail(upto, epoch, q.replacement), q.auditNote(upto)
+		},
 	}
 }
 
