@@ -9,7 +9,7 @@ import (
 	"hash/crc32"
 	"net/http"
 	"strconv"
-		gosync "sync"
+	gosync "sync"
 	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
