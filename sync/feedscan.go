@@ -17,8 +17,10 @@ import (
 // sequence range together, and would otherwise walk the sequence index
 // through every other village's changes (a first pull would cost as much
 // as the whole store). Each range is an equality on the leading columns
-// of idx_sync_changes_village (village, regency, seq) or
-// idx_sync_changes_regency (regency, seq) followed by the sequence range.
+// of idx_sync_changes_village_rows (village, regency, seq, deleted) or
+// idx_sync_changes_regency_rows (regency, seq, deleted) followed by the
+// sequence range; both cover every column a pull reads from the feed
+// (TestFeedReadsUseCoveringIndexes).
 type feedRange struct {
 	column string // "" (every row), "village" or "regency"
 	vals   []any  // village and regency, or regency
@@ -79,19 +81,7 @@ func (r *Reader) feedRows(scope Scope, after int64, collections []string, limit 
 	if after >= r.Upto {
 		return nil, nil // nothing committed after the cursor: the most frequent pull
 	}
-	var parts []string
-	var args []any
-	for _, f := range scope.ranges() {
-		where, a := f.where(after, r.Upto, collections)
-		parts = append(parts, `SELECT * FROM (SELECT seq, collection, record_id, deleted FROM sync_changes WHERE `+where+` ORDER BY seq LIMIT ?)`)
-		args = append(args, a...)
-		args = append(args, limit)
-	}
-	query := parts[0]
-	if len(parts) > 1 {
-		query = `SELECT * FROM (` + strings.Join(parts, " UNION ALL ") + `) ORDER BY seq LIMIT ?`
-		args = append(args, limit)
-	}
+	query, args := feedQuery(scope, after, r.Upto, collections, limit)
 	rows, err := r.query(query, args...)
 	if err != nil {
 		return nil, err
@@ -108,12 +98,36 @@ func (r *Reader) feedRows(scope Scope, after int64, collections []string, limit 
 	return out, rows.Err()
 }
 
+// feedQuery is the statement of feedRows.
+func feedQuery(scope Scope, after, upto int64, collections []string, limit int) (string, []any) {
+	var parts []string
+	var args []any
+	for _, f := range scope.ranges() {
+		where, a := f.where(after, upto, collections)
+		parts = append(parts, `SELECT * FROM (SELECT seq, collection, record_id, deleted FROM sync_changes WHERE `+where+` ORDER BY seq LIMIT ?)`)
+		args = append(args, a...)
+		args = append(args, limit)
+	}
+	query := parts[0]
+	if len(parts) > 1 {
+		query = `SELECT * FROM (` + strings.Join(parts, " UNION ALL ") + `) ORDER BY seq LIMIT ?`
+		args = append(args, limit)
+	}
+	return query, args
+}
+
+// countQuery is the statement of countRows for one range of the scope.
+func countQuery(f feedRange, after, upto int64, collections []string) (string, []any) {
+	where, args := f.where(after, upto, collections)
+	return `SELECT collection, deleted, COUNT(*) FROM sync_changes WHERE ` + where + ` GROUP BY collection, deleted`, args
+}
+
 // countRows adds to records and deleted, per collection, the feed rows of
 // the scope after the cursor (every range counted on its index).
 func (r *Reader) countRows(scope Scope, after int64, collections []string, records, deleted map[string]int) error {
 	for _, f := range scope.ranges() {
-		where, args := f.where(after, r.Upto, collections)
-		rows, err := r.query(`SELECT collection, deleted, COUNT(*) FROM sync_changes WHERE `+where+` GROUP BY collection, deleted`, args...)
+		query, args := countQuery(f, after, r.Upto, collections)
+		rows, err := r.query(query, args...)
 		if err != nil {
 			return err
 		}

@@ -446,6 +446,8 @@ func (s *jsonStream) value(v any) {
 	s.bytes(raw)
 }
 
+func (s *jsonStream) failed() error { return s.err }
+
 func (s *jsonStream) close() error {
 	if !s.started && s.err == nil {
 		s.start(true)

@@ -62,6 +62,19 @@ func NativePull(e *core.RequestEvent) error {
 		return err
 	}
 
+	// A first page is the same for every phone of the scope: from the
+	// kept answer while nothing in the scope changed (firstpull.go).
+	for attempt := 0; cursor == 0 && acceptsGzip(e.Request) && attempt < maxSnapshotWaits; attempt++ {
+		r, err := OpenReader(e.Request.Context(), e.App)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		served, err := serveSnapshot(e, r, nativeFirstPage(scope, collections, limit))
+		if served || err != nil {
+			return err
+		}
+	}
+
 	// The page is read and encoded while holding a pull slot, and sent
 	// once its audit entry is durable (shared with other writes, outside
 	// the slot).
@@ -90,37 +103,8 @@ func NativePull(e *core.RequestEvent) error {
 
 	var body bytes.Buffer
 	out := newJSONBody(&body, acceptsGzip(e.Request), func(bool) {})
-	out.raw(`{"cursor":`)
-	out.value(next)
-	out.raw(`,"epoch":`)
-	out.value(r.Epoch)
-	out.raw(`,"hasMore":`)
-	out.value(more)
-	out.raw(`,"reset":`)
-	out.value(reset)
-	out.raw(`,"changes":[`)
-	for i, c := range changes {
-		if i > 0 {
-			out.raw(",")
-		}
-		out.raw(`{"collection":`)
-		out.value(c.Collection)
-		out.raw(`,"id":`)
-		out.value(c.ID)
-		out.raw(`,"deleted":`)
-		out.value(c.Deleted)
-		out.raw(`,"version":`)
-		out.value(c.Seq)
-		if !c.Deleted {
-			out.raw(`,"record":{"version":`)
-			out.value(c.Seq)
-			out.raw(",")
-			out.bytes(c.Doc)
-			out.raw("}")
-		}
-		out.raw("}")
-	}
-	out.raw("]}")
+	writeNativeChanges(out, changes)
+	out.raw(nativeTail(next, r.Epoch, more, reset))
 	if err := out.close(); err != nil {
 		return e.InternalServerError("", err)
 	}
@@ -128,8 +112,7 @@ func NativePull(e *core.RequestEvent) error {
 
 	records, deleted := countChanges(changes)
 	changes = nil
-	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "native", "from": cursor, "to": next,
-		"hasMore": more, "reset": reset}); err != nil {
+	if err := auditPull(e, "", records, deleted, nativeNote(cursor, next, more, reset)); err != nil {
 		return err
 	}
 	contact := clientReport(e)
@@ -140,6 +123,75 @@ func NativePull(e *core.RequestEvent) error {
 	e.Response.WriteHeader(http.StatusOK)
 	_, err = e.Response.Write(body.Bytes())
 	return err
+}
+
+// nativeNote is the note of a native pull's audit entry (before its counts).
+func nativeNote(from, to int64, more, reset bool) map[string]any {
+	return map[string]any{"protocol": "native", "from": from, "to": to, "hasMore": more, "reset": reset}
+}
+
+// nativeFirstPage is the kept answer of a first page (cursor 0).
+func nativeFirstPage(scope Scope, collections []string, limit int) *keptAnswer {
+	return &keptAnswer{
+		key:    snapshotKey{"native", scope.Key(), strconv.Itoa(limit) + ":" + strings.Join(collections, ",")},
+		scope:  scope,
+		tables: collections,
+		build: func(r *Reader, w jsonOut, s *snapshot) error {
+			changes, next, more, err := r.Page(scope, 0, collections, limit, Native)
+			if err != nil {
+				return err
+			}
+			s.next, s.more = next, more
+			s.records, s.deleted = countChanges(changes)
+			writeNativeChanges(w, changes)
+			return nil
+		},
+		// stream is nil: a page is bounded by its limit
+		end: func(s *snapshot, upto, epoch int64) (string, map[string]any) {
+			next := upto // caught up: the cursor jumps to the snapshot's end (Reader.Page)
+			if s.more {
+				next = s.next
+			}
+			return nativeTail(next, epoch, s.more, false), nativeNote(0, next, s.more, false)
+		},
+	}
+}
+
+// writeNativeChanges writes a page's answer up to its tail:
+// `{"changes":[...]`. What follows it is nativeTail.
+func writeNativeChanges(out jsonOut, changes []Change) {
+	out.raw(`{"changes":[`)
+	var buf []byte
+	for i, c := range changes {
+		buf = buf[:0]
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"collection":`...)
+		buf = appendJSONString(buf, c.Collection)
+		buf = append(buf, `,"id":`...)
+		buf = appendJSONString(buf, c.ID)
+		buf = append(buf, `,"deleted":`...)
+		buf = strconv.AppendBool(buf, c.Deleted)
+		buf = append(buf, `,"version":`...)
+		buf = strconv.AppendInt(buf, c.Seq, 10)
+		if !c.Deleted {
+			buf = append(buf, `,"record":{"version":`...)
+			buf = strconv.AppendInt(buf, c.Seq, 10)
+			buf = append(buf, ',')
+			buf = append(buf, c.Doc...)
+			buf = append(buf, '}')
+		}
+		buf = append(buf, '}')
+		out.bytes(buf)
+	}
+	out.raw("]")
+}
+
+// nativeTail ends a page's answer after its changes.
+func nativeTail(next, epoch int64, more, reset bool) string {
+	return `,"cursor":` + strconv.FormatInt(next, 10) + `,"epoch":` + strconv.FormatInt(epoch, 10) +
+		`,"hasMore":` + strconv.FormatBool(more) + `,"reset":` + strconv.FormatBool(reset) + "}"
 }
 
 // nativePushBody is the body of POST /api/sync/push.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -92,43 +93,137 @@ func WatermelonPull(e *core.RequestEvent) error {
 		}
 	}
 
-	r, err := OpenReader(e.Request.Context(), e.App)
-	if err != nil {
-		return e.InternalServerError("", err)
+	req := watermelonRequest{scope: scope, tables: tables, cursor: cursor, epoch: epoch, fromStart: fromStart}
+	for attempt := 0; ; attempt++ {
+		r, err := OpenReader(e.Request.Context(), e.App)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		if cursor > 0 && restoredSince(r, epoch, cursor) {
+			r.Close()
+			return restoredAnswer(e, "last_pulled_at", r.Epoch)
+		}
+		req.plan(r, e.Auth)
+		if len(req.incremental) > 0 || !acceptsGzip(e.Request) || attempt >= maxSnapshotWaits {
+			defer r.Close()
+			return watermelonStream(e, r, &req)
+		}
+		// A download of whole tables, the same for every phone of the
+		// scope: from the kept snapshot (firstpull.go).
+		served, err := serveSnapshot(e, r, req.kept(e))
+		if served || err != nil {
+			return err
+		}
+		// another pull was building this snapshot: it is there now
 	}
-	defer r.Close()
-	if cursor > 0 && restoredSince(r, epoch, cursor) {
-		return restoredAnswer(e, "last_pulled_at", r.Epoch)
-	}
-	replacement := resetNeeded(r, cursor, e.Auth)
+}
 
-	// The answer is streamed: what it will send is counted first, for the
-	// audit entry that must precede it. Deletes go to incremental tables only.
-	var incremental, whole []string
-	for _, table := range tables {
-		if replacement || fromStart[table] || cursor == 0 {
-			whole = append(whole, table)
+// watermelonRequest is what a WatermelonDB pull asks for and, once read
+// against a snapshot (plan), which tables go whole.
+type watermelonRequest struct {
+	scope     Scope
+	tables    []string
+	cursor    int64
+	epoch     int64
+	fromStart map[string]bool // tables the phone's migration added
+
+	replacement bool     // the cursor is too old: every table whole, "replacement"
+	whole       []string // tables sent from the start (no deletes)
+	incremental []string // tables sent from the cursor
+}
+
+// plan decides, from the reader's snapshot, which tables go whole.
+func (q *watermelonRequest) plan(r *Reader, auth *core.Record) {
+	q.replacement = resetNeeded(r, q.cursor, auth)
+	q.whole, q.incremental = nil, nil
+	for _, table := range q.tables {
+		if q.replacement || q.fromStart[table] || q.cursor == 0 {
+			q.whole = append(q.whole, table)
 		} else {
-			incremental = append(incremental, table)
+			q.incremental = append(q.incremental, table)
 		}
 	}
+}
+
+// kept is the kept answer of a download of whole tables (firstpull.go).
+func (q *watermelonRequest) kept(e *core.RequestEvent) *keptAnswer {
+	return &keptAnswer{
+		key:    snapshotKey{"watermelon", q.scope.Key(), strings.Join(q.tables, ",")},
+		scope:  q.scope,
+		tables: q.tables,
+		build: func(r *Reader, w jsonOut, s *snapshot) error {
+			records, ignored := map[string]int{}, map[string]int{}
+			if err := r.Count(q.scope, 0, q.whole, records, ignored); err != nil {
+				return err
+			}
+			total := 0
+			for _, n := range records {
+				total += n
+			}
+			if total > SnapshotMaxRecords {
+				return errSnapshotTooBig
+			}
+			s.records = records
+			return writeWatermelonChanges(w, r, q)
+		},
+		stream: func(r *Reader) error { return watermelonStream(e, r, q) },
+		end: func(_ *snapshot, upto, epoch int64) (string, map[string]any) {
+			return watermelonTail(upto, epoch, q.replacement), q.auditNote(upto)
+		},
+	}
+}
+
+// auditNote is the note of the pull's audit entry (before its counts).
+func (q *watermelonRequest) auditNote(upto int64) map[string]any {
+	return map[string]any{"protocol": "watermelon", "from": q.cursor, "to": upto, "replacement": q.replacement, "fromStart": q.whole}
+}
+
+// watermelonStream answers a pull from r, streamed page by page.
+func watermelonStream(e *core.RequestEvent, r *Reader, q *watermelonRequest) error {
+	// The answer is streamed: what it will send is counted first, for the
+	// audit entry that must precede it. Deletes go to incremental tables only.
 	records, deleted, ignored := map[string]int{}, map[string]int{}, map[string]int{}
-	if err := r.Count(scope, 0, whole, records, ignored); err != nil {
+	if err := r.Count(q.scope, 0, q.whole, records, ignored); err != nil {
 		return e.InternalServerError("", err)
 	}
-	if err := r.Count(scope, cursor, incremental, records, deleted); err != nil {
+	if err := r.Count(q.scope, q.cursor, q.incremental, records, deleted); err != nil {
 		return e.InternalServerError("", err)
 	}
-	if err := auditPull(e, "", records, deleted, map[string]any{"protocol": "watermelon", "from": cursor, "to": r.Upto,
-		"replacement": replacement, "fromStart": whole}); err != nil {
+	if err := auditPull(e, "", records, deleted, q.auditNote(r.Upto)); err != nil {
 		return err
 	}
 
 	out := newJSONStream(e)
+	if err := writeWatermelonChanges(out, r, q); err != nil {
+		return err // headers are sent: the client sees a broken body and retries
+	}
+	out.raw(watermelonTail(r.Upto, r.Epoch, q.replacement))
+	upto := r.Upto
+	r.Close()
+	contact := clientReport(e)
+	contact.Pull, contact.Cursor = true, upto
+	touch(e, contact)
+	return out.close()
+}
+
+// jsonOut is where an answer is written piece by piece: a response
+// (jsonStream) or a kept snapshot (firstpull.go). A write error is kept
+// and reported by failed; writes after it do nothing.
+type jsonOut interface {
+	raw(s string)
+	bytes(b []byte)
+	value(v any)
+	failed() error
+}
+
+// writeWatermelonChanges writes a pull's answer up to its timestamp:
+// `{"changes":{...},"timestamp":`. What follows it is watermelonTail.
+// A non-nil result is a read error; write errors stay in out.
+func writeWatermelonChanges(out jsonOut, r *Reader, q *watermelonRequest) error {
 	out.raw(`{"changes":{`)
-	for ti, table := range tables {
-		after := cursor
-		if replacement || fromStart[table] {
+	for ti, table := range q.tables {
+		after := q.cursor
+		if q.replacement || q.fromStart[table] {
 			after = 0
 		}
 		if ti > 0 {
@@ -139,9 +234,9 @@ func WatermelonPull(e *core.RequestEvent) error {
 		var deleted []string
 		first := true
 		for {
-			changes, next, more, err := r.Page(scope, after, []string{table}, MaxPageSize, Watermelon)
+			changes, next, more, err := r.Page(q.scope, after, []string{table}, MaxPageSize, Watermelon)
 			if err != nil {
-				return err // headers are sent: the client sees a broken body and retries
+				return err
 			}
 			for _, c := range changes {
 				if c.Deleted {
@@ -159,7 +254,7 @@ func WatermelonPull(e *core.RequestEvent) error {
 				out.raw("}")
 			}
 			after = next
-			if !more || out.err != nil {
+			if !more || out.failed() != nil {
 				break
 			}
 		}
@@ -171,19 +266,16 @@ func WatermelonPull(e *core.RequestEvent) error {
 		out.raw("}")
 	}
 	out.raw(`},"timestamp":`)
-	out.value(r.Upto)
-	out.raw(`,"epoch":`)
-	out.value(r.Epoch)
+	return nil
+}
+
+// watermelonTail ends a pull's answer after `"timestamp":`.
+func watermelonTail(upto, epoch int64, replacement bool) string {
+	tail := strconv.FormatInt(upto, 10) + `,"epoch":` + strconv.FormatInt(epoch, 10)
 	if replacement {
-		out.raw(`,"experimentalStrategy":"replacement"`)
+		tail += `,"experimentalStrategy":"replacement"`
 	}
-	out.raw("}")
-	upto := r.Upto
-	r.Close()
-	contact := clientReport(e)
-	contact.Pull, contact.Cursor = true, upto
-	touch(e, contact)
-	return out.close()
+	return tail + "}"
 }
 
 // watermelonTableChanges is one table of a WatermelonDB push.

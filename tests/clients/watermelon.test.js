@@ -270,4 +270,34 @@ describe('WatermelonDB synchronize() with Jangkau', () => {
     assert.deepEqual(a1.pulled.filter((c) => c.id === own), [])
     assert.deepEqual(syncComplaints(), [], 'WatermelonDB found nothing odd in any sync')
   })
+
+  it('new phones of one village download at once from the kept answer, and a later one gets what was written since', async () => {
+    // a first download of whole tables is kept gzip-compressed per scope
+    // (sync/firstpull.go): the phones below share it, byte for byte
+    const first = await fetch(server.url + '/api/sync/watermelon?last_pulled_at=null', { headers: { Authorization: server.tokens.officerA1 } })
+    assert.equal(first.headers.get('content-encoding'), 'gzip', 'fetch asks for gzip and gets it')
+    await first.text()
+    const fresh = [1, 2, 3].map((n) => new WatermelonPhone(server, 'officerA1', `wm-fresh-${n}`))
+    await Promise.all(fresh.map((p) => p.sync()))
+    for (const table of ['activities', 'outreach_logs']) {
+      const onServer = await villageA(table)
+      assert.ok(onServer.length > 0)
+      for (const p of fresh) assertSameRecords(table, await p.all(table), onServer, `${p.name} after its first sync`)
+    }
+    const areas = (await fresh[0].all('areas')).map((a) => a.id)
+    for (const p of fresh.slice(1)) assert.deepEqual((await p.all('areas')).map((a) => a.id), areas)
+
+    // a write in the village after those downloads reaches the next phone's first one
+    const late = await a1.create('activities', activity(VILLAGE_A, { title: 'Sosialisasi setelah unduhan' }))
+    await a1.sync()
+    assert.ok(await server.record('activities', late))
+    const next = new WatermelonPhone(server, 'officerA2', 'wm-fresh-4')
+    await next.sync()
+    assert.equal((await next.get('activities', late))?.title, 'Sosialisasi setelah unduhan')
+    assertSameRecords('activities', await next.all('activities'), await villageA('activities'), 'the phone after the write')
+    // and the phones of before get it by their next (incremental) sync
+    await fresh[0].sync()
+    assert.equal((await fresh[0].get('activities', late))?.title, 'Sosialisasi setelah unduhan')
+    assert.deepEqual(syncComplaints(), [], 'WatermelonDB found nothing odd in any sync')
+  })
 })
