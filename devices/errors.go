@@ -27,6 +27,7 @@ const (
 	CodeInvalidValue    = "invalid_value"
 	CodeDeviceToken     = "device_token_not_allowed"
 	CodeAccountChanged  = "account_changed"
+	CodeDeskRole        = "desk_role_no_phone"
 )
 
 // Error is a refusal in Jangkau's one error shape (apierr.Error): the
@@ -86,6 +87,8 @@ var (
 		"Pilih pengguna yang perangkatnya didaftarkan. / Choose the user whose device is enrolled.")
 	errEnrollDeactivated = newErr(http.StatusBadRequest, "user", CodeUserDeactivated,
 		"Akun ini dinonaktifkan; aktifkan dulu sebelum mendaftarkan perangkat. / This account is deactivated; reactivate it before enrolling a device.")
+	errDeskRole = newErr(http.StatusForbidden, "user", CodeDeskRole,
+		"Anggota gugus tugas kabupaten/kota dan petugas OPD bekerja di konsol, bukan di ponsel: perangkat tidak dapat didaftarkan untuk peran ini. / Regency task-force members and agency officers work in the console, not on a phone: no device can be enrolled for this role.")
 	errDeviceNotFound = newErr(http.StatusNotFound, "id", CodeNotFound,
 		"Perangkat tidak ditemukan. / The device was not found.")
 	errEnrollmentNotFound = newErr(http.StatusNotFound, "id", CodeNotFound,
