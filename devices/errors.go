@@ -28,6 +28,7 @@ const (
 	CodeDeviceToken     = "device_token_not_allowed"
 	CodeAccountChanged  = "account_changed"
 	CodeDeskRole        = "desk_role_no_phone"
+	CodeDeviceWipe      = "device_wipe"
 )
 
 // Error is a refusal in Jangkau's one error shape (apierr.Error): the
@@ -44,6 +45,10 @@ var (
 		"Token perangkat kedaluwarsa; perbarui dengan refresh token. / The device token has expired; renew it with the refresh token.")
 	errDeviceRevoked = newErr(http.StatusUnauthorized, "token", CodeDeviceRevoked,
 		"Perangkat ini telah dicabut. / This device has been revoked.")
+	errDeviceWipe = newErr(http.StatusUnauthorized, "token", CodeDeviceWipe,
+		"Perangkat ini dicabut dan datanya dihapus: data yang belum terkirim dikirim dulu, lalu data di ponsel ini dihapus. / This device has been revoked and wiped: what was not yet sent is sent first, then the data on this phone is deleted.")
+	errNotWiping = newErr(http.StatusConflict, "token", "not_wiping",
+		"Perangkat ini tidak sedang dihapus datanya. / This device is not being wiped.")
 	errUserDeactivated = newErr(http.StatusUnauthorized, "token", CodeUserDeactivated,
 		"Akun pemilik perangkat ini dinonaktifkan. / The account of this device is deactivated.")
 
@@ -72,6 +77,8 @@ var (
 		"Refresh token ini sudah pernah dipakai; perangkat dicabut demi keamanan. / This refresh token was already used; the device has been revoked for safety.")
 	errRefreshDeviceRevoked = newErr(http.StatusUnauthorized, "refreshToken", CodeDeviceRevoked,
 		"Perangkat ini telah dicabut. / This device has been revoked.")
+	errRefreshDeviceWipe = newErr(http.StatusUnauthorized, "refreshToken", CodeDeviceWipe,
+		"Perangkat ini dicabut dan datanya dihapus. / This device has been revoked and wiped.")
 	errRefreshUserDeactivated = newErr(http.StatusUnauthorized, "refreshToken", CodeUserDeactivated,
 		"Akun pemilik perangkat ini dinonaktifkan. / The account of this device is deactivated.")
 
