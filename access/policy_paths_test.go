@@ -854,6 +854,12 @@ func (h *harness) accountsAndFleet(t *testing.T) int {
 func (h *harness) deviceManagement(t *testing.T) int {
 	cases := 0
 	for _, c := range h.callers {
+		// the wipe's confirmation opens nothing to a phone or account not
+		// being wiped (send-only phones: devices/wipe_test.go)
+		if w := h.srv.Do(t, http.MethodPost, "/api/devices/wiped", c.token, nil); w.Status == 200 {
+			t.Errorf("POST /api/devices/wiped by %s: 200 %s", c.label, w.Body)
+		}
+		cases++
 		for _, u := range tt.FixtureUsers {
 			user, err := h.app.FindAuthRecordByEmail(catalog.Users, u.Email)
 			if err != nil {
@@ -963,6 +969,7 @@ func TestPolicyCoversEverything(t *testing.T) {
 		"POST /api/devices/enrollments":               "device-management",
 		"GET /api/devices/enrollments/{id}/qr.png":    "device-management (svg twin)",
 		"GET /api/devices/enrollments/{id}/qr.svg":    "device-management",
+		"POST /api/devices/wiped":                     "device-management: no caller is being wiped, none may confirm one (send-only phones: devices/wipe_test.go)",
 		"POST /api/devices/activate":                  "public: redeems a one-time code (devices tests)",
 		"POST /api/devices/refresh":                   "public: redeems a refresh token (devices tests)",
 		"POST /api/devices/{id}/revoke":               "device-management: same check as enrollment (devices tests)",
