@@ -614,6 +614,14 @@ func MayUseRawReports(a Actor) bool {
 	return r != nil && r.RawReports
 }
 
+// HasPhone reports whether accounts of the role may have an enrolled phone:
+// desk roles work in the console only (Row.Desk), so enrolling one is
+// refused on every path (devices.CreateEnrollment and Activate).
+func HasPhone(role string) bool {
+	r := RowOf(role)
+	return r != nil && !r.Desk
+}
+
 // Manages reports whether the actor manages some accounts (and their phones).
 func Manages(a Actor) bool {
 	if a.Superuser {

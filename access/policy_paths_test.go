@@ -11,6 +11,7 @@ package access_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -32,6 +33,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/devices"
@@ -159,6 +161,16 @@ func newHarness(t *testing.T) *harness {
 	}
 	for _, u := range tt.FixtureUsers {
 		enr, err := devices.CreateEnrollment(app, access.ActorOf(su), tt.UserID(u.Email))
+		if !access.HasPhone(u.Role) {
+			// desk roles never have a phone: refused, so no device token
+			// of theirs exists to call with (migration 1765800000 revoked
+			// any from before)
+			var ae *apierr.Error
+			if !errors.As(err, &ae) || ae.Code != devices.CodeDeskRole {
+				t.Fatalf("enrolling a phone of desk role %s: %v, want %s", u.Role, err, devices.CodeDeskRole)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -842,15 +854,25 @@ func (h *harness) accountsAndFleet(t *testing.T) int {
 func (h *harness) deviceManagement(t *testing.T) int {
 	cases := 0
 	for _, c := range h.callers {
+		// the wipe's confirmation opens nothing to a phone or account not
+		// being wiped (send-only phones: devices/wipe_test.go)
+		if w := h.srv.Do(t, http.MethodPost, "/api/devices/wiped", c.token, nil); w.Status == 200 {
+			t.Errorf("POST /api/devices/wiped by %s: 200 %s", c.label, w.Body)
+		}
+		cases++
 		for _, u := range tt.FixtureUsers {
 			user, err := h.app.FindAuthRecordByEmail(catalog.Users, u.Email)
 			if err != nil {
 				t.Fatal(err)
 			}
 			res := h.srv.Do(t, http.MethodPost, "/api/devices/enrollments", c.token, map[string]any{"user": user.Id})
-			want := c.token != "" && access.CheckManaged(c.actor, user) == access.ManageOK
+			manages := c.token != "" && access.CheckManaged(c.actor, user) == access.ManageOK
+			want := manages && access.HasPhone(u.Role)
 			if (res.Status == 200) != want {
 				t.Errorf("enroll a phone of %s by %s: status %d, table %v: %s", u.Email, c.label, res.Status, want, res.Body)
+			}
+			if manages && !want && (res.Status != http.StatusForbidden || !strings.Contains(string(res.Body), devices.CodeDeskRole)) {
+				t.Errorf("enroll a phone of desk role %s by %s: status %d, want 403 %s: %s", u.Email, c.label, res.Status, devices.CodeDeskRole, res.Body)
 			}
 			cases++
 			if res.Status == 200 {
@@ -947,6 +969,7 @@ func TestPolicyCoversEverything(t *testing.T) {
 		"POST /api/devices/enrollments":               "device-management",
 		"GET /api/devices/enrollments/{id}/qr.png":    "device-management (svg twin)",
 		"GET /api/devices/enrollments/{id}/qr.svg":    "device-management",
+		"POST /api/devices/wiped":                     "device-management: no caller is being wiped, none may confirm one (send-only phones: devices/wipe_test.go)",
 		"POST /api/devices/activate":                  "public: redeems a one-time code (devices tests)",
 		"POST /api/devices/refresh":                   "public: redeems a refresh token (devices tests)",
 		"POST /api/devices/{id}/revoke":               "device-management: same check as enrollment (devices tests)",

@@ -14,25 +14,39 @@ import (
 // Authenticate checks a device token against the database on every call:
 // a revoked device or a deactivated user is refused at once, whatever the
 // token's expiry. It returns the device's user (to become e.Auth, so every
-// rule applies with exactly the user's scope) and the device id.
+// rule applies with exactly the user's scope) and the device id. A device
+// revoked with wipe is refused with CodeDeviceWipe (see SendOnly for the
+// few requests it may still make).
 func Authenticate(app core.App, token string) (*core.Record, string, error) {
+	user, dev, sendOnly, err := authenticate(app, token)
+	if err == nil && sendOnly {
+		return nil, "", errDeviceWipe
+	}
+	return user, dev, err
+}
+
+// authenticate is Authenticate telling a device revoked with wipe that has
+// not yet confirmed its wipe apart (sendOnly, with its user and id).
+func authenticate(app core.App, token string) (user *core.Record, dev string, sendOnly bool, err error) {
 	c, err := parse(app, purposeAccess, token)
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
-			return nil, "", errTokenExpired
+			return nil, "", false, errTokenExpired
 		}
-		return nil, "", errTokenInvalid
+		return nil, "", false, errTokenInvalid
 	}
-	user, err := activeDeviceUser(app, c.Device, c.Subject)
+	user, sendOnly, err = activeDeviceUser(app, c.Device, c.Subject)
 	if err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
-	return user, c.Device, nil
+	return user, c.Device, sendOnly, nil
 }
 
 // activeDeviceUser returns the user userID if deviceID is its device,
-// enrolled and not revoked, and the account is active.
-func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, error) {
+// enrolled and not revoked, and the account is active. A device revoked
+// with wipe whose wipe is not confirmed yet returns its user with
+// sendOnly true: its phone may still send what it holds (SendOnly).
+func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, bool, error) {
 	// The usual case in one query. Only a refusal looks further, to say why.
 	user := &core.Record{}
 	err := app.RecordQuery(catalog.Users).
@@ -40,25 +54,31 @@ func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, erro
 		AndWhere(dbx.HashExp{"devices.id": deviceID, "users.id": userID, "devices.enrolled": true, "devices.revoked_at": "", "users.deactivated": false}).
 		Limit(1).One(user)
 	if err == nil {
-		return user, nil
+		return user, false, nil
 	}
 	dev, err := app.FindRecordById(catalog.Devices, deviceID)
 	if err != nil || dev.GetString("user") != userID || !dev.GetBool("enrolled") {
-		return nil, errTokenInvalid
+		return nil, false, errTokenInvalid
 	}
 	user, err = app.FindRecordById(catalog.Users, userID)
 	if err != nil {
-		return nil, errTokenInvalid
+		return nil, false, errTokenInvalid
 	}
 	// The account first: a deactivated user's devices are revoked too, and
 	// "account deactivated" tells the person more than "device revoked".
 	if user.GetBool("deactivated") {
-		return nil, errUserDeactivated
+		return nil, false, errUserDeactivated
 	}
 	if !dev.GetDateTime("revoked_at").IsZero() {
-		return nil, errDeviceRevoked
+		switch {
+		case wipePending(dev):
+			return user, true, nil
+		case dev.GetBool("wipe"):
+			return nil, false, errDeviceWipe
+		}
+		return nil, false, errDeviceRevoked
 	}
-	return user, nil
+	return user, false, nil
 }
 
 // Refresh exchanges a refresh token for a new pair and retires it. A
@@ -155,6 +175,14 @@ func refreshSubject(tx core.App, c *claims) (*core.Record, *core.Record, error) 
 		return nil, nil, errRefreshUserDeactivated
 	}
 	if !dev.GetDateTime("revoked_at").IsZero() {
+		if wipePending(dev) {
+			// revoked with wipe: the phone still renews its token, to send
+			// what it holds (and nothing else: SendOnly)
+			return dev, user, nil
+		}
+		if dev.GetBool("wipe") {
+			return nil, nil, errRefreshDeviceWipe
+		}
 		return nil, nil, errRefreshDeviceRevoked
 	}
 	return dev, user, nil
@@ -167,7 +195,7 @@ func refreshSubject(tx core.App, c *claims) (*core.Record, *core.Record, error) 
 func claimRotation(tx core.App, dev *core.Record, cur int64) (bool, error) {
 	res, err := tx.NonconcurrentDB().Update(catalog.Devices,
 		dbx.Params{"refresh_gen": cur + 1},
-		dbx.HashExp{"id": dev.Id, "refresh_gen": cur, "refresh_hash": dev.GetString("refresh_hash"), "revoked_at": ""},
+		dbx.HashExp{"id": dev.Id, "refresh_gen": cur, "refresh_hash": dev.GetString("refresh_hash"), "revoked_at": dev.GetString("revoked_at"), "wiped_at": dev.GetString("wiped_at")},
 	).Execute()
 	if err != nil {
 		return false, err

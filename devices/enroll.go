@@ -83,6 +83,9 @@ func CreateEnrollment(app core.App, by access.Actor, userID string) (*Enrollment
 	if user.GetBool("deactivated") {
 		return nil, errEnrollDeactivated
 	}
+	if !access.HasPhone(user.GetString("role")) {
+		return nil, errDeskRole
+	}
 	col, err := app.FindCollectionByNameOrId(catalog.DeviceEnrollments)
 	if err != nil {
 		return nil, err
@@ -345,6 +348,9 @@ func Activate(app core.App, in ActivateInput) (*Credentials, error) {
 		}
 		if e := accountChangedSince(enr, user); e != nil {
 			return e
+		}
+		if !access.HasPhone(user.GetString("role")) {
+			return errDeskRole // a code issued before desk roles were refused
 		}
 		if in.ClientID != "" {
 			if err := supersedeClientID(tx, user.Id, in.ClientID, &replaced); err != nil {

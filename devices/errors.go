@@ -27,6 +27,8 @@ const (
 	CodeInvalidValue    = "invalid_value"
 	CodeDeviceToken     = "device_token_not_allowed"
 	CodeAccountChanged  = "account_changed"
+	CodeDeskRole        = "desk_role_no_phone"
+	CodeDeviceWipe      = "device_wipe"
 )
 
 // Error is a refusal in Jangkau's one error shape (apierr.Error): the
@@ -43,6 +45,10 @@ var (
 		"Token perangkat kedaluwarsa; perbarui dengan refresh token. / The device token has expired; renew it with the refresh token.")
 	errDeviceRevoked = newErr(http.StatusUnauthorized, "token", CodeDeviceRevoked,
 		"Perangkat ini telah dicabut. / This device has been revoked.")
+	errDeviceWipe = newErr(http.StatusUnauthorized, "token", CodeDeviceWipe,
+		"Perangkat ini dicabut dan datanya dihapus: data yang belum terkirim dikirim dulu, lalu data di ponsel ini dihapus. / This device has been revoked and wiped: what was not yet sent is sent first, then the data on this phone is deleted.")
+	errNotWiping = newErr(http.StatusConflict, "token", "not_wiping",
+		"Perangkat ini tidak sedang dihapus datanya. / This device is not being wiped.")
 	errUserDeactivated = newErr(http.StatusUnauthorized, "token", CodeUserDeactivated,
 		"Akun pemilik perangkat ini dinonaktifkan. / The account of this device is deactivated.")
 
@@ -71,6 +77,8 @@ var (
 		"Refresh token ini sudah pernah dipakai; perangkat dicabut demi keamanan. / This refresh token was already used; the device has been revoked for safety.")
 	errRefreshDeviceRevoked = newErr(http.StatusUnauthorized, "refreshToken", CodeDeviceRevoked,
 		"Perangkat ini telah dicabut. / This device has been revoked.")
+	errRefreshDeviceWipe = newErr(http.StatusUnauthorized, "refreshToken", CodeDeviceWipe,
+		"Perangkat ini dicabut dan datanya dihapus. / This device has been revoked and wiped.")
 	errRefreshUserDeactivated = newErr(http.StatusUnauthorized, "refreshToken", CodeUserDeactivated,
 		"Akun pemilik perangkat ini dinonaktifkan. / The account of this device is deactivated.")
 
@@ -86,6 +94,8 @@ var (
 		"Pilih pengguna yang perangkatnya didaftarkan. / Choose the user whose device is enrolled.")
 	errEnrollDeactivated = newErr(http.StatusBadRequest, "user", CodeUserDeactivated,
 		"Akun ini dinonaktifkan; aktifkan dulu sebelum mendaftarkan perangkat. / This account is deactivated; reactivate it before enrolling a device.")
+	errDeskRole = newErr(http.StatusForbidden, "user", CodeDeskRole,
+		"Anggota gugus tugas kabupaten/kota dan petugas OPD bekerja di konsol, bukan di ponsel: perangkat tidak dapat didaftarkan untuk peran ini. / Regency task-force members and agency officers work in the console, not on a phone: no device can be enrolled for this role.")
 	errDeviceNotFound = newErr(http.StatusNotFound, "id", CodeNotFound,
 		"Perangkat tidak ditemukan. / The device was not found.")
 	errEnrollmentNotFound = newErr(http.StatusNotFound, "id", CodeNotFound,

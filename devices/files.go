@@ -43,7 +43,10 @@ func CheckFileToken(app core.App, token string) error {
 	if dev == "" {
 		return nil
 	}
-	_, err := activeDeviceUser(app, dev, user)
+	_, sendOnly, err := activeDeviceUser(app, dev, user)
+	if err == nil && sendOnly {
+		return errDeviceWipe // a phone being wiped downloads nothing
+	}
 	return err
 }
 

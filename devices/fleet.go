@@ -237,5 +237,7 @@ func JSON(dev *core.Record) map[string]any {
 		"revokedAt":        date("revoked_at"),
 		"revokedReason":    dev.GetString("revoked_reason"),
 		"revokedBy":        revokedBy,
+		"wipe":             dev.GetBool("wipe"),
+		"wipedAt":          date("wiped_at"),
 	}
 }

@@ -35,6 +35,7 @@ func Register(app core.App) {
 		g.POST("/activate", activateDevice)
 		g.POST("/refresh", refreshDevice)
 		g.POST("/{id}/revoke", revokeDevice)
+		g.POST("/wiped", confirmWipe)
 		return se.Next()
 	}})
 

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/audit"
 	"jangkau/catalog"
 )
 
@@ -37,7 +38,13 @@ func setRevoked(app core.App, dev *core.Record, reason string, by access.Actor) 
 // next request on any path is refused and its realtime connections are
 // closed. The records it synced stay. Revoking a revoked device changes
 // nothing and returns it as it is.
-func Revoke(app core.App, by access.Actor, deviceID string) (*core.Record, error) {
+//
+// With wipe, the phone is told so (CodeDeviceWipe) on its next request:
+// it may then still renew its token and send what it holds, being shown
+// nothing (SendOnly), until it confirms its wipe (ConfirmWipe) and deletes
+// its synced data. The choice is in the audit trail with the revocation
+// (the devices collection is audited field by field).
+func Revoke(app core.App, by access.Actor, deviceID string, wipe bool) (*core.Record, error) {
 	if !CanManageAny(by) {
 		return nil, errManagerRole
 	}
@@ -58,7 +65,13 @@ func Revoke(app core.App, by access.Actor, deviceID string) (*core.Record, error
 		if !dev.GetDateTime("revoked_at").IsZero() {
 			return nil
 		}
+		refresh := dev.GetString("refresh_hash")
 		setRevoked(tx, dev, ReasonRevoked, by)
+		if wipe {
+			dev.Set("wipe", true)
+			dev.Set("refresh_hash", refresh) // renewed to send, never to read
+		}
+		audit.SetActor(dev, auditActor(by))
 		return tx.Save(dev)
 	})
 	if err != nil {
@@ -66,6 +79,48 @@ func Revoke(app core.App, by access.Actor, deviceID string) (*core.Record, error
 	}
 	afterRevoke(app, dev.Id)
 	return dev, nil
+}
+
+// wipePending reports whether dev was revoked with wipe by a manager and
+// its phone has not yet confirmed the wipe: it may still send (SendOnly).
+// A refresh token used twice meanwhile (theft suspected) ends that.
+func wipePending(dev *core.Record) bool {
+	return dev.GetBool("wipe") && !dev.GetDateTime("revoked_at").IsZero() && dev.GetDateTime("wiped_at").IsZero() &&
+		dev.GetString("revoked_reason") == ReasonRevoked
+}
+
+// ConfirmWipe records that the phone of device deviceID, revoked with
+// wipe, has sent what it held and deletes its data now: from then on it
+// may send nothing more, and its refresh token is cut.
+func ConfirmWipe(app core.App, deviceID string) (*core.Record, error) {
+	var dev *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		dev, err = tx.FindRecordById(catalog.Devices, deviceID)
+		if err != nil {
+			return errDeviceNotFound
+		}
+		if !wipePending(dev) {
+			return errDeviceWipe
+		}
+		dev.Set("wiped_at", Now(tx))
+		dev.Set("refresh_hash", "")
+		audit.SetActor(dev, audit.Actor{UserID: dev.GetString("user"), DeviceID: dev.Id})
+		return tx.Save(dev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	afterRevoke(app, dev.Id)
+	return dev, nil
+}
+
+// auditActor names the manager in the audit trail.
+func auditActor(by access.Actor) audit.Actor {
+	if by.Superuser {
+		return audit.Actor{SuperuserID: by.ID}
+	}
+	return audit.Actor{UserID: by.ID}
 }
 
 // RevokeUserDevices revokes every device of the user that is not revoked

@@ -64,27 +64,104 @@ func deviceAuth(e *core.RequestEvent) error {
 	if e.Request.Method == http.MethodPost && (e.Request.URL.Path == "/api/devices/refresh" || e.Request.URL.Path == "/api/devices/activate") {
 		return e.Next()
 	}
-	user, dev, err := Authenticate(e.App, token)
+	user, dev, sendOnly, err := authenticate(e.App, token)
 	if err != nil {
 		return apiErr(e, err)
+	}
+	if sendOnly && !sendOnlyRoute(e) {
+		return errDeviceWipe.APIError()
 	}
 	if err := deviceRouteAllowed(e); err != nil {
 		return err
 	}
 	e.Auth = user
 	e.Set(RequestKey, dev)
+	if sendOnly {
+		e.Set(sendOnlyKey, true)
+		if e.Request.Method == http.MethodPatch {
+			return tracked(e, dev, quietAnswer)
+		}
+	}
 	return tracked(e, dev)
+}
+
+const sendOnlyKey = "jangkau.devices.sendOnly"
+
+// SendOnly reports whether e comes from a phone revoked with wipe that has
+// not yet confirmed its wipe: it may send what it holds (a sync push, a
+// photo upload, the confirmation) and is shown nothing; every other
+// request of it is refused with CodeDeviceWipe.
+func SendOnly(e *core.RequestEvent) bool {
+	v, _ := e.Get(sendOnlyKey).(bool)
+	return v
+}
+
+// sendOnlyRoute: the requests a phone being wiped may still make. The
+// native sync push (the field app's protocol; its answer then carries no
+// record, see sync), a photo upload onto one of its records (answered
+// without the record: quietAnswer), and the confirmation of the wipe.
+func sendOnlyRoute(e *core.RequestEvent) bool {
+	path, method := e.Request.URL.Path, e.Request.Method
+	switch {
+	case method == http.MethodPost && (path == "/api/sync/push" || path == wipedPath):
+		return true
+	case method == http.MethodPatch && strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data"):
+		for _, col := range []string{catalog.Activities, catalog.OutreachLogs} {
+			rest, ok := strings.CutPrefix(path, "/api/collections/"+col+"/records/")
+			if ok && rest != "" && !strings.Contains(rest, "/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quietWriter keeps the body of an answer from the client: what the
+// handler writes is dropped, its status kept.
+type quietWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *quietWriter) WriteHeader(status int) { w.status = status }
+func (w *quietWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return len(b), nil
+}
+
+// quietAnswer runs a photo upload of a phone being wiped and answers
+// {"ok": true} instead of the record: it learns its photo arrived, and
+// nothing of the record as the server has it. A refusal is answered as
+// usual (the error names fields, not data).
+func quietAnswer(e *core.RequestEvent) error {
+	orig := e.Response
+	q := &quietWriter{ResponseWriter: orig}
+	e.Response = q
+	err := e.Next()
+	e.Response = orig
+	if err != nil {
+		return err
+	}
+	if q.status >= 400 {
+		return e.JSON(q.status, map[string]any{"status": q.status, "message": http.StatusText(q.status), "data": map[string]any{}})
+	}
+	return e.JSON(http.StatusOK, map[string]any{"ok": true})
 }
 
 // tracked runs the rest of the request with a context that a revocation
 // or deactivation cancels, so that long-lived answers (sync hint streams)
 // end at once rather than when the phone hangs up.
-func tracked(e *core.RequestEvent, deviceID string) error {
+func tracked(e *core.RequestEvent, deviceID string, next ...func(*core.RequestEvent) error) error {
 	ctx, cancel := context.WithCancel(e.Request.Context())
 	defer cancel()
 	done := Track(e.App, deviceID, e.Auth.Id, cancel)
 	defer done()
 	e.Request = e.Request.WithContext(ctx)
+	if len(next) > 0 {
+		return next[0](e)
+	}
 	return e.Next()
 }
 
@@ -257,6 +334,15 @@ func refreshDevice(e *core.RequestEvent) error {
 		return apiErr(e, err)
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
+	if wipePending(creds.Device) {
+		// a phone being wiped gets a token to send with, and nothing else
+		// (not even its account: it is about to forget it)
+		answer := credentialsJSON(creds)
+		delete(answer, "record")
+		delete(answer, "device")
+		answer["wipe"] = true
+		return e.JSON(http.StatusOK, answer)
+	}
 	return e.JSON(http.StatusOK, credentialsJSON(creds))
 }
 
@@ -265,9 +351,33 @@ func revokeDevice(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	dev, err := Revoke(e.App, a, e.Request.PathValue("id"))
+	var body struct {
+		Wipe bool `json:"wipe"`
+	}
+	if e.Request.ContentLength != 0 {
+		if err := e.BindBody(&body); err != nil {
+			return errBadBody.APIError()
+		}
+	}
+	dev, err := Revoke(e.App, a, e.Request.PathValue("id"), body.Wipe)
 	if err != nil {
 		return apiErr(e, err)
 	}
 	return e.JSON(http.StatusOK, JSON(dev))
+}
+
+const wipedPath = "/api/devices/wiped"
+
+// confirmWipe answers POST /api/devices/wiped: the phone, revoked with
+// wipe, has sent what it held and deletes its data. Only that phone's own
+// token may say so.
+func confirmWipe(e *core.RequestEvent) error {
+	dev := FromRequest(e)
+	if dev == "" || !SendOnly(e) {
+		return errNotWiping.APIError()
+	}
+	if _, err := ConfirmWipe(e.App, dev); err != nil {
+		return apiErr(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"wiped": true})
 }

@@ -120,9 +120,21 @@ func (s Sum) holds(counts []Count) bool {
 // Left open: a count is only kept from being known exactly, not from a
 // range such as "1 or 2"; a reader who knows two groups may learn more.
 func SuppressTable(counts []Count, sums []Sum, known [][]int) []Hiding {
+	return SuppressTablePublic(counts, sums, known, nil)
+}
+
+// SuppressTablePublic is SuppressTable for a table some of whose counts
+// are shown elsewhere as they are (public): a district's outreach counts,
+// which the regency's view lists, beside its villages'. A public count is
+// never hidden, and every reader knows it.
+func SuppressTablePublic(counts []Count, sums []Sum, known [][]int, public []int) []Hiding {
 	hiding := make([]Hiding, len(counts))
+	isPublic := make([]bool, len(counts))
+	for _, i := range public {
+		isPublic[i] = true
+	}
 	for i, c := range counts {
-		if isSmall(c.N, c.Level) {
+		if isSmall(c.N, c.Level) && !isPublic[i] {
 			hiding[i] = HiddenSmall
 		}
 	}
@@ -139,14 +151,13 @@ func SuppressTable(counts []Count, sums []Sum, known [][]int) []Hiding {
 	// ones first, as what protects a count from them mostly protects it
 	// from the other too
 	var readers [][]bool
-	for _, g := range known {
-		fixed := make([]bool, len(counts))
+	for _, g := range slices.Concat(known, [][]int{nil}) { // then a reader who knows only the public counts
+		fixed := slices.Clone(isPublic)
 		for _, i := range g {
 			fixed[i] = true
 		}
 		readers = append(readers, fixed)
 	}
-	readers = append(readers, make([]bool, len(counts)))
 	// per reader and count: checked (safe, or given away whatever is
 	// hidden: stuck) and the cycle that keeps it safe
 	checked, stuck := grid[bool](len(readers), len(counts)), grid[bool](len(readers), len(counts))

@@ -28,6 +28,11 @@ type OutreachFigures struct {
 	Actions      []Breakdown  `json:"actions"`
 	Referrals    []Breakdown  `json:"referrals"`
 	FollowUp     FollowUp     `json:"followUp"`
+	// Hidden marks the counts of a village hidden by the small-count rule
+	// (outreach_privacy.go), by name ("referred", "followUp.withRisk",
+	// "riskSignals.<code>"...): "<5" or "•". Those counts read 0, and the
+	// shares computed from them too.
+	Hidden map[string]string `json:"hidden,omitempty"`
 }
 
 // OutreachRow is one area's line of report 5.
@@ -83,6 +88,9 @@ func Outreach(o Options) (*OutreachReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := suppressOutreach(o, r); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -105,10 +113,18 @@ func (r *OutreachReport) Tables(lang string) []Table {
 		if f.FollowUp.MedianDays != nil {
 			median = *f.FollowUp.MedianDays
 		}
+		// a count hidden by the small-count rule reads its mark
+		cell := func(key string, n any) any {
+			if m, ok := f.Hidden[key]; ok {
+				return m
+			}
+			return n
+		}
 		row := append(areaCells(a, lang), f.Logs, p.MaleChild, p.FemaleChild, p.MaleAdult, p.FemaleAdult, p.Total,
-			f.FollowUp.WithRisk, f.Referred, f.FollowUp.FollowedUp, f.FollowUp.Open, median, f.FollowUp.Within7Pct)
-		row = append(row, countsOf(f.RiskSignals, catalog.CodesOf("risk_signals"))...)
-		row = append(row, countsOf(f.Referrals, catalog.CodesOf("referral_agencies"))...)
+			cell(hideWithRisk, f.FollowUp.WithRisk), cell(hideReferred, f.Referred), cell(hideFollowedUp, f.FollowUp.FollowedUp),
+			cell(hideOpen, f.FollowUp.Open), median, cell(hideWithin7Pct, f.FollowUp.Within7Pct))
+		row = append(row, markedCounts(f.RiskSignals, catalog.CodesOf("risk_signals"))...)
+		row = append(row, markedCounts(f.Referrals, catalog.CodesOf("referral_agencies"))...)
 		return append(row, countsOf(f.ByType, catalog.CodesOf("outreach_types"))...)
 	}
 	t := Table{Name: "penjangkauan", Title: T(lang, r.Title, r.TitleEN), Columns: cols}

@@ -158,6 +158,10 @@ type Breakdown struct {
 	Count        int64   `json:"count"`
 	Participants int64   `json:"participants"`
 	Budget       float64 `json:"budget,omitempty"`
+	// Mark is set when the count is hidden by the small-count rule
+	// (outreach counts of villages): "<5" or "•"; Count and Participants
+	// are then 0 and mean nothing.
+	Mark string `json:"mark,omitempty"`
 }
 
 // breakdown lists every code of the vocabulary in order (zeros included, so

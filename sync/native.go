@@ -248,7 +248,8 @@ func NativePush(e *core.RequestEvent) error {
 		}
 	}
 
-	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
+	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), ClientID: clientID, Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e),
+		SendOnly: devices.SendOnly(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
@@ -280,5 +281,12 @@ func NativePush(e *core.RequestEvent) error {
 		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
 	}
 	touch(e, devices.Contact{DeviceID: devices.FromRequest(e), ClientID: clientID, AppVersion: body.AppVersion, QueueLength: body.QueueLength, Push: true})
+	if p.SendOnly {
+		// a replayed answer may hold a record from before the revocation
+		for i := range results {
+			results[i].Record = nil
+		}
+		return e.JSON(http.StatusOK, map[string]any{"results": results, "wipe": true})
+	}
 	return e.JSON(http.StatusOK, map[string]any{"results": results, "cursor": cursor})
 }

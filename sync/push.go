@@ -86,6 +86,9 @@ type Pusher struct {
 	Flavor   Flavor      // how values arrive and conflict records are returned
 	Scope    Scope       // the caller's sync scope: which tombstones it may be told of
 	Viewer   audit.Actor // who is shown the server's records a push answers with
+	// SendOnly: a phone revoked with wipe sends what it holds and is shown
+	// nothing (devices.SendOnly): no record in the answer, no view entry.
+	SendOnly bool
 
 	prior    map[string]Result          // results of mutation ids seen before, loaded by Prepare
 	pending  []pendingResult            // results to store, written by Flush
@@ -420,6 +423,9 @@ func (p *Pusher) Tombstone(tx core.App, collection, id string) (int64, error) {
 // send in a push answer, and writes the view entry of that read in tx (no
 // entry, no data); nil when the record is gone or out of the caller's scope.
 func (p *Pusher) Shown(tx core.App, col *core.Collection, id, why string) (map[string]any, error) {
+	if p.SendOnly {
+		return nil, nil
+	}
 	rec, err := p.visible(tx, col, id)
 	if err != nil || rec == nil {
 		return nil, err

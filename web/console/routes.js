@@ -11,7 +11,8 @@ import { Rad } from './pages/rad.jsx';
 import { Cases } from './pages/cases.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { About } from './pages/about.jsx';
-import { NewActivity } from './pages/activity.jsx';
+import { EditActivity, NewActivity } from './pages/activity.jsx';
+import { ClusterView } from './pages/cluster.jsx';
 import { Vocabularies } from './pages/vocab.jsx';
 import { Settings } from './pages/settings.jsx';
 
@@ -30,6 +31,9 @@ export const routes = [
   { path: '/annual', page: Annual, roles: [PROVINCE, TASKFORCE, VERIFIER, REGENCY_TF, AGENCY] },
   { path: '/rad', page: Rad, roles: [PROVINCE, VERIFIER], nav: 'nav.rad' },
   { path: '/activity/new', page: NewActivity, roles: [REGENCY_TF, AGENCY], nav: 'nav.newActivity' },
+  // Issue 15: desk roles edit their drafts and returned activities; every task-force member has its cluster's view.
+  { path: '/activity/edit/:id', page: EditActivity, roles: [REGENCY_TF, AGENCY] },
+  { path: '/cluster', page: ClusterView, roles: [TASKFORCE, REGENCY_TF, AGENCY], nav: 'nav.cluster' },
   { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },

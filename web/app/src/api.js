@@ -24,6 +24,13 @@ export class ApiError extends Error {
 /** The network did not answer (offline, dropped connection). */
 export class OfflineError extends Error {}
 
+/**
+ * The verifier revoked this phone choosing "wipe" (401 device_wipe): the
+ * phone sends what it holds, then deletes its data (wipe.js). The session
+ * keeps `wipe: true` until then, across restarts.
+ */
+export class WipeRequested extends Error {}
+
 let session = null; // {kind: 'password'|'device', token, refreshToken?, user, area, deviceId?}
 const listeners = new Set();
 
@@ -103,6 +110,7 @@ async function startSession(s) {
   const prevUser = prev?.user?.id || (await getMeta('lastUser'));
   if (prevUser && prevUser !== s.user.id) await wipeData(); // another account on this phone
   await setMeta('lastUser', s.user.id);
+  try { localStorage.removeItem('jangkau.wiped'); } catch { /* nothing kept */ } // wipe.js's message: a new start
   session = s; // so areaInfo can use the token
   s.area = await areaInfo(s.user);
   await saveSession(s);
@@ -146,7 +154,9 @@ async function refreshDevice() {
     if (s?.kind !== 'device') throw new ApiError(401, { message: 'no device session' });
     if (session && s.refreshToken !== session.refreshToken) { session = s; emit(); return s; }
     const r = await rawFetch('/api/devices/refresh', jsonOpts('POST', { refreshToken: s.refreshToken }));
-    const next = { ...s, token: r.token, refreshToken: r.refreshToken, tokenExpiresAt: r.tokenExpiresAt, refreshExpiresAt: r.refreshExpiresAt, user: r.record || s.user, needsLogin: false };
+    // wipe: a token to send what the phone holds with, nothing more
+    const next = { ...s, token: r.token, refreshToken: r.refreshToken, tokenExpiresAt: r.tokenExpiresAt, refreshExpiresAt: r.refreshExpiresAt, user: r.record || s.user, needsLogin: false,
+      ...(r.wipe ? { wipe: true } : {}) };
     await saveSession(next);
     return next;
   };
@@ -175,6 +185,10 @@ export async function keepFresh() {
 async function authFailed(err) {
   const code = err.code('token');
   if (session?.kind === 'device' && (code === 'token_expired' || code === 'token_invalid')) return 'refresh';
+  if (session?.kind === 'device' && code === 'device_wipe') {
+    if (!session.wipe) await saveSession({ ...session, wipe: true });
+    return 'wipe';
+  }
   // revoked device, deactivated account, expired password session: keep the data, ask to sign in again
   await saveSession({ ...session, needsLogin: true, authError: err.message });
   return 'stop';
@@ -194,10 +208,16 @@ export async function api(method, path, body) {
       return await rawFetch(path, opts);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 401 || attempt > 0) throw err;
-      if ((await authFailed(err)) !== 'refresh') throw err;
+      const next = await authFailed(err);
+      if (next === 'wipe') throw new WipeRequested(err.message);
+      if (next !== 'refresh') throw err;
       try {
         await refreshDevice();
       } catch (rerr) {
+        if (rerr instanceof ApiError && rerr.code('refreshToken') === 'device_wipe') {
+          await saveSession({ ...session, wipe: true });
+          throw new WipeRequested(rerr.message);
+        }
         if (rerr instanceof ApiError) await saveSession({ ...session, needsLogin: true, authError: rerr.message });
         throw rerr;
       }
@@ -211,11 +231,19 @@ export async function openStream(path, signal) {
   if (res.status === 401) {
     const body = await res.json().catch(() => ({}));
     const err = new ApiError(401, body);
-    if ((await authFailed(err)) === 'refresh') await refreshDevice();
+    const next = await authFailed(err);
+    if (next === 'wipe') throw new WipeRequested(err.message);
+    if (next === 'refresh') await refreshDevice();
     throw err;
   }
   if (!res.ok) throw new ApiError(res.status, null);
   return res.body.getReader();
+}
+
+/** Forgets the session and its tokens (the wipe: nothing of them stays). */
+export function forgetSession() {
+  session = null;
+  emit();
 }
 
 export async function logout() {

@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { APP_VERSION, currentSession, loadSession, logout, onSession } from './api.js';
+import { WipeNotice } from './wipe-notice.jsx';
 import { Activate, Login } from './auth.jsx';
 import { ChangePassword, Forgot, Notices, NotifySettings } from './account.jsx';
 import { db, queueLength, refusedCounts, unsentCount } from './db.js';
@@ -179,6 +180,7 @@ function App() {
   if (path === '/activate') body = <Activate query={query} />;
   else if (path === '/forgot') body = <Forgot />;
   else if (mustChange) body = <ChangePassword forced />;
+  else if (session?.wipe) body = null; // revoked with wipe: sending, then deleting (WipeNotice)
   else if (!session || path === '/login') body = session && !session.needsLogin && path === '/login' ? (go('/'), null) : <Login onDone={() => go('/')} />;
   else if (!active && session.user.role !== 'village_officer') {
     body = (
@@ -198,6 +200,7 @@ function App() {
     <>
       <Header session={session} />
       <UpdateBanner />
+      <WipeNotice session={session} />
       {session?.needsLogin && path !== '/login' && path !== '/activate' && (
         <div class="banner bad" data-testid="session-ended">
           {t('session_ended')} {session.authError ? `(${serverText(session.authError)})` : ''}

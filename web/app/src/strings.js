@@ -34,6 +34,11 @@ export const strings = {
   open_console: ['Buka konsol', 'Open the console'],
   session_ended: ['Sesi berakhir: masuk atau aktifkan lagi untuk mengirim data. Data di HP tetap aman.', 'Your session ended: sign in or activate again to send data. The data on this phone is safe.'],
   relogin: ['Masuk lagi', 'Sign in again'],
+  wipe_sending: ['HP ini dicabut oleh verifikator dengan penghapusan data. Data yang belum terkirim sedang dikirim; sesudah itu semua data di HP ini dihapus. Jangan tutup aplikasi sampai selesai (perlu sinyal).',
+    'This phone was revoked by the verifier with a wipe. What was not yet sent is being sent; after that all data on this phone is deleted. Keep the app open until it finishes (it needs a signal).'],
+  wiped: ['HP ini dicabut oleh verifikator. Data yang belum terkirim sudah dikirim ke server, lalu semua data kegiatan, penjangkauan, foto dan kosakata di HP ini dihapus. Untuk memakai HP ini lagi, minta kode aktivasi baru.',
+    'This phone was revoked by the verifier. What was not yet sent has been sent to the server, then every activity, outreach log, photo and vocabulary on this phone was deleted. To use this phone again, ask for a new activation code.'],
+  wiped_ok: ['Mengerti', 'Understood'],
   reactivate: ['Aktifkan lagi dengan kode baru', 'Activate again with a new code'],
 
   // shell

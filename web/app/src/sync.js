@@ -8,7 +8,8 @@
 // and base version before it is sent, and sent again unchanged until the
 // server answers (a replay gets the first answer). Later edits wait for the
 // next mutation, based on the version the server returned.
-import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream } from './api.js';
+import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream, WipeRequested } from './api.js';
+import { sendThenWipe } from './wipe.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
 import { COLLECTIONS, diff, differs, normalize, missingRequired } from './model.js';
 import { forgetVocabularyCursor, pullVocabularies } from './vocab.js';
@@ -46,26 +47,35 @@ export async function syncNow() {
   if (state.running) { state.again = true; return; }
   emit({ running: true, lastError: null });
   try {
+    const wipe = () => sendThenWipe(async () => { await keepFresh(); await pushAll(); await uploadPhotos(); });
     const run = async () => {
+      if (currentSession().wipe) { await wipe(); return; }
       do {
         state.again = false;
-        await keepFresh();
-        await pushAll();
-        const uploaded = await uploadPhotos();
-        if (await pullVocabularies(api, { clientId: await clientId(), appVersion: APP_VERSION })) {
-          // The server went back to a backup since the vocabularies' cursor: heal (below), then sync again.
-          await resendAfterRestore();
-          state.again = true;
-          continue;
+        try {
+          await keepFresh();
+          await pushAll();
+          const uploaded = await uploadPhotos();
+          if (await pullVocabularies(api, { clientId: await clientId(), appVersion: APP_VERSION })) {
+            // The server went back to a backup since the vocabularies' cursor: heal (below), then sync again.
+            await resendAfterRestore();
+            state.again = true;
+            continue;
+          }
+          await pullAll();
+          if (uploaded) await pullAll();
+          if (await requeueLostPhotos()) state.again = true;
+        } catch (err) {
+          // revoked with wipe (told on any request): send the rest, then delete
+          if (err instanceof WipeRequested) { await wipe(); return; }
+          throw err;
         }
-        await pullAll();
-        if (uploaded) await pullAll();
-        if (await requeueLostPhotos()) state.again = true;
       } while (state.again && canSync());
       await dropOldPhotoBytes();
     };
     if (navigator.locks) await navigator.locks.request('jangkau-sync', run);
     else await run();
+    if (!currentSession()) { emit({ wiped: true }); return; } // wiped: nothing to remember
     const now = Date.now();
     await setMeta('lastSync', now);
     emit({ lastSync: now });
@@ -373,7 +383,10 @@ async function listen() {
         }
       }
     }
-  } catch { /* dropped: reconnect below */ }
+  } catch (err) {
+    // revoked with wipe: the stream is refused; a sync sends the rest and deletes
+    if (err instanceof WipeRequested) { stream = null; syncNow(); return; }
+  }
   finally {
     if (stream === ctrl) stream = null;
     emit({ streaming: false });

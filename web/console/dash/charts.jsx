@@ -22,7 +22,7 @@ export function HBars({ items, id, max, unit = '', title }) {
             <svg class="hb-bar" viewBox={`0 0 100 ${rowH}`} preserveAspectRatio="none" aria-hidden="true" height="22">
               <rect x={labelW} y="4" width={Math.max(0, (100 * (i.value || 0)) / top)} height={rowH - 8} fill={i.color || 'var(--brand)'} rx="1" />
             </svg>
-            <span class="hb-value">{fmtNumber(i.value)}{unit}{i.note ? <span class="sub">{i.note}</span> : null}</span>
+            <span class="hb-value">{i.text ?? <>{fmtNumber(i.value)}{unit}</>}{i.note ? <span class="sub">{i.note}</span> : null}</span>
           </div>
         ))}
       </div>

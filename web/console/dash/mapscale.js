@@ -83,6 +83,8 @@ export function caseClasses() {
 
 const rowsOf = (r) => r.rows || [];
 const rowItems = (r, value) => rowsOf(r).map((x) => ({ area: x.area, value: value(x) }));
+// Villages' outreach counts hidden by the small-count rule: no shade, their mark as text.
+const hiddenItems = (r, name, value) => rowsOf(r).map((x) => (x.hidden?.[name] ? { area: x.area, value: null, text: x.hidden[name] } : { area: x.area, value: value(x) }));
 const pct = (v) => (num(v) === null ? '—' : `${fmtNumber(v)}%`);
 
 /**
@@ -111,8 +113,8 @@ export function metricsFor(tab, r) {
     case 'outreach':
       return [
         { key: 'logs', label: 'k.logs', kind: 'count', items: rowItems(r, (x) => x.logs) },
-        { key: 'referred', label: 'k.referred', kind: 'count', items: rowItems(r, (x) => x.referred) },
-        { key: 'risk', label: 'k.withRisk', kind: 'count', items: rowItems(r, (x) => x.followUp?.withRisk) },
+        { key: 'referred', label: 'k.referred', kind: 'count', items: hiddenItems(r, 'referred', (x) => x.referred) },
+        { key: 'risk', label: 'k.withRisk', kind: 'count', items: hiddenItems(r, 'followUp.withRisk', (x) => x.followUp?.withRisk) },
       ];
     case 'programs':
       return (r.totals?.programs || []).map((p) => ({

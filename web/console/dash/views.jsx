@@ -30,7 +30,9 @@ function monthLabel(m) {
   return d.toLocaleDateString(lang() === 'en' ? 'en-GB' : 'id-ID', { month: 'short', timeZone: 'UTC' });
 }
 
-const breakdown = (list, group, key = 'count') => (list || []).map((b) => ({ key: b.key, label: rl(group, b.key), value: b[key] }));
+// A count hidden by the small-count rule (outreach of villages) shows its mark ("<5", "•").
+const breakdown = (list, group, key = 'count') => (list || []).map((b) => ({ key: b.key, label: rl(group, b.key), value: b.mark ? 0 : b[key], text: b.mark || undefined }));
+const shownCount = (x, name, v) => x?.hidden?.[name] ?? fmtNumber(v);
 const nonZero = (items) => items.filter((i) => i.value);
 
 function PeopleTable({ p }) {
@@ -259,7 +261,7 @@ export function OutreachView({ r, drill }) {
       <div class="stats">
         <Stat id="stat-logs" label={t('k.logs')} value={fmtNumber(tot.logs)} />
         <Stat label={t('k.people')} value={fmtNumber(tot.participants?.total)} />
-        <Stat label={t('k.referred')} value={fmtNumber(tot.referred)} />
+        <Stat label={t('k.referred')} value={shownCount(tot, 'referred', tot.referred)} />
         <Stat label={t('k.medianDays')} value={fmtMaybe(f.medianDays)} sub={`${t('k.within7')}: ${fmtNumber(f.within7Pct || 0)}%`} />
       </div>
       <div class="grid2">
@@ -269,9 +271,9 @@ export function OutreachView({ r, drill }) {
         <section>
           <h3>{t('k.followUp')}</h3>
           <dl class="kv">
-            <dt>{t('k.withRisk')}</dt><dd>{fmtNumber(f.withRisk)}</dd>
-            <dt>{t('k.followedUp')}</dt><dd>{fmtNumber(f.followedUp)} ({fmtNumber(f.followedUpPct || 0)}%)</dd>
-            <dt>{t('k.open')}</dt><dd>{fmtNumber(f.open)}</dd>
+            <dt>{t('k.withRisk')}</dt><dd>{shownCount(tot, 'followUp.withRisk', f.withRisk)}</dd>
+            <dt>{t('k.followedUp')}</dt><dd>{shownCount(tot, 'followUp.followedUp', f.followedUp)} ({shownCount(tot, 'followUp.followedUpPct', f.followedUpPct || 0)}%)</dd>
+            <dt>{t('k.open')}</dt><dd>{shownCount(tot, 'followUp.open', f.open)}</dd>
           </dl>
           <PeopleTable p={tot.participants} />
         </section>
@@ -286,9 +288,9 @@ export function OutreachView({ r, drill }) {
                 <td data-label={t('k.area')}><AreaCell area={x.area} drill={drill} /></td>
                 <td class="num" data-label={t('k.logs')}>{fmtNumber(x.logs)}</td>
                 <td class="num" data-label={t('k.people')}>{fmtNumber(x.participants?.total)}</td>
-                <td class="num" data-label={t('k.withRisk')}>{fmtNumber(x.followUp?.withRisk)}</td>
-                <td class="num" data-label={t('k.referred')}>{fmtNumber(x.referred)}</td>
-                <td class="num" data-label={t('k.open')}>{fmtNumber(x.followUp?.open)}</td>
+                <td class="num" data-label={t('k.withRisk')}>{shownCount(x, 'followUp.withRisk', x.followUp?.withRisk)}</td>
+                <td class="num" data-label={t('k.referred')}>{shownCount(x, 'referred', x.referred)}</td>
+                <td class="num" data-label={t('k.open')}>{shownCount(x, 'followUp.open', x.followUp?.open)}</td>
               </tr>
             ))}</tbody>
           </table>

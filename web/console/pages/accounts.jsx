@@ -9,9 +9,13 @@ import { fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { allAreas } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
-import { PROVINCE, VERIFIER, TASKFORCE, OFFICER } from '../roles.js';
+import { PROVINCE, VERIFIER, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from '../roles.js';
 import { Field, AreaPicker, areaLabel } from '../dash/forms.jsx';
 import { AreaCell } from '../dash/views.jsx';
+import '../desk-strings.js';
+
+// Desk roles work in the console: no phone is ever enrolled for them (issue 15).
+const DESK_ROLES = [REGENCY_TF, AGENCY];
 
 const LEVELS = { [OFFICER]: ['village'], [VERIFIER]: ['regency'], [PROVINCE]: ['province'], [TASKFORCE]: ['province'] };
 
@@ -176,7 +180,9 @@ export function Accounts({ user }) {
                 <td data-label={t('acc.name')}><b>{a.name || '—'}</b><span class="sub">{a.email}</span>{a.position && <span class="sub">{a.position}{a.agency ? ' · ' + a.agency : ''}</span>}</td>
                 <td data-label={t('acc.role')}>{label('roles', a.role)}{a.deactivated && <span class="badge ph-revoked">{t('acc.inactive')}</span>}</td>
                 <td data-label={t('acc.area')}><AreaCell area={a.area} /></td>
-                <td data-label={t('acc.phones')}>{a.devices || 0}{a.lastSeen && <span class="sub">{fmtAgo(a.lastSeen)}</span>}</td>
+                <td data-label={t('acc.phones')}>{DESK_ROLES.includes(a.role)
+                  ? <span class="muted" data-console-only={a.email} title={t('acc.console_only.hint')}>{t('acc.console_only')}</span>
+                  : <>{a.devices || 0}{a.lastSeen && <span class="sub">{fmtAgo(a.lastSeen)}</span>}</>}</td>
                 <td class="actions">
                   {a.id !== user.id && <button type="button" class="link" data-toggle={a.email} onClick={() => toggle(a)}>{a.deactivated ? t('acc.reactivate') : t('acc.deactivate')}</button>}
                   {a.id !== user.id && !a.deactivated && <button type="button" class="link" data-move={a.email} onClick={() => setMoving(moving === a.id ? '' : a.id)}>{t('acc.move')}</button>}

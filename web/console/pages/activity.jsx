@@ -5,14 +5,15 @@
 // review one level up (the secretariat for regency and province
 // activities, the regency's verifier for district ones). The server checks
 // everything again and names the field of any refusal.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t, label, codes } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName, childrenOf } from '../areas.js';
 import { navigate } from '../router.js';
-import { Alert } from '../ui.jsx';
-import { REGENCY_TF } from '../roles.js';
+import { Alert, Spinner } from '../ui.jsx';
+import { AGENCY, REGENCY_TF } from '../roles.js';
+import '../desk-strings.js';
 import { Field } from '../dash/forms.jsx';
 
 const PEOPLE = ['male_child', 'female_child', 'male_adult', 'female_adult', 'disabled'];
@@ -23,11 +24,57 @@ export function activityAreas(user) {
   return [user.area || '18'];
 }
 
+const EMPTY = { title: '', start_date: '', end_date: '', type: 'rapat_koordinasi', mode: 'luring',
+  venue: '', topics: [], target_groups: [], funding_source: '', budget: '', outcome_summary: '',
+  male_child: '', female_child: '', male_adult: '', female_adult: '', disabled: '' };
+
+// The levels each desk role records at (access/policy.go, authoring).
+const DESK_LEVELS = { [REGENCY_TF]: ['district', 'regency'], [AGENCY]: ['province'] };
+
+/**
+ * Whether the desk user may edit this activity in the console, as the
+ * policy allows it: its own cluster, a level it records at, inside its
+ * area, while a draft or returned (a submitted one waits for the reviewer;
+ * an approved one is locked). The server checks it again.
+ */
+export function canEditActivity(user, rec) {
+  const levels = DESK_LEVELS[user?.role];
+  if (!levels || !rec || !['draft', 'returned'].includes(rec.status)) return false;
+  const area = rec.area || '';
+  return levels.includes(rec.level) && rec.cluster === user.cluster && (area === user.area || area.startsWith(user.area + '.'));
+}
+
+/** The form's values of a stored activity. */
+function valuesOf(rec) {
+  const v = { ...EMPTY, area: rec.area };
+  for (const k of Object.keys(EMPTY)) {
+    if (rec[k] === undefined || rec[k] === null) continue;
+    v[k] = ['start_date', 'end_date'].includes(k) ? String(rec[k]).slice(0, 10) : Array.isArray(rec[k]) ? [...rec[k]] : String(rec[k]);
+  }
+  for (const k of [...PEOPLE, 'budget']) if (v[k] === '0') v[k] = '';
+  return v;
+}
+
 export function NewActivity({ user }) {
+  return <ActivityForm user={user} />;
+}
+
+/** Editing a draft or returned activity of the desk user (#/activity/edit/:id). */
+export function EditActivity({ user, params }) {
+  const [rec, setRec] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => { pb.collection('activities').getOne(params.id).then(setRec, setError); }, [params.id]);
+  if (error) return <Alert error={error} />;
+  if (!rec) return <Spinner />;
+  if (!canEditActivity(user, rec)) {
+    return <p class="card alert info" id="activity-locked">{t('act.locked', { status: label('statuses', rec.status) })}</p>;
+  }
+  return <ActivityForm user={user} record={rec} />;
+}
+
+function ActivityForm({ user, record }) {
   const areas = activityAreas(user);
-  const [v, setV] = useState({ area: areas[0], title: '', start_date: '', end_date: '', type: 'rapat_koordinasi', mode: 'luring',
-    venue: '', topics: [], target_groups: [], funding_source: '', budget: '', outcome_summary: '',
-    male_child: '', female_child: '', male_adult: '', female_adult: '', disabled: '' });
+  const [v, setV] = useState(record ? valuesOf(record) : { ...EMPTY, area: areas[0] });
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -46,14 +93,15 @@ export function NewActivity({ user }) {
     if (Object.keys(missing).length) return;
     setBusy(true); setError(null);
     try {
-      const rec = await pb.collection('activities').create(body);
+      const rec = record ? await pb.collection('activities').update(record.id, body) : await pb.collection('activities').create(body);
       navigate(`/record/activities/${rec.id}`);
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
     setBusy(false);
   };
   return (
-    <form class="card" id="activity-form" onSubmit={(e) => { e.preventDefault(); save('submitted'); }} noValidate>
-      <h1>{t('act.new')}</h1>
+    <form class="card" id="activity-form" data-mode={record ? 'edit' : 'new'} onSubmit={(e) => { e.preventDefault(); save('submitted'); }} noValidate>
+      <h1>{record ? t('act.edit') : t('act.new')}</h1>
+      {record?.status === 'returned' && record.review_note && <p class="alert warn" id="act-review-note">{t('act.returned')}: {record.review_note}</p>}
       <p class="muted">{t('act.intro', { cluster: label('clusters', user.cluster || '') })}</p>
       <div class="form-grid">
         <Field name="area" label={label('fields', 'area')} errors={errors}>

@@ -9,6 +9,7 @@ import { errorMessage, fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName, districtName } from '../areas.js';
 import { Alert, FieldError, Spinner, Village } from '../ui.jsx';
+import '../desk-strings.js';
 
 // loopback tells whether the enrollment link names the server's own machine
 // (localhost, 127.x, ::1): a phone's camera would open a dead address. The
@@ -142,6 +143,7 @@ export function Phones() {
   const [error, setError] = useState(null);
   const [enrolling, setEnrolling] = useState(false);
   const [confirm, setConfirm] = useState('');
+  const [wipe, setWipe] = useState(false);
   const [message, setMessage] = useState('');
   const [rowError, setRowError] = useState({});
 
@@ -154,8 +156,10 @@ export function Phones() {
     setConfirm('');
     setMessage('');
     try {
-      await pb.send(`/api/devices/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
-      setMessage(t('phones.revoked.done'));
+      // wipe: the phone sends what it holds, then deletes its data (docs/devices.md)
+      await pb.send(`/api/devices/${encodeURIComponent(id)}/revoke`, { method: 'POST', body: { wipe } });
+      setMessage(t(wipe ? 'phones.revoked.wipe' : 'phones.revoked.done'));
+      setWipe(false);
       load();
     } catch (err) {
       setRowError({ [id]: err.status === 404 && !data?.supported ? t('phones.enroll.unavailable') : errorMessage(err) });
@@ -200,13 +204,18 @@ export function Phones() {
                   </td>
                   <td data-label={t('phones.col.queue')} class={d.queueLength > 0 ? 'num warn' : 'num'}>{fmtNumber(d.queueLength)}</td>
                   <td data-label={t('phones.col.version')}>{d.appVersion || t('common.none')}</td>
-                  <td data-label={t('phones.col.state')}><span class={'badge ph-' + d.state}>{t('phones.state.' + d.state)}</span></td>
+                  <td data-label={t('phones.col.state')}><span class={'badge ph-' + d.state} data-wipe-state={d.wipe ? (d.wipedAt ? 'wiped' : 'pending') : undefined}>
+                    {t(d.state === 'revoked' && d.wipe ? (d.wipedAt ? 'phones.state.wiped' : 'phones.state.wipe_pending') : 'phones.state.' + d.state)}</span></td>
                   <td class="actions">
                     {d.state !== 'revoked' && data.supported && (confirm === d.id ? (
                       <span class="confirm">
                         <span>{t('phones.revoke.confirm')}</span>
-                        <button type="button" class="danger" data-revoke-yes={d.id} onClick={() => revoke(d.id)}>{t('phones.revoke')}</button>
-                        <button type="button" onClick={() => setConfirm('')}>{t('common.cancel')}</button>
+                        <label class="check" title={t('phones.wipe.hint')}>
+                          <input type="checkbox" data-wipe={d.id} checked={wipe} onChange={(e) => setWipe(e.currentTarget.checked)} /> {t('phones.wipe')}
+                        </label>
+                        {wipe && <span class="muted">{t('phones.wipe.hint')}</span>}
+                        <button type="button" class="danger" data-revoke-yes={d.id} onClick={() => revoke(d.id)}>{t(wipe ? 'phones.revoke.wipe' : 'phones.revoke')}</button>
+                        <button type="button" onClick={() => { setConfirm(''); setWipe(false); }}>{t('common.cancel')}</button>
                       </span>
                     ) : <button type="button" data-revoke={d.id} onClick={() => setConfirm(d.id)}>{t('phones.revoke')}</button>)}
                     {rowError[d.id] && <p class="field-error">{rowError[d.id]}</p>}

@@ -11,6 +11,7 @@ import { QUEUE_KEY, queueFilter, regencyOf } from './queue.jsx';
 import { href } from '../router.js';
 import { Alert, FieldError, Spinner, StatusBadge, Village } from '../ui.jsx';
 import { VERIFIER, PROVINCE } from '../roles.js';
+import { canEditActivity } from './activity.jsx';
 
 const LIST_THUMB = '320x320f'; // thumbs the media pipeline defines: 320x320f, 640x640f
 
@@ -342,6 +343,9 @@ export function RecordPage({ user, params }) {
         <div>
           {!done && user.role === VERIFIER && record.status !== 'submitted' && (
             <p class="alert info" id="not-submitted">{record.status === 'approved' ? t('record.locked') : t('record.notsubmitted', { status: label('statuses', record.status) })}</p>
+          )}
+          {collection === 'activities' && canEditActivity(user, record) && (
+            <p><a class="button primary" id="edit-activity" href={`#/activity/edit/${record.id}`}>{t('act.edit.link')}</a></p>
           )}
           <Decision user={user} collection={collection} record={record}
             onDone={(saved, status) => { setRecord(saved); setDone(status); setVersion((v) => v + 1); }} />
