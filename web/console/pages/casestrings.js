@@ -5,7 +5,7 @@ import { addStrings } from '../../shared/i18n.js';
 addStrings({
   'cf.cases': ['Kasus', 'Cases'],
   'cf.victims': ['Korban', 'Victims'],
-  'cf.servicesTitle': ['Layanan yang diberikan (jumlah korban, Permen PPPA 8/2021)', 'Services given (victims, Permen PPPA 8/2021)'],
+  'cf.services': ['Layanan yang diberikan (jumlah korban, Permen PPPA 8/2021)', 'Services given (victims, Permen PPPA 8/2021)'],
   'cf.case_count': ['Jumlah kasus', 'Cases'],
   'cf.victims_total': ['Total korban', 'Total victims'],
   'cf.victims_disabled': ['Korban penyandang disabilitas', 'Victims with disability'],
