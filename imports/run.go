@@ -1,0 +1,209 @@
+package imports
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+
+	"jangkau/access"
+	"jangkau/audit"
+)
+
+// Counts are how many rows of an import do what.
+type Counts struct {
+	Rows      int `json:"rows"`
+	New       int `json:"new"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Invalid   int `json:"invalid"`
+	Errors    int `json:"errors"` // cell errors, all rows together
+}
+
+// FileInfo names the uploaded file.
+type FileInfo struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Size   int    `json:"size"`
+}
+
+// SheetInfo is a sheet of the import as the preview shows it: its columns
+// in order (the console lays the table out from it).
+type SheetInfo struct {
+	Name    string       `json:"name"`
+	Columns []ColumnInfo `json:"columns"`
+}
+
+// ColumnInfo is a column of a SheetInfo.
+type ColumnInfo struct {
+	Key      string `json:"key"`
+	Header   string `json:"header"`
+	Required bool   `json:"required,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+// Result is the answer of a preview or a confirm.
+type Result struct {
+	Kind   string      `json:"kind"`
+	Title  string      `json:"title"`
+	File   FileInfo    `json:"file"`
+	Counts Counts      `json:"counts"`
+	OK     bool        `json:"ok"` // no error: a confirm would write (or wrote) every row
+	Sheets []SheetInfo `json:"sheets"`
+	Rows   []*Row      `json:"rows"`
+	// Errors lists every cell error, rows in order (also on each row).
+	Errors []CellError `json:"errors"`
+	// Written is true when a confirm committed; ImportID is its record.
+	Written  bool     `json:"written"`
+	ImportID string   `json:"importId,omitempty"`
+	Secrets  []Secret `json:"secrets,omitempty"`
+}
+
+// errRollback ends a preview's transaction (and a refused confirm's)
+// without writing.
+var errRollback = errors.New("imports: rolled back")
+
+// Options of one execution.
+type Options struct {
+	// Confirm writes (when every row is valid); otherwise a preview.
+	Confirm bool
+	// FileName is the upload's name, recorded and shown.
+	FileName string
+	// Progress, when set, is told how many rows are settled, of how many.
+	Progress func(done, total int)
+}
+
+// Execute reads data as a workbook of imp's sheets and applies it for the
+// actor inside one transaction: rolled back for a preview or when a row
+// has an error, committed (with the import's record and audit entry)
+// otherwise. A *FileError is a file that could not be read: no row was
+// checked.
+func Execute(app core.App, imp Importer, a access.Actor, who audit.Actor, data []byte, opt Options) (*Result, error) {
+	sheets, err := imp.Sheets(app, a)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	res := &Result{Kind: imp.Kind(), Title: imp.Title(), File: FileInfo{Name: opt.FileName, SHA256: hex.EncodeToString(sum[:]), Size: len(data)},
+		Rows: []*Row{}, Errors: []CellError{}}
+	for _, s := range sheets {
+		if s.Reference {
+			continue
+		}
+		info := SheetInfo{Name: s.Name}
+		for _, c := range s.Columns {
+			info.Columns = append(info.Columns, ColumnInfo{Key: c.Key, Header: c.Header, Required: c.Required, Hint: c.Hint})
+		}
+		res.Sheets = append(res.Sheets, info)
+	}
+	bySheet, order, err := read(data, sheets)
+	if err != nil {
+		return res, err
+	}
+	total := 0
+	for _, name := range order {
+		total += len(bySheet[name])
+	}
+	run := &Run{Actor: a, Audit: who, Confirm: opt.Confirm, Sheets: bySheet}
+	if opt.Progress != nil {
+		run.progress = func(done int) { opt.Progress(min(done, total), total) }
+		opt.Progress(0, total)
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		run.Tx = tx
+		if err := imp.Apply(run); err != nil {
+			return err
+		}
+		res.Rows, res.Errors, res.Counts = res.Rows[:0], res.Errors[:0], Counts{}
+		for _, name := range order {
+			for _, r := range bySheet[name] {
+				r.finish()
+				res.Rows = append(res.Rows, r)
+				res.Errors = append(res.Errors, r.Errors...)
+				res.Counts.Rows++
+				res.Counts.Errors += len(r.Errors)
+				switch r.Action {
+				case ActionNew:
+					res.Counts.New++
+				case ActionChanged:
+					res.Counts.Changed++
+				case ActionUnchanged:
+					res.Counts.Unchanged++
+				case ActionInvalid:
+					res.Counts.Invalid++
+				}
+			}
+		}
+		res.OK = res.Counts.Invalid == 0
+		if !opt.Confirm || !res.OK {
+			return errRollback
+		}
+		id, err := record(tx, imp, a, who, res)
+		if err != nil {
+			return err
+		}
+		res.ImportID = id
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return nil, err
+	}
+	if err == nil && opt.Confirm {
+		res.Written = true
+		res.Secrets = run.secrets
+	}
+	return res, nil
+}
+
+// record writes the import's line of import_runs and of the audit trail,
+// in its transaction.
+func record(tx core.App, imp Importer, a access.Actor, who audit.Actor, res *Result) (string, error) {
+	id := security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789")
+	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+	_, err := tx.DB().NewQuery(`INSERT INTO import_runs (id, kind, user, superuser, area, file_name, file_sha256, file_size,
+		rows, created_n, changed_n, unchanged_n, created) VALUES ({:id}, {:kind}, {:user}, {:superuser}, {:area}, {:name}, {:sha},
+		{:size}, {:rows}, {:new}, {:changed}, {:unchanged}, {:created})`).Bind(map[string]any{
+		"id": id, "kind": imp.Kind(), "user": who.UserID, "superuser": who.SuperuserID, "area": a.Area,
+		"name": res.File.Name, "sha": res.File.SHA256, "size": res.File.Size, "rows": res.Counts.Rows,
+		"new": res.Counts.New, "changed": res.Counts.Changed, "unchanged": res.Counts.Unchanged, "created": now,
+	}).Execute()
+	if err != nil {
+		return "", err
+	}
+	note, err := json.Marshal(map[string]any{"kind": imp.Kind(), "file": res.File.Name, "sha256": res.File.SHA256, "size": res.File.Size,
+		"rows": res.Counts.Rows, "new": res.Counts.New, "changed": res.Counts.Changed, "unchanged": res.Counts.Unchanged})
+	if err != nil {
+		return "", err
+	}
+	return id, audit.Write(tx, audit.Entry{Actor: who, Action: audit.ActionImport, Collection: RunsTable, RecordID: id, Note: string(note)})
+}
+
+// RunsTable is the table of the imports' records.
+const RunsTable = "import_runs"
+
+// RunInfo is one recorded import.
+type RunInfo struct {
+	ID        string `db:"id" json:"id"`
+	Kind      string `db:"kind" json:"kind"`
+	User      string `db:"user" json:"user"`
+	UserName  string `db:"user_name" json:"userName"`
+	Superuser string `db:"superuser" json:"superuser,omitempty"`
+	Area      string `db:"area" json:"area"`
+	FileName  string `db:"file_name" json:"fileName"`
+	SHA256    string `db:"file_sha256" json:"sha256"`
+	Size      int    `db:"file_size" json:"size"`
+	Rows      int    `db:"rows" json:"rows"`
+	New       int    `db:"created_n" json:"new"`
+	Changed   int    `db:"changed_n" json:"changed"`
+	Unchanged int    `db:"unchanged_n" json:"unchanged"`
+	Created   string `db:"created" json:"created"`
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
