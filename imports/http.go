@@ -25,7 +25,7 @@ const (
 	TemplatePath = "/api/imports/{kind}/template"
 	PreviewPath  = "/api/imports/{kind}/preview"
 	ConfirmPath  = "/api/imports/{kind}/confirm"
-	ProgressPath = "/api/imports/progress/{job}"
+	ProgressPath = "/api/imports/{kind}/progress/{job}"
 )
 
 // Register binds the imports' routes to app. Importers are added with Add
@@ -197,7 +197,7 @@ func handleRun(e *core.RequestEvent, confirm bool) error {
 	return e.JSON(http.StatusOK, res)
 }
 
-// handleProgress answers GET /api/imports/progress/{job}: how far the
+// handleProgress answers GET /api/imports/{kind}/progress/{job}: how far the
 // caller's preview or confirm of that job id is.
 func handleProgress(e *core.RequestEvent) error {
 	job := e.Request.PathValue("job")

@@ -149,7 +149,10 @@ type Row struct {
 	Cells map[string]string `json:"cells"`
 	// Key is how the importer names the row's record (an indicator's code,
 	// an account's e-mail), for the preview.
-	Key    string      `json:"key,omitempty"`
+	Key string `json:"key,omitempty"`
+	// Note is what the importer adds for the reader of the preview (an
+	// area code's village, district and regency names), bilingual or a name.
+	Note   string      `json:"note,omitempty"`
 	Action Action      `json:"action"`
 	Errors []CellError `json:"errors,omitempty"`
 	// Changes lists, for a changed row, the columns whose stored value
