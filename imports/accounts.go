@@ -293,7 +293,7 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 			}
 			rec.SetPassword(password)
 		} else {
-			rec.SetRaw("password", previewHash)
+			rec.SetRaw("password", &core.PasswordFieldValue{Hash: previewHash})
 		}
 		rec.Set(accounts.FieldMustChange, true)
 		rec.Set("emailVisibility", false)

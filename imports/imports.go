@@ -415,6 +415,7 @@ func describe(err error) (code, message string) {
 // indonesian halves of PocketBase's and ozzo-validation's own messages.
 var indonesian = map[string]string{
 	"validation_required":                  "Wajib diisi",
+	"validation_is_email":                  "Alamat e-mail tidak sah",
 	"validation_invalid_email":             "Alamat e-mail tidak sah",
 	"validation_not_unique":                "Nilai ini sudah dipakai",
 	"validation_invalid_value":             "Nilai tidak termasuk pilihan yang sah",
