@@ -239,7 +239,7 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 			row.Fail("cluster", "unknown_code", msgCluster)
 		}
 	}
-	if len(row.Errors) > 0 {
+	if email == "" {
 		return nil
 	}
 
@@ -276,13 +276,15 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 		}
 	}
 	sort.Strings(changed)
-	if stored != nil && len(changed) == 0 {
+	if stored != nil && len(changed) == 0 && !row.Failed() {
 		row.SetUnchanged()
 		return nil
 	}
 	// the policy, as the users API checks a create or update of the caller
 	if errs := access.CheckUserWrite(run.Actor, rec); errs != nil {
-		row.FailWith(errs, accountFields)
+		if !row.Failed() {
+			row.FailWith(errs, accountFields)
+		}
 		return nil
 	}
 	password := ""

@@ -329,16 +329,37 @@ func (r *Run) Reveal(row *Row, label, value string) {
 // A refusal of the record's validation or of a hook (policy, privacy,
 // vocabularies...) becomes the row's errors, under the columns fields maps
 // to; it returns false then. A failure of the server is returned as err.
+//
+// A row that has errors already is saved all the same (the transaction is
+// rolled back anyway, as the row is invalid), so that the checks of the
+// hooks show their errors on the row's other cells at once; their errors
+// on a cell in error already are left out. ok is then false.
 func (r *Run) Save(row *Row, rec *core.Record, columns map[string]string) (ok bool, err error) {
+	had := len(row.Errors)
+	failed := map[string]bool{}
+	for _, e := range row.Errors {
+		failed[e.Column] = true
+	}
 	audit.SetActor(rec, r.Audit)
 	if err := r.Tx.Save(rec); err != nil {
-		if row.FailWith(err, columns) {
-			return false, nil
+		if !row.FailWith(err, columns) {
+			return false, err
 		}
-		return false, err
+		kept := row.Errors[:had]
+		for _, e := range row.Errors[had:] {
+			if !failed[e.Column] || e.Column == "" && had == 0 {
+				kept = append(kept, e)
+			}
+		}
+		row.Errors = kept
+		return false, nil
 	}
-	return true, nil
+	return had == 0, nil
 }
+
+// Failed reports whether the row has errors already (an importer still
+// calls Save on it, to show the hooks' errors on its other cells).
+func (r *Row) Failed() bool { return len(r.Errors) > 0 }
 
 // ---------------------------------------------------------------- registry
 

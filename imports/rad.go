@@ -381,10 +381,6 @@ func applyRadRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen 
 			budgets[year][prefix] = n
 		}
 	}
-	if len(row.Errors) > 0 {
-		return nil
-	}
-
 	stored, err := run.Tx.FindFirstRecordByFilter(catalog.RadIndicators, "rad_period = {:p} && code = {:c}", dbx.Params{"p": period, "c": code})
 	if err != nil && !isNotFound(err) {
 		return err
@@ -415,7 +411,7 @@ func applyRadRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen 
 		}
 	}
 	sort.Strings(changed)
-	if stored != nil && len(changed) == 0 {
+	if stored != nil && len(changed) == 0 && !row.Failed() {
 		row.SetUnchanged()
 		return nil
 	}
