@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/xuri/excelize/v2"
 
 	tt "jangkau/internal/testapp"
@@ -173,6 +174,12 @@ func count(t testing.TB, srv *tt.Server, query string) int {
 // state is a fingerprint of everything an import may write.
 func state(t testing.TB, srv *tt.Server) string {
 	t.Helper()
+	return stateOf(t, srv.App)
+}
+
+// stateOf is state of an app.
+func stateOf(t testing.TB, app core.App) string {
+	t.Helper()
 	var parts []string
 	for _, q := range []string{
 		"SELECT COUNT(*) || ':' || COALESCE(MAX(updated), '') || ':' || COALESCE(SUM(LENGTH(targets) + LENGTH(budgets)), 0) FROM rad_indicators",
@@ -183,7 +190,7 @@ func state(t testing.TB, srv *tt.Server) string {
 		"SELECT COUNT(*) FROM sync_changes",
 	} {
 		var s string
-		if err := srv.App.DB().NewQuery(q).Row(&s); err != nil {
+		if err := app.DB().NewQuery(q).Row(&s); err != nil {
 			t.Fatal(err)
 		}
 		parts = append(parts, s)
