@@ -4,9 +4,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -290,10 +292,15 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 	password := ""
 	if stored == nil {
 		if run.Confirm {
-			if password, err = accounts.OneTimePassword(); err != nil {
-				return err
+			if p, ok := run.Prepared[preparedKey(email)].(preparedPassword); ok {
+				password = p.plain
+				rec.SetRaw("password", &core.PasswordFieldValue{Plain: p.plain, Hash: p.hash})
+			} else { // new since the checking pass
+				if password, err = accounts.OneTimePassword(); err != nil {
+					return err
+				}
+				rec.SetPassword(password)
 			}
-			rec.SetPassword(password)
 		} else {
 			rec.SetRaw("password", &core.PasswordFieldValue{Hash: previewHash})
 		}
@@ -308,6 +315,63 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 		run.Reveal(row, msgSecret, password)
 	} else {
 		row.SetChanged(changed...)
+	}
+	return nil
+}
+
+// preparedPassword is a new account's one-time password and its hash,
+// made by Prepare outside the transaction.
+type preparedPassword struct{ plain, hash string }
+
+func preparedKey(email string) string { return "password:" + email }
+
+// Prepare makes the one-time passwords of the new accounts and their
+// bcrypt hashes before the writing pass, on every core, so that the
+// database's write lock is held only for the writes (a thousand hashes
+// take a minute of one core).
+func (accountsImporter) Prepare(app core.App, run *Run) error {
+	var emails []string
+	for _, row := range run.Rows(AccountsSheet) {
+		if row.Action == ActionNew {
+			emails = append(emails, row.Key)
+		}
+	}
+	cost := bcrypt.DefaultCost
+	if col, err := app.FindCachedCollectionByNameOrId(catalog.Users); err == nil {
+		if f, ok := col.Fields.GetByName("password").(*core.PasswordField); ok && f.Cost > 0 {
+			cost = f.Cost
+		}
+	}
+	out := make([]preparedPassword, len(emails))
+	errs := make([]error, len(emails))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				plain, err := accounts.OneTimePassword()
+				if err == nil {
+					var h []byte
+					h, err = bcrypt.GenerateFromPassword([]byte(plain), cost)
+					out[i] = preparedPassword{plain, string(h)}
+				}
+				errs[i] = err
+			}
+		}()
+	}
+	for i := range emails {
+		next <- i
+		run.Done()
+	}
+	close(next)
+	wg.Wait()
+	for i, e := range emails {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		run.Prepared[preparedKey(e)] = out[i]
 	}
 	return nil
 }

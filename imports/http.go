@@ -168,11 +168,7 @@ func handleRun(e *core.RequestEvent, confirm bool) error {
 	opt := Options{Confirm: confirm, FileName: cut(header.Filename, 200)}
 	if job != "" {
 		key := e.Auth.Id + ":" + job
-		stage := "checking"
-		if confirm {
-			stage = "writing"
-		}
-		opt.Progress = func(done, total int) { progress.set(key, stage, done, total) }
+		opt.Progress = func(stage string, done, total int) { progress.set(key, stage, done, total) }
 		defer progress.set(key, "done", -1, -1)
 	}
 	if confirm {

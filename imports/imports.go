@@ -25,8 +25,10 @@
 //     transaction, and commits only when no row has an error; the import
 //     is recorded (import_runs and the audit trail: who, kind, file name,
 //     hash, counts; never a secret such as a one-time password);
-//   - progress: a long preview or confirm reports rows done under the
-//     client's job id (GET /api/imports/progress/{job}).
+//   - progress: a long preview or confirm reports its stage and rows done
+//     under the client's job id (GET /api/imports/{kind}/progress/{job});
+//   - costly work (a password's hash) is done outside the transaction by
+//     an importer that is also a Preparer.
 //
 // An importer therefore only says what its sheets are, who may use it, and
 // how one row is written (Apply), comparing with what is stored so that a
@@ -264,6 +266,12 @@ func (r *Row) SetChanged(columns ...string) {
 // SetUnchanged records that the row's record is stored as the row says.
 func (r *Row) SetUnchanged() { r.action = ActionUnchanged }
 
+// reset forgets what a checking pass found, for the writing pass (only
+// rows without errors reach it).
+func (r *Row) reset() {
+	r.Errors, r.Changes, r.Key, r.Note, r.Action, r.action = nil, nil, "", "", "", ""
+}
+
 // finish settles the row's action after Apply.
 func (r *Row) finish() {
 	switch {
@@ -284,12 +292,16 @@ type Run struct {
 	// on every record saved: audit.SetActor).
 	Actor access.Actor
 	Audit audit.Actor
-	// Confirm is false for a preview (the transaction will be rolled
-	// back): an importer may skip costly work whose result is not shown
+	// Confirm is true in the pass that will commit (when every row is
+	// valid); false for a preview and a Preparer's checking pass (rolled
+	// back): an importer may skip costly work whose result is not kept
 	// (hashing a password).
 	Confirm bool
 	// Sheets are the rows read, by sheet name, in sheet order.
 	Sheets map[string][]*Row
+
+	// Prepared is what a Preparer's Prepare left for the writing pass.
+	Prepared map[string]any
 
 	secrets  []Secret
 	progress func(done int)

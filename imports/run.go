@@ -73,8 +73,29 @@ type Options struct {
 	Confirm bool
 	// FileName is the upload's name, recorded and shown.
 	FileName string
-	// Progress, when set, is told how many rows are settled, of how many.
-	Progress func(done, total int)
+	// Progress, when set, is told the stage (StageChecking, StagePreparing,
+	// StageWriting) and how many rows of it are settled, of how many.
+	Progress func(stage string, done, total int)
+}
+
+// The stages of an execution, as Progress reports them.
+const (
+	StageChecking  = "checking"
+	StagePreparing = "preparing"
+	StageWriting   = "writing"
+)
+
+// Preparer is an Importer with costly work that must not hold the
+// database's write lock (hashing new accounts' passwords at bcrypt's cost:
+// about 60 ms each on an idle core, seconds on a loaded one). A confirm of
+// such an importer checks every row first (a rolled-back pass, as a
+// preview), calls Prepare outside any transaction with the rows and their
+// actions, then writes in a second pass, which finds what Prepare left in
+// run.Prepared. Rows that changed in between are checked again by the
+// writing pass (an importer falls back to doing the work there).
+type Preparer interface {
+	Importer
+	Prepare(app core.App, run *Run) error
 }
 
 // Execute reads data as a workbook of imp's sheets and applies it for the
@@ -87,8 +108,7 @@ func Execute(app core.App, imp Importer, a access.Actor, who audit.Actor, data [
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	res := &Result{Kind: imp.Kind(), Title: imp.Title(), File: FileInfo{Name: opt.FileName, SHA256: hex.EncodeToString(sum[:]), Size: len(data)},
+	res := &Result{Kind: imp.Kind(), Title: imp.Title(), File: FileInfo{Name: opt.FileName, SHA256: sha256Hex(data), Size: len(data)},
 		Rows: []*Row{}, Errors: []CellError{}}
 	for _, s := range sheets {
 		if s.Reference {
@@ -108,19 +128,62 @@ func Execute(app core.App, imp Importer, a access.Actor, who audit.Actor, data [
 	for _, name := range order {
 		total += len(bySheet[name])
 	}
-	run := &Run{Actor: a, Audit: who, Confirm: opt.Confirm, Sheets: bySheet}
-	if opt.Progress != nil {
-		run.progress = func(done int) { opt.Progress(min(done, total), total) }
-		opt.Progress(0, total)
+	run := &Run{Actor: a, Audit: who, Sheets: bySheet, Prepared: map[string]any{}}
+	stage := func(name string) {
+		run.done = 0
+		if opt.Progress != nil {
+			run.progress = func(done int) { opt.Progress(name, min(done, total), total) }
+			opt.Progress(name, 0, total)
+		}
 	}
-	err = app.RunInTransaction(func(tx core.App) error {
+	prep, prepares := imp.(Preparer)
+	if opt.Confirm && prepares {
+		// a checking pass, then the costly work outside the transaction
+		stage(StageChecking)
+		if err := pass(app, imp, run, res, order, false); err != nil {
+			return nil, err
+		}
+		if !res.OK {
+			return res, nil
+		}
+		stage(StagePreparing)
+		if err := prep.Prepare(app, run); err != nil {
+			return nil, err
+		}
+		for _, name := range order {
+			for _, r := range bySheet[name] {
+				r.reset()
+			}
+		}
+	}
+	if opt.Confirm {
+		stage(StageWriting)
+	} else {
+		stage(StageChecking)
+	}
+	if err := pass(app, imp, run, res, order, opt.Confirm); err != nil {
+		return nil, err
+	}
+	if res.Written {
+		res.Secrets = run.secrets
+	}
+	return res, nil
+}
+
+// pass runs Apply on every row inside one transaction, settles the rows'
+// actions and counts into res, and commits (with the import's record) only
+// when write is set and no row has an error.
+func pass(app core.App, imp Importer, run *Run, res *Result, order []string, write bool) error {
+	run.Confirm = write
+	run.secrets = nil
+	err := app.RunInTransaction(func(tx core.App) error {
 		run.Tx = tx
 		if err := imp.Apply(run); err != nil {
 			return err
 		}
 		res.Rows, res.Errors, res.Counts = res.Rows[:0], res.Errors[:0], Counts{}
 		for _, name := range order {
-			for _, r := range bySheet[name] {
+			for _, r := range run.Sheets[name] {
 				r.finish()
 				res.Rows = append(res.Rows, r)
 				res.Errors = append(res.Errors, r.Errors...)
@@ -139,24 +202,22 @@ func Execute(app core.App, imp Importer, a access.Actor, who audit.Actor, data [
 			}
 		}
 		res.OK = res.Counts.Invalid == 0
-		if !opt.Confirm || !res.OK {
+		if !write || !res.OK {
 			return errRollback
 		}
-		id, err := record(tx, imp, a, who, res)
+		id, err := record(tx, imp, run.Actor, run.Audit, res)
 		if err != nil {
 			return err
 		}
 		res.ImportID = id
 		return nil
 	})
+	run.Tx = nil
 	if err != nil && !errors.Is(err, errRollback) {
-		return nil, err
+		return err
 	}
-	if err == nil && opt.Confirm {
-		res.Written = true
-		res.Secrets = run.secrets
-	}
-	return res, nil
+	res.Written = err == nil && write
+	return nil
 }
 
 // record writes the import's line of import_runs and of the audit trail,
