@@ -89,18 +89,7 @@ func handleList(e *core.RequestEvent) error {
 		if err != nil {
 			return e.InternalServerError("", err)
 		}
-		k := kindInfo{Kind: imp.Kind(), Title: imp.Title(), Sheets: []SheetInfo{}}
-		for _, s := range sheets {
-			if s.Reference {
-				continue
-			}
-			info := SheetInfo{Name: s.Name}
-			for _, c := range s.Columns {
-				info.Columns = append(info.Columns, ColumnInfo{Key: c.Key, Header: c.Header, Required: c.Required, Hint: c.Hint})
-			}
-			k.Sheets = append(k.Sheets, info)
-		}
-		kinds = append(kinds, k)
+		kinds = append(kinds, kindInfo{Kind: imp.Kind(), Title: imp.Title(), Sheets: sheetInfos(sheets)})
 	}
 	runs := []RunInfo{}
 	where, params := "r.user = {:me}", map[string]any{"me": e.Auth.Id}

@@ -38,6 +38,22 @@ type SheetInfo struct {
 	Columns []ColumnInfo `json:"columns"`
 }
 
+// sheetInfos describes the sheets read (not the reference sheets).
+func sheetInfos(sheets []Sheet) []SheetInfo {
+	out := []SheetInfo{}
+	for _, s := range sheets {
+		if s.Reference {
+			continue
+		}
+		info := SheetInfo{Name: s.Name}
+		for _, c := range s.Columns {
+			info.Columns = append(info.Columns, ColumnInfo{Key: c.Key, Header: c.Header, Required: c.Required, Hint: c.Hint})
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
 // ColumnInfo is a column of a SheetInfo.
 type ColumnInfo struct {
 	Key      string `json:"key"`
@@ -109,17 +125,7 @@ func Execute(app core.App, imp Importer, a access.Actor, who audit.Actor, data [
 		return nil, err
 	}
 	res := &Result{Kind: imp.Kind(), Title: imp.Title(), File: FileInfo{Name: opt.FileName, SHA256: sha256Hex(data), Size: len(data)},
-		Rows: []*Row{}, Errors: []CellError{}}
-	for _, s := range sheets {
-		if s.Reference {
-			continue
-		}
-		info := SheetInfo{Name: s.Name}
-		for _, c := range s.Columns {
-			info.Columns = append(info.Columns, ColumnInfo{Key: c.Key, Header: c.Header, Required: c.Required, Hint: c.Hint})
-		}
-		res.Sheets = append(res.Sheets, info)
-	}
+		Rows: []*Row{}, Errors: []CellError{}, Sheets: sheetInfos(sheets)}
 	bySheet, order, err := read(data, sheets)
 	if err != nil {
 		return res, err

@@ -5,11 +5,12 @@
 // one-time passwords once. Other roles have no Impor page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, launchBrowser, shooter, signIn, SIZES, until } from './harness.mjs';
 import { xlsx } from './xlsx.mjs';
+import { unzip } from './unzip.mjs';
 
 const HAJIMENA = '18.01.04.2001';
 const dir = mkdtempSync(join(tmpdir(), 'jangkau-imports-'));
@@ -45,6 +46,8 @@ test('the secretariat imports the RAD matrix: errors per cell, fixed, confirmed,
   // the template downloads
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[name=template]').click()]);
   assert.equal(download.suggestedFilename(), 'jangkau-templat-rad.xlsx');
+  const book = unzip(readFileSync(await download.path()))['xl/workbook.xml'].toString();
+  for (const sheet of ['Indikator', 'Klaster', 'Aturan', 'Pilihan']) assert.ok(book.includes(`name="${sheet}"`), `template sheet ${sheet}`);
 
   const good = ['2022-2026', 'IMP.1', 'prevention', 'Jumlah sosialisasi desa', 'kabupaten', 'otomatis', 'sosialisasi_count', 10, 150000000];
   const bad = [
