@@ -162,6 +162,21 @@ func TestImportRoles(t *testing.T) {
 			t.Errorf("%s list: %d %d kinds", c.who, list.Status, len(kinds))
 		}
 	}
+	// a phone's device token runs no import, whoever's phone it is
+	res := srv.Do(t, http.MethodPost, "/api/devices/enrollments", tt.Token(t, srv.App, tt.Secretariat), map[string]any{"user": tt.UserID(tt.Secretariat)})
+	res = srv.Do(t, http.MethodPost, "/api/devices/activate", "", map[string]any{"code": res.JSON()["code"], "name": "HP", "platform": "android", "appVersion": "1.4.0"})
+	phone, _ := res.JSON()["token"].(string)
+	if phone == "" {
+		t.Fatalf("no phone token: %d %s", res.Status, res.Body)
+	}
+	for _, kind := range []string{"rad", "accounts"} {
+		if r := upload(t, srv, "/api/imports/"+kind+"/preview", phone, "x.xlsx", rad, nil); r.Status != http.StatusForbidden || r.FieldError("token") != "device_token" {
+			t.Errorf("phone preview %s: %d %s", kind, r.Status, r.Body)
+		}
+	}
+	if kinds, _ := srv.Do(t, http.MethodGet, "/api/imports", phone, nil).JSON()["kinds"].([]any); len(kinds) != 0 {
+		t.Errorf("a phone is offered %d import kinds", len(kinds))
+	}
 	if r := srv.Do(t, http.MethodGet, "/api/imports", "", nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("anonymous list: %d", r.Status)
 	}

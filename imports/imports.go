@@ -33,6 +33,49 @@
 // An importer therefore only says what its sheets are, who may use it, and
 // how one row is written (Apply), comparing with what is stored so that a
 // re-import of the same file changes nothing (every row "unchanged").
+//
+// # Adding an import kind
+//
+// A new kind is one file of this package (or of any package this one does
+// not import) with an Importer and its Add in init; the routes, template,
+// console page and import record follow. rad.go and accounts.go are the
+// two examples. In outline:
+//
+//	func init() { Add(figuresImporter{}) }
+//
+//	type figuresImporter struct{}
+//
+//	func (figuresImporter) Kind() string  { return "cases" }
+//	func (figuresImporter) Title() string { return apierr.Text("Angka kasus", "Case figures") }
+//	func (figuresImporter) Allowed(a access.Actor) bool {
+//		return a.Superuser || access.Can(a, catalog.CaseAggregates, access.Create)
+//	}
+//	func (figuresImporter) Sheets(app core.App, a access.Actor) ([]Sheet, error) {
+//		return []Sheet{{Name: "Kasus", Columns: []Column{
+//			{Key: "area", Header: "Kode wilayah / Area code", Required: true},
+//			{Key: "year", Header: "Tahun / Year", Required: true, Hint: "2025"},
+//		}}}, nil
+//	}
+//	func (figuresImporter) Apply(run *Run) error {
+//		for _, row := range run.Rows("Kasus") {
+//			// parse the cells; row.Fail(column, code, bilingual message) for
+//			// each bad cell; find the stored record by its key
+//			// (run.Tx.FindFirstRecordByFilter); compare; then
+//			//   row.SetUnchanged(), or
+//			//   rec.Set(...); ok, err := run.Save(row, rec, fieldToColumn)
+//			//   (err: the server's failure, return it; !ok: the row failed)
+//			//   and row.SetNew() / row.SetChanged(columns...)
+//			run.Done()
+//		}
+//		return nil
+//	}
+//
+// Apply must check the policy where the record API's request hooks would
+// (run.Save runs the model hooks only: privacy guard, area derivation,
+// vocabularies, field validation): access.CheckWrite(run.Actor, rec) for
+// records of an area, access.CheckUserWrite for accounts. Tests: see
+// rad_test.go (real XLSX files made with excelize, every kind of bad row,
+// preview writes nothing, re-import unchanged) and kill_test.go.
 package imports
 
 import (
