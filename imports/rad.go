@@ -26,9 +26,10 @@ import (
 // (only when something differs), any other row adds one.
 //
 // An empty target or budget cell leaves what is stored for that year as it
-// is (per-area targets set in the console included); a definition cell
-// left empty sets the field empty, as the row is the indicator's whole
-// definition. Written through the record API's hooks (budgets checked,
+// is (per-area targets set in the console included), and so does an empty
+// automatic rule (a rule built with filters on the RAD page); any other
+// definition cell left empty sets the field empty, as the row is the
+// indicator's whole definition. Written through the record API's hooks (budgets checked,
 // vocabularies, privacy, the definition's version kept).
 func init() { Add(radImporter{}) }
 
@@ -208,7 +209,9 @@ var (
 // the errors of a save).
 var radFields = map[string]string{"rad_period": "rad_period", "code": "code", "cluster": "cluster", "program": "program", "activity": "activity",
 	"description": "description", "unit": "unit", "level": "level", "lead_agency": "lead_agency", "baseline": "baseline",
-	"direction": "direction", "counting": "counting", "auto_rule": "auto_rule", "active": "active", "targets": "", "budgets": ""}
+	"direction": "direction", "counting": "counting", "auto_rule": "auto_rule", "active": "active", "targets": "", "budgets": "",
+	// an automatic indicator's rule (the RAD rule engine): the import names a standard rule in auto_rule
+	"rule": "auto_rule"}
 
 func msgChoice(values string) string {
 	return apierr.Text("Nilai tidak dikenal; pilihan: "+values+".", "Unknown value; choices: "+values+".")
@@ -299,8 +302,13 @@ func applyRadRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen 
 	}
 	// the definition
 	def := map[string]any{}
-	for _, k := range []string{"rad_period", "code", "program", "activity", "description", "unit", "lead_agency", "auto_rule"} {
+	for _, k := range []string{"rad_period", "code", "program", "activity", "description", "unit", "lead_agency"} {
 		def[k] = row.Get(k)
+	}
+	// an automatic indicator's rule: a standard rule named, or (empty) the
+	// rule stored kept, a rule built with filters on the RAD page included
+	if v := row.Get("auto_rule"); v != "" {
+		def["auto_rule"] = v
 	}
 	if v := row.Get("cluster"); v != "" {
 		if c, ok := clusterCode(set, v); ok {
