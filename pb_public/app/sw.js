@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '6e6288dbb5e5';
+const VERSION = '87874d8d08dc';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=d6315ce6b6fe",
+  "/app/assets/app.js?v=d6df0814adac",
   "/app/assets/app.css?v=989d97115daa",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
