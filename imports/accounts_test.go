@@ -122,23 +122,28 @@ func TestImportRoles(t *testing.T) {
 	srv := tt.NewServer(t)
 	rad := book(t, "Indikator", radHeader, radRow("R.1", nil))
 	acc := book(t, "Akun", accountHeader, []any{"x@desa.id", "X", "village_officer", tt.VillageA})
+	cases := book(t, "Angka kasus", caseHeader, caseRow(nil))
+	// case figures: whoever enters them (the policy table's create grant)
 	for _, c := range []struct {
-		who           string
-		rad, accounts bool
+		who                  string
+		rad, accounts, cases bool
 	}{
-		{tt.SuperuserEmail, true, true},
-		{tt.Secretariat, true, true},
-		{tt.VerifierA, false, true},
-		{tt.OfficerA, false, false},
-		{tt.Taskforce, false, false},
-		{tt.RegencyMemberA, false, false},
-		{tt.AgencyOfficer, false, false},
+		{tt.SuperuserEmail, true, true, true},
+		{tt.Secretariat, true, true, true},
+		{tt.VerifierA, false, true, true},
+		{tt.OfficerA, false, false, false},
+		{tt.Taskforce, false, false, true},
+		{tt.RegencyMemberA, false, false, true},
+		{tt.AgencyOfficer, false, false, false},
 	} {
 		token := tt.Token(t, srv.App, c.who)
-		for kind, may := range map[string]bool{"rad": c.rad, "accounts": c.accounts} {
+		for kind, may := range map[string]bool{"rad": c.rad, "accounts": c.accounts, "cases": c.cases} {
 			data := rad
-			if kind == "accounts" {
+			switch kind {
+			case "accounts":
 				data = acc
+			case "cases":
+				data = cases
 			}
 			want := http.StatusOK
 			if !may {
@@ -158,7 +163,7 @@ func TestImportRoles(t *testing.T) {
 		}
 		list := srv.Do(t, http.MethodGet, "/api/imports", token, nil)
 		kinds, _ := list.JSON()["kinds"].([]any)
-		if list.Status != http.StatusOK || len(kinds) != btoi(c.rad)+btoi(c.accounts) {
+		if list.Status != http.StatusOK || len(kinds) != btoi(c.rad)+btoi(c.accounts)+btoi(c.cases) {
 			t.Errorf("%s list: %d %d kinds", c.who, list.Status, len(kinds))
 		}
 	}
@@ -169,7 +174,7 @@ func TestImportRoles(t *testing.T) {
 	if phone == "" {
 		t.Fatalf("no phone token: %d %s", res.Status, res.Body)
 	}
-	for _, kind := range []string{"rad", "accounts"} {
+	for _, kind := range []string{"rad", "accounts", "cases"} {
 		if r := upload(t, srv, "/api/imports/"+kind+"/preview", phone, "x.xlsx", rad, nil); r.Status != http.StatusForbidden || r.FieldError("token") != "device_token" {
 			t.Errorf("phone preview %s: %d %s", kind, r.Status, r.Body)
 		}
