@@ -94,7 +94,7 @@ test('a verifier on a phone imports its officers; the passwords are shown once',
   await signIn(page, server.url, 'verifikator@uji.jangkau.id');
   await page.goto(`${server.url}/#/imports`);
   await page.locator('#imp-kind').waitFor();
-  assert.deepEqual(await page.locator('#imp-kind option').evaluateAll((o) => o.map((x) => x.value)), ['accounts']);
+  assert.deepEqual(await page.locator('#imp-kind option').evaluateAll((o) => o.map((x) => x.value)), ['accounts', 'cases']); // officers' accounts, and its regency's case figures
   const header = ['E-mail', 'Nama / Name', 'Peran / Role', 'Kode wilayah / Area code'];
   const rows = [header, ['baru@desa.id', 'Siti Aminah', 'village_officer', HAJIMENA], ['lain@desa.id', 'Dewi', 'village_officer', '18.02.01.2001']];
   await page.locator('#imp-file').setInputFiles(file('akun.xlsx', 'Akun', rows));
