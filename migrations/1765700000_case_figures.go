@@ -82,6 +82,11 @@ func init() {
 			WHERE kind = 'case_services' AND code IN ('penegakan_hukum', 'pendampingan_tokoh_agama')`).Execute(); err != nil {
 			return err
 		}
+		// the six services in the regulation's order, where the secretariat
+		// kept the seed's order
+		if err := reorderServices1765700000(app, caseServiceOrderOld1765700000, caseServiceOrderNew1765700000); err != nil {
+			return err
+		}
 
 		// the figures
 		var old []struct {
@@ -127,9 +132,49 @@ func init() {
 			WHERE kind = 'case_services' AND code IN ('penegakan_hukum', 'pendampingan_tokoh_agama')`).Execute(); err != nil {
 			return err
 		}
+		if err := reorderServices1765700000(app, caseServiceOrderNew1765700000, caseServiceOrderOld1765700000); err != nil {
+			return err
+		}
 		_, err = app.DB().NewQuery(`DELETE FROM vocabularies WHERE kind IN ('sexes', 'age_bands', 'case_scopes', 'case_laws', 'case_stages')`).Execute()
 		return err
 	})
+}
+
+// caseServiceOrderOld1765700000 and caseServiceOrderNew1765700000 are the
+// services' display orders before and after: the seed's, and Permen PPPA
+// 8/2021's six first.
+var (
+	caseServiceOrderOld1765700000 = map[string]int{"pengaduan": 10, "kesehatan": 20, "bantuan_hukum": 30, "penegakan_hukum": 40,
+		"rehabilitasi_sosial": 50, "pemulangan": 60, "reintegrasi_sosial": 70, "pendampingan_tokoh_agama": 80}
+	caseServiceOrderNew1765700000 = map[string]int{"pengaduan": 10, "kesehatan": 20, "rehabilitasi_sosial": 30, "bantuan_hukum": 40,
+		"pemulangan": 50, "reintegrasi_sosial": 60, "penegakan_hukum": 70, "pendampingan_tokoh_agama": 80}
+)
+
+// reorderServices1765700000 sets the services' orders to "to" when they are
+// all still "from" (an order the secretariat changed is left as it is).
+func reorderServices1765700000(app core.App, from, to map[string]int) error {
+	var rows []struct {
+		Code  string `db:"code"`
+		Order int    `db:"order"`
+	}
+	if err := app.DB().NewQuery(`SELECT code, [[order]] FROM vocabularies WHERE kind = 'case_services'`).All(&rows); err != nil {
+		return err
+	}
+	if len(rows) != len(from) {
+		return nil
+	}
+	for _, r := range rows {
+		if o, ok := from[r.Code]; !ok || o != r.Order {
+			return nil
+		}
+	}
+	for code, o := range to {
+		if _, err := app.DB().NewQuery(`UPDATE vocabularies SET [[order]] = {:o} WHERE kind = 'case_services' AND code = {:c}`).
+			Bind(dbx.Params{"o": o, "c": code}).Execute(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // nonZero1765700000 renders the counts above zero as a JSON object.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/catalog"
@@ -290,6 +290,14 @@ func TestCaseFiguresMigration(t *testing.T) {
 		if on, _ := active("case_services", code); on {
 			t.Errorf("service %s still offered", code)
 		}
+	}
+	var order []string
+	if err := app.DB().NewQuery(`SELECT code FROM vocabularies WHERE kind = 'case_services' ORDER BY [[order]]`).Column(&order); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"pengaduan", "kesehatan", "rehabilitasi_sosial", "bantuan_hukum", "pemulangan", "reintegrasi_sosial",
+		"penegakan_hukum", "pendampingan_tokoh_agama"}; strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("services in the order %v", order)
 	}
 
 	// undone (its own down step, whatever later migrations did): the new
