@@ -989,6 +989,12 @@ func TestPolicyCoversEverything(t *testing.T) {
 		"DELETE /api/notify/subscriptions":       "the caller's own subscriptions only (notify tests)",
 		"GET /api/notify/notices":                "the caller's own notices only (notify tests)",
 		"POST /api/notify/notices/read":          "the caller's own notices only (notify tests)",
+		// issue 16: spreadsheet imports write through the record hooks (CheckWrite/CheckUserWrite per row)
+		"GET /api/imports":                       "imports-roles: kinds by the policy row, runs the caller's own (imports tests TestImportRoles)",
+		"GET /api/imports/{kind}/template":       "imports-roles: refused to roles without the import (imports tests TestImportRoles)",
+		"POST /api/imports/{kind}/preview":       "imports-roles; rows checked by the write policy, nothing written (imports tests)",
+		"POST /api/imports/{kind}/confirm":       "imports-roles; every row saved through the write policy in one transaction (imports tests)",
+		"GET /api/imports/{kind}/progress/{job}": "the caller's own jobs only (imports tests)",
 	}
 	stock, err := apis.NewRouter(app)
 	if err != nil {

@@ -44,12 +44,15 @@ const (
 	// ActionSyncPull is a sync pull that sent records to a phone or browser,
 	// with how many and the cursor or checkpoint range.
 	ActionSyncPull = "sync_pull"
+	// ActionImport is a spreadsheet import confirmed (package imports): its
+	// kind, file name and hash, and the counts of rows it wrote.
+	ActionImport = "import"
 )
 
 // Actions lists every action, in the order the audit_log select field
 // offers them.
 var Actions = []string{ActionCreate, ActionUpdate, ActionDelete, ActionLogin, ActionExport,
-	ActionView, ActionList, ActionReport, ActionSyncPull}
+	ActionView, ActionList, ActionReport, ActionSyncPull, ActionImport}
 
 // Audited lists the collections whose every change is recorded.
 var Audited = []string{

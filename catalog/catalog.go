@@ -151,11 +151,40 @@ var ExploitationTypes = []string{
 	"economic_exploitation", "online_scam", "organ", "other",
 }
 
-// CaseServices are the services counted in case figures.
+// CaseServices are the services counted in case figures: the six services
+// of Permen PPPA 8/2021 first; penegakan_hukum and pendampingan_tokoh_agama
+// are retired codes of earlier releases (migration 1765700000), kept for
+// the figures that carry them.
 var CaseServices = []string{
-	"pengaduan", "kesehatan", "bantuan_hukum", "penegakan_hukum", "rehabilitasi_sosial",
-	"pemulangan", "reintegrasi_sosial", "pendampingan_tokoh_agama",
+	"pengaduan", "kesehatan", "rehabilitasi_sosial", "bantuan_hukum", "pemulangan", "reintegrasi_sosial",
+	"penegakan_hukum", "pendampingan_tokoh_agama",
 }
+
+// Sexes are the sexes victims are counted by (Simfoni PPA).
+var Sexes = []string{"female", "male"}
+
+// AgeBands are Simfoni PPA's age bands of victims. child_unbanded and
+// adult_unbanded are retired codes: the children and adults of figures
+// entered before the bands (migration 1765700000), whose ages are not known
+// more finely.
+var AgeBands = []string{
+	"age_0_5", "age_6_12", "age_13_17", "age_18_24", "age_25_44", "age_45_59", "age_60_plus",
+	"child_unbanded", "adult_unbanded",
+}
+
+// ChildAgeBands are the age bands of children (under 18).
+var ChildAgeBands = []string{"age_0_5", "age_6_12", "age_13_17", "child_unbanded"}
+
+// CaseScopes say where a case took place: within Indonesia or across its borders.
+var CaseScopes = []string{"domestic", "cross_border"}
+
+// CaseLaws are the laws a case is handled under: trafficking (UU 21/2007)
+// or the migrant-worker protection law (UU 18/2017).
+var CaseLaws = []string{"tppo", "uu_pmi"}
+
+// CaseStages are the stages of a case in the criminal process at the end of
+// the period: inquiry, investigation, prosecution (P21), verdict.
+var CaseStages = []string{"penyelidikan", "penyidikan", "p21", "putusan"}
 
 // CaseSources are the bodies case figures come from.
 var CaseSources = []string{"simfoni_ppa", "uptd_ppa", "polda", "bp3mi", "lpsk", "other"}

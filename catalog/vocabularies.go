@@ -17,6 +17,7 @@ var VocabularyKinds = []string{
 	"village_program_statuses", "topics", "target_groups", "methods", "funding_sources",
 	"outreach_types", "risk_signals", "outreach_actions", "referral_agencies",
 	"exploitation_types", "case_services", "case_sources",
+	"sexes", "age_bands", "case_scopes", "case_laws", "case_stages",
 }
 
 // live is the vocabularies as last loaded from the database (package vocab

@@ -820,11 +820,14 @@ func (w *demoWriter) caseFigure(area string, year int, ptype string, index int, 
 	if n > 0 {
 		return nil
 	}
-	// Victims: at least one per case, children and adults, mostly women.
-	victims := map[string]int{}
-	keys := []string{"victims_female_child", "victims_male_child", "victims_female_adult", "victims_male_adult"}
+	// Victims: at least one per case, children and adults, mostly women,
+	// counted by sex and by Simfoni's age bands.
+	bySex, byAge := map[string]int{}, map[string]int{}
+	victims := 0
 	for i := 0; i < cases+r.IntN(cases+1); i++ {
-		victims[keys[[]int{0, 0, 1, 2, 2, 2, 3}[r.IntN(7)]]]++
+		victims++
+		bySex[[]string{"female", "female", "female", "male"}[r.IntN(4)]]++
+		byAge[oneOf(r, []string{"age_13_17", "age_13_17", "age_18_24", "age_18_24", "age_25_44", "age_6_12"})]++
 	}
 	exploitation := map[string]int{}
 	for i := 0; i < cases; i++ {
@@ -834,12 +837,16 @@ func (w *demoWriter) caseFigure(area string, year int, ptype string, index int, 
 	if cases > 0 && r.IntN(3) == 0 {
 		served--
 	}
+	cross := r.IntN(cases + 1)
+	investigated := r.IntN(cases + 1)
 	fields := map[string]any{"area": area, "year": year, "period_type": ptype, "period_index": index, "case_count": cases,
+		"victims_total": victims, "victims_by_sex": bySex, "victims_by_age": byAge, "victims_repatriated": min(victims, cross),
+		"cases_by_scope": map[string]int{"cross_border": cross, "domestic": cases - cross},
+		"cases_by_law": map[string]int{"tppo": cases - cross/2, "uu_pmi": cross / 2},
+		"cases_by_stage": map[string]int{"penyidikan": investigated, "p21": (cases - investigated) / 2},
+		"police_reports": cases, "suspects": cases + r.IntN(cases+1),
 		"cases_served": served, "figure_status": status, "source": source, "cluster": "social_rehab",
-		"exploitation_types": exploitation, "services": map[string]int{"pengaduan": cases, "rehabilitasi_sosial": served}}
-	for _, k := range keys {
-		fields[k] = victims[k]
-	}
+		"exploitation_types": exploitation, "services": map[string]int{"pengaduan": min(cases, victims), "rehabilitasi_sosial": min(served, victims)}}
 	rec, err := w.newRecord(catalog.CaseAggregates, fields)
 	if err != nil {
 		return err

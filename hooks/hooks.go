@@ -13,6 +13,7 @@ import (
 	"jangkau/areas"
 	"jangkau/audit"
 	"jangkau/devices"
+	"jangkau/imports"
 	"jangkau/internal/wiring"
 	"jangkau/media"
 	"jangkau/metrics"
@@ -49,6 +50,7 @@ func Register(app core.App) {
 	metrics.Register(app)   // /metrics (Prometheus) and /api/ready
 	notify.Register(app)    // Web Push, notices, the morning digest, the reset e-mail's link; /api/notify
 	vocab.Register(app)     // the vocabularies: codes checked on every write, labels, built-ins
+	imports.Register(app)   // spreadsheet imports: template, preview with row errors, all-or-nothing confirm; /api/imports
 }
 
 // bindRefreshOriginal makes a saved record's Original() its stored state,

@@ -120,22 +120,43 @@ func (s Sum) holds(counts []Count) bool {
 // Left open: a count is only kept from being known exactly, not from a
 // range such as "1 or 2"; a reader who knows two groups may learn more.
 func SuppressTable(counts []Count, sums []Sum, known [][]int) []Hiding {
-	return SuppressTablePublic(counts, sums, known, nil)
+	return SuppressTableProtecting(counts, sums, known, Guard{})
 }
 
-// SuppressTablePublic is SuppressTable for a table some of whose counts
-// are shown elsewhere as they are (public): a district's outreach counts,
-// which the regency's view lists, beside its villages'. A public count is
-// never hidden, and every reader knows it.
-func SuppressTablePublic(counts []Count, sums []Sum, known [][]int, public []int) []Hiding {
+// Guard is what other tables of the same figures ask of one table
+// (SuppressTableProtecting): Protect marks counts (above 0) to hide whatever
+// their size and to keep from being worked out like the small ones; Low,
+// where above 0, is the least a reader reads a count marked "•" to be (4:
+// a small total whose parts, each "<5" read as 1, add up to 4 in another
+// table, and a part that is the only one counted of such a total), and such
+// a count is marked "•" even when small. Public lists counts shown
+// elsewhere as they are (a district's outreach counts, which the regency's
+// view lists, beside its villages'): never hidden, and known to every reader.
+type Guard struct {
+	Protect []bool
+	Low     []int
+	Public  []int
+}
+
+// SuppressTableProtecting is SuppressTable with a guard: a total that
+// another table of the same figures hides (victims by sex and victims by
+// age band share the victims' total) must stay open in this one as well.
+func SuppressTableProtecting(counts []Count, sums []Sum, known [][]int, g Guard) []Hiding {
 	hiding := make([]Hiding, len(counts))
 	isPublic := make([]bool, len(counts))
-	for _, i := range public {
+	for _, i := range g.Public {
 		isPublic[i] = true
 	}
+	protected := func(i int) bool { return g.Protect != nil && g.Protect[i] && counts[i].N > 0 }
 	for i, c := range counts {
-		if isSmall(c.N, c.Level) && !isPublic[i] {
+		switch {
+		case isPublic[i]:
+		case protected(i) && g.Low != nil && g.Low[i] > 0:
+			hiding[i] = HiddenComplement
+		case isSmall(c.N, c.Level):
 			hiding[i] = HiddenSmall
+		case protected(i):
+			hiding[i] = HiddenComplement
 		}
 	}
 	var exact []Sum
@@ -145,6 +166,7 @@ func SuppressTablePublic(counts []Count, sums []Sum, known [][]int, public []int
 		}
 	}
 	net := newNetwork(counts, exact)
+	net.low = g.Low
 	net.unpin(hiding)
 
 	// a reader per known group, then one who knows nothing: the knowing
@@ -166,7 +188,7 @@ func SuppressTablePublic(counts []Count, sums []Sum, known [][]int, public []int
 		changed = false
 		for i := range counts {
 			for k, fixed := range readers {
-				if hiding[i] == Shown || !isSmall(counts[i].N, counts[i].Level) || fixed[i] || checked[k][i] {
+				if hiding[i] == Shown || !(isSmall(counts[i].N, counts[i].Level) || protected(i)) || fixed[i] || checked[k][i] {
 					continue
 				}
 				checked[k][i] = true
@@ -193,7 +215,7 @@ func SuppressTablePublic(counts []Count, sums []Sum, known [][]int, public []int
 			}
 		}
 	}
-	net.reveal(hiding, readers, checked, stuck, witness)
+	net.reveal(hiding, readers, checked, stuck, witness, protected)
 	return hiding
 }
 
@@ -256,10 +278,10 @@ func complementLow(level string) int {
 // the others are hidden (a cycle found early can be made redundant by one
 // found later), the largest first: they tell the most. A complement that
 // is itself a small count (a total of 1 + 1 + 1 + 1) stays hidden.
-func (n *network) reveal(hiding []Hiding, readers [][]bool, checked, stuck [][]bool, witness [][][]int) {
+func (n *network) reveal(hiding []Hiding, readers [][]bool, checked, stuck [][]bool, witness [][][]int, protected func(int) bool) {
 	var complements []int
 	for i, h := range hiding {
-		if h == HiddenComplement && !isSmall(n.counts[i].N, n.counts[i].Level) {
+		if h == HiddenComplement && !isSmall(n.counts[i].N, n.counts[i].Level) && !protected(i) {
 			complements = append(complements, i)
 		}
 	}
@@ -307,6 +329,9 @@ func (n *network) marked(i int, h Hiding, hiding []Hiding) (lo, hi int) {
 		return 1, SmallCellLimit
 	case HiddenComplement:
 		lo := complementLow(c.Level)
+		if n.low != nil && n.low[i] > 0 {
+			lo = min(lo, n.low[i])
+		}
 		for _, s := range n.totalOf[i] {
 			if lo > SmallCellLimit && n.partsLow(n.sums[s], hiding) == SmallCellLimit {
 				lo = SmallCellLimit // it may be a total of 1 + 1 + 1 + 1 (unpin)
@@ -331,6 +356,7 @@ type network struct {
 	in      [][]int // per sum (and free): the counts in it
 	totalOf [][]int // per count: the sums it is the total of
 	free    int
+	low     []int // Guard.Low
 }
 
 func newNetwork(counts []Count, sums []Sum) *network {

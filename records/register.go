@@ -31,6 +31,14 @@ func Register(app core.App) {
 	app.OnRecordUpdate(VillageCollections...).Bind(model("jangkau.records.villageScope", guard(DeriveVillageScope)))
 	app.OnRecordCreate(FigureCollections...).Bind(model("jangkau.records.figureScope", guard(DeriveFigureScope)))
 	app.OnRecordUpdate(FigureCollections...).Bind(model("jangkau.records.figureScope", guard(DeriveFigureScope)))
+	caseFigures := func(e *core.RecordEvent) error {
+		if errs := CheckCaseFigures(e.Record); errs != nil {
+			return errs
+		}
+		return e.Next()
+	}
+	app.OnRecordCreate(catalog.CaseAggregates).Bind(model("jangkau.records.caseFigures", caseFigures))
+	app.OnRecordUpdate(catalog.CaseAggregates).Bind(model("jangkau.records.caseFigures", caseFigures))
 	app.OnRecordCreate(catalog.RadIndicators).Bind(model("jangkau.records.indicatorText", guard(nil)))
 	app.OnRecordUpdate(catalog.RadIndicators).Bind(model("jangkau.records.indicatorText", guard(nil)))
 

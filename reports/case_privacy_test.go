@@ -22,21 +22,18 @@ import (
 // Every path case figures leave the server by, against a reader who knows
 // one regency's figures exactly (docs/reports.md, "Hidden case figures").
 
-// caseColumns are the seven counts of a row of report 6, in its order.
-var caseColumns = []string{"case_count", "victims_female_child", "victims_male_child", "victims_female_adult", "victims_male_adult", "victims_total", "cases_served"}
+// caseColumns are the single counts of a row of report 6, in its order.
+var caseColumns = reports.CaseScalars
 
 // trueFigure is what one area's figures of a year add up to, by source.
 type trueFigure struct {
-	counts            map[string]int // caseColumns
-	exploit, services map[string]int
+	counts map[string]int            // caseColumns
+	by     map[string]map[string]int // breakdowns: field -> code -> count
 }
 
 func (f *trueFigure) get(col string) int {
-	switch kind, key, _ := strings.Cut(col, ":"); kind {
-	case "exploitation_types":
-		return f.exploit[key]
-	case "services":
-		return f.services[key]
+	if field, key, ok := strings.Cut(col, ":"); ok {
+		return f.by[field][key]
 	}
 	return f.counts[col]
 }
@@ -45,16 +42,88 @@ func (f *trueFigure) add(o *trueFigure) {
 	for k, v := range o.counts {
 		f.counts[k] += v
 	}
-	for k, v := range o.exploit {
-		f.exploit[k] += v
-	}
-	for k, v := range o.services {
-		f.services[k] += v
+	for field, counts := range o.by {
+		for k, v := range counts {
+			f.by[field][k] += v
+		}
 	}
 }
 
 func newTrueFigure() *trueFigure {
-	return &trueFigure{counts: map[string]int{}, exploit: map[string]int{}, services: map[string]int{}}
+	f := &trueFigure{counts: map[string]int{}, by: map[string]map[string]int{}}
+	for _, b := range reports.CaseBreakdowns {
+		f.by[b.Field] = map[string]int{}
+	}
+	return f
+}
+
+// randomFigure makes one valid figure (records.CheckCaseFigures): victims
+// by sex and by age band adding up to their total; cases by exploitation
+// type, scope and law sometimes a whole breakdown of the cases, sometimes
+// part of them; the other counts within their limits.
+func randomFigure(rng *rand.Rand) *trueFigure {
+	value := func() int { return privacytest.RandomCount(rng, 8) }
+	f := newTrueFigure()
+	spread := func(field string, total int, keys []string) {
+		keys = keys[:1+rng.IntN(len(keys))]
+		for range total {
+			f.by[field][keys[rng.IntN(len(keys))]]++
+		}
+		for k, n := range f.by[field] {
+			if n == 0 {
+				delete(f.by[field], k)
+			}
+		}
+	}
+	for _, sex := range catalog.Sexes {
+		if n := value(); n > 0 {
+			f.by["victims_by_sex"][sex] = n
+			f.counts["victims_total"] += n
+		}
+	}
+	victims := f.counts["victims_total"]
+	spread("victims_by_age", victims, []string{"age_13_17", "age_18_24", "age_6_12", "age_25_44"})
+	if rng.IntN(2) == 0 {
+		for _, key := range catalog.ExploitationTypes[:2+rng.IntN(2)] {
+			if n := value(); n > 0 {
+				f.by["exploitation_types"][key] = n
+				f.counts["case_count"] += n
+			}
+		}
+		if rng.IntN(3) == 0 {
+			f.counts["case_count"] += 1 + rng.IntN(2) // cases of no known type
+		}
+	} else {
+		f.counts["case_count"] = value()
+	}
+	if victims > 0 && f.counts["case_count"] == 0 {
+		f.counts["case_count"] = 1
+	}
+	cases := f.counts["case_count"]
+	if rng.IntN(2) == 0 {
+		spread("cases_by_scope", cases, catalog.CaseScopes)
+	}
+	if rng.IntN(3) == 0 {
+		spread("cases_by_law", cases-rng.IntN(cases+1)/2, catalog.CaseLaws)
+	}
+	if rng.IntN(3) == 0 {
+		spread("cases_by_stage", rng.IntN(cases+1), catalog.CaseStages)
+	}
+	f.counts["cases_served"] = min(value(), cases)
+	f.counts["victims_disabled"] = min(value(), victims)
+	f.counts["victims_repatriated"] = min(value(), victims)
+	f.counts["police_reports"] = value()
+	f.counts["suspects"] = value()
+	f.counts["restitution_requested"] = min(value(), victims)
+	f.counts["restitution_granted"] = min(value(), f.counts["restitution_requested"])
+	if rng.IntN(2) == 0 {
+		for _, key := range catalog.CaseServices[:2] {
+			if n := min(value(), victims); n > 0 {
+				f.by["services"][key] = n
+			}
+		}
+	}
+	return f
 }
 
 // randomCaseYear enters random figures of one year for a few regencies: of
@@ -63,7 +132,6 @@ func newTrueFigure() *trueFigure {
 // true yearly figures by source and area (the province: its own, or the
 // sum of its regencies).
 func randomCaseYear(t *testing.T, srv *tt.Server, rng *rand.Rand, year int) map[string]map[string]*trueFigure {
-	value := func() int { return privacytest.RandomCount(rng, 8) }
 	regencies := []string{"18.01", "18.02", "18.03", "18.04", "18.05", "18.06", "18.07", "18.08"}
 	rng.Shuffle(len(regencies), func(i, j int) { regencies[i], regencies[j] = regencies[j], regencies[i] })
 	regencies = regencies[:2+rng.IntN(4)]
@@ -79,114 +147,73 @@ func randomCaseYear(t *testing.T, srv *tt.Server, rng *rand.Rand, year int) map[
 			if source != "simfoni_ppa" && k%2 == 1 {
 				continue
 			}
-			f := newTrueFigure()
-			for _, c := range caseColumns {
-				if c != "victims_total" && c != "case_count" {
-					f.counts[c] = value()
-				}
-			}
-			f.counts["victims_total"] = f.counts["victims_female_child"] + f.counts["victims_male_child"] + f.counts["victims_female_adult"] + f.counts["victims_male_adult"]
-			if rng.IntN(2) == 0 {
-				for _, key := range catalog.ExploitationTypes[:2+rng.IntN(2)] {
-					if n := value(); n > 0 {
-						f.exploit[key] = n
-						f.counts["case_count"] += n
-					}
-				}
-				if rng.IntN(3) == 0 {
-					f.counts["case_count"] += 1 + rng.IntN(2) // cases of no known type
-				}
-			} else {
-				f.counts["case_count"] = value()
-			}
-			if rng.IntN(2) == 0 {
-				for _, key := range catalog.CaseServices[:2] {
-					if n := value(); n > 0 {
-						f.services[key] = n
-					}
-				}
-			}
-			truth[source][reg] = f
-			province.add(f)
-			enterCaseFigure(t, srv, rng, reg, year, source, f, rng.IntN(3) == 0)
+			truth[source][reg] = enterCaseFigure(t, srv, rng, reg, year, source, rng.IntN(3) == 0)
+			province.add(truth[source][reg])
 		}
 		if rng.IntN(4) == 0 {
 			// the province's own figure: more cases than its regencies'
-			for k := range province.counts {
-				province.counts[k] += rng.IntN(3)
-			}
-			province.counts["victims_total"] = province.counts["victims_female_child"] + province.counts["victims_male_child"] +
-				province.counts["victims_female_adult"] + province.counts["victims_male_adult"]
-			enterCaseFigure(t, srv, rng, tt.Province, year, source, province, false)
+			province.add(randomFigure(rng))
+			saveRecord(t, srv, catalog.CaseAggregates, figureRecord(tt.Province, year, source, province))
 		}
 		truth[source][tt.Province] = province
 	}
 	return truth
 }
 
-// enterCaseFigure saves a yearly figure, or the same spread over quarters.
-func enterCaseFigure(t *testing.T, srv *tt.Server, rng *rand.Rand, area string, year int, source string, f *trueFigure, quarters bool) {
-	t.Helper()
-	parts := 1
-	if quarters {
-		parts = 4
+// figureRecord is the record of a yearly figure.
+func figureRecord(area string, year int, source string, f *trueFigure) map[string]any {
+	r := map[string]any{"area": area, "year": year, "period_type": "year", "figure_status": "final", "source": source}
+	for k, v := range f.counts {
+		r[k] = v
 	}
-	split := func(n int) []int { // n spread at random over the parts
-		out := make([]int, parts)
-		for range n {
-			out[rng.IntN(parts)]++
-		}
-		return out
+	for field, counts := range f.by {
+		r[field] = counts
 	}
-	records := make([]map[string]any, parts)
-	for q := range records {
-		records[q] = map[string]any{"area": area, "year": year, "period_type": "year", "figure_status": "final", "source": source,
-			"exploitation_types": map[string]any{}, "services": map[string]any{}}
-		if quarters {
-			records[q]["period_type"], records[q]["period_index"] = "quarter", q+1
-		}
-	}
-	for _, c := range caseColumns {
-		if c != "victims_total" {
-			for q, n := range split(f.counts[c]) {
-				records[q][c] = n
-			}
-		}
-	}
-	for group, counts := range map[string]map[string]int{"exploitation_types": f.exploit, "services": f.services} {
-		for key, n := range counts {
-			for q, m := range split(n) {
-				if m > 0 {
-					records[q][group].(map[string]any)[key] = m
-				}
-			}
-		}
-	}
-	for _, r := range records {
-		saveRecord(t, srv, catalog.CaseAggregates, r)
-	}
+	return r
 }
 
-// caseMarks is a figure as shown, by column: the seven counts, and
-// "exploitation_types:<key>", "services:<key>" ("0" for a key not listed).
-func caseMarks(f *reports.CaseFigures) map[string]string {
-	out := map[string]string{"case_count": f.CaseCount, "victims_female_child": f.VictimsFC, "victims_male_child": f.VictimsMC,
-		"victims_female_adult": f.VictimsFA, "victims_male_adult": f.VictimsMA, "victims_total": f.VictimsTotal, "cases_served": f.CasesServed}
-	for k, v := range f.Exploitation {
-		out["exploitation_types:"+k] = v
+// enterCaseFigure saves a random yearly figure, or four quarters, and
+// returns what they add up to.
+func enterCaseFigure(t *testing.T, srv *tt.Server, rng *rand.Rand, area string, year int, source string, quarters bool) *trueFigure {
+	t.Helper()
+	if !quarters {
+		f := randomFigure(rng)
+		saveRecord(t, srv, catalog.CaseAggregates, figureRecord(area, year, source, f))
+		return f
 	}
-	for k, v := range f.Services {
-		out["services:"+k] = v
+	sum := newTrueFigure()
+	for q := 1; q <= 4; q++ {
+		f := randomFigure(rng)
+		r := figureRecord(area, year, source, f)
+		r["period_type"], r["period_index"] = "quarter", q
+		saveRecord(t, srv, catalog.CaseAggregates, r)
+		sum.add(f)
+	}
+	return sum
+}
+
+// caseMarks is a figure as shown, by column: the single counts, and
+// "<breakdown>:<key>" ("0" for a key not listed).
+func caseMarks(f *reports.CaseFigures) map[string]string {
+	out := map[string]string{}
+	for _, c := range caseColumns {
+		out[c] = f.Count(c)
+	}
+	for _, b := range reports.CaseBreakdowns {
+		for k, v := range f.Breakdown(b.Field) {
+			out[b.Field+":"+k] = v
+		}
 	}
 	return out
 }
 
 // caseReader lays a report out as a reader sees it: a table of the rows of
 // the regencies with figures and the province, the sums it knows (each
-// row's victims add up to their total; exploitation types to the case count
-// and each column of regencies to the province, where they do: a reader
-// who knows more than the rules is assumed), and the counts of the known
-// regency. cells names each count: area and column.
+// row's victims by sex and by age band add up to their total; its cases by
+// exploitation type, scope, law and stage to the case count; each column of
+// regencies to the province, where they do: a reader who knows more than
+// the rules is assumed), and the counts of the known regency. cells names
+// each count: area and column.
 func caseReader(r reports.CasesReport, truth map[string]*trueFigure, known string) (table privacytest.Table, cells [][2]string, values []int) {
 	marks := map[string]map[string]string{}
 	var areas []string
@@ -203,6 +230,16 @@ func caseReader(r reports.CasesReport, truth map[string]*trueFigure, known strin
 		for c := range marks[a] {
 			if !slices.Contains(columns, c) {
 				columns = append(columns, c)
+			}
+		}
+	}
+	// every count of a breakdown, shown or not: a reader knows the codes
+	for _, a := range areas {
+		for _, b := range reports.CaseBreakdowns {
+			for k := range truth[a].by[b.Field] {
+				if c := b.Field + ":" + k; !slices.Contains(columns, c) {
+					columns = append(columns, c)
+				}
 			}
 		}
 	}
@@ -241,14 +278,18 @@ func caseReader(r reports.CasesReport, truth map[string]*trueFigure, known strin
 	}
 	for _, a := range areas {
 		cell := func(c string) int { return at[[2]string{a, c}] }
-		holds(privacy.Sum{Total: cell("victims_total"), Parts: []int{cell("victims_female_child"), cell("victims_male_child"), cell("victims_female_adult"), cell("victims_male_adult")}})
-		exploit := privacy.Sum{Total: cell("case_count")}
-		for _, c := range columns {
-			if strings.HasPrefix(c, "exploitation_types:") {
-				exploit.Parts = append(exploit.Parts, cell(c))
+		for _, b := range reports.CaseBreakdowns {
+			if b.Total == "" {
+				continue
 			}
+			s := privacy.Sum{Total: cell(b.Total)}
+			for _, c := range columns {
+				if strings.HasPrefix(c, b.Field+":") {
+					s.Parts = append(s.Parts, cell(c))
+				}
+			}
+			holds(s)
 		}
-		holds(exploit)
 	}
 	for _, c := range columns {
 		column := privacy.Sum{Total: at[[2]string{tt.Province, c}]}
@@ -386,7 +427,7 @@ func equalMarks(a, b map[string]string) bool {
 	return true
 }
 
-// mainMarks joins the seven counts of a figure as the exports show them.
+// mainMarks joins the single counts of a figure as the exports show them.
 func mainMarks(m map[string]string) string {
 	var out []string
 	for _, c := range caseColumns {
@@ -396,7 +437,7 @@ func mainMarks(m map[string]string) string {
 }
 
 // caseExportLines reads a case export as the taskforce member: each area's
-// seven counts (the province: its total line).
+// single counts (the province: its total line).
 func caseExportLines(t *testing.T, srv *tt.Server, file, query string) map[string]string {
 	t.Helper()
 	body := download(t, srv, tt.Taskforce, file, query, 200)
@@ -414,8 +455,8 @@ func caseExportLines(t *testing.T, srv *tt.Server, file, query string) map[strin
 func exportLinesOf(t *testing.T, header []string, rows [][]string) map[string]string {
 	t.Helper()
 	var cols []int
-	for _, name := range []string{"Jumlah kasus", "Korban anak perempuan", "Korban anak laki-laki", "Korban dewasa perempuan",
-		"Korban dewasa laki-laki", "Total korban", "Kasus terlayani"} {
+	for _, name := range []string{"Jumlah kasus", "Total korban", "Korban penyandang disabilitas", "Korban dipulangkan",
+		"Laporan polisi", "Tersangka", "Restitusi diajukan", "Restitusi dikabulkan", "Kasus terlayani"} {
 		cols = append(cols, column(t, header, name))
 	}
 	out := map[string]string{}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,23 +20,99 @@ import (
 // CaseFigures are aggregate case figures of one area, as shown: every count
 // is text; below province level a count from 1 to 4 reads "<5", and a count
 // that would give a hidden one away reads "•" (caseTable,
-// privacy.SuppressTable). Raw counts never leave this file.
+// privacy.SuppressTableProtecting). Raw counts never leave this file. The
+// breakdowns list the codes counted above 0.
 type CaseFigures struct {
-	Source       string            `json:"source"`
-	FigureStatus string            `json:"figure_status"` // final, provisional, or mixed
-	Periods      []string          `json:"periods"`       // the figure periods summed
-	Complete     bool              `json:"complete"`      // the periods cover the whole period asked (for a sum: every part does)
-	Summed       bool              `json:"summedFromRegencies,omitempty"`
-	CaseCount    string            `json:"case_count"`
-	VictimsFC    string            `json:"victims_female_child"`
-	VictimsMC    string            `json:"victims_male_child"`
-	VictimsFA    string            `json:"victims_female_adult"`
-	VictimsMA    string            `json:"victims_male_adult"`
-	VictimsTotal string            `json:"victims_total"`
-	CasesServed  string            `json:"cases_served"`
-	Exploitation map[string]string `json:"exploitation_types"`
-	Services     map[string]string `json:"services"`
-	Suppressed   bool              `json:"suppressed"` // at least one count is hidden ("<5" or "•")
+	Source               string            `json:"source"`
+	FigureStatus         string            `json:"figure_status"` // final, provisional, or mixed
+	Periods              []string          `json:"periods"`       // the figure periods summed
+	Complete             bool              `json:"complete"`      // the periods cover the whole period asked (for a sum: every part does)
+	Summed               bool              `json:"summedFromRegencies,omitempty"`
+	CaseCount            string            `json:"case_count"`
+	VictimsTotal         string            `json:"victims_total"`
+	VictimsDisabled      string            `json:"victims_disabled"`
+	VictimsRepatriated   string            `json:"victims_repatriated"`
+	PoliceReports        string            `json:"police_reports"`
+	Suspects             string            `json:"suspects"`
+	RestitutionRequested string            `json:"restitution_requested"`
+	RestitutionGranted   string            `json:"restitution_granted"`
+	CasesServed          string            `json:"cases_served"`
+	VictimsBySex         map[string]string `json:"victims_by_sex"`
+	VictimsByAge         map[string]string `json:"victims_by_age"`
+	CasesByScope         map[string]string `json:"cases_by_scope"`
+	CasesByLaw           map[string]string `json:"cases_by_law"`
+	CasesByStage         map[string]string `json:"cases_by_stage"`
+	Exploitation         map[string]string `json:"exploitation_types"`
+	Services             map[string]string `json:"services"`
+	Suppressed           bool              `json:"suppressed"` // at least one count is hidden ("<5" or "•")
+}
+
+// Count returns the shown count of a scalar column (caseScalars).
+func (f *CaseFigures) Count(column string) string {
+	switch column {
+	case "case_count":
+		return f.CaseCount
+	case "victims_total":
+		return f.VictimsTotal
+	case "victims_disabled":
+		return f.VictimsDisabled
+	case "victims_repatriated":
+		return f.VictimsRepatriated
+	case "police_reports":
+		return f.PoliceReports
+	case "suspects":
+		return f.Suspects
+	case "restitution_requested":
+		return f.RestitutionRequested
+	case "restitution_granted":
+		return f.RestitutionGranted
+	case "cases_served":
+		return f.CasesServed
+	}
+	return ""
+}
+
+// Breakdown returns the shown counts of a breakdown (caseBreakdowns).
+func (f *CaseFigures) Breakdown(field string) map[string]string {
+	switch field {
+	case "victims_by_sex":
+		return f.VictimsBySex
+	case "victims_by_age":
+		return f.VictimsByAge
+	case "cases_by_scope":
+		return f.CasesByScope
+	case "cases_by_law":
+		return f.CasesByLaw
+	case "cases_by_stage":
+		return f.CasesByStage
+	case "exploitation_types":
+		return f.Exploitation
+	case "services":
+		return f.Services
+	}
+	return nil
+}
+
+// CaseScalars are the single counts of a case figure, in display order.
+var CaseScalars = []string{"case_count", "victims_total", "victims_disabled", "victims_repatriated", "police_reports", "suspects",
+	"restitution_requested", "restitution_granted", "cases_served"}
+
+// CaseBreakdown is a count of a case figure broken down by the codes of a
+// vocabulary; Total names the scalar its parts add up to ("" for services:
+// a victim may get several).
+type CaseBreakdown struct {
+	Field, Vocabulary, Total string
+}
+
+// CaseBreakdowns are the breakdowns of a case figure, in display order.
+var CaseBreakdowns = []CaseBreakdown{
+	{"victims_by_sex", "sexes", "victims_total"},
+	{"victims_by_age", "age_bands", "victims_total"},
+	{"cases_by_scope", "case_scopes", "case_count"},
+	{"cases_by_law", "case_laws", "case_count"},
+	{"cases_by_stage", "case_stages", "case_count"},
+	{"exploitation_types", "exploitation_types", "case_count"},
+	{"services", "case_services", ""},
 }
 
 // Intensity is the prevention effort of an area in the period.
@@ -68,22 +145,43 @@ type CasesReport struct {
 }
 
 type caseRecord struct {
-	ID       string `db:"id"`
-	Area     string `db:"area"`
-	Year     int    `db:"year"`
-	Type     string `db:"period_type"`
-	Index    int    `db:"period_index"`
-	Cases    int    `db:"case_count"`
-	FC       int    `db:"victims_female_child"`
-	MC       int    `db:"victims_male_child"`
-	FA       int    `db:"victims_female_adult"`
-	MA       int    `db:"victims_male_adult"`
-	Served   int    `db:"cases_served"`
-	Status   string `db:"figure_status"`
-	Source   string `db:"source"`
-	Exploit  string `db:"exploitation_types"`
-	Services string `db:"services"`
-	Updated  string `db:"updated"`
+	ID          string `db:"id"`
+	Area        string `db:"area"`
+	Year        int    `db:"year"`
+	Type        string `db:"period_type"`
+	Index       int    `db:"period_index"`
+	Cases       int    `db:"case_count"`
+	Victims     int    `db:"victims_total"`
+	Disabled    int    `db:"victims_disabled"`
+	Repatriated int    `db:"victims_repatriated"`
+	Police      int    `db:"police_reports"`
+	Suspects    int    `db:"suspects"`
+	RestReq     int    `db:"restitution_requested"`
+	RestGranted int    `db:"restitution_granted"`
+	Served      int    `db:"cases_served"`
+	Status      string `db:"figure_status"`
+	Source      string `db:"source"`
+	BySex       string `db:"victims_by_sex"`
+	ByAge       string `db:"victims_by_age"`
+	ByScope     string `db:"cases_by_scope"`
+	ByLaw       string `db:"cases_by_law"`
+	ByStage     string `db:"cases_by_stage"`
+	Exploit     string `db:"exploitation_types"`
+	Services    string `db:"services"`
+	Updated     string `db:"updated"`
+}
+
+// scalars returns the record's single counts by column.
+func (c caseRecord) scalars() map[string]int {
+	return map[string]int{"case_count": c.Cases, "victims_total": c.Victims, "victims_disabled": c.Disabled,
+		"victims_repatriated": c.Repatriated, "police_reports": c.Police, "suspects": c.Suspects,
+		"restitution_requested": c.RestReq, "restitution_granted": c.RestGranted, "cases_served": c.Served}
+}
+
+// breakdowns returns the record's breakdowns as stored (JSON), by field.
+func (c caseRecord) breakdowns() map[string]string {
+	return map[string]string{"victims_by_sex": c.BySex, "victims_by_age": c.ByAge, "cases_by_scope": c.ByScope,
+		"cases_by_law": c.ByLaw, "cases_by_stage": c.ByStage, "exploitation_types": c.Exploit, "services": c.Services}
 }
 
 // span returns the WIB days a figure covers.
@@ -116,11 +214,26 @@ type caseSum struct {
 	periods             []string
 	days                time.Duration
 	complete            bool
-	cases, fc, mc, fa   int
-	ma, served          int
-	exploit, services   map[string]int
+	n                   map[string]int            // CaseScalars
+	by                  map[string]map[string]int // CaseBreakdowns: field -> code -> count
 	summedFromRegencies bool
 	present             bool
+}
+
+func newCaseSum() caseSum {
+	s := caseSum{present: true, n: map[string]int{}, by: map[string]map[string]int{}}
+	for _, b := range CaseBreakdowns {
+		s.by[b.Field] = map[string]int{}
+	}
+	return s
+}
+
+// get returns the count of a column: a scalar, or "field:code" of a breakdown.
+func (s caseSum) get(col string) int {
+	if field, code, ok := strings.Cut(col, ":"); ok {
+		return s.by[field][code]
+	}
+	return s.n[col]
 }
 
 // inside reports whether the figure's period lies inside p.
@@ -158,20 +271,19 @@ func pickFigures(recs []caseRecord, p Period, source string) caseSum {
 		if len(latest) == 0 {
 			continue
 		}
-		s := caseSum{source: source, present: true, exploit: map[string]int{}, services: map[string]int{}}
+		s := newCaseSum()
+		s.source = source
 		statuses := map[string]bool{}
 		for label, r := range latest {
 			s.periods = append(s.periods, label)
 			from, to, _ := r.span()
 			s.days += to.Sub(from)
-			s.cases += r.Cases
-			s.fc += r.FC
-			s.mc += r.MC
-			s.fa += r.FA
-			s.ma += r.MA
-			s.served += r.Served
-			addCounts(s.exploit, r.Exploit)
-			addCounts(s.services, r.Services)
+			for k, v := range r.scalars() {
+				s.n[k] += v
+			}
+			for f, raw := range r.breakdowns() {
+				addCounts(s.by[f], raw)
+			}
 			statuses[r.Status] = true
 		}
 		sort.Strings(s.periods)
@@ -204,20 +316,17 @@ func (s caseSum) add(o caseSum) caseSum {
 		return s
 	}
 	if !s.present {
-		s = caseSum{present: true, exploit: map[string]int{}, services: map[string]int{}, status: o.status, source: o.source, complete: true}
+		s = newCaseSum()
+		s.status, s.source, s.complete = o.status, o.source, true
 	}
 	s.complete = s.complete && o.complete
-	s.cases += o.cases
-	s.fc += o.fc
-	s.mc += o.mc
-	s.fa += o.fa
-	s.ma += o.ma
-	s.served += o.served
-	for k, v := range o.exploit {
-		s.exploit[k] += v
+	for k, v := range o.n {
+		s.n[k] += v
 	}
-	for k, v := range o.services {
-		s.services[k] += v
+	for f, counts := range o.by {
+		for k, v := range counts {
+			s.by[f][k] += v
+		}
 	}
 	if s.status != o.status {
 		s.status = "mixed"
@@ -241,71 +350,182 @@ func contains(list []string, v string) bool {
 }
 
 // caseTable lays out the case figures of a province as its reports show
-// them, for privacy.SuppressTable: one row per regency with figures, in the
-// directory's order, then the province; in each row the counts in
-// caseCells.all order. Each row's victims add up to its victims total and
-// its exploitation types (when they are a breakdown) to its case count; each
-// column of regencies adds up to the province's count (when the province's
-// figure is their sum). This is the only place raw case counts turn into
-// what clients see.
+// them and decides what is hidden: one row per regency with figures, in the
+// directory's order, then the province. The counts form several tables,
+// each suppressed by privacy.SuppressTableProtecting: the single counts
+// (columns of regencies add up to the province's, where its figure is their
+// sum), and one table per breakdown whose parts add up to their total in
+// each row (victims by sex and by age band to the victims, cases by scope,
+// law, stage and exploitation type to the cases, where they do) and in each
+// column. The victims' and the cases' totals are in several tables: one
+// hidden in any of them is hidden, and kept from being worked out, in all
+// of them, until no table hides one more. This is the only place raw case
+// counts turn into what clients see.
 type caseTable struct {
-	counts      []privacy.Count
-	sums        []privacy.Sum
-	exploitKeys []string // the exploitation types counted in any row, in vocabulary order
-	serviceKeys []string // the services counted in any row, likewise
-	regencies   []caseCells
-	province    *caseCells
-	hiding      []privacy.Hiding
+	keys      map[string][]string // per breakdown, the codes counted in any row, in vocabulary order
+	areas     []string            // regencies with figures, then the province (when it has figures)
+	sums      map[string]caseSum
+	levels    map[string]string
+	hiding    map[caseCell]privacy.Hiding
+	province  string
+	provinced bool            // the province has figures
+	readers   map[string]bool // the regencies whose verifier's knowledge is guarded against
 }
 
-// caseCells are the indexes of one area's counts in a caseTable.
-type caseCells struct {
-	area                                   string
-	sum                                    caseSum
-	cases, fc, mc, fa, ma, victims, served int
-	exploit, services                      []int // by caseTable.exploitKeys, serviceKeys
-}
-
-// all lists the counts of a row in display order: the table's columns,
-// then exploitation types and services.
-func (c caseCells) all() []int {
-	return append(append([]int{c.cases, c.fc, c.mc, c.fa, c.ma, c.victims, c.served}, c.exploit...), c.services...)
-}
+// caseCell is one count of the table: an area and a column (a scalar, or
+// "field:code" of a breakdown).
+type caseCell struct{ area, col string }
 
 // newCaseTable lays out the figures of the province's regencies (sums by
 // area) and of the province (top), and decides what is hidden.
 func newCaseTable(regencies []string, sums map[string]caseSum, province string, top caseSum) *caseTable {
-	t := &caseTable{}
+	t := &caseTable{keys: map[string][]string{}, sums: map[string]caseSum{}, levels: map[string]string{},
+		hiding: map[caseCell]privacy.Hiding{}, province: province, provinced: top.present}
 	all := []caseSum{top}
 	for _, reg := range regencies {
-		all = append(all, sums[reg])
-	}
-	t.exploitKeys = keysOf(catalog.CodesOf("exploitation_types"), all, func(s caseSum) map[string]int { return s.exploit })
-	t.serviceKeys = keysOf(catalog.CodesOf("case_services"), all, func(s caseSum) map[string]int { return s.services })
-	for _, reg := range regencies {
 		if s := sums[reg]; s.present {
-			t.regencies = append(t.regencies, t.row(reg, s, catalog.LevelRegency))
+			t.areas = append(t.areas, reg)
+			t.sums[reg] = s
+			t.levels[reg] = catalog.LevelRegency
+			all = append(all, s)
 		}
 	}
 	if top.present {
-		p := t.row(province, top, catalog.LevelProvince)
-		t.province = &p
-		for col := range p.all() {
-			column := privacy.Sum{Total: p.all()[col]}
-			for _, r := range t.regencies {
-				column.Parts = append(column.Parts, r.all()[col])
+		t.areas = append(t.areas, province)
+		t.sums[province] = top
+		t.levels[province] = catalog.LevelProvince
+	}
+	for _, b := range CaseBreakdowns {
+		t.keys[b.Field] = keysOf(catalog.CodesOf(b.Vocabulary), all, func(s caseSum) map[string]int { return s.by[b.Field] })
+	}
+	// the tables: columns, and the column its other columns add up to in each row
+	type layout struct {
+		cols  []string
+		total string
+	}
+	tables := []layout{{cols: CaseScalars}}
+	for _, b := range CaseBreakdowns {
+		l := layout{total: b.Total}
+		if b.Total != "" {
+			l.cols = append(l.cols, b.Total)
+		}
+		for _, k := range t.keys[b.Field] {
+			l.cols = append(l.cols, b.Field+":"+k)
+		}
+		tables = append(tables, l)
+	}
+	// the readers who know one regency's figures: those of a regency
+	// whose verifier knows every small count have nothing to learn, and a
+	// total hidden for another reader need not be kept from them
+	small := map[string]bool{}
+	for _, a := range t.areas {
+		for _, l := range tables {
+			for _, c := range l.cols {
+				if n := t.sums[a].get(c); t.levels[a] != catalog.LevelProvince && n >= 1 && n <= privacy.SmallCellLimit {
+					small[a] = true
+				}
 			}
-			t.sums = append(t.sums, column)
 		}
 	}
-	// each regency's own figures are known to its verifier, who enters
-	// them: what is hidden must hold against a reader who knows one row
-	var rows [][]int
-	for _, r := range t.regencies {
-		rows = append(rows, r.all())
+	t.readers = map[string]bool{}
+	for _, a := range t.areas {
+		if a != province && (len(small) > 1 || (len(small) == 1 && !small[a])) {
+			t.readers[a] = true
+		}
 	}
-	t.hiding = privacy.SuppressTable(t.counts, t.sums, rows)
+	shared := map[string]bool{"case_count": true, "victims_total": true}
+	protect := map[caseCell]bool{}
+	low := map[caseCell]int{}
+	for {
+		grew := false
+		for n, l := range tables {
+			if n > 0 && len(l.cols) == 0 || l.total != "" && len(l.cols) == 1 {
+				continue // a breakdown nobody counted
+			}
+			h := t.suppress(l.cols, l.total, protect, low)
+			for c, v := range h {
+				if shared[c.col] && v == privacy.HiddenComplement && !protect[c] {
+					protect[c] = true
+					grew = true
+				}
+				if n := t.sums[c.area].get(c.col); shared[c.col] && v == privacy.HiddenComplement && low[c] == 0 &&
+					t.levels[c.area] != catalog.LevelProvince && n <= privacy.SmallCellLimit {
+					// a small total read as at least 4 (its parts are four
+					// "<5"): so it reads in every table, and so does the
+					// only part counted of another breakdown of it
+					low[c] = privacy.SmallCellLimit
+					for _, b := range CaseBreakdowns {
+						if b.Total != c.col {
+							continue
+						}
+						var counted []string
+						for _, k := range t.keys[b.Field] {
+							if t.sums[c.area].get(b.Field+":"+k) > 0 {
+								counted = append(counted, b.Field+":"+k)
+							}
+						}
+						if len(counted) == 1 {
+							part := caseCell{c.area, counted[0]}
+							protect[part], low[part] = true, privacy.SmallCellLimit
+						}
+					}
+				}
+				// once no table hides a total more, every table hides
+				// the same totals: the small ones and the protected ones
+				t.hiding[c] = v
+			}
+		}
+		if !grew {
+			break
+		}
+	}
 	return t
+}
+
+// suppress lays out one table of the figures (cols, each row's parts adding
+// up to its total column when there is one) and hides its counts.
+func (t *caseTable) suppress(cols []string, total string, protect map[caseCell]bool, low map[caseCell]int) map[caseCell]privacy.Hiding {
+	var counts []privacy.Count
+	var sums []privacy.Sum
+	var known [][]int
+	var guard privacy.Guard
+	at := map[caseCell]int{}
+	for _, a := range t.areas {
+		var row []int
+		for _, c := range cols {
+			cell := caseCell{a, c}
+			at[cell] = len(counts)
+			row = append(row, len(counts))
+			counts = append(counts, privacy.Count{N: t.sums[a].get(c), Level: t.levels[a]})
+			guard.Protect = append(guard.Protect, protect[cell])
+			guard.Low = append(guard.Low, low[cell])
+		}
+		if total != "" {
+			sums = append(sums, privacy.Sum{Total: row[0], Parts: row[1:]})
+		}
+		// each regency's own figures are known to its verifier, who enters
+		// them: what is hidden must hold against a reader who knows one row
+		if t.readers[a] {
+			known = append(known, row)
+		}
+	}
+	if t.provinced {
+		for _, c := range cols {
+			column := privacy.Sum{Total: at[caseCell{t.province, c}]}
+			for _, a := range t.areas {
+				if a != t.province {
+					column.Parts = append(column.Parts, at[caseCell{a, c}])
+				}
+			}
+			sums = append(sums, column)
+		}
+	}
+	hiding := privacy.SuppressTableProtecting(counts, sums, known, guard)
+	out := make(map[caseCell]privacy.Hiding, len(at))
+	for c, i := range at {
+		out[c] = hiding[i]
+	}
+	return out
 }
 
 // keysOf lists the codes counted in any of the sums: the vocabulary's in its
@@ -333,64 +553,41 @@ func keysOf(vocabulary []string, sums []caseSum, counts func(caseSum) map[string
 	return append(out, extra...)
 }
 
-// row adds an area's counts and the sums inside its row.
-func (t *caseTable) row(area string, s caseSum, level string) caseCells {
-	add := func(n int) int {
-		t.counts = append(t.counts, privacy.Count{N: n, Level: level})
-		return len(t.counts) - 1
-	}
-	c := caseCells{area: area, sum: s, cases: add(s.cases), fc: add(s.fc), mc: add(s.mc), fa: add(s.fa), ma: add(s.ma),
-		victims: add(s.fc + s.mc + s.fa + s.ma), served: add(s.served)}
-	for _, k := range t.exploitKeys {
-		c.exploit = append(c.exploit, add(s.exploit[k]))
-	}
-	for _, k := range t.serviceKeys {
-		c.services = append(c.services, add(s.services[k]))
-	}
-	t.sums = append(t.sums, privacy.Sum{Total: c.victims, Parts: []int{c.fc, c.mc, c.fa, c.ma}},
-		privacy.Sum{Total: c.cases, Parts: c.exploit})
-	return c
+// shown reports whether the count of an area's column is shown as it is.
+func (t *caseTable) shown(area, col string) bool {
+	return t.hiding[caseCell{area, col}] == privacy.Shown
 }
-
-// shown reports whether count i is shown as it is.
-func (t *caseTable) shown(i int) bool { return t.hiding[i] == privacy.Shown }
 
 // figures renders an area's row, or nil when the area has no figures.
 func (t *caseTable) figures(area string) *CaseFigures {
-	var c *caseCells
-	if t.province != nil && t.province.area == area {
-		c = t.province
-	}
-	for k := range t.regencies {
-		if t.regencies[k].area == area {
-			c = &t.regencies[k]
-		}
-	}
-	if c == nil {
+	s, ok := t.sums[area]
+	if !ok {
 		return nil
 	}
-	s := c.sum
 	f := &CaseFigures{Source: s.source, FigureStatus: s.status, Periods: s.periods, Complete: s.complete,
-		Summed: s.summedFromRegencies, Exploitation: map[string]string{}, Services: map[string]string{}}
-	show := func(i int) string {
-		if !t.shown(i) {
+		Summed: s.summedFromRegencies}
+	show := func(col string) string {
+		h := t.hiding[caseCell{area, col}]
+		if h != privacy.Shown {
 			f.Suppressed = true
 		}
-		return t.hiding[i].Show(t.counts[i].N)
+		return h.Show(s.get(col))
 	}
-	f.CaseCount, f.CasesServed = show(c.cases), show(c.served)
-	f.VictimsFC, f.VictimsMC, f.VictimsFA, f.VictimsMA = show(c.fc), show(c.mc), show(c.fa), show(c.ma)
-	f.VictimsTotal = show(c.victims)
-	for k, key := range t.exploitKeys {
-		if i := c.exploit[k]; t.counts[i].N > 0 {
-			f.Exploitation[key] = show(i)
+	f.CaseCount, f.VictimsTotal, f.VictimsDisabled = show("case_count"), show("victims_total"), show("victims_disabled")
+	f.VictimsRepatriated, f.PoliceReports, f.Suspects = show("victims_repatriated"), show("police_reports"), show("suspects")
+	f.RestitutionRequested, f.RestitutionGranted, f.CasesServed = show("restitution_requested"), show("restitution_granted"), show("cases_served")
+	breakdown := func(field string) map[string]string {
+		out := map[string]string{}
+		for _, k := range t.keys[field] {
+			if col := field + ":" + k; s.get(col) > 0 {
+				out[k] = show(col)
+			}
 		}
+		return out
 	}
-	for k, key := range t.serviceKeys {
-		if i := c.services[k]; t.counts[i].N > 0 {
-			f.Services[key] = show(i)
-		}
-	}
+	f.VictimsBySex, f.VictimsByAge = breakdown("victims_by_sex"), breakdown("victims_by_age")
+	f.CasesByScope, f.CasesByLaw, f.CasesByStage = breakdown("cases_by_scope"), breakdown("cases_by_law"), breakdown("cases_by_stage")
+	f.Exploitation, f.Services = breakdown("exploitation_types"), breakdown("services")
 	return f
 }
 
@@ -438,8 +635,11 @@ func Cases(o Options, source string) (*CasesReport, error) {
 
 	// the figures of the province and of its regencies
 	var recs []caseRecord
-	if err := o.App.DB().NewQuery(`SELECT id, area, year, period_type, period_index, case_count, victims_female_child, victims_male_child,
-		victims_female_adult, victims_male_adult, cases_served, figure_status, source, COALESCE(exploitation_types, '') AS exploitation_types, COALESCE(services, '') AS services, updated
+	if err := o.App.DB().NewQuery(`SELECT id, area, year, period_type, period_index, case_count, victims_total, victims_disabled,
+		victims_repatriated, police_reports, suspects, restitution_requested, restitution_granted, cases_served, figure_status, source,
+		COALESCE(victims_by_sex, '') AS victims_by_sex, COALESCE(victims_by_age, '') AS victims_by_age,
+		COALESCE(cases_by_scope, '') AS cases_by_scope, COALESCE(cases_by_law, '') AS cases_by_law, COALESCE(cases_by_stage, '') AS cases_by_stage,
+		COALESCE(exploitation_types, '') AS exploitation_types, COALESCE(services, '') AS services, updated
 		FROM case_aggregates WHERE area = {:a} OR regency LIKE {:prefix}`).Bind(dbx.Params{"a": province, "prefix": province + ".%"}).All(&recs); err != nil {
 		return nil, err
 	}
@@ -504,8 +704,8 @@ func Cases(o Options, source string) (*CasesReport, error) {
 		totA, totO = ga.total()[DimAll][""], gout.total()[DimAll][""]
 	}
 	r.Totals = CaseRow{Area: o.Dir.Ref(o.Area.Code), Cases: table.figures(caseArea), Intensity: intensity(o.Area.Code, totA, totO)}
-	if caseLevel == catalog.LevelProvince && top.present && top.cases > 0 && table.shown(table.province.cases) {
-		v := float64(int64(float64(totA.N)/float64(top.cases)*10+0.5)) / 10
+	if caseLevel == catalog.LevelProvince && top.present && top.n["case_count"] > 0 && table.shown(province, "case_count") {
+		v := float64(int64(float64(totA.N)/float64(top.n["case_count"])*10+0.5)) / 10
 		r.ActivitiesPerCase = &v
 	}
 	r.Rows = []CaseRow{}
@@ -542,21 +742,68 @@ func figureStatusLabel(status, lang string) string {
 	return status
 }
 
-// Tables lays report 6 out; case counts are the suppressed texts.
+// Tables lays report 6 out; case counts are the suppressed texts. The
+// columns of the breakdowns are the codes counted in any row.
 func (r *CasesReport) Tables(lang string) []Table {
-	cols := append(areaColumns(lang), T(lang, "Sumber", "Source"), T(lang, "Status angka", "Figure status"), T(lang, "Periode angka", "Figure periods"),
-		T(lang, "Jumlah kasus", "Cases"), T(lang, "Korban anak perempuan", "Victims: female children"), T(lang, "Korban anak laki-laki", "Victims: male children"),
-		T(lang, "Korban dewasa perempuan", "Victims: female adults"), T(lang, "Korban dewasa laki-laki", "Victims: male adults"),
-		T(lang, "Total korban", "Total victims"), T(lang, "Kasus terlayani", "Cases served"),
-		T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Peserta kegiatan", "Activity participants"),
+	rows := append(slices.Clone(r.Rows), r.Totals)
+	cols := append(areaColumns(lang), T(lang, "Sumber", "Source"), T(lang, "Status angka", "Figure status"), T(lang, "Periode angka", "Figure periods"))
+	for _, c := range CaseScalars {
+		cols = append(cols, caseColumnLabel(c, lang))
+	}
+	keys := map[string][]string{}
+	for _, b := range CaseBreakdowns {
+		seen := map[string]bool{}
+		for _, row := range rows {
+			if row.Cases != nil {
+				for k := range row.Cases.Breakdown(b.Field) {
+					seen[k] = true
+				}
+			}
+		}
+		for _, k := range catalog.CodesOf(b.Vocabulary) {
+			if seen[k] {
+				keys[b.Field] = append(keys[b.Field], k)
+				delete(seen, k)
+			}
+		}
+		extra := make([]string, 0, len(seen))
+		for k := range seen {
+			extra = append(extra, k)
+		}
+		sort.Strings(extra)
+		keys[b.Field] = append(keys[b.Field], extra...)
+		for _, k := range keys[b.Field] {
+			cols = append(cols, caseColumnLabel(b.Field, lang)+": "+catalog.LabelOf(b.Vocabulary, k, lang))
+		}
+	}
+	cols = append(cols, T(lang, "Jumlah kegiatan", "Activities"), T(lang, "Peserta kegiatan", "Activity participants"),
 		T(lang, "Jumlah penjangkauan", "Outreach contacts"), T(lang, "Orang terjangkau", "People reached"), T(lang, "Cakupan desa (%)", "Village coverage (%)"))
 	line := func(row CaseRow, area AreaRef) []any {
 		cells := areaCells(area, lang)
 		if c := row.Cases; c != nil {
-			cells = append(cells, catalog.LabelOf("case_sources", c.Source, lang), figureStatusLabel(c.FigureStatus, lang), strings.Join(c.Periods, " "), figureCell(c.CaseCount), figureCell(c.VictimsFC), figureCell(c.VictimsMC),
-				figureCell(c.VictimsFA), figureCell(c.VictimsMA), figureCell(c.VictimsTotal), figureCell(c.CasesServed))
+			cells = append(cells, catalog.LabelOf("case_sources", c.Source, lang), figureStatusLabel(c.FigureStatus, lang), strings.Join(c.Periods, " "))
+			for _, col := range CaseScalars {
+				cells = append(cells, figureCell(c.Count(col)))
+			}
+			for _, b := range CaseBreakdowns {
+				counts := c.Breakdown(b.Field)
+				for _, k := range keys[b.Field] {
+					v, ok := counts[k]
+					if !ok {
+						v = "0"
+					}
+					cells = append(cells, figureCell(v))
+				}
+			}
 		} else {
-			cells = append(cells, "", "", "", "", "", "", "", "", "", "")
+			for range 3 + len(CaseScalars) {
+				cells = append(cells, "")
+			}
+			for _, b := range CaseBreakdowns {
+				for range keys[b.Field] {
+					cells = append(cells, "")
+				}
+			}
 		}
 		in := row.Intensity
 		return append(cells, in.Activities, in.Participants, in.Outreach, in.PeopleReached, in.CoveragePct)
@@ -568,4 +815,32 @@ func (r *CasesReport) Tables(lang string) []Table {
 	t.Rows = append(t.Rows, line(r.Totals, totalRef(r.Area, lang)))
 	t.Rows = append(t.Rows, []any{T(lang, "Catatan: ", "Note: ") + SuppressionNote})
 	return []Table{t}
+}
+
+// caseColumnLabel names a column of case figures (a scalar or a breakdown) in lang.
+func caseColumnLabel(col, lang string) string {
+	l, ok := caseColumnLabels[col]
+	if !ok {
+		return col
+	}
+	return T(lang, l[0], l[1])
+}
+
+var caseColumnLabels = map[string][2]string{
+	"case_count":            {"Jumlah kasus", "Cases"},
+	"victims_total":         {"Total korban", "Total victims"},
+	"victims_disabled":      {"Korban penyandang disabilitas", "Victims with disability"},
+	"victims_repatriated":   {"Korban dipulangkan", "Victims repatriated"},
+	"police_reports":        {"Laporan polisi", "Police reports"},
+	"suspects":              {"Tersangka", "Suspects"},
+	"restitution_requested": {"Restitusi diajukan", "Restitution requested"},
+	"restitution_granted":   {"Restitusi dikabulkan", "Restitution granted"},
+	"cases_served":          {"Kasus terlayani", "Cases served"},
+	"victims_by_sex":        {"Korban menurut jenis kelamin", "Victims by sex"},
+	"victims_by_age":        {"Korban menurut umur", "Victims by age"},
+	"cases_by_scope":        {"Kasus menurut wilayah", "Cases by scope"},
+	"cases_by_law":          {"Kasus menurut dasar hukum", "Cases by law"},
+	"cases_by_stage":        {"Kasus menurut tahap", "Cases by stage"},
+	"exploitation_types":    {"Kasus menurut bentuk eksploitasi", "Cases by exploitation type"},
+	"services":              {"Korban menurut layanan", "Victims by service"},
 }

@@ -324,8 +324,8 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 	srv := seed(t)
 	header, rows := readCSV(t, download(t, srv, tt.Secretariat, "report_cases.csv", "year=2025", 200))
 	code := column(t, header, "Kode wilayah")
-	caseCols := []int{column(t, header, "Jumlah kasus"), column(t, header, "Korban anak perempuan"), column(t, header, "Korban anak laki-laki"),
-		column(t, header, "Korban dewasa perempuan"), column(t, header, "Korban dewasa laki-laki"), column(t, header, "Total korban"), column(t, header, "Kasus terlayani")}
+	caseCols := []int{column(t, header, "Jumlah kasus"), column(t, header, "Korban menurut jenis kelamin: Perempuan"), column(t, header, "Korban menurut jenis kelamin: Laki-laki"),
+		column(t, header, "Korban menurut umur: 13-17 tahun"), column(t, header, "Korban menurut umur: 25-44 tahun"), column(t, header, "Total korban"), column(t, header, "Kasus terlayani")}
 	got := map[string][]string{}
 	for _, r := range rows {
 		if len(r) < len(header) {
@@ -348,9 +348,9 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 			got["total"] = cells
 		}
 	}
-	eq(t, "18.01", strings.Join(got[tt.RegencyA], " "), "• <5 0 <5 <5 • •")
-	eq(t, "18.02", strings.Join(got[tt.RegencyB], " "), "<5 0 0 <5 0 <5 <5")
-	eq(t, "province", strings.Join(got["total"], " "), "30 • 0 13 • 30 27")
+	eq(t, "18.01", strings.Join(got[tt.RegencyA], " "), "• • <5 <5 5 • •")
+	eq(t, "18.02", strings.Join(got[tt.RegencyB], " "), "<5 <5 0 0 <5 <5 <5")
+	eq(t, "province", strings.Join(got["total"], " "), "30 • • • • 30 27")
 
 	f := readXLSX(t, download(t, srv, tt.Secretariat, "report_cases.xlsx", "year=2025", 200))
 	x, err := f.GetRows("Kasus")
@@ -374,7 +374,7 @@ func TestExportsSuppressSmallCells(t *testing.T) {
 	for _, r := range vrows {
 		if len(r) > 5 && strings.HasPrefix(r[1], "Total") {
 			totals++
-			eq(t, "verifier total line", r[column(t, vh, "Korban anak perempuan")], "<5")
+			eq(t, "verifier total line", r[column(t, vh, "Korban menurut umur: 13-17 tahun")], "<5")
 			eq(t, "verifier total line area", r[0], tt.RegencyA)
 		}
 	}

@@ -69,16 +69,16 @@ var fixturePrograms = []map[string]any{
 }
 
 var fixtureCases = []map[string]any{
-	{"area": tt.RegencyA, "year": 2025, "period_type": "quarter", "period_index": 1, "case_count": 2, "victims_female_child": 1, "victims_male_adult": 1,
-		"cases_served": 2, "figure_status": "final", "source": "simfoni_ppa", "exploitation_types": map[string]any{"sexual_exploitation": 1, "forced_labour": 1}},
-	{"area": tt.RegencyA, "year": 2025, "period_type": "quarter", "period_index": 2, "case_count": 7, "victims_female_child": 3, "victims_female_adult": 4,
-		"cases_served": 6, "figure_status": "provisional", "source": "simfoni_ppa", "exploitation_types": map[string]any{"forced_labour": 7}},
-	{"area": tt.RegencyB, "year": 2025, "period_type": "year", "case_count": 12, "victims_male_child": 6, "victims_male_adult": 6,
-		"cases_served": 5, "figure_status": "final", "source": "polda"},
-	{"area": tt.RegencyB, "year": 2025, "period_type": "year", "case_count": 1, "victims_female_adult": 1,
-		"cases_served": 1, "figure_status": "final", "source": "simfoni_ppa"},
-	{"area": "18.03", "year": 2025, "period_type": "year", "case_count": 20, "victims_female_child": 5, "victims_female_adult": 8, "victims_male_adult": 7,
-		"cases_served": 18, "figure_status": "final", "source": "simfoni_ppa", "exploitation_types": map[string]any{"sexual_exploitation": 8, "forced_labour": 12}},
+	with(map[string]any{"area": tt.RegencyA, "year": 2025, "period_type": "quarter", "period_index": 1, "case_count": 2,
+		"cases_served": 2, "figure_status": "final", "source": "simfoni_ppa", "exploitation_types": map[string]any{"sexual_exploitation": 1, "forced_labour": 1}}, victims(1, 0, 0, 1)),
+	with(map[string]any{"area": tt.RegencyA, "year": 2025, "period_type": "quarter", "period_index": 2, "case_count": 7,
+		"cases_served": 6, "figure_status": "provisional", "source": "simfoni_ppa", "exploitation_types": map[string]any{"forced_labour": 7}}, victims(3, 0, 4, 0)),
+	with(map[string]any{"area": tt.RegencyB, "year": 2025, "period_type": "year", "case_count": 12,
+		"cases_served": 5, "figure_status": "final", "source": "polda"}, victims(0, 6, 0, 6)),
+	with(map[string]any{"area": tt.RegencyB, "year": 2025, "period_type": "year", "case_count": 1,
+		"cases_served": 1, "figure_status": "final", "source": "simfoni_ppa"}, victims(0, 0, 1, 0)),
+	with(map[string]any{"area": "18.03", "year": 2025, "period_type": "year", "case_count": 20,
+		"cases_served": 18, "figure_status": "final", "source": "simfoni_ppa", "exploitation_types": map[string]any{"sexual_exploitation": 8, "forced_labour": 12}}, victims(5, 0, 8, 7)),
 }
 
 var fixtureIndicators = []map[string]any{

@@ -32,6 +32,8 @@ var labelGroups = map[string][]string{
 	"target_group": {"target_groups"}, "risk_signal": {"risk_signals"}, "action": {"outreach_actions"}, "agency": {"referral_agencies"},
 	"program": {"programs", "village_program_kinds"}, "program_status": {"village_program_statuses"}, "status": {"statuses"},
 	"cluster": {"clusters"}, "exploitation": {"exploitation_types"}, "service": {"case_services"}, "level": {"area_levels"},
+	// the breakdowns of case figures (issue 15)
+	"sex": {"sexes"}, "age_band": {"age_bands"}, "case_scope": {"case_scopes"}, "case_law": {"case_laws"}, "case_stage": {"case_stages"},
 }
 
 // LabelOf names a code of a vocabulary in lang ("en" or Indonesian); an

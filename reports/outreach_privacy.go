@@ -16,7 +16,7 @@ import (
 // dashboard, the map and the exports read the same answer), the counts of
 // risk signals, referrals and actions by category, and the logs with a risk
 // signal, referred, followed up or not, are suppressed as one table per
-// district by privacy.SuppressTablePublic:
+// district by privacy.SuppressTableProtecting with Guard.Public:
 //
 //   - a count from 1 to 4 reads "<5", and complements "•" are hidden until
 //     no hidden count can be worked out from what is shown, by a reader who
@@ -131,7 +131,7 @@ func hideOutreachVillages(total *OutreachFigures, villages []*OutreachFigures) [
 	for r := range villages {
 		sums = append(sums, privacy.Sum{Total: at(r, hideWithRisk), Parts: []int{at(r, hideFollowedUp), at(r, hideOpen)}})
 	}
-	hiding := privacy.SuppressTablePublic(counts, sums, known, public)
+	hiding := privacy.SuppressTableProtecting(counts, sums, known, privacy.Guard{Public: public})
 	out := make([]map[string]string, len(villages))
 	for r := range villages {
 		for c, key := range keys {

@@ -348,10 +348,10 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 	// 18.02's counts are all "<5": beside the province total, 18.01's
 	// would give them away, so they are hidden too ("•")
 	eq(t, "18.01 cases (2 + 7)", a.CaseCount, "•")
-	eq(t, "18.01 female children (1 + 3)", a.VictimsFC, "<5")
-	eq(t, "18.01 male adults (1)", a.VictimsMA, "<5")
-	eq(t, "18.01 female adults (4)", a.VictimsFA, "<5")
-	eq(t, "18.01 male children (0)", a.VictimsMC, "0")
+	eq(t, "18.01 male (1)", a.VictimsBySex["male"], "<5")
+	eq(t, "18.01 female (1 + 3 + 4)", a.VictimsBySex["female"], "•")
+	eq(t, "18.01 13-17 (1 + 3)", a.VictimsByAge["age_13_17"], "<5")
+	eq(t, "18.01 25-44 (1 + 4): beside a hidden total", a.VictimsByAge["age_25_44"], "5")
 	eq(t, "18.01 total victims", a.VictimsTotal, "•")
 	eq(t, "18.01 served (2 + 6)", a.CasesServed, "•")
 	eq(t, "18.01 forced labour (1 + 7): beside the case count and the sexual exploitation <5", a.Exploitation["forced_labour"], "•")
@@ -367,14 +367,16 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 	if row(t, r.Rows, "18.04", ref).Cases != nil {
 		t.Error("18.04 has no figures")
 	}
-	eq(t, "18.03 girls (5)", row(t, r.Rows, "18.03", ref).Cases.VictimsFC, "5")
+	eq(t, "18.03 13-17 (5)", row(t, r.Rows, "18.03", ref).Cases.VictimsByAge["age_13_17"], "5")
 	eq(t, "province summed", r.Totals.Cases.Summed, true)
 	eq(t, "province incomplete (18.01 has two quarters)", r.Totals.Cases.Complete, false)
 	eq(t, "province cases (9 + 1 + 20): not suppressed", r.Totals.Cases.CaseCount, "30")
-	eq(t, "province female adults (4 + 1 + 8)", r.Totals.Cases.VictimsFA, "13")
-	// the province's girls (4 + 0 + 5) less 18.03's would be 18.01's
-	eq(t, "province girls (9)", r.Totals.Cases.VictimsFC, "•")
-	eq(t, "province male adults (1 + 0 + 7)", r.Totals.Cases.VictimsMA, "•")
+	// the province's female (8 + 1 + 13) less 18.03's and 18.01's (known
+	// to its verifier) would be 18.02's
+	eq(t, "province female (8 + 1 + 13)", r.Totals.Cases.VictimsBySex["female"], "•")
+	// the province's 13-17 (4 + 0 + 5) less 18.03's would be 18.01's
+	eq(t, "province 13-17 (9)", r.Totals.Cases.VictimsByAge["age_13_17"], "•")
+	eq(t, "province male (1 + 0 + 7)", r.Totals.Cases.VictimsBySex["male"], "•")
 	eq(t, "province sexual exploitation (1 + 8)", r.Totals.Cases.Exploitation["sexual_exploitation"], "•")
 	eq(t, "intensity 18.01", row(t, r.Rows, tt.RegencyA, ref).Intensity.Activities, int64(4))
 	eq(t, "intensity 18.01 outreach", row(t, r.Rows, tt.RegencyA, ref).Intensity.Outreach, int64(3))
@@ -401,7 +403,7 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 		var p reports.CasesReport
 		get(t, srv, tt.Secretariat, url("cases", "year=2025&source=polda"), &p)
 		eq(t, "18.02 polda", row(t, p.Rows, tt.RegencyB, ref).Cases.CaseCount, "12")
-		eq(t, "18.02 male children (6)", row(t, p.Rows, tt.RegencyB, ref).Cases.VictimsMC, "6")
+		eq(t, "18.02 male (6 + 6)", row(t, p.Rows, tt.RegencyB, ref).Cases.VictimsBySex["male"], "12")
 	})
 	t.Run("a whole year asked as a custom period reads the same", func(t *testing.T) {
 		var c reports.CasesReport
@@ -420,7 +422,7 @@ func TestCasesReportSuppressesSmallCells(t *testing.T) {
 		var d reports.CasesReport
 		get(t, srv, tt.Secretariat, url("cases", "year=2025&area="+tt.DistrictA), &d)
 		eq(t, "case area", d.CaseArea.Code, tt.RegencyA)
-		eq(t, "fc", d.Totals.Cases.VictimsFC, "<5")
+		eq(t, "13-17", d.Totals.Cases.VictimsByAge["age_13_17"], "<5")
 		for _, rr := range d.Rows {
 			if rr.Cases != nil {
 				t.Errorf("%s: case figures below regency level", rr.Area.Code)

@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,11 +15,14 @@ import (
 // RegencyC is a third regency for the hand-made figures below.
 const RegencyC = "18.03"
 
-// caseFigure is a yearly Simfoni figure of victims who are all women, unless
-// more is given.
+// caseFigure is a yearly Simfoni figure of victims who are all women of
+// 25-44, unless more is given.
 func caseFigure(area string, year, cases int, more map[string]any) map[string]any {
-	f := map[string]any{"area": area, "year": year, "period_type": "year", "case_count": cases, "victims_female_adult": cases,
+	f := map[string]any{"area": area, "year": year, "period_type": "year", "case_count": cases,
 		"cases_served": cases, "figure_status": "final", "source": "simfoni_ppa"}
+	for k, v := range victims(0, 0, cases, 0) {
+		f[k] = v
+	}
 	for k, v := range more {
 		f[k] = v
 	}
@@ -40,22 +44,53 @@ func seedSuppression(t *testing.T) *tt.Server {
 		caseFigure(tt.RegencyA, 2022, 2, nil), caseFigure(tt.RegencyB, 2022, 3, nil), caseFigure(RegencyC, 2022, 23, nil),
 		caseFigure(tt.RegencyA, 2020, 2, nil),
 		caseFigure(tt.RegencyA, 2018, 2, nil), caseFigure(tt.RegencyB, 2018, 11, nil),
-		caseFigure(tt.Province, 2019, 40, map[string]any{"victims_female_child": 10, "victims_male_child": 5, "victims_female_adult": 10,
-			"victims_male_adult": 15, "cases_served": 30}),
-		caseFigure(RegencyC, 2019, 23, map[string]any{"victims_female_child": 3, "victims_female_adult": 6, "victims_male_adult": 14, "cases_served": 20}),
+		caseFigure(tt.Province, 2019, 40, with(victims(10, 5, 10, 15), map[string]any{"cases_served": 30})),
+		caseFigure(RegencyC, 2019, 23, with(victims(3, 0, 6, 14), map[string]any{"cases_served": 20})),
 	} {
 		saveRecord(t, srv, catalog.CaseAggregates, f)
 	}
 	return srv
 }
 
-// caseLine is a figure's seven counts as the table shows them: cases, girls,
-// boys, women, men, victims, served ("-" for no figure).
+// victims are the victims' fields of a figure of girls, boys, women and
+// men: the children 13-17 years old, the adults 25-44.
+func victims(girls, boys, women, men int) map[string]any {
+	sex, age := map[string]any{}, map[string]any{}
+	for k, n := range map[string]int{"female": girls + women, "male": boys + men} {
+		if n > 0 {
+			sex[k] = n
+		}
+	}
+	for k, n := range map[string]int{"age_13_17": girls + boys, "age_25_44": women + men} {
+		if n > 0 {
+			age[k] = n
+		}
+	}
+	return map[string]any{"victims_total": girls + boys + women + men, "victims_by_sex": sex, "victims_by_age": age}
+}
+
+// with adds the fields of more to f.
+func with(f, more map[string]any) map[string]any {
+	for k, v := range more {
+		f[k] = v
+	}
+	return f
+}
+
+// caseLine is a figure's counts as the table shows them: cases, victims,
+// female, male, 13-17, 25-44, served ("-" for no figure).
 func caseLine(c *reports.CaseFigures) string {
 	if c == nil {
 		return "-"
 	}
-	return strings.Join([]string{c.CaseCount, c.VictimsFC, c.VictimsMC, c.VictimsFA, c.VictimsMA, c.VictimsTotal, c.CasesServed}, " ")
+	or0 := func(m map[string]string, k string) string {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		return "0"
+	}
+	return strings.Join([]string{c.CaseCount, c.VictimsTotal, or0(c.VictimsBySex, "female"), or0(c.VictimsBySex, "male"),
+		or0(c.VictimsByAge, "age_13_17"), or0(c.VictimsByAge, "age_25_44"), c.CasesServed}, " ")
 }
 
 func caseLines(r reports.CasesReport) map[string]string {
@@ -77,11 +112,11 @@ func TestCasesComplementarySuppression(t *testing.T) {
 
 	t.Run("one small regency: the other ones are hidden too, and 2 cannot be worked out", func(t *testing.T) {
 		r, got, body := lines("year=2021")
-		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 0 0 <5 0 <5 <5")
-		eq(t, "18.02 (11): hidden beside it", got[tt.RegencyB], "• 0 0 • 0 • •")
+		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 <5 <5 0 0 <5 <5")
+		eq(t, "18.02 (11): hidden beside it", got[tt.RegencyB], "• • • 0 0 • •")
 		// 18.02's verifier knows its 11: were 23 shown, 36 - 11 - 23 = 2
-		eq(t, "18.03 (23): hidden from a reader who knows 18.02", got[RegencyC], "• 0 0 • 0 • •")
-		eq(t, "province (36)", got["total"], "36 0 0 36 0 36 36")
+		eq(t, "18.03 (23): hidden from a reader who knows 18.02", got[RegencyC], "• • • 0 0 • •")
+		eq(t, "province (36)", got["total"], "36 36 36 0 0 36 36")
 		eq(t, "18.04: no figure", got["18.04"], "-")
 		if r.ActivitiesPerCase == nil {
 			t.Error("activities per case: the province's count is shown, so is the ratio")
@@ -94,12 +129,12 @@ func TestCasesComplementarySuppression(t *testing.T) {
 		noneOf(t, "the JSON answer", jsonValues(t, body), "2", "11", "23")
 		for _, file := range []string{"report_cases.csv", "report_cases.xlsx"} {
 			noneOf(t, file, exportCells(t, srv, tt.Secretariat, file, "year=2021"), "2", "11", "23")
-			eq(t, file+" 18.02", exportLine(t, srv, file, "year=2021", tt.RegencyB), "• 0 0 • 0 • •")
+			eq(t, file+" 18.02", exportLine(t, srv, file, "year=2021", tt.RegencyB), "• • • 0 0 • •")
 		}
 		// the annual report's case part and its workbook's sheet read the same
 		var a reports.AnnualReport
 		res := get(t, srv, tt.Secretariat, url("annual", "year=2021"), &a)
-		eq(t, "annual 18.02", caseLines(*a.Cases)[tt.RegencyB], "• 0 0 • 0 • •")
+		eq(t, "annual 18.02", caseLines(*a.Cases)[tt.RegencyB], "• • • 0 0 • •")
 		var raw struct {
 			Cases json.RawMessage `json:"cases"`
 		}
@@ -122,18 +157,18 @@ func TestCasesComplementarySuppression(t *testing.T) {
 
 	t.Run("two small regencies protect each other from a reader who knows nothing more", func(t *testing.T) {
 		_, got, _ := lines("year=2022")
-		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 0 0 <5 0 <5 <5")
-		eq(t, "18.02 (3)", got[tt.RegencyB], "<5 0 0 <5 0 <5 <5")
+		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 <5 <5 0 0 <5 <5")
+		eq(t, "18.02 (3)", got[tt.RegencyB], "<5 <5 <5 0 0 <5 <5")
 		// but 18.02's verifier knows its 3: were 23 shown, 28 - 3 - 23 = 2
-		eq(t, "18.03 (23)", got[RegencyC], "• 0 0 • 0 • •")
-		eq(t, "province (28)", got["total"], "28 0 0 28 0 28 28")
+		eq(t, "18.03 (23)", got[RegencyC], "• • • 0 0 • •")
+		eq(t, "province (28)", got["total"], "28 28 28 0 0 28 28")
 	})
 
 	t.Run("two regencies: the province's counts would give either away to the other's verifier", func(t *testing.T) {
 		r, got, _ := lines("year=2018")
-		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 0 0 <5 0 <5 <5")
-		eq(t, "18.02 (11)", got[tt.RegencyB], "11 0 0 11 0 11 11")
-		eq(t, "province (13)", got["total"], "• 0 0 • 0 • •")
+		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 <5 <5 0 0 <5 <5")
+		eq(t, "18.02 (11)", got[tt.RegencyB], "11 11 11 0 0 11 11")
+		eq(t, "province (13)", got["total"], "• • • 0 0 • •")
 		if r.ActivitiesPerCase != nil {
 			t.Errorf("activities per case beside a hidden case count: %v", *r.ActivitiesPerCase)
 		}
@@ -141,10 +176,10 @@ func TestCasesComplementarySuppression(t *testing.T) {
 
 	t.Run("zeros are shown and are no complements: the province's count is hidden", func(t *testing.T) {
 		r, got, body := lines("year=2020")
-		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 0 0 <5 0 <5 <5")
+		eq(t, "18.01 (2)", got[tt.RegencyA], "<5 <5 <5 0 0 <5 <5")
 		eq(t, "18.02: no figure", got[tt.RegencyB], "-")
 		// the province's counts are 18.01's
-		eq(t, "province (2)", got["total"], "• 0 0 • 0 • •")
+		eq(t, "province (2)", got["total"], "• • • 0 0 • •")
 		if r.ActivitiesPerCase != nil {
 			t.Errorf("activities per case beside a hidden case count: %v", *r.ActivitiesPerCase)
 		}
@@ -156,9 +191,9 @@ func TestCasesComplementarySuppression(t *testing.T) {
 		// the province's own figure is not the sum of its regencies': no
 		// column can be subtracted, only 18.03's row
 		_, got, _ := lines("year=2019")
-		eq(t, "18.03: 3 girls, 0 boys, 6 women, 14 men", got[RegencyC], "23 <5 0 • 14 23 20")
-		eq(t, "province (its own figure)", got["total"], "40 10 5 10 15 40 30")
-		eq(t, "csv 18.03", exportLine(t, srv, "report_cases.csv", "year=2019", RegencyC), "23 <5 0 • 14 23 20")
+		eq(t, "18.03: 3 girls, 0 boys, 6 women, 14 men: 9 female, 14 male, 3 of 13-17 (so 20 of 25-44 hidden)", got[RegencyC], "23 23 9 14 <5 • 20")
+		eq(t, "province (its own figure)", got["total"], "40 40 20 20 15 25 30")
+		eq(t, "csv 18.03", exportLine(t, srv, "report_cases.csv", "year=2019", RegencyC), "23 23 9 14 <5 • 20")
 	})
 }
 
@@ -297,8 +332,13 @@ func exportLine(t *testing.T, srv *tt.Server, file, query, regency string) strin
 	for _, r := range rows {
 		if len(r) == len(header) && r[0] == regency {
 			var cells []string
-			for _, name := range []string{"Jumlah kasus", "Korban anak perempuan", "Korban anak laki-laki", "Korban dewasa perempuan",
-				"Korban dewasa laki-laki", "Total korban", "Kasus terlayani"} {
+			for _, name := range []string{"Jumlah kasus", "Total korban", "Korban menurut jenis kelamin: Perempuan", "Korban menurut jenis kelamin: Laki-laki",
+				"Korban menurut umur: 13-17 tahun", "Korban menurut umur: 25-44 tahun", "Kasus terlayani"} {
+				// a code no row counts has no column
+				if !slices.Contains(header, name) {
+					cells = append(cells, "0")
+					continue
+				}
 				cells = append(cells, r[column(t, header, name)])
 			}
 			return strings.Join(cells, " ")

@@ -57,6 +57,11 @@ var Bindings = map[string][]Binding{
 	"exploitation_types":       {{catalog.CaseAggregates, "exploitation_types", true}},
 	"case_services":            {{catalog.CaseAggregates, "services", true}},
 	"case_sources":             {{catalog.CaseAggregates, "source", false}},
+	"sexes":                    {{catalog.CaseAggregates, "victims_by_sex", true}},
+	"age_bands":                {{catalog.CaseAggregates, "victims_by_age", true}},
+	"case_scopes":              {{catalog.CaseAggregates, "cases_by_scope", true}},
+	"case_laws":                {{catalog.CaseAggregates, "cases_by_law", true}},
+	"case_stages":              {{catalog.CaseAggregates, "cases_by_stage", true}},
 }
 
 // bound is what a record field holds: codes of kind, as values or as the

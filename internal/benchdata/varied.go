@@ -163,7 +163,7 @@ func figures(app core.App, villages []string) error {
 				for q := 1; q <= 4; q++ {
 					c := rnd.Intn(8)
 					if err := save(catalog.CaseAggregates, map[string]any{"area": reg, "year": year, "period_type": "quarter", "period_index": q,
-						"case_count": c, "victims_female_child": rnd.Intn(c + 1), "victims_female_adult": rnd.Intn(c + 1), "cases_served": c,
+						"case_count": c, "victims_total": c, "victims_by_sex": map[string]any{"female": c}, "victims_by_age": map[string]any{"age_18_24": c}, "cases_served": c,
 						"figure_status": "final", "source": "simfoni_ppa", "exploitation_types": map[string]any{"forced_labour": c}}); err != nil {
 						return err
 					}

@@ -185,9 +185,14 @@ func CaseFigure(area, cluster string) map[string]any {
 
 func caseFigure(area, cluster string) map[string]any {
 	return map[string]any{
-		"area": area, "year": 2024, "period_type": "year", "case_count": 3, "victims_female_child": 2,
-		"victims_female_adult": 1, "cases_served": 3, "figure_status": "final", "source": "simfoni_ppa", "cluster": cluster,
+		"area": area, "year": 2024, "period_type": "year", "case_count": 3, "victims_total": 3,
+		"victims_by_sex": map[string]any{"female": 3}, "victims_by_age": map[string]any{"age_13_17": 2, "age_25_44": 1},
+		"victims_disabled": 1, "victims_repatriated": 2, "cases_by_scope": map[string]any{"cross_border": 2, "domestic": 1},
+		"cases_by_law": map[string]any{"tppo": 3}, "cases_by_stage": map[string]any{"penyidikan": 1, "putusan": 2},
+		"police_reports": 3, "suspects": 4, "restitution_requested": 2, "restitution_granted": 1,
+		"cases_served": 3, "figure_status": "final", "source": "simfoni_ppa", "cluster": cluster,
 		"exploitation_types": map[string]any{"sexual_exploitation": 2, "forced_labour": 1},
+		"services": map[string]any{"pengaduan": 3, "rehabilitasi_sosial": 2},
 	}
 }
 

@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '64badfb35b3c';
+const VERSION = 'bd4e0e1aa7cc';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=442a1b24efb8",
+  "/app/assets/app.js?v=98196c0f6619",
   "/app/assets/app.css?v=989d97115daa",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",

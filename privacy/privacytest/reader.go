@@ -37,8 +37,12 @@ func (t Table) Range(i int) (lo, hi int) {
 		if t.Levels[i] == catalog.LevelProvince {
 			return 1, t.Limit
 		}
+		if t.pinnedTotal(i) {
+			return privacy.SmallCellLimit, t.Limit
+		}
+		// the only part counted of such a total is that total
 		for _, s := range t.Sums {
-			if s.Total == i && t.partsLow(s) == privacy.SmallCellLimit {
+			if t.pinnedTotal(s.Total) && slices.Contains(s.Parts, i) && t.onlyCounted(s, i) {
 				return privacy.SmallCellLimit, t.Limit
 			}
 		}
@@ -49,6 +53,30 @@ func (t Table) Range(i int) (lo, hi int) {
 		panic("privacytest: a count reads " + strconv.Quote(t.Marks[i]))
 	}
 	return n, n
+}
+
+// pinnedTotal reports whether count i is a total "•" of parts that, each
+// "<5" read as 1, add up to 4: it may be 4.
+func (t Table) pinnedTotal(i int) bool {
+	if t.Marks[i] != privacy.ComplementMark {
+		return false
+	}
+	for _, s := range t.Sums {
+		if s.Total == i && t.partsLow(s) == privacy.SmallCellLimit {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyCounted reports whether part i is the only part of s not shown as 0.
+func (t Table) onlyCounted(s privacy.Sum, i int) bool {
+	for _, p := range s.Parts {
+		if p != i && t.Marks[p] != "0" {
+			return false
+		}
+	}
+	return true
 }
 
 // partsLow adds up the least each part of s can be by its mark alone.

@@ -15,8 +15,8 @@ const ids = {};
 before(async () => {
   server = await startServer();
   await server.createUser({ email: 'gugus@uji.jangkau.id', name: 'Anggota Gugus Tugas', role: 'taskforce_member', area: '18', cluster: 'law_enforcement' });
-  const figure = (area, cluster, n) => ({ area, year: YEAR, period_type: 'year', period_index: 0, case_count: n, victims_female_child: 1,
-    victims_male_child: 0, victims_female_adult: 6, victims_male_adult: 0, cases_served: 7, exploitation_types: { ...{} }, services: {},
+  const figure = (area, cluster, n) => ({ area, year: YEAR, period_type: 'year', period_index: 0, case_count: n, victims_total: 7,
+    victims_by_sex: { female: 7 }, victims_by_age: { age_13_17: 1, age_25_44: 6 }, cases_served: n, exploitation_types: {}, services: {},
     figure_status: 'provisional', source: 'simfoni_ppa', cluster });
   ids.own = (await server.api('POST', '/api/collections/case_aggregates/records', server.superToken, figure('18.01', 'law_enforcement', 2))).id;
   ids.other = (await server.api('POST', '/api/collections/case_aggregates/records', server.superToken, figure('18.02', 'social_rehab', 3))).id;
@@ -45,24 +45,26 @@ for (const size of ['phone', 'laptop']) {
     await page.locator('#case-form').waitFor();
     assert.equal(await page.locator('#in-case_count').inputValue(), '', 'the hidden count is not prefilled');
     assert.equal(await page.locator('#in-case_count').getAttribute('placeholder'), '<5');
-    assert.equal(await page.locator('#in-victims_female_child').inputValue(), '', 'a hidden victim count is not prefilled');
-    assert.equal(await page.locator('#in-victims_female_adult').inputValue(), '6', 'a shown count is');
+    assert.equal(await page.locator('#in-victims_by_age-age_13_17').inputValue(), '', 'a hidden victim count is not prefilled');
+    assert.equal(await page.locator('#in-victims_by_age-age_13_17').getAttribute('placeholder'), '<5');
+    assert.equal(await page.locator('#in-victims_by_age-age_25_44').inputValue(), '6', 'a shown count is');
     assert.ok(await page.locator('#case-masked').isVisible(), 'says why the field is blank');
     const html = await page.locator('#case-form').innerHTML();
     assert.ok(!/value="2"/.test(html), 'the figure 2 appears nowhere in the form');
     await page.locator('#in-source_note').fill('Rekap Polda');
-    await page.locator('#in-cases_served').fill('8');
+    await page.locator('#in-police_reports').fill('8');
     await shot('form');
     await page.locator('#case-save').click();
     await page.locator('#case-msg').waitFor();
     const rec = await server.api('GET', `/api/collections/case_aggregates/records/${ids.own}`, server.superToken);
     assert.equal(rec.case_count, 2, 'the hidden figure is kept');
-    assert.equal(rec.victims_female_child, 1, 'the hidden figure is kept');
-    assert.equal(rec.cases_served, 8);
+    assert.equal(rec.victims_by_age.age_13_17, 1, 'the hidden figure is kept');
+    assert.equal(rec.victims_by_age.age_25_44, 6);
+    assert.equal(rec.police_reports, 8);
     assert.equal(rec.source_note, 'Rekap Polda');
     await shot('saved');
     // Put the figures back for the next size.
-    await server.api('PATCH', `/api/collections/case_aggregates/records/${ids.own}`, server.superToken, { cases_served: 7, source_note: '' });
+    await server.api('PATCH', `/api/collections/case_aggregates/records/${ids.own}`, server.superToken, { police_reports: 0, source_note: '' });
     await ctx.close();
   });
 }

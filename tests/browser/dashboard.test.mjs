@@ -60,16 +60,17 @@ before(async () => {
   });
   await approve('verifikator', 'outreach_logs', ids.log);
   // Case figures of Lampung Selatan: 3 cases (shown "<5" below province level);
-  // of Lampung Tengah: 8 cases, of them 6 women (hidden "•" beside its 2 men,
+  // of Lampung Tengah: 8 cases and victims, of them 6 women (the victims'
+  // total hidden "•" beside its 2 men,
   // "<5"). The province's counts are hidden: either regency's verifier could
   // subtract its own from them.
   await s.api('POST', '/api/collections/case_aggregates/records', tokens.sekretariat, {
-    area: REGENCY, year: YEAR, period_type: 'year', period_index: 0, case_count: 3, victims_female_child: 2, victims_female_adult: 1,
-    cases_served: 3, figure_status: 'final', source: 'simfoni_ppa',
+    area: REGENCY, year: YEAR, period_type: 'year', period_index: 0, case_count: 3, victims_total: 3, victims_by_sex: { female: 3 },
+    victims_by_age: { age_13_17: 2, age_25_44: 1 }, cases_served: 3, figure_status: 'final', source: 'simfoni_ppa',
   });
   await s.api('POST', '/api/collections/case_aggregates/records', tokens.sekretariat, {
-    area: '18.02', year: YEAR, period_type: 'year', period_index: 0, case_count: 8, victims_female_adult: 6, victims_male_adult: 2,
-    cases_served: 7, figure_status: 'final', source: 'simfoni_ppa',
+    area: '18.02', year: YEAR, period_type: 'year', period_index: 0, case_count: 8, victims_total: 8, victims_by_sex: { female: 6, male: 2 },
+    victims_by_age: { age_25_44: 8 }, cases_served: 7, figure_status: 'final', source: 'simfoni_ppa',
   });
   browser = await launchBrowser();
 });
@@ -181,15 +182,17 @@ test('province secretariat: dashboard, drill-down to a village, suppressed case 
     const cell = page.locator(`#rows-cases tr[data-row="${REGENCY}"] td[data-col="case_count"] .fig`);
     assert.equal(await cell.textContent(), '<5');
     assert.equal(await cell.getAttribute('class'), 'fig suppressed');
-    assert.equal(await page.locator(`#rows-cases tr[data-row="${REGENCY}"] td[data-col="victims_female_child"] .fig`).textContent(), '<5');
+    assert.equal(await page.locator(`#rows-case-breakdowns tr[data-row="${REGENCY}"] td[data-col="victims_by_age.age_13_17"] .fig`).textContent(), '<5');
     assert.match(await page.locator('#suppression-note').textContent(), /<5/);
     // the complement: drawn as hidden, and says why
-    const complement = page.locator('#rows-cases tr[data-row="18.02"] td[data-col="victims_female_adult"] .fig');
+    const complement = page.locator('#rows-cases tr[data-row="18.02"] td[data-col="victims_total"] .fig');
     assert.equal(await complement.textContent(), '•');
     assert.equal(await complement.getAttribute('class'), 'fig suppressed');
     assert.match(await complement.getAttribute('title'), /tidak bisa dihitung/);
     assert.match(await page.locator('#suppression-note').textContent(), /•/);
-    assert.equal(await page.locator('#rows-cases tr[data-row="18.02"] td[data-col="case_count"] .fig').textContent(), '8');
+    // counts no subtraction gives away stay shown: 18.02's 7 cases served, its 6 women
+    assert.equal(await page.locator('#rows-cases tr[data-row="18.02"] td[data-col="cases_served"] .fig').textContent(), '7');
+    assert.equal(await page.locator('#rows-case-breakdowns tr[data-row="18.02"] td[data-col="victims_by_sex.female"] .fig').textContent(), '6');
     assert.equal(await page.locator('#rows-cases tr.total td[data-col="case_count"] .fig').textContent(), '•');
     await shot('cases-suppressed');
   });

@@ -15,6 +15,7 @@ import { EditActivity, NewActivity } from './pages/activity.jsx';
 import { ClusterView } from './pages/cluster.jsx';
 import { Vocabularies } from './pages/vocab.jsx';
 import { Settings } from './pages/settings.jsx';
+import { Imports } from './pages/imports.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './roles.js';
 
@@ -37,6 +38,7 @@ export const routes = [
   { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },
+  { path: '/imports', page: Imports, roles: [PROVINCE, VERIFIER], nav: 'nav.imports' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/settings', page: Settings, roles: '*', nav: 'nav.settings' },

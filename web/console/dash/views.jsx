@@ -2,7 +2,8 @@
 // printable annual report. `drill(code)` gives the link to an area's view
 // (null on the printed page). Case figures are shown exactly as the server
 // sends them: "<5" and "•" stay as they are.
-import { t, fmtNumber, fmtDate, lang, label } from '../../shared/i18n.js';
+import { t, fmtNumber, fmtDate, lang, label, codes } from '../../shared/i18n.js';
+import '../pages/casestrings.js';
 import { rl } from './api.js';
 import { HBars, StackedPeople, Columns, PctBar, Light, Legend, PARTS, PART_COLORS } from './charts.jsx';
 import { StatusBadge } from '../ui.jsx';
@@ -312,16 +313,36 @@ function Fig({ v }) {
   return <span class={why ? 'fig suppressed' : 'fig'} data-fig={v} title={why ? t(why) : undefined}>{v}</span>;
 }
 
+/** The single counts of a case figure as report 6 gives them. */
+const CASE_COLS = [['case_count', 'k.cases'], ['victims_total', 'k.victims'], ['victims_disabled', 'cf.victims_disabled'],
+  ['victims_repatriated', 'cf.victims_repatriated'], ['police_reports', 'cf.police_reports'], ['suspects', 'cf.suspects'],
+  ['restitution_requested', 'cf.restitution_requested'], ['restitution_granted', 'cf.restitution_granted'], ['cases_served', 'k.served']];
+
+/** The breakdowns of report 6: field, vocabulary. */
+const CASE_BREAKDOWNS = [['victims_by_sex', 'sexes'], ['victims_by_age', 'age_bands'], ['cases_by_scope', 'case_scopes'],
+  ['cases_by_law', 'case_laws'], ['cases_by_stage', 'case_stages'], ['exploitation_types', 'exploitation_types'], ['services', 'case_services']];
+
 function CaseCells({ c }) {
-  const cols = ['case_count', 'victims_female_child', 'victims_male_child', 'victims_female_adult', 'victims_male_adult', 'victims_total', 'cases_served'];
-  const labels = [t('k.cases'), t('k.v.fc'), t('k.v.mc'), t('k.v.fa'), t('k.v.ma'), t('k.victims'), t('k.served')];
-  return cols.map((k, i) => <td class="num" key={k} data-label={labels[i]} data-col={k}>{c ? <Fig v={c[k]} /> : <span class="muted">—</span>}</td>);
+  return CASE_COLS.map(([k, l]) => <td class="num" key={k} data-label={t(l)} data-col={k}>{c ? <Fig v={c[k]} /> : <span class="muted">—</span>}</td>);
+}
+
+/** The breakdowns' columns: each code counted in any row, in the vocabulary's order. */
+function breakdownColumns(all) {
+  const out = [];
+  for (const [field, vocab] of CASE_BREAKDOWNS) {
+    const seen = new Set();
+    for (const x of all) for (const k of Object.keys(x.cases?.[field] || {})) seen.add(k);
+    const order = [...codes(vocab), ...[...seen].sort()];
+    for (const k of [...new Set(order)]) if (seen.has(k)) out.push({ field, vocab, code: k });
+  }
+  return out;
 }
 
 export function CasesView({ r, drill }) {
   const tot = r.totals || {};
   const rows = r.rows || [];
-  const heads = [t('k.cases'), t('k.v.fc'), t('k.v.mc'), t('k.v.fa'), t('k.v.ma'), t('k.victims'), t('k.served')];
+  const withFigures = [...rows, tot].filter((x) => x.cases);
+  const bcols = breakdownColumns(withFigures);
   const line = (x, isTotal) => (
     <tr key={(isTotal ? 't-' : '') + x.area?.code} data-row={x.area?.code} class={isTotal ? 'total' : ''}>
       <td data-label={t('k.area')}>{isTotal ? <b>{x.area?.name}</b> : <AreaCell area={x.area} drill={drill} />}
@@ -332,6 +353,7 @@ export function CasesView({ r, drill }) {
       <td data-label={t('k.coverage')}><PctBar pct={x.intensity?.coveragePct} /></td>
     </tr>
   );
+  const bhead = (c) => `${t('cf.' + c.field)}: ${label(c.vocab, c.code)}`;
   return (
     <div class="report-body" data-view="cases">
       <p class="privacy" id="suppression-note">{(r.suppressionNote || '').split(' / ')[lang() === 'en' ? 1 : 0] || r.suppressionNote}</p>
@@ -340,7 +362,7 @@ export function CasesView({ r, drill }) {
       <div class="scroll">
         <table class="list data" id="rows-cases">
           <thead>
-            <tr><th>{t('k.area')}</th>{heads.map((h) => <th class="num" key={h}>{h}</th>)}<th class="num">{t('k.activities')}</th><th class="num">{t('k.outreach')}</th><th>{t('k.coverage')}</th></tr>
+            <tr><th>{t('k.area')}</th>{CASE_COLS.map(([k, l]) => <th class="num" key={k}>{t(l)}</th>)}<th class="num">{t('k.activities')}</th><th class="num">{t('k.outreach')}</th><th>{t('k.coverage')}</th></tr>
           </thead>
           <tbody>
             {rows.map((x) => line(x, false))}
@@ -348,6 +370,21 @@ export function CasesView({ r, drill }) {
           </tbody>
         </table>
       </div>
+      {bcols.length > 0 && (
+        <div class="scroll">
+          <table class="list data" id="rows-case-breakdowns">
+            <thead><tr><th>{t('k.area')}</th>{bcols.map((c) => <th class="num" key={c.field + c.code}>{bhead(c)}</th>)}</tr></thead>
+            <tbody>
+              {withFigures.map((x) => (
+                <tr key={x.area?.code + (x === tot ? '-t' : '')} data-row={x.area?.code} class={x === tot ? 'total' : ''}>
+                  <td data-label={t('k.area')}>{x === tot ? <b>{x.area?.name}</b> : x.area?.name}</td>
+                  {bcols.map((c) => <td class="num" key={c.field + c.code} data-label={bhead(c)} data-col={c.field + '.' + c.code}><Fig v={x.cases[c.field]?.[c.code] ?? '0'} /></td>)}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }
