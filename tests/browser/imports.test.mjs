@@ -65,6 +65,8 @@ test('the secretariat imports the RAD matrix: errors per cell, fixed, confirmed,
     assert.equal(await cell.locator(`[data-code="${code}"]`).count(), 1, `row ${row} ${col}: ${code}`);
   }
   assert.equal(await page.locator('#imp-errors li').count(), 4);
+  // a code typed in the file is shown with its label
+  assert.equal((await page.locator('tr[data-row="2"] td[data-col="cluster"] [data-label-of="prevention"]').textContent()).trim(), 'Pencegahan dan partisipasi anak');
   assert.ok(await page.locator('button[name=confirm]').isDisabled());
   assert.equal((await indicators()).length, 0, 'a preview saves nothing');
   await shot('errors');

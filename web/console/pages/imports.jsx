@@ -4,7 +4,7 @@
 // and each cell's error (nothing is written), fix the file, upload again,
 // then confirm: every row is written in one go, or none (docs/console.md).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t, lang, addStrings } from '../../shared/i18n.js';
+import { t, lang, addStrings, label } from '../../shared/i18n.js';
 import { inLang } from '../../shared/apierror.js';
 import { pb } from '../pb.js';
 import { Alert, Progress, Spinner } from '../ui.jsx';
@@ -85,6 +85,17 @@ async function downloadTemplate(kind) {
   setTimeout(() => URL.revokeObjectURL(a.href), 60000);
 }
 
+// Columns whose cells may hold a code: the preview shows its label beside
+// it (labels from the vocabularies, never a bare code).
+const CODED = { cluster: 'clusters', role: 'roles', auto_rule: 'rad_counting_rules' };
+
+function CodeLabel({ column, value }) {
+  const group = CODED[column];
+  if (!group || !value) return null;
+  const l = label(group, value);
+  return l && l !== value ? <small class="imp-note" data-label-of={value}>{l}</small> : null;
+}
+
 function PreviewTable({ result, onlyErrors }) {
   const rows = result.rows.filter((r) => !onlyErrors || r.action === 'invalid');
   return (
@@ -122,6 +133,7 @@ function PreviewTable({ result, onlyErrors }) {
                           class={(errs ? 'cell-error' : '') + (changed ? ' cell-changed' : '')}
                           title={errs ? errs.map((e) => inLang(e.message, lang())).join('\n') : undefined}>
                           {r.cells[c.key] || ''}
+                          {!errs && <CodeLabel column={c.key} value={r.cells[c.key]} />}
                           {errs && errs.map((e) => <span class="cell-msg" data-code={e.code}>{inLang(e.message, lang())}</span>)}
                         </td>
                       );
