@@ -196,3 +196,31 @@ func rawPath(q dashboardQuery) string {
 	}
 	return p
 }
+
+// benchStore builds the report benchmark's store (1,000,000 activities and
+// 1,000,000 outreach logs unless JANGKAU_BENCH_REPORTS_N and _M say
+// otherwise) in a temporary directory, or, with JANGKAU_BENCH_STORE set,
+// in that directory once and reuses it on later runs (a copy is not made:
+// the benchmark's writes stay in it).
+func benchStore(b *testing.B) string {
+	n := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_N", 1_000_000)
+	m := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_M", 1_000_000)
+	dir := os.Getenv("JANGKAU_BENCH_STORE")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if _, err := os.Stat(dir + "/data.db"); err == nil {
+		return dir
+	}
+	benchdata.Must(b, benchdata.BuildWith(dir, benchdata.Options{Activities: n, Outreach: m, Varied: true, Figures: true}))
+	return dir
+}
+
+// BenchmarkRadStore only builds (or finds) the store of JANGKAU_BENCH_STORE.
+func BenchmarkRadStore(b *testing.B) {
+	if os.Getenv("JANGKAU_BENCH_STORE") == "" {
+		b.Skip("JANGKAU_BENCH_STORE names the directory to build the store in")
+	}
+	start := time.Now()
+	benchStore(b)
+	fmt.Printf("store ready in %.0fs\n", time.Since(start).Seconds())
+}
