@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/catalog"
 	tt "jangkau/internal/testapp"
@@ -110,14 +114,55 @@ func TestFixedRulesKeepTheirValues(t *testing.T) {
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Errorf("%d values, want %d", len(got), len(want))
-	}
-	for k, w := range want {
-		g, _ := json.Marshal(got[k])
-		ww, _ := json.Marshal(w)
-		if string(g) != string(ww) {
-			t.Errorf("%s: got %s, want %s", k, g, ww)
+	compare := func(when string, got map[string]any) {
+		if len(got) != len(want) {
+			t.Errorf("%s: %d values, want %d", when, len(got), len(want))
+		}
+		for k, w := range want {
+			g, _ := json.Marshal(got[k])
+			ww, _ := json.Marshal(w)
+			if string(g) != string(ww) {
+				t.Errorf("%s: %s: got %s, want %s", when, k, g, ww)
+			}
 		}
 	}
+	compare("saved with auto_rule", got)
+
+	// Indicators stored before rules existed (no rule): the migration
+	// gives each its rule, the one the hooks give, and the values stay.
+	var before []struct {
+		ID   string `db:"id"`
+		Rule string `db:"rule"`
+	}
+	if err := srv.App.DB().NewQuery(`SELECT id, rule FROM rad_indicators WHERE counting = 'auto' ORDER BY id`).All(&before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.App.DB().NewQuery(`UPDATE rad_indicators SET rule = NULL`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	ran := false
+	for _, m := range core.AppMigrations.Items() {
+		if strings.HasPrefix(m.File, "1765900000_") {
+			if err := m.Up(srv.App); err != nil {
+				t.Fatal(err)
+			}
+			ran = true
+		}
+	}
+	if !ran {
+		t.Fatal("migration 1765900000 not found")
+	}
+	for _, b := range before {
+		var rule string
+		if err := srv.App.DB().NewQuery(`SELECT COALESCE(rule, '') FROM rad_indicators WHERE id = {:id}`).Bind(dbx.Params{"id": b.ID}).Row(&rule); err != nil {
+			t.Fatal(err)
+		}
+		var x, y any
+		_ = json.Unmarshal([]byte(rule), &x)
+		_ = json.Unmarshal([]byte(b.Rule), &y)
+		if fmt.Sprint(x) != fmt.Sprint(y) || rule == "" {
+			t.Errorf("%s: migrated rule %s, the hooks' %s", b.ID, rule, b.Rule)
+		}
+	}
+	compare("migrated", keptValues(t, srv))
 }
