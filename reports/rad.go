@@ -337,22 +337,18 @@ func Rad(o Options) (*RadReport, error) {
 	if scope.Level == catalog.LevelProvince {
 		regencies = o.Dir.Children(scope.Code)
 	}
-	// each distinct rule is computed once (indicators may share one); the
-	// rules the stats tables answer share one query per source
-	ruleValues := map[string]RuleValue{}
+	// each distinct rule is computed once (indicators may share one), a
+	// few at a time (SQLite reads side by side); the rules the stats
+	// tables answer share one query per source (the request's memo)
+	rules := map[string]RadRule{}
 	for _, ind := range inds {
-		r := ind.rule()
-		if r == nil || !radPeriodCovers(ind.RadPeriod, year) {
-			continue
+		if r := ind.rule(); r != nil && radPeriodCovers(ind.RadPeriod, year) {
+			rules[r.Key()] = *r
 		}
-		if _, done := ruleValues[r.Key()]; done {
-			continue
-		}
-		v, err := EvalRule(o, scope, regencies, year, *r)
-		if err != nil {
-			return nil, err
-		}
-		ruleValues[r.Key()] = v
+	}
+	ruleValues, err := evalRules(o, scope, regencies, year, rules)
+	if err != nil {
+		return nil, err
 	}
 
 	byCluster := map[string]*RadCluster{}

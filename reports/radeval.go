@@ -3,6 +3,7 @@ package reports
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -235,6 +236,32 @@ func EvalRule(o Options, scope *Area, regencies []string, year int, r RadRule) (
 		}
 		return measureOf(r.Measure, sums[area])
 	}), nil
+}
+
+// evalRules computes every rule of rules (by key) with EvalRule, up to
+// three at a time.
+func evalRules(o Options, scope *Area, regencies []string, year int, rules map[string]RadRule) (map[string]RuleValue, error) {
+	out := make(map[string]RuleValue, len(rules))
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 3)
+	for key, r := range rules {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			v, err := EvalRule(o, scope, regencies, year, r)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			out[key] = v
+		}()
+	}
+	wg.Wait()
+	return out, firstErr
 }
 
 // ruleWhere is the WHERE clause of r's records: approved, in the period and
