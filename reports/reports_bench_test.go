@@ -285,6 +285,9 @@ func BenchmarkRadRules(b *testing.B) {
 			body[k] = v
 		}
 		status, err := srv.Do("POST", "/api/collections/rad_indicators/records", sec, body, nil)
+		if status == 400 && err == nil {
+			continue // a kept store: the indicator is there from an earlier run (its code is unique)
+		}
 		if err != nil || status != 200 {
 			b.Fatalf("indicator %v: %d %v", ind["code"], status, err)
 		}
