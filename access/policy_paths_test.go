@@ -756,6 +756,13 @@ func (h *harness) reports(t *testing.T) int {
 				}
 				cases++
 			}
+			// the RAD rule preview: the report's scope
+			res := h.srv.Do(t, http.MethodGet, "/api/reports/rad/preview?year=2025&area="+area+"&rule="+
+				url.QueryEscape(`{"source":"activities","measure":"records","filters":{"types":["sosialisasi"],"topics":["modus_tppo"]}}`), c.token, nil)
+			if want := allowed(area); (res.Status == 200) != want {
+				t.Errorf("rad rule preview of %q by %s: status %d, table %v: %s", area, c.label, res.Status, want, res.Body)
+			}
+			cases++
 			for _, file := range []string{"activities.csv", "outreach_logs.csv", "report_cases.csv", "report_activities.xlsx"} {
 				res := h.srv.Do(t, http.MethodGet, "/api/exports/"+file+"?period=year&year=2025&status=all&area="+area, c.token, nil)
 				col := strings.TrimSuffix(file, ".csv")
@@ -975,6 +982,7 @@ func TestPolicyCoversEverything(t *testing.T) {
 		"POST /api/devices/{id}/revoke":               "device-management: same check as enrollment (devices tests)",
 		"GET /api/reports/labels":                     "public vocabulary, no data",
 		"GET /api/reports/{name}":                     "reports",
+		"GET /api/reports/rad/preview":                "reports",
 		"GET /api/exports/{file}":                     "reports",
 		"GET /api/accounts":                           "accounts-fleet",
 		"GET /api/audit/{collection}/{id}":            "history",

@@ -88,4 +88,8 @@ var LabelGroups = map[string][]string{
 	"participant_fields":       ParticipantFields,
 	"vocabulary_kinds":         VocabularyKinds,
 	"rad_directions":           RadDirections,
+	"rad_rule_sources":         RadRuleSources,
+	"rad_rule_measures":        RadRuleMeasures,
+	"rad_rule_filters":         RadRuleFilters,
+	"rad_rule_flags":           RadRuleFlags,
 }

@@ -31,10 +31,6 @@ const (
 	LightGrey   = "grey" // no target for the year, or the year has not begun
 )
 
-// ratioRules are the automatic rules whose value is a share, not a count:
-// they are not summed across regencies.
-var ratioRules = map[string]bool{"villages_reached_pct": true}
-
 // RadRow is an indicator's standing in one area.
 type RadRow struct {
 	Area      AreaRef  `json:"area"`
@@ -64,6 +60,7 @@ type RadIndicator struct {
 	Baseline    float64    `json:"baseline"`
 	Counting    string     `json:"counting"`
 	AutoRule    string     `json:"auto_rule"`
+	Rule        *RadRule   `json:"rule"` // how an automatic indicator computes itself (null: manual)
 	Direction   string     `json:"direction"`
 	Budget      *RadBudget `json:"budget"` // the year's allocation and realisation, null when none was entered
 	Total       RadRow     `json:"total"`
@@ -113,8 +110,25 @@ type radIndicatorRow struct {
 	Targets     string  `db:"targets"`
 	Counting    string  `db:"counting"`
 	AutoRule    string  `db:"auto_rule"`
+	Rule        string  `db:"rule"`
 	Direction   string  `db:"direction"`
 	Budgets     string  `db:"budgets"`
+}
+
+// rule reads the indicator's rule: its own, or for a definition stored
+// before rules existed, the one of its counting rule. nil for a manual
+// indicator or one without a rule.
+func (ind radIndicatorRow) rule() *RadRule {
+	if ind.Counting != "auto" {
+		return nil
+	}
+	if r, ok, errs := ParseRule(ind.Rule); ok && errs == nil {
+		return &r
+	}
+	if r, ok := radPresets[ind.AutoRule]; ok {
+		return &r
+	}
+	return nil
 }
 
 type achievementRow struct {
@@ -221,81 +235,6 @@ func f64(v float64) *float64 { return &v }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
-// autoValues computes every automatic rule for the regencies in scope and
-// for the whole scope area, from approved records of the year.
-type autoValues struct {
-	byRegency map[string]map[string]float64
-	total     map[string]float64
-}
-
-func computeAuto(o Options, scope *Area, regencies []string, year int) (autoValues, error) {
-	p := YearPeriod(year)
-	approved := []string{catalog.StatusApproved}
-	self := scope.Level == catalog.LevelRegency
-	act, err := o.Engine.Stats(StatQuery{Collection: catalog.Activities, Area: scope, Self: self, Period: p, Statuses: approved, Dims: []string{DimAll, DimType}})
-	if err != nil {
-		return autoValues{}, err
-	}
-	out, err := o.Engine.Stats(StatQuery{Collection: catalog.OutreachLogs, Area: scope, Self: self, Period: p, Statuses: approved, Dims: []string{DimAll, DimFlag}})
-	if err != nil {
-		return autoValues{}, err
-	}
-	reached, err := o.Engine.Reached(catalog.Activities, scope, p, approved)
-	if err != nil {
-		return autoValues{}, err
-	}
-	params := dbx.Params{}
-	var patbm []struct {
-		Regency string `db:"regency"`
-		N       int64  `db:"n"`
-	}
-	if err := o.App.DB().NewQuery(`SELECT regency, COUNT(*) AS n FROM village_programs WHERE program = 'patbm' AND status = 'aktif' AND ` +
-		scopeWhere(scope, params) + ` GROUP BY regency`).Bind(params).All(&patbm); err != nil {
-		return autoValues{}, err
-	}
-	ga, gout := group(act), group(out)
-	values := func(code string, a, ou map[string]map[string]Measures, patbmN int64) map[string]float64 {
-		all := a[DimAll][""]
-		var villages, hit int64
-		for _, v := range o.Dir.Villages(code) {
-			ar, _ := o.Dir.Get(v)
-			if reached[v] {
-				villages++
-				hit++
-			} else if ar.Active {
-				villages++
-			}
-		}
-		return map[string]float64{
-			"activities_count":      float64(all.N),
-			"sosialisasi_count":     float64(a[DimType]["sosialisasi"].N),
-			"participants_total":    float64(all.Participants()),
-			"participants_female":   float64(all.FC + all.FA),
-			"participants_child":    float64(all.MC + all.FC),
-			"villages_reached_pct":  pct(hit, villages),
-			"villages_active_patbm": float64(patbmN),
-			"outreach_count":        float64(ou[DimAll][""].N),
-			"referrals_count":       float64(ou[DimFlag][FlagReferred].N),
-		}
-	}
-	patbmBy := map[string]int64{}
-	var patbmAll int64
-	for _, x := range patbm {
-		patbmBy[x.Regency] += x.N
-		patbmAll += x.N
-	}
-	av := autoValues{byRegency: map[string]map[string]float64{}}
-	for _, reg := range regencies {
-		av.byRegency[reg] = values(reg, ga[reg], gout[reg], patbmBy[reg])
-	}
-	if self {
-		av.total = av.byRegency[scope.Code]
-	} else {
-		av.total = values(scope.Code, ga.total(), gout.total(), patbmAll)
-	}
-	return av, nil
-}
-
 // manualValue is the hand-entered achievement of an indicator in an area
 // for the year: the yearly entry if there is one, else the entries of the
 // coarsest sub-year period type (summed, or the latest one for shares).
@@ -355,7 +294,7 @@ func Rad(o Options) (*RadReport, error) {
 
 	var all []radIndicatorRow
 	if err := o.App.DB().NewQuery(`SELECT id, code, rad_period, cluster, program, activity, description, unit, level, lead_agency, baseline,
-		COALESCE(targets, '') AS targets, counting, auto_rule, direction, COALESCE(budgets, '') AS budgets FROM rad_indicators
+		COALESCE(targets, '') AS targets, counting, auto_rule, COALESCE(rule, '') AS rule, direction, COALESCE(budgets, '') AS budgets FROM rad_indicators
 		WHERE active = TRUE ORDER BY code`).All(&all); err != nil {
 		return nil, err
 	}
@@ -398,16 +337,18 @@ func Rad(o Options) (*RadReport, error) {
 	if scope.Level == catalog.LevelProvince {
 		regencies = o.Dir.Children(scope.Code)
 	}
-	needAuto := false
+	// each distinct rule is computed once (indicators may share one), a
+	// few at a time (SQLite reads side by side); the rules the stats
+	// tables answer share one query per source (the request's memo)
+	rules := map[string]RadRule{}
 	for _, ind := range inds {
-		needAuto = needAuto || ind.Counting == "auto"
-	}
-	var auto autoValues
-	if needAuto {
-		var err error
-		if auto, err = computeAuto(o, scope, regencies, year); err != nil {
-			return nil, err
+		if r := ind.rule(); r != nil && radPeriodCovers(ind.RadPeriod, year) {
+			rules[r.Key()] = *r
 		}
+	}
+	ruleValues, err := evalRules(o, scope, regencies, year, rules)
+	if err != nil {
+		return nil, err
 	}
 
 	byCluster := map[string]*RadCluster{}
@@ -415,14 +356,17 @@ func Rad(o Options) (*RadReport, error) {
 		if !radPeriodCovers(ind.RadPeriod, year) {
 			continue
 		}
-		ratio := ratioRules[ind.AutoRule] || strings.Contains(ind.Unit, "%")
-		standing := func(area string, autoVal map[string]float64, target *float64) RadRow {
+		rule := ind.rule()
+		ratio := (rule != nil && rule.Ratio()) || strings.Contains(ind.Unit, "%")
+		var auto RuleValue
+		if rule != nil {
+			auto = ruleValues[rule.Key()]
+		}
+		standing := func(area string, autoVal *float64, target *float64) RadRow {
 			row := RadRow{Area: o.Dir.Ref(area), Target: target}
 			mv, ev, partial, hasManual := manualValue(achBy[[2]string{ind.ID, area}], ratio)
-			if ind.Counting == "auto" && ind.AutoRule != "" {
-				if v, ok := autoVal[ind.AutoRule]; ok {
-					row.Achieved = f64(v)
-				}
+			if rule != nil {
+				row.Achieved = autoVal
 				if hasManual {
 					row.Manual = f64(mv)
 				}
@@ -444,7 +388,7 @@ func Rad(o Options) (*RadReport, error) {
 		}
 		ri := RadIndicator{ID: ind.ID, Code: ind.Code, RadPeriod: ind.RadPeriod, Cluster: ind.Cluster, Program: ind.Program,
 			Activity: ind.Activity, Description: ind.Description, Unit: ind.Unit, Level: ind.Level, LeadAgency: ind.LeadAgency,
-			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule, Direction: ind.Direction,
+			Baseline: ind.Baseline, Counting: ind.Counting, AutoRule: ind.AutoRule, Rule: rule, Direction: ind.Direction,
 			Budget: budgetFor(ind.Budgets, year)}
 		var sumTarget float64
 		haveTargets := false
@@ -456,7 +400,7 @@ func Rad(o Options) (*RadReport, error) {
 					sumTarget += t
 					haveTargets = true
 				}
-				row := standing(reg, auto.byRegency[reg], target)
+				row := standing(reg, auto.at(reg), target)
 				if scope.Level == catalog.LevelProvince {
 					ri.Regencies = append(ri.Regencies, row)
 				} else {
@@ -476,8 +420,8 @@ func Rad(o Options) (*RadReport, error) {
 					target = f64(sumTarget)
 				}
 			}
-			total := standing(scope.Code, auto.total, target)
-			if ind.Counting != "auto" && total.Achieved == nil && len(ri.Regencies) > 0 {
+			total := standing(scope.Code, auto.total(), target)
+			if rule == nil && total.Achieved == nil && len(ri.Regencies) > 0 {
 				// a regency-level manual indicator: the province is its regencies
 				var sum float64
 				var n int
@@ -503,7 +447,7 @@ func Rad(o Options) (*RadReport, error) {
 			}
 			ri.Total = total
 		} else if ind.Level == catalog.LevelProvince {
-			ri.Total = standing(scope.Code, auto.total, nil) // a regency's share of a province indicator: no target
+			ri.Total = standing(scope.Code, auto.total(), nil) // a regency's share of a province indicator: no target
 		}
 		c := byCluster[ind.Cluster]
 		if c == nil {

@@ -95,7 +95,7 @@ func radPlan(o Options, plan string) (*RadPlan, error) {
 				}
 				pi.Years = append(pi.Years, RadPlanYear{Year: y, Target: ind.Total.Target, Expected: ind.Total.Expected,
 					Achieved: ind.Total.Achieved, Light: ind.Total.Light, Budget: ind.Budget})
-				ratio := ratioRules[ind.AutoRule] || strings.Contains(ind.Unit, "%")
+				ratio := (ind.Rule != nil && ind.Rule.Ratio()) || strings.Contains(ind.Unit, "%")
 				sumPlanYear(&pi.Summary, pi.Years[len(pi.Years)-1], ratio)
 			}
 		}

@@ -12,7 +12,7 @@ import (
 // defined and counted (its budgets and achievements are figures, not
 // definition, and are never versioned).
 var definitionFields = []string{"code", "rad_period", "cluster", "program", "activity", "description", "unit", "level",
-	"lead_agency", "baseline", "targets", "counting", "auto_rule", "direction"}
+	"lead_agency", "baseline", "targets", "counting", "auto_rule", "rule", "direction"}
 
 // SaveIndicatorVersion stores rec's definition as of now, in the
 // transaction of its write; a save that changes none of it stores nothing.
@@ -81,6 +81,7 @@ func definitionsAt(app core.App, cutoff string) (map[string]radIndicatorRow, err
 			Targets     any     `json:"targets"`
 			Counting    string  `json:"counting"`
 			AutoRule    string  `json:"auto_rule"`
+			Rule        any     `json:"rule"`
 			Direction   string  `json:"direction"`
 		}
 		if json.Unmarshal([]byte(r.Definition), &d) != nil {
@@ -91,7 +92,12 @@ func definitionsAt(app core.App, cutoff string) (map[string]radIndicatorRow, err
 			raw, _ := json.Marshal(d.Targets)
 			targets = string(raw)
 		}
-		out[r.Indicator] = radIndicatorRow{ID: r.Indicator, Code: d.Code, RadPeriod: d.RadPeriod, Cluster: d.Cluster, Program: d.Program,
+		var rule string
+		if d.Rule != nil {
+			raw, _ := json.Marshal(d.Rule)
+			rule = string(raw)
+		}
+		out[r.Indicator] = radIndicatorRow{Rule: rule, ID: r.Indicator, Code: d.Code, RadPeriod: d.RadPeriod, Cluster: d.Cluster, Program: d.Program,
 			Activity: d.Activity, Description: d.Description, Unit: d.Unit, Level: d.Level, LeadAgency: d.LeadAgency, Baseline: d.Baseline,
 			Targets: targets, Counting: d.Counting, AutoRule: d.AutoRule, Direction: d.Direction}
 	}

@@ -33,6 +33,16 @@ func Register(app core.App) {
 		}
 		return e.Next()
 	}}
+	// Its counting rule, on every path: filled from a first-engine counting
+	// rule, checked against the engine and the vocabularies.
+	rule := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.indicatorRule", Priority: wiring.ModelCheck, Func: func(e *core.RecordEvent) error {
+		if err := PrepareIndicatorRule(e.App, e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	}}
+	app.OnRecordCreate(catalog.RadIndicators).Bind(rule)
+	app.OnRecordUpdate(catalog.RadIndicators).Bind(rule)
 	app.OnRecordCreate(catalog.RadIndicators).Bind(budgets)
 	app.OnRecordUpdate(catalog.RadIndicators).Bind(budgets)
 
@@ -60,6 +70,7 @@ func Register(app core.App) {
 		g := e.Router.Group("/api/reports")
 		g.Bind(apis.RequireAuth())
 		g.GET("/labels", HandleLabels)
+		g.GET("/rad/preview", HandleRulePreview)
 		g.GET("/{name}", HandleReport)
 		e.Router.GET("/api/exports/{file}", HandleExport).Bind(apis.RequireAuth())
 		return e.Next()

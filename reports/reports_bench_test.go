@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"fmt"
+	neturl "net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -195,4 +196,140 @@ func rawPath(q dashboardQuery) string {
 		p += "&area=18.01"
 	}
 	return p
+}
+
+// benchStore builds the report benchmark's store (1,000,000 activities and
+// 1,000,000 outreach logs unless JANGKAU_BENCH_REPORTS_N and _M say
+// otherwise) in a temporary directory, or, with JANGKAU_BENCH_STORE set,
+// in that directory once and reuses it on later runs (a copy is not made:
+// the benchmark's writes stay in it).
+func benchStore(b *testing.B) string {
+	n := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_N", 1_000_000)
+	m := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_M", 1_000_000)
+	dir := os.Getenv("JANGKAU_BENCH_STORE")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if _, err := os.Stat(dir + "/data.db"); err == nil {
+		return dir
+	}
+	benchdata.Must(b, benchdata.BuildWith(dir, benchdata.Options{Activities: n, Outreach: m, Varied: true, Figures: true}))
+	return dir
+}
+
+// BenchmarkRadStore only builds (or finds) the store of JANGKAU_BENCH_STORE.
+func BenchmarkRadStore(b *testing.B) {
+	if os.Getenv("JANGKAU_BENCH_STORE") == "" {
+		b.Skip("JANGKAU_BENCH_STORE names the directory to build the store in")
+	}
+	start := time.Now()
+	benchStore(b)
+	fmt.Printf("store ready in %.0fs\n", time.Since(start).Seconds())
+}
+
+// radRuleIndicators are automatic indicators whose rules the stats tables
+// cannot answer alone (several filters, villages or agencies of a filtered
+// set, village programmes) beside one they can, added to the benchmark
+// store's nine standard-rule indicators.
+var radRuleIndicators = []map[string]any{
+	{"code": "R.1", "level": "regency", "rule": map[string]any{"source": "activities", "measure": "records", "filters": map[string]any{"types": []string{"sosialisasi"}, "topics": []string{"modus_tppo"}}}},
+	{"code": "R.2", "level": "province", "rule": map[string]any{"source": "activities", "measure": "villages_reached_pct", "filters": map[string]any{"topics": []string{"migrasi_aman"}}}},
+	{"code": "R.3", "level": "regency", "rule": map[string]any{"source": "outreach", "measure": "agencies", "filters": map[string]any{"types": []string{"home_visit"}}}},
+	{"code": "R.4", "level": "province", "rule": map[string]any{"source": "outreach", "measure": "participants", "filters": map[string]any{"risk_signals": []string{"broker_sponsor", "document_problem"}}}},
+	{"code": "R.5", "level": "regency", "rule": map[string]any{"source": "programmes", "measure": "villages_pct", "filters": map[string]any{"program_kinds": []string{"drppa"}, "program_statuses": []string{"aktif"}}}},
+	{"code": "R.6", "level": "regency", "rule": map[string]any{"source": "activities", "measure": "participants_female", "filters": map[string]any{"levels": []string{"village"}}}},
+}
+
+// radRuleQueries are the RAD page and the rule preview, timed.
+var radRuleQueries = []dashboardQuery{
+	{"3 RAD, year, province (all indicators)", "/api/reports/rad?year=2025", false},
+	{"3 RAD, year, verifier's regency", "/api/reports/rad?year=2025", true},
+	{"3 RAD, plan 2022-2026 (five years)", "/api/reports/rad?year=2025&plan=2022-2026", false},
+	{"preview: stats, participants of sosialisasi", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"activities","measure":"participants","filters":{"types":["sosialisasi"]}}`), false},
+	{"preview: records, type and topic", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"activities","measure":"records","filters":{"types":["sosialisasi"],"topics":["modus_tppo"]}}`), false},
+	{"preview: records, % villages reached on a topic", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"activities","measure":"villages_reached_pct","filters":{"topics":["migrasi_aman"]}}`), false},
+	{"preview: records, three filters, budget", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"activities","measure":"budget","filters":{"types":["sosialisasi","penyuluhan"],"topics":["modus_tppo","migrasi_aman"],"funding_sources":["dana_desa"]}}`), false},
+	{"preview: records, outreach agencies of home visits", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"outreach","measure":"agencies","filters":{"types":["home_visit"]}}`), false},
+	{"preview: records, outreach on two risk signals", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"outreach","measure":"participants","filters":{"risk_signals":["broker_sponsor","document_problem"]}}`), false},
+	{"preview: programmes, % villages with DRPPA", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"programmes","measure":"villages_pct","filters":{"program_kinds":["drppa"]}}`), false},
+	{"preview: records, type and topic, verifier's regency", "/api/reports/rad/preview?year=2025&rule=" + neturl.QueryEscape(`{"source":"activities","measure":"records","filters":{"types":["sosialisasi"],"topics":["modus_tppo"]}}`), true},
+}
+
+// BenchmarkRadRules measures report 3 with every indicator (the nine
+// standard rules, rules of several filters, hand-entered ones) and the rule
+// preview on the report benchmark's store (1,000,000 activities and
+// 1,000,000 outreach logs; JANGKAU_BENCH_STORE keeps it between runs),
+// over HTTP on the real binary, beside the raw engine for the RAD page.
+func BenchmarkRadRules(b *testing.B) {
+	runs := benchdata.EnvInt("JANGKAU_BENCH_REPORTS_RUNS", 11)
+	dir := benchStore(b)
+	// this release's migrations (the rule field, the covering indexes) on
+	// the store, timed, before the binary serves it
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	benchdata.Must(b, app.Bootstrap())
+	start := time.Now()
+	benchdata.Must(b, app.RunAllMigrations())
+	migrated := time.Since(start)
+	benchdata.Must(b, app.ClearBootstrap())
+
+	srv, err := benchdata.Start(dir)
+	benchdata.Must(b, err)
+	defer srv.Stop()
+	sec, err := srv.Login(benchdata.Secretariat)
+	benchdata.Must(b, err)
+	ver, err := srv.Login(benchdata.Verifier)
+	benchdata.Must(b, err)
+	for _, ind := range radRuleIndicators {
+		body := map[string]any{"rad_period": "2022-2026", "cluster": "prevention", "counting": "auto", "unit": "kegiatan", "active": true,
+			"targets": map[string]any{"2025": 100}}
+		for k, v := range ind {
+			body[k] = v
+		}
+		status, err := srv.Do("POST", "/api/collections/rad_indicators/records", sec, body, nil)
+		if status == 400 && err == nil {
+			continue // a kept store: the indicator is there from an earlier run (its code is unique)
+		}
+		if err != nil || status != 200 {
+			b.Fatalf("indicator %v: %d %v", ind["code"], status, err)
+		}
+	}
+	var rad struct {
+		Lights map[string]int `json:"lights"`
+	}
+	if status, err := srv.Do("GET", "/api/reports/rad?year=2025", sec, nil, &rad); err != nil || status != 200 {
+		b.Fatalf("rad: %d %v", status, err)
+	}
+	n := 0
+	for _, c := range rad.Lights {
+		n += c
+	}
+
+	type line struct{ what, ours, naive string }
+	var lines []line
+	over := 0
+	for _, q := range radRuleQueries {
+		token := sec
+		if q.verifier {
+			token = ver
+		}
+		timeIt(b, srv, token, q.path, 1) // warm
+		med, worst := timeIt(b, srv, token, q.path, runs)
+		if worst > 300*time.Millisecond {
+			over++
+		}
+		naive := "-"
+		if strings.HasPrefix(q.path, "/api/reports/rad?") && !strings.Contains(q.path, "plan=") {
+			raw, _ := timeIt(b, srv, sec, rawPath(q), 1)
+			naive = ms(raw)
+		}
+		lines = append(lines, line{q.what, fmt.Sprintf("%s (max %s)", ms(med), ms(worst)), naive})
+	}
+	fmt.Printf("\nRAD rules on the report benchmark's store, real binary over loopback HTTP; %d indicators on the RAD page; migration (rule field, covering indexes) %.1fs\n", n, migrated.Seconds())
+	fmt.Printf("| %-52s | %-22s | %-14s |\n", "query (ms; median of "+strconv.Itoa(runs)+")", "ours", "raw engine")
+	fmt.Printf("|%s|%s|%s|\n", strings.Repeat("-", 54), strings.Repeat("-", 24), strings.Repeat("-", 16))
+	for _, l := range lines {
+		fmt.Printf("| %-52s | %-22s | %-14s |\n", l.what, l.ours, l.naive)
+	}
+	if over > 0 {
+		fmt.Printf("%d queries took over 300 ms at least once\n", over)
+	}
 }

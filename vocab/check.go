@@ -42,27 +42,43 @@ func Check(app core.App, rec *core.Record) (validation.Errors, error) {
 				had[c] = true
 			}
 		}
-		for _, code := range codesOf(rec.GetRaw(field), b.keys) {
-			e, ok := set.Lookup(b.kind, code)
-			switch {
-			case !ok:
-				errs[field] = validation.NewError(CodeUnknown, fmt.Sprintf(
-					"Kode %q tidak ada dalam daftar %s. / Code %q is not in the list of %s.",
-					code, catalog.LabelOf("vocabulary_kinds", b.kind, "id"), code, catalog.LabelOf("vocabulary_kinds", b.kind, "en")))
-			case !e.Active && !had[code]:
-				errs[field] = validation.NewError(CodeRetired, fmt.Sprintf(
-					"Pilihan %q sudah tidak dipakai; pilih yang lain. / The choice %q is retired; pick another.",
-					e.LabelID, e.LabelEN))
-			}
-			if errs[field] != nil {
-				break
-			}
+		if err := set.checkCodes(b.kind, codesOf(rec.GetRaw(field), b.keys), had); err != nil {
+			errs[field] = err
 		}
 	}
 	if len(errs) == 0 {
 		return nil, nil
 	}
 	return errs, nil
+}
+
+// CheckCodes refuses the first of codes that kind does not hold, or that is
+// retired and not in had (the codes the value held before the write): the
+// check of Check, for codes a record keeps inside a field of its own (a RAD
+// rule's filters). nil when every code passes.
+func CheckCodes(app core.App, kind string, codes []string, had map[string]bool) (validation.Error, error) {
+	set, err := For(app)
+	if err != nil {
+		return nil, err
+	}
+	return set.checkCodes(kind, codes, had), nil
+}
+
+func (set *Set) checkCodes(kind string, codes []string, had map[string]bool) validation.Error {
+	for _, code := range codes {
+		e, ok := set.Lookup(kind, code)
+		switch {
+		case !ok:
+			return validation.NewError(CodeUnknown, fmt.Sprintf(
+				"Kode %q tidak ada dalam daftar %s. / Code %q is not in the list of %s.",
+				code, catalog.LabelOf("vocabulary_kinds", kind, "id"), code, catalog.LabelOf("vocabulary_kinds", kind, "en")))
+		case !e.Active && !had[code]:
+			return validation.NewError(CodeRetired, fmt.Sprintf(
+				"Pilihan %q sudah tidak dipakai; pilih yang lain. / The choice %q is retired; pick another.",
+				e.LabelID, e.LabelEN))
+		}
+	}
+	return nil
 }
 
 // codesOf reads the codes a field value holds: a code, a list of codes, or

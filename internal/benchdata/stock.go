@@ -186,7 +186,9 @@ func StartBinary(bin, dir string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: "http://" + addr, cmd: cmd}
-	for i := 0; i < 600; i++ {
+	// a big store on a busy machine can take minutes to open (startup
+	// checks read it): wait up to five
+	for i := 0; i < 3000; i++ {
 		if res, err := http.Get(s.URL + "/api/health"); err == nil {
 			res.Body.Close()
 			return s, nil

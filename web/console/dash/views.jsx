@@ -5,6 +5,7 @@
 import { t, fmtNumber, fmtDate, lang, label, codes } from '../../shared/i18n.js';
 import '../pages/casestrings.js';
 import { rl } from './api.js';
+import { ruleSummary } from '../pages/radrule.jsx';
 import { HBars, StackedPeople, Columns, PctBar, Light, Legend, PARTS, PART_COLORS } from './charts.jsx';
 import { StatusBadge } from '../ui.jsx';
 
@@ -185,7 +186,7 @@ export function RadView({ r, drill }) {
                 {c.indicators.map((i) => (
                   <tr key={i.id} data-indicator={i.code}>
                     <td data-label={t('k.indicator')}><b>{i.code}</b> {i.description || i.activity || i.program}
-                      <span class="sub">{i.counting === 'auto' ? label('rad_counting_rules', i.auto_rule) : t('rad.manual')}{i.total?.area ? ' · ' + i.total.area.name : ''}{i.direction === 'lower' ? ' · ' + label('rad_directions', 'lower') : ''}</span>
+                      <span class="sub">{i.counting === 'auto' ? ruleSummary(i.rule) : t('rad.manual')}{i.total?.area ? ' · ' + i.total.area.name : ''}{i.direction === 'lower' ? ' · ' + label('rad_directions', 'lower') : ''}</span>
                       {i.budget && <span class="sub" data-budget>{t('rad.budget.line', { a: fmtNumber(i.budget.allocation), r: fmtNumber(i.budget.realisation), p: i.budget.realisationPct == null ? '–' : fmtNumber(i.budget.realisationPct) })}</span>}
                       {i.regencies?.length > 0 && (
                         <details class="rad-regencies"><summary>{t('k.perRegency')}</summary>

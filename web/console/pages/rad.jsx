@@ -13,6 +13,7 @@ import { PROVINCE, VERIFIER } from '../roles.js';
 import { Field } from '../dash/forms.jsx';
 import { href } from '../router.js';
 import { thisYear } from '../dash/api.js';
+import { RuleEditor, ruleSummary } from './radrule.jsx';
 
 const yearsOf = (period) => {
   const m = /^(\d{4})-(\d{4})$/.exec(period || '');
@@ -33,6 +34,7 @@ function IndicatorForm({ initial, onDone, onCancel }) {
   const [v, setV] = useState(initial);
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
+  const [saveErr, setSaveErr] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
   const setTarget = (y) => (e) => {
@@ -57,15 +59,15 @@ function IndicatorForm({ initial, onDone, onCancel }) {
     const body = {
       code: v.code, rad_period: v.rad_period, cluster: v.cluster, program: v.program, activity: v.activity, description: v.description,
       unit: v.unit, level: v.level, lead_agency: v.lead_agency, baseline: Number(v.baseline || 0), targets: v.targets || {},
-      counting: v.counting, auto_rule: v.counting === 'auto' ? v.auto_rule : '', direction: v.direction || 'higher', budgets: v.budgets || {}, active: !!v.active,
+      counting: v.counting, rule: v.counting === 'auto' ? (v.rule || null) : null, direction: v.direction || 'higher', budgets: v.budgets || {}, active: !!v.active,
     };
-    if (v.counting === 'auto' && !v.auto_rule) { setErrors({ auto_rule: t('err.required') }); return; }
-    setBusy(true); setError(null); setErrors({});
+    if (v.counting === 'auto' && !(v.rule?.source && v.rule?.measure)) { setErrors({ rule: t('err.required') }); return; }
+    setBusy(true); setError(null); setErrors({}); setSaveErr(null);
     try {
       if (v.id) await pb.collection('rad_indicators').update(v.id, body);
       else await pb.collection('rad_indicators').create(body);
       onDone();
-    } catch (err) { setErrors(fieldErrors(err)); setError(err); }
+    } catch (err) { setErrors(fieldErrors(err)); setError(err); setSaveErr(err); }
     setBusy(false);
   };
   return (
@@ -93,9 +95,10 @@ function IndicatorForm({ initial, onDone, onCancel }) {
           <select id="in-counting" value={v.counting} onChange={set('counting')}><option value="manual">{t('rad.manual')}</option><option value="auto">{t('rad.auto')}</option></select>
         </Field>
         {v.counting === 'auto' && (
-          <Field name="auto_rule" label={t('rad.rule')} errors={errors}>
-            <select id="in-auto_rule" value={v.auto_rule} onChange={set('auto_rule')}><option value="">—</option>{codes('rad_counting_rules').map((r) => <option value={r}>{label('rad_counting_rules', r)}</option>)}</select>
-          </Field>
+          <div class="wide">
+            <RuleEditor rule={v.rule} onChange={(rule) => setV({ ...v, rule })} err={saveErr} unit={v.unit} years={yearsOf(v.rad_period)} />
+            {errors.rule && !saveErr && <p class="field-error" role="alert">{errors.rule}</p>}
+          </div>
         )}
         <div><label class="check" style={{ marginTop: '2rem' }}><input type="checkbox" id="in-active" checked={!!v.active} onChange={set('active')} />{t('acc.active')}</label></div>
         <Field name="targets" label={t('rad.targets')} errors={errors} class="wide" hint={v.level === 'regency' ? t('rad.targets.regency') : ''}>
@@ -197,7 +200,7 @@ export function Rad({ user }) {
   const load = () => pb.collection('rad_indicators').getFullList({ sort: 'cluster,code', batch: 500 }).then((items) => setState({ items }), (error) => setState({ error }));
   useEffect(() => { load(); }, []);
   const isProvince = user.role === PROVINCE;
-  const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', auto_rule: '', direction: 'higher', active: true };
+  const blank = { rad_period: '2022-2026', cluster: 'prevention', code: '', description: '', program: '', activity: '', lead_agency: '', unit: '', level: 'regency', baseline: 0, targets: {}, counting: 'manual', rule: null, direction: 'higher', active: true };
   const items = (state.items || []).filter((i) => !cluster || i.cluster === cluster);
   const openInd = (state.items || []).find((i) => i.id === open);
   return (
@@ -234,7 +237,7 @@ export function Rad({ user }) {
               <tr key={i.id} data-indicator={i.code} class={i.active ? '' : 'revoked'}>
                 <td data-label={t('rad.code')}><b>{i.code}</b><span class="sub">{label('clusters', i.cluster)} · {i.rad_period}</span></td>
                 <td data-label={t('k.indicator')}>{i.description || i.activity || i.program}<span class="sub">{i.unit} · {label('area_levels', i.level)}{i.lead_agency ? ' · ' + i.lead_agency : ''}{i.direction === 'lower' ? ' · ' + label('rad_directions', 'lower') : ''}</span></td>
-                <td data-label={t('rad.counting')}>{i.counting === 'auto' ? label('rad_counting_rules', i.auto_rule) : t('rad.manual')}</td>
+                <td data-label={t('rad.counting')}>{i.counting === 'auto' ? ruleSummary(i.rule) : t('rad.manual')}</td>
                 <td data-label={t('rad.targets')}>{yearsOf(i.rad_period).map((y) => { const v = targetOf(i.targets, y); return v === '' ? null : <span class="badge" key={y}>{y}: {fmtNumber(v)}</span>; })}</td>
                 <td class="actions">
                   {isProvince && <button type="button" class="link" data-edit={i.code} onClick={() => setEditing({ ...blank, ...i })}>{t('common.edit')}</button>}
