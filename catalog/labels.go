@@ -83,4 +83,5 @@ var LabelGroups = map[string][]string{
 	"participant_fields":       ParticipantFields,
 	"vocabulary_kinds":         VocabularyKinds,
 	"rad_directions":           RadDirections,
+	"drppa_answers":            DrppaAnswers,
 }
