@@ -189,3 +189,34 @@ func legacyText(v any) string {
 	}
 	return s
 }
+
+// HeldDuring is the SQL condition (on village_programs' own columns) of the
+// rows holding on at least one day of [first, last] ("YYYY-MM-DD", both
+// inclusive): valid_from on or before last (empty: since ever, rows written
+// outside the app) and valid_to empty or on or after first. The state of a
+// village's programme in a period is its latest such row (the greatest
+// valid_from): the state at the period's end, or when the programme ended.
+// params receives the two days.
+func HeldDuring(first, last string, params map[string]any) string {
+	params["heldFirst"], params["heldLast"] = first, last
+	return `(valid_from = '' OR substr(valid_from, 1, 10) <= {:heldLast}) AND (valid_to = '' OR substr(valid_to, 1, 10) >= {:heldFirst})`
+}
+
+// StatesSQL selects, per village and programme, the state in [first, last]
+// (HeldDuring's rule) of the rows matching where: the columns village,
+// district, regency, program, status, legal_basis_number, legal_basis_date,
+// valid_from, valid_to and the DRPPA fields.
+func StatesSQL(where, first, last string, params map[string]any) string {
+	cols := "id, village, district, regency, program, status, legal_basis_number, legal_basis_date, valid_from, valid_to, " + DrppaColumns
+	return `SELECT ` + cols + ` FROM (SELECT ` + cols + `, ROW_NUMBER() OVER (PARTITION BY village, program ORDER BY valid_from DESC, id DESC) AS state_rank
+		FROM village_programs WHERE (` + where + `) AND ` + HeldDuring(first, last, params) + `) WHERE state_rank = 1`
+}
+
+// DrppaColumns lists the DRPPA fields as SQL columns.
+var DrppaColumns = func() string {
+	s := catalog.DrppaAssessedOn
+	for _, ind := range catalog.DrppaIndicators {
+		s += ", " + ind.Field
+	}
+	return s
+}()

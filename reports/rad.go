@@ -13,6 +13,7 @@ import (
 
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/programs"
 )
 
 // Traffic-light thresholds of RAD indicators, on achieved / expected, where
@@ -249,8 +250,12 @@ func computeAuto(o Options, scope *Area, regencies []string, year int) (autoValu
 		Regency string `db:"regency"`
 		N       int64  `db:"n"`
 	}
-	if err := o.App.DB().NewQuery(`SELECT regency, COUNT(*) AS n FROM village_programs WHERE program = 'patbm' AND status = 'aktif' AND ` +
-		scopeWhere(scope, params) + ` GROUP BY regency`).Bind(params).All(&patbm); err != nil {
+	// villages whose PATBM was active in the year: the state of the year's
+	// latest row holding in it (programs.HeldDuring)
+	first, last := periodDays(p)
+	if err := o.App.DB().NewQuery(`SELECT regency, COUNT(*) AS n FROM (` +
+		programs.StatesSQL(`program = 'patbm' AND `+scopeWhere(scope, params), first, last, params) +
+		`) WHERE status = 'aktif' GROUP BY regency`).Bind(params).All(&patbm); err != nil {
 		return autoValues{}, err
 	}
 	ga, gout := group(act), group(out)
