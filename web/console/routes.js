@@ -14,6 +14,7 @@ import { About } from './pages/about.jsx';
 import { NewActivity } from './pages/activity.jsx';
 import { Vocabularies } from './pages/vocab.jsx';
 import { Settings } from './pages/settings.jsx';
+import { Programmes } from './pages/programmes.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './roles.js';
 
@@ -33,6 +34,7 @@ export const routes = [
   { path: '/cases', page: Cases, roles: [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF], nav: 'nav.cases' },
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },
+  { path: '/programmes', page: Programmes, roles: [VERIFIER, PROVINCE, TASKFORCE, REGENCY_TF, AGENCY], nav: 'nav.programmes' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/settings', page: Settings, roles: '*', nav: 'nav.settings' },
