@@ -2,12 +2,12 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '6e6288dbb5e5';
+const VERSION = '27ccc7efe8a2';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=d6315ce6b6fe",
-  "/app/assets/app.css?v=989d97115daa",
+  "/app/assets/app.js?v=b8d48f2ae1de",
+  "/app/assets/app.css?v=e64f2188cf31",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
   "/app/icons/maskable-512.png",
