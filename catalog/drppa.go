@@ -47,3 +47,17 @@ const DrppaAssessedOn = "drppa_assessed_on"
 // DrppaLegacy is the free-JSON assessment of earlier releases: read only,
 // kept for what the structured fields could not take (migration 1766200000).
 const DrppaLegacy = "drppa_assessment"
+
+// DrppaIndicatorKeys are the label keys of the ten indicators in
+// KemenPPPA's order (labels.json "drppa_indicators"): the nine stored
+// fields and, in its place, DrppaCaseFactIndicator.
+var DrppaIndicatorKeys = func() []string {
+	out := make([]string, 0, 10)
+	for _, ind := range DrppaIndicators {
+		if ind.Number == 9 {
+			out = append(out, DrppaCaseFactIndicator)
+		}
+		out = append(out, ind.Field)
+	}
+	return out
+}()

@@ -84,4 +84,5 @@ var LabelGroups = map[string][]string{
 	"vocabulary_kinds":         VocabularyKinds,
 	"rad_directions":           RadDirections,
 	"drppa_answers":            DrppaAnswers,
+	"drppa_indicators":         DrppaIndicatorKeys,
 }
