@@ -48,6 +48,9 @@ func Register(app core.App) {
 	app.OnRecordUpdate(Collection).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.audit.appendOnly", Priority: wiring.ModelCheck, Func: refuse})
 	app.OnRecordDelete(Collection).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.audit.appendOnly", Priority: wiring.ModelCheck, Func: refuse})
 
+	// What PocketBase's request log keeps of a URL: no typed values.
+	bindRequestLogRedaction(app)
+
 	// Sign-ins are recorded too.
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "jangkau.audit.signIn", Func: func(e *core.RecordAuthRequestEvent) error {
 		if err := e.Next(); err != nil {
