@@ -207,7 +207,16 @@ func HeldDuring(first, last string, params map[string]any) string {
 // district, regency, program, status, legal_basis_number, legal_basis_date,
 // valid_from, valid_to and the DRPPA fields.
 func StatesSQL(where, first, last string, params map[string]any) string {
-	cols := "id, village, district, regency, program, status, legal_basis_number, legal_basis_date, valid_from, valid_to, " + DrppaColumns
+	return StatesSQLOf(StateColumns, where, first, last, params)
+}
+
+// StateColumns are the columns StatesSQL selects.
+var StateColumns = "id, village, district, regency, program, status, legal_basis_number, legal_basis_date, valid_from, valid_to, " + DrppaColumns
+
+// StatesSQLOf is StatesSQL selecting only cols (a comma-separated list of
+// village_programs columns, including village, program and valid_from):
+// counts over a whole province need no more than the place and the status.
+func StatesSQLOf(cols, where, first, last string, params map[string]any) string {
 	return `SELECT ` + cols + ` FROM (SELECT ` + cols + `, ROW_NUMBER() OVER (PARTITION BY village, program ORDER BY valid_from DESC, id DESC) AS state_rank
 		FROM village_programs WHERE (` + where + `) AND ` + HeldDuring(first, last, params) + `) WHERE state_rank = 1`
 }
