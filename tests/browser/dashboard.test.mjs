@@ -276,7 +276,7 @@ test('a task-force member reads the dashboard', async () => {
   const page = await context.newPage();
   await signIn(page, 'anggota@uji.jangkau.id');
   await reportReady(page, 'activities', '18');
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'Angka kasus', 'Pengaturan', 'Tentang']);
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'Angka kasus', 'Program desa', 'Pengaturan', 'Tentang']);
   assert.equal(await page.locator('#stat-activities .stat-v').textContent(), '4');
   await context.close();
 });
