@@ -330,7 +330,7 @@ export function Programmes({ user }) {
       {regency && !rows && <Spinner />}
       {rows && shown.length === 0 && <p class="empty" id="no-programmes">{t('prog.none')}</p>}
       {rows && shown.length > 0 && (
-        <table class="table" id="programme-table">
+        <table class="table list" id="programme-table">
           <thead><tr>
             <th>{t('prog.village')}</th><th>{fieldLabel('program')}</th><th>{fieldLabel('status')}</th><th>{t('prog.period')}</th>
             <th>{fieldLabel('legal_basis_number')}</th><th>{t('prog.drppa')}</th>{canWrite && <th />}
@@ -348,7 +348,7 @@ export function Programmes({ user }) {
                     {isEnded && <span class="badge" data-ended>{t('prog.ended')}</span>}
                   </td>
                   <td data-label={fieldLabel('legal_basis_number')}>{r.legal_basis_number}{day(r.legal_basis_date) ? ` (${fmtDate(r.legal_basis_date)})` : ''}</td>
-                  <td data-label={t('prog.drppa')} class="drppa-summary">{r.program === 'drppa' ? drppaSummary(r) : ''}</td>
+                  <td data-label={r.program === 'drppa' ? t('prog.drppa') : undefined} class="drppa-summary">{r.program === 'drppa' ? drppaSummary(r) : ''}</td>
                   {canWrite && (
                     <td class="actions">
                       <button type="button" class="small" name="edit" onClick={() => setEditing({ kind: 'edit', row: r })}>{t('prog.edit')}</button>
