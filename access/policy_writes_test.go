@@ -177,7 +177,15 @@ func writeCases() []writeCase {
 			writeCase{col: catalog.VillagePrograms, name: "edit " + v.name, op: access.Update,
 				target: copyOf(catalog.VillagePrograms, v.tmpl, map[string]any{"program": "drppa"}), body: words("legal_basis_number")},
 			writeCase{col: catalog.VillagePrograms, name: "delete " + v.name, op: access.Delete,
-				target: copyOf(catalog.VillagePrograms, v.tmpl, map[string]any{"program": "perdes_tppo"})})
+				target: copyOf(catalog.VillagePrograms, v.tmpl, map[string]any{"program": "perdes_tppo"})},
+			// issue 16: ending a programme, and a DRPPA self-assessment (a past period of its own)
+			writeCase{col: catalog.VillagePrograms, name: "end " + v.name, op: access.Update,
+				target: copyOf(catalog.VillagePrograms, v.tmpl, map[string]any{"program": "satgas_ppa"}), body: fixed(map[string]any{"valid_to": "2099-12-31 00:00:00.000Z"})},
+			writeCase{col: catalog.VillagePrograms, name: "assess DRPPA " + v.name, op: access.Update,
+				target: copyOf(catalog.VillagePrograms, v.tmpl, map[string]any{"program": "drppa", "valid_from": "2020-01-01", "valid_to": "2020-12-31"}),
+				body: fixed(map[string]any{"drppa_assessed_on": "2020-06-01 00:00:00.000Z", "drppa_women_children_groups": "terpenuhi", "drppa_disaggregated_data": "belum",
+					"drppa_village_regulation": "terpenuhi", "drppa_village_budget": "belum", "drppa_women_representation_pct": 20,
+					"drppa_women_entrepreneurs_pct": 5, "drppa_rights_based_care_pct": 40, "drppa_no_child_labour": "terpenuhi", "drppa_no_child_marriage": "terpenuhi"})})
 	}
 	// case figures and RAD achievements
 	for _, v := range []struct{ name, area, cluster, tmpl string }{

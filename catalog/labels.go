@@ -92,4 +92,6 @@ var LabelGroups = map[string][]string{
 	"rad_rule_measures":        RadRuleMeasures,
 	"rad_rule_filters":         RadRuleFilters,
 	"rad_rule_flags":           RadRuleFlags,
+	"drppa_answers":            DrppaAnswers,
+	"drppa_indicators":         DrppaIndicatorKeys,
 }

@@ -45,7 +45,7 @@ func TestEveryRecordFieldHasLabels(t *testing.T) {
 	t.Parallel()
 	app := testapp.New(t)
 	fields := catalog.AllLabels()["fields"]
-	for _, name := range []string{catalog.Activities, catalog.OutreachLogs} {
+	for _, name := range []string{catalog.Activities, catalog.OutreachLogs, catalog.VillagePrograms} {
 		col, err := app.FindCollectionByNameOrId(name)
 		if err != nil {
 			t.Fatal(err)

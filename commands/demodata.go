@@ -646,7 +646,13 @@ func (w *demoWriter) seedPrograms(village string, verifier *core.Record, r *rand
 		if n > 0 {
 			continue
 		}
-		rec, err := w.newRecord(catalog.VillagePrograms, map[string]any{"id": demoID('p', village, i+1), "village": village, "program": p.program, "status": status, "legal_basis_number": legal, "legal_basis_date": legalDate})
+		// held since its decree, or since the demo's first day (past reports show it)
+		validFrom := w.from.Format("2006-01-02")
+		if legalDate != "" {
+			validFrom = legalDate[:10]
+		}
+		rec, err := w.newRecord(catalog.VillagePrograms, map[string]any{"id": demoID('p', village, i+1), "village": village, "program": p.program, "status": status,
+			"legal_basis_number": legal, "legal_basis_date": legalDate, "valid_from": validFrom})
 		if err != nil {
 			return err
 		}

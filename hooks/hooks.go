@@ -18,6 +18,7 @@ import (
 	"jangkau/media"
 	"jangkau/metrics"
 	"jangkau/notify"
+	"jangkau/programs"
 	"jangkau/ratelimit"
 	"jangkau/records"
 	"jangkau/reports"
@@ -41,6 +42,7 @@ func Register(app core.App) {
 	areas.Register(app)     // an area is never deleted
 	accounts.Register(app)  // users: regency, who manages whom, own password, deactivated refused, /api/accounts
 	records.Register(app)   // village records and figures: scope, privacy guard, who writes what
+	programs.Register(app)  // village programmes: validity periods, no overlap, the DRPPA form
 	sync.Register(app)      // the change feed and /api/sync
 	audit.Register(app)     // the audit trail of writes, sign-ins and reads; /api/audit
 	devices.Register(app)   // enrollment, device tokens, revocation; /api/devices

@@ -4,12 +4,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/pocketbase/dbx"
 
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/programs"
 )
 
 // Paths a rule is evaluated by (RuleValue.Path).
@@ -368,28 +368,21 @@ func ruleAgencies(o Options, scope *Area, p Period, r RadRule) (map[string]map[s
 }
 
 // programmeVillages lists the villages of scope with a programme passing
-// r's filters. When village programmes carry their validity (valid_from,
-// valid_to), those in force on the last day of the period count (today's,
-// for a period still running); without it, the programmes as they stand.
+// r's filters in period p: each village's programme is in the state the
+// programmes report gives it for the period (programs.StatesSQLOf: the
+// latest row held during it), and the filters apply to that state, so a
+// programme ended in 2024 does not count in 2025.
 func programmeVillages(o Options, scope *Area, p Period, r RadRule) (map[string]bool, error) {
 	src := ruleSources[r.Source]
 	params := dbx.Params{}
-	where := []string{scopeWhere(scope, params)}
+	where := []string{"1=1"}
 	for i, name := range r.given() {
 		where = append(where, inList(src.filters[name].column, uniq(r.Filters[name]), params, "p"+string(rune('a'+i))))
 	}
-	if c, err := o.App.FindCollectionByNameOrId(catalog.VillagePrograms); err == nil &&
-		c.Fields.GetByName("valid_from") != nil && c.Fields.GetByName("valid_to") != nil {
-		last := p.To.Add(-time.Nanosecond)
-		if now := o.now(); now.Before(last) {
-			last = now
-		}
-		params["day"] = last.In(WIB).Format(time.DateOnly)
-		where = append(where, "(COALESCE(valid_from, '') = '' OR substr(valid_from, 1, 10) <= {:day})",
-			"(COALESCE(valid_to, '') = '' OR substr(valid_to, 1, 10) >= {:day})")
-	}
+	first, last := periodDays(p)
+	states := programs.StatesSQLOf("id, village, program, status, valid_from", scopeWhere(scope, params), first, last, params)
 	var villages []string
-	if err := o.App.DB().NewQuery(`SELECT DISTINCT village FROM ` + src.table + ` WHERE ` + strings.Join(where, " AND ")).Bind(params).Column(&villages); err != nil {
+	if err := o.App.DB().NewQuery(`SELECT DISTINCT village FROM (` + states + `) WHERE ` + strings.Join(where, " AND ")).Bind(params).Column(&villages); err != nil {
 		return nil, err
 	}
 	hit := map[string]bool{}

@@ -290,6 +290,11 @@ func PrepareIndicatorRule(app core.App, rec *core.Record) error {
 	}
 	if !has {
 		p, ok := radPresets[preset]
+		if !ok && preset != "" {
+			// an unknown counting rule is the field's fault, not a missing rule
+			return validation.Errors{"auto_rule": validation.NewError("validation_invalid_value",
+				"Aturan penghitungan tidak dikenal. / Unknown counting rule.")}
+		}
 		if !ok {
 			return validation.Errors{"rule": ruleErr(CodeRuleRequired, "Indikator otomatis memerlukan aturan penghitungan.",
 				"An automatic indicator needs a counting rule.")}

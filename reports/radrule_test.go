@@ -91,9 +91,11 @@ func ruleStore(t *testing.T) *tt.Server {
 		saveRecord(t, srv, catalog.OutreachLogs, o)
 	}
 	for _, p := range []map[string]any{
-		{"id": "prgrule00000001", "village": tt.VillageA2, "program": "drppa", "status": "aktif"},
-		{"id": "prgrule00000002", "village": tt.VillageB, "program": "drppa", "status": "aktif"},
-		{"id": "prgrule00000003", "village": tt.VillageA, "program": "drppa", "status": "rintisan"},
+		{"id": "prgrule00000001", "village": tt.VillageA2, "program": "drppa", "status": "aktif", "valid_from": "2024-01-01 00:00:00.000Z"},
+		{"id": "prgrule00000002", "village": tt.VillageB, "program": "drppa", "status": "aktif", "valid_from": "2024-01-01 00:00:00.000Z"},
+		{"id": "prgrule00000003", "village": tt.VillageA, "program": "drppa", "status": "rintisan", "valid_from": "2024-01-01 00:00:00.000Z"},
+		// ended before 2025: counts in no 2025 rule (the programmes report's state of the year)
+		{"id": "prgrule00000004", "village": tt.VillageA2, "program": "patbm", "status": "aktif", "valid_from": "2023-01-01 00:00:00.000Z", "valid_to": "2024-12-31 00:00:00.000Z"},
 	} {
 		saveRecord(t, srv, catalog.VillagePrograms, p)
 	}
@@ -186,6 +188,11 @@ func TestRulesByHand(t *testing.T) {
 	// Another year: a6 alone (December 2024, WIB).
 	get(t, srv, tt.Secretariat, ruleURL(`{"source":"activities","measure":"participants_female","filters":{"types":["sosialisasi"],"levels":["village"]}}`, "year=2024"), &p)
 	eq(t, "2024", p.Total.Value, 50.0)
+	// The PATBM of A2 that ended on 31 December 2024 counts in 2024 (A, B and A2), not in 2025 (above: A, B).
+	get(t, srv, tt.Secretariat, ruleURL(`{"source":"programmes","measure":"villages","filters":{"program_kinds":["patbm"]}}`, "year=2024"), &p)
+	eq(t, "patbm villages 2024", p.Total.Value, 3.0)
+	get(t, srv, tt.Secretariat, ruleURL(`{"source":"programmes","measure":"villages","filters":{"program_kinds":["patbm"]}}`, "year=2025"), &p)
+	eq(t, "patbm villages 2025", p.Total.Value, 2.0)
 }
 
 // In report 3, an indicator with a rule where lower is better: records of

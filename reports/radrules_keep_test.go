@@ -23,8 +23,8 @@ var updateKept = flag.Bool("update-kept", false, "rewrite testdata/rad_fixed_rul
 // province (counted at their own level).
 func keptFixture(t *testing.T) *tt.Server {
 	srv := seed(t)
-	saveRecord(t, srv, catalog.VillagePrograms, map[string]any{"id": "prgkeptpatbm001", "village": tt.VillageB, "program": "drppa", "status": "aktif"})
-	saveRecord(t, srv, catalog.VillagePrograms, map[string]any{"id": "prgkeptpatbm002", "village": tt.VillageA2, "program": "desmigratif", "status": "aktif"})
+	saveRecord(t, srv, catalog.VillagePrograms, map[string]any{"id": "prgkeptpatbm001", "village": tt.VillageB, "program": "drppa", "status": "aktif", "valid_from": "2024-01-01 00:00:00.000Z"})
+	saveRecord(t, srv, catalog.VillagePrograms, map[string]any{"id": "prgkeptpatbm002", "village": tt.VillageA2, "program": "desmigratif", "status": "aktif", "valid_from": "2024-01-01 00:00:00.000Z"})
 	for _, a := range []map[string]any{
 		{"id": "actkeptregency1", "area": tt.RegencyA, "start_date": "2025-03-03 03:00:00.000Z", "type": "rapat_koordinasi", "male_adult": 12, "female_adult": 3},
 		{"id": "actkeptprovince", "area": tt.Province, "start_date": "2025-09-03 03:00:00.000Z", "type": "sosialisasi", "female_child": 4, "male_child": 2},

@@ -280,7 +280,7 @@ test('a task-force member reads the dashboard', async () => {
   await signIn(page, 'anggota@uji.jangkau.id');
   await reportReady(page, 'activities', '18');
   // the cluster view (issue 15) sits after the dashboard
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'Sub gugus tugas saya', 'Angka kasus', 'Pengaturan', 'Tentang']);
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Dasbor', 'Sub gugus tugas saya', 'Angka kasus', 'Program desa', 'Pengaturan', 'Tentang']);
   assert.equal(await page.locator('#stat-activities .stat-v').textContent(), '4');
   await context.close();
 });

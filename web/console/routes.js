@@ -16,6 +16,7 @@ import { ClusterView } from './pages/cluster.jsx';
 import { Vocabularies } from './pages/vocab.jsx';
 import { Settings } from './pages/settings.jsx';
 import { Imports } from './pages/imports.jsx';
+import { Programmes } from './pages/programmes.jsx';
 
 import { VERIFIER, PROVINCE, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from './roles.js';
 
@@ -39,6 +40,7 @@ export const routes = [
   { path: '/accounts', page: Accounts, roles: [PROVINCE, VERIFIER], nav: 'nav.accounts' },
   { path: '/vocabularies', page: Vocabularies, roles: [PROVINCE], nav: 'nav.vocab' },
   { path: '/imports', page: Imports, roles: [PROVINCE, VERIFIER], nav: 'nav.imports' },
+  { path: '/programmes', page: Programmes, roles: [VERIFIER, PROVINCE, TASKFORCE, REGENCY_TF, AGENCY], nav: 'nav.programmes' },
   { path: '/phones', page: Phones, roles: [VERIFIER, PROVINCE], nav: 'nav.phones' },
   { path: '/field', page: FieldApp, roles: [OFFICER], nav: 'nav.field' },
   { path: '/settings', page: Settings, roles: '*', nav: 'nav.settings' },

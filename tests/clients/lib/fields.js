@@ -35,6 +35,11 @@ export const FIELDS = {
     ...villageScoped,
     program: 'text', status: 'text', legal_basis_number: 'text', legal_basis_date: 'text', drppa_assessment: 'json',
     note: 'text', updated_by: 'text',
+    // issue 16: validity and the DRPPA self-assessment
+    valid_from: 'text', valid_to: 'text', drppa_assessed_on: 'text',
+    drppa_women_children_groups: 'text', drppa_disaggregated_data: 'text', drppa_village_regulation: 'text',
+    drppa_village_budget: 'text', drppa_women_representation_pct: 'number', drppa_women_entrepreneurs_pct: 'number',
+    drppa_rights_based_care_pct: 'number', drppa_no_child_labour: 'text', drppa_no_child_marriage: 'text',
     ...stamps,
   },
   rad_indicators: {

@@ -39,6 +39,7 @@ export async function wipeData() {
     await db.records.clear();
     await db.photos.clear();
     await db.meta.delete('cursor');
+    await db.meta.delete('programmesCursor');
     await db.meta.delete('epoch');
     await db.meta.delete('lastSync');
   });
@@ -55,7 +56,7 @@ export async function queueLength() {
 
 /** Records the server refused, per collection: they wait for the officer to fix them. */
 export async function refusedCounts() {
-  const out = { activities: 0, outreach_logs: 0, total: 0 };
+  const out = { activities: 0, outreach_logs: 0, village_programs: 0, total: 0 };
   await db.records.where('dirty').equals(1).each((r) => { if (r.rejection) { out[r.collection] = (out[r.collection] || 0) + 1; out.total++; } });
   return out;
 }

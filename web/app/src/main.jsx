@@ -10,6 +10,7 @@ import { RecordForm } from './form.jsx';
 import { go, useLang, useLive, useRoute } from './hooks.js';
 import { formatTime, label, lang, serverText, setLang, t } from './i18n.js';
 import { RecordList } from './list.jsx';
+import { ProgrammeForm, ProgrammeList } from './programmes.jsx';
 import { onSyncState, startAutoSync, syncNow } from './sync.js';
 import { loadVocabularies } from './vocab.js';
 import { onVocabularies } from '../../shared/vocab.js';
@@ -32,7 +33,7 @@ function SyncBar() {
         <span class="net">{online ? (s.running ? t('syncing') : t('online')) : t('offline')}</span>
         <span class="queue" data-testid="queue">{waiting ? t('waiting_n', { n: waiting }) : refused.total ? t('nothing_waiting') : t('all_sent')}</span>
         {refused.total > 0 && (
-          <a class="badge bad refused" data-testid="refused" href={`#/?tab=${refused.activities ? 'activities' : 'outreach_logs'}&status=fix`}>{t('refused_n', { n: refused.total })}</a>
+          <a class="badge bad refused" data-testid="refused" href={!refused.activities && !refused.outreach_logs && refused.village_programs ? '#/programmes' : `#/?tab=${refused.activities ? 'activities' : 'outreach_logs'}&status=fix`}>{t('refused_n', { n: refused.total })}</a>
         )}
       </div>
       <button type="button" class="sync" data-testid="sync-now" disabled={!online || s.running} onClick={() => syncNow()}>{t('sync_now')}</button>
@@ -104,6 +105,28 @@ function InstallOffer() {
   );
 }
 
+function Tabs({ tab, badge }) {
+  return (
+    <div class="tabs" role="tablist">
+      <a role="tab" href="#/?tab=activities" class={tab === 'activities' ? 'on' : ''} data-testid="tab-activities">{t('tab_activities')}{badge('activities')}</a>
+      <a role="tab" href="#/?tab=outreach_logs" class={tab === 'outreach_logs' ? 'on' : ''} data-testid="tab-outreach_logs">{t('tab_outreach')}{badge('outreach_logs')}</a>
+      <a role="tab" href="#/programmes" class={tab === 'village_programs' ? 'on' : ''} data-testid="tab-programmes">{t('tab_programmes')}{badge('village_programs')}</a>
+    </div>
+  );
+}
+
+/** The village's programmes, under the same tabs as the records. */
+function ProgrammesHome({ query }) {
+  const refused = useLive(() => refusedCounts(), [], { village_programs: 0 });
+  const badge = (c) => refused[c] > 0 && <span class="tab-badge" data-testid={`refused-${c}`} aria-label={t('refused_n', { n: refused[c] })}>{refused[c]}</span>;
+  return (
+    <div>
+      <Tabs tab="village_programs" badge={badge} />
+      <ProgrammeList saved={query.get('saved')} />
+    </div>
+  );
+}
+
 function Home({ query }) {
   const tab = query.get('tab') === 'outreach_logs' ? 'outreach_logs' : 'activities';
   const refused = useLive(() => refusedCounts(), [], { activities: 0, outreach_logs: 0 });
@@ -111,10 +134,7 @@ function Home({ query }) {
   return (
     <div>
       <InstallOffer />
-      <div class="tabs" role="tablist">
-        <a role="tab" href="#/?tab=activities" class={tab === 'activities' ? 'on' : ''} data-testid="tab-activities">{t('tab_activities')}{badge('activities')}</a>
-        <a role="tab" href="#/?tab=outreach_logs" class={tab === 'outreach_logs' ? 'on' : ''} data-testid="tab-outreach_logs">{t('tab_outreach')}{badge('outreach_logs')}</a>
-      </div>
+      <Tabs tab={tab} badge={badge} />
       {query.get('saved') && <SavedNotice collection={tab} id={query.get('saved')} />}
       <RecordList key={tab + (query.get('status') || '')} collection={tab} initialStatus={query.get('status') || 'all'} />
       <div class="fab">
@@ -191,7 +211,10 @@ function App() {
     );
   } else {
     const m = path.match(/^\/(new|r)\/(activities|outreach_logs)(?:\/([A-Za-z0-9_-]+))?$/);
+    const pm = path.match(/^\/(new|r)\/village_programs(?:\/([A-Za-z0-9_-]+))?$/);
     if (m) body = <RecordForm key={path} collection={m[2]} id={m[1] === 'r' ? m[3] : null} />;
+    else if (pm) body = <ProgrammeForm key={path} id={pm[1] === 'r' ? pm[2] : null} village={session.area?.village || session.user.area} />;
+    else if (path === '/programmes') body = <ProgrammesHome query={query} />;
     else if (path === '/settings') body = <Settings session={session} />;
     else body = <Home query={query} />;
   }
@@ -209,7 +232,7 @@ function App() {
       )}
       {active && !session.needsLogin && <SyncBar />}
       <main>
-        {back && <p><a href={`#/?tab=${path.includes('outreach_logs') ? 'outreach_logs' : 'activities'}`} class="back">← {t('back')}</a></p>}
+        {back && path !== '/programmes' && <p><a href={path.includes('village_programs') ? '#/programmes' : `#/?tab=${path.includes('outreach_logs') ? 'outreach_logs' : 'activities'}`} class="back">← {t('back')}</a></p>}
         {body}
       </main>
     </>

@@ -22,11 +22,28 @@ export const FIELDS = {
   },
 };
 
-export const COLLECTIONS = Object.keys(FIELDS);
+// Village programmes (issue 16): the officer's village's programmes, with
+// their validity and the DRPPA self-assessment. Pulled with a cursor of
+// their own (sync.js), since a phone's records cursor is already past the
+// programmes recorded before this screen existed.
+const drppaAnswers = ['drppa_women_children_groups', 'drppa_disaggregated_data', 'drppa_village_regulation', 'drppa_village_budget',
+  'drppa_no_child_labour', 'drppa_no_child_marriage'];
+const drppaPercents = ['drppa_women_representation_pct', 'drppa_women_entrepreneurs_pct', 'drppa_rights_based_care_pct'];
+FIELDS.village_programs = {
+  village: 'text', program: 'select', status: 'select', valid_from: 'date', valid_to: 'date', legal_basis_number: 'text',
+  legal_basis_date: 'date', note: 'text', drppa_assessed_on: 'date',
+  ...Object.fromEntries(drppaAnswers.map((f) => [f, 'select'])), ...Object.fromEntries(drppaPercents.map((f) => [f, 'number'])),
+};
+export const DRPPA_ANSWERS = drppaAnswers;
+export const DRPPA_PERCENTS = drppaPercents;
+export const PROGRAMMES = 'village_programs';
+
+/** The collections of the records pull (the programmes have their own). */
+export const COLLECTIONS = ['activities', 'outreach_logs'];
 export const COUNTS = counts;
 
 /** Fields the server requires of every record, draft or not. */
-export const REQUIRED = { activities: ['title', 'start_date', 'type'], outreach_logs: ['date', 'outreach_type'] };
+export const REQUIRED = { activities: ['title', 'start_date', 'type'], outreach_logs: ['date', 'outreach_type'], village_programs: ['program', 'status', 'valid_from'] };
 
 /** The required fields a record still lacks: a draft without them stays on the phone. */
 export function missingRequired(collection, data) {
@@ -48,7 +65,7 @@ export function privacyProblems(text) {
 
 /** Free-text fields: the privacy warning stands beside each. */
 export const FREE_TEXT = new Set(['title', 'venue', 'type_other', 'resource_agencies', 'partner_agencies', 'materials',
-  'outcome_summary', 'follow_up_plan', 'referral_reference', 'note']);
+  'outcome_summary', 'follow_up_plan', 'referral_reference', 'note', 'legal_basis_number']);
 
 export function normValue(kind, v) {
   switch (kind) {

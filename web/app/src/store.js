@@ -10,9 +10,13 @@ export const keyOf = (collection, id) => `${collection}/${id}`;
  * ({hash, blob, thumb, width, height}), in one transaction. A save clears the
  * server's earlier refusal: the record is sent again, as a new mutation.
  */
+let lastSave = 0;
+
 export async function saveRecord(collection, id, data, newPhotos = []) {
   const key = keyOf(collection, id);
-  const now = Date.now();
+  // strictly increasing: sync sends records in the order they were saved
+  const now = Math.max(Date.now(), lastSave + 1);
+  lastSave = now;
   await db.transaction('rw', db.records, db.photos, async () => {
     const prev = await db.records.get(key);
     const rec = prev || { key, collection, id, remote: null, version: null, pending: null, rejection: null, created: now };

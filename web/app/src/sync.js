@@ -11,7 +11,7 @@
 import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream, WipeRequested } from './api.js';
 import { sendThenWipe } from './wipe.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
-import { COLLECTIONS, diff, differs, normalize, missingRequired } from './model.js';
+import { COLLECTIONS, PROGRAMMES, diff, differs, normalize, missingRequired } from './model.js';
 import { forgetVocabularyCursor, pullVocabularies } from './vocab.js';
 
 const PUSH_BATCH = 100;
@@ -63,6 +63,7 @@ export async function syncNow() {
             continue;
           }
           await pullAll();
+          await pullProgrammes();
           if (uploaded) await pullAll();
           if (await requeueLostPhotos()) state.again = true;
         } catch (err) {
@@ -116,7 +117,8 @@ async function freeze() {
       }
       out.push(rec);
     }
-    return out;
+    // in the order the officer saved them (a programme's end before the row that follows it)
+    return out.sort((a, b) => (a.localUpdated || 0) - (b.localUpdated || 0));
   });
 }
 
@@ -261,6 +263,7 @@ async function resendAfterRestore() {
       rec.dirty = 1;
     });
     await db.meta.put({ k: 'cursor', v: 0 });
+    await db.meta.put({ k: 'programmesCursor', v: 0 });
     await db.meta.delete('epoch');
     // Once the pull from zero has told which photos the server holds, those it lacks go again.
     await db.meta.put({ k: 'photoCheck', v: 1 });
@@ -298,11 +301,39 @@ async function dropOldPhotoBytes() {
   });
 }
 
-async function applyPull(res) {
+/**
+ * Pulls the village's programmes with a cursor of their own ("programmesCursor"):
+ * from zero on a phone that had none, so the programmes recorded before the
+ * app showed them arrive too. A cursor the server does not know starts again.
+ */
+async function pullProgrammes() {
+  for (let page = 0; page < 100; page++) {
+    const cursor = (await getMeta('programmesCursor')) || 0;
+    const q = new URLSearchParams({ cursor: String(cursor), epoch: String((await getMeta('epoch')) || 0), limit: String(PULL_LIMIT), collections: PROGRAMMES,
+      clientId: await clientId(), queueLength: String(await queueLength()), appVersion: APP_VERSION });
+    let res;
+    try {
+      res = await api('GET', '/api/sync/pull?' + q);
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code('cursor') : '';
+      if (cursor && (code === 'cursor_unknown' || code === 'server_restored')) { await setMeta('programmesCursor', 0); continue; }
+      throw err;
+    }
+    await applyPull(res, { cursorKey: 'programmesCursor', only: PROGRAMMES });
+    if (!res.hasMore) return;
+  }
+}
+
+/**
+ * Applies a pull answer. cursorKey: the meta holding this pull's cursor;
+ * only: the collection the pull covers (a reset drops only its records),
+ * or none for the records pull.
+ */
+async function applyPull(res, { cursorKey = 'cursor', only = null } = {}) {
   await db.transaction('rw', db.records, db.photos, db.meta, async () => {
     if (res.reset) {
       // Drop what the server sent before (it sends the whole scope again); keep unsent changes.
-      const synced = await db.records.filter((r) => !r.dirty && !r.pending).toArray();
+      const synced = await db.records.filter((r) => !r.dirty && !r.pending && (only ? r.collection === only : r.collection !== PROGRAMMES)).toArray();
       for (const r of synced) {
         await db.records.delete(r.key);
         await db.photos.where('key').equals(r.key).delete();
@@ -343,8 +374,8 @@ async function applyPull(res) {
       }
       await db.records.put(rec);
     }
-    await db.meta.put({ k: 'cursor', v: res.cursor });
-    if (res.epoch) await db.meta.put({ k: 'epoch', v: res.epoch });
+    await db.meta.put({ k: cursorKey, v: res.cursor });
+    if (res.epoch && !only) await db.meta.put({ k: 'epoch', v: res.epoch });
   });
 }
 
