@@ -192,7 +192,7 @@ func caseFigure(area, cluster string) map[string]any {
 		"police_reports": 3, "suspects": 4, "restitution_requested": 2, "restitution_granted": 1,
 		"cases_served": 3, "figure_status": "final", "source": "simfoni_ppa", "cluster": cluster,
 		"exploitation_types": map[string]any{"sexual_exploitation": 2, "forced_labour": 1},
-		"services": map[string]any{"pengaduan": 3, "rehabilitasi_sosial": 2},
+		"services":           map[string]any{"pengaduan": 3, "rehabilitasi_sosial": 2},
 	}
 }
 
