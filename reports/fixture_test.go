@@ -124,6 +124,23 @@ func seed(t *testing.T) *tt.Server {
 	return srv
 }
 
+// heldSince2024 dates the shared fixtures' PATBM programmes (ProgramA,
+// ProgramB) from 1 January 2024: recorded without a date they hold from the
+// day the test runs, and the RAD rules here count 2024 and 2025.
+func heldSince2024(t *testing.T, srv *tt.Server) {
+	t.Helper()
+	for _, id := range []string{tt.ProgramA, tt.ProgramB} {
+		rec, err := srv.App.FindRecordById(catalog.VillagePrograms, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Set("valid_from", "2024-01-01 00:00:00.000Z")
+		if err := srv.App.Save(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // saveRecord saves a record through the app, every model and execute hook
 // running.
 func saveRecord(t *testing.T, srv *tt.Server, col string, fields map[string]any) {

@@ -346,7 +346,7 @@ func Rad(o Options) (*RadReport, error) {
 			rules[r.Key()] = *r
 		}
 	}
-	ruleValues, err := evalRules(o, scope, regencies, year, rules)
+	ruleValues, err := evalRules(o, scope, year, rules)
 	if err != nil {
 		return nil, err
 	}

@@ -238,9 +238,9 @@ func EvalRule(o Options, scope *Area, regencies []string, year int, r RadRule) (
 	}), nil
 }
 
-// evalRules computes every rule of rules (by key) with EvalRule, up to
-// three at a time.
-func evalRules(o Options, scope *Area, regencies []string, year int, rules map[string]RadRule) (map[string]RuleValue, error) {
+// evalRules computes every rule of rules (by key) for a page of the RAD
+// report, up to three at a time, or reads it kept (cachedRule).
+func evalRules(o Options, scope *Area, year int, rules map[string]RadRule) (map[string]RuleValue, error) {
 	out := make(map[string]RuleValue, len(rules))
 	var mu sync.Mutex
 	var firstErr error
@@ -251,7 +251,7 @@ func evalRules(o Options, scope *Area, regencies []string, year int, rules map[s
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			v, err := EvalRule(o, scope, regencies, year, r)
+			v, err := cachedRule(o, scope, year, r)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && firstErr == nil {

@@ -45,6 +45,7 @@ import (
 func ruleStore(t *testing.T) *tt.Server {
 	t.Helper()
 	srv := tt.NewServer(t)
+	heldSince2024(t, srv)
 	acts := []map[string]any{
 		{"id": "actrule00000001", "village": tt.VillageA, "start_date": "2025-02-10 03:00:00.000Z", "type": "sosialisasi",
 			"topics": []string{"modus_tppo", "migrasi_aman"}, "target_groups": []string{"orang_tua"}, "programs": []string{"drppa"}, "cluster": "prevention",

@@ -23,6 +23,7 @@ var updateKept = flag.Bool("update-kept", false, "rewrite testdata/rad_fixed_rul
 // province (counted at their own level).
 func keptFixture(t *testing.T) *tt.Server {
 	srv := seed(t)
+	heldSince2024(t, srv)
 	saveRecord(t, srv, catalog.VillagePrograms, map[string]any{"id": "prgkeptpatbm001", "village": tt.VillageB, "program": "drppa", "status": "aktif", "valid_from": "2024-01-01 00:00:00.000Z"})
 	saveRecord(t, srv, catalog.VillagePrograms, map[string]any{"id": "prgkeptpatbm002", "village": tt.VillageA2, "program": "desmigratif", "status": "aktif", "valid_from": "2024-01-01 00:00:00.000Z"})
 	for _, a := range []map[string]any{

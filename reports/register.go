@@ -25,6 +25,7 @@ func Register(app core.App) {
 	app.OnRecordCreateExecute(Counted...).Bind(stats(false))
 	app.OnRecordUpdateExecute(Counted...).Bind(stats(false))
 	app.OnRecordDeleteExecute(Counted...).Bind(stats(true))
+	registerRadCache(app)
 
 	// A RAD indicator's budgets, on every path.
 	budgets := &hook.Handler[*core.RecordEvent]{Id: "jangkau.reports.budgets", Priority: wiring.ModelCheck, Func: func(e *core.RecordEvent) error {

@@ -34,6 +34,7 @@ type Options struct {
 	Plan             string    // RAD: a plan period ("2022-2026") to report year by year with its summary
 	Now              time.Time // RAD pace and "as of"; tests set it
 	Lang             string    // export headers: "id" (default) or "en"
+	background       bool      // RAD values computed ahead of readers (radcache.go): not counted as a reader's
 }
 
 // Statuses are the record statuses counted.

@@ -305,7 +305,7 @@ const upsertSQL = ` ` + insertColumns + ` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 // reads the records in village order, so that each district's records come
 // together and memory stays bounded by one district.
 func Rebuild(app core.App) error {
-	return app.RunInTransaction(func(tx core.App) error {
+	err := app.RunInTransaction(func(tx core.App) error {
 		for _, name := range Counted {
 			if err := rebuild(tx, name); err != nil {
 				return fmt.Errorf("rebuild %s stats: %w", name, err)
@@ -313,6 +313,8 @@ func Rebuild(app core.App) error {
 		}
 		return nil
 	})
+	radCacheOf(app).changed(app) // the RAD values read from them
+	return err
 }
 
 // RebuildIfMissing rebuilds the stats when a counted collection holds
