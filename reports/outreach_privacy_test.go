@@ -139,3 +139,75 @@ func TestOutreachVillagesSuppressed(t *testing.T) {
 		t.Errorf("Sidosari's CSV line: %q", line)
 	}
 }
+
+// TestOutreachSmallCountsHiddenAtEveryLevel: three approved logs (each a
+// broker, referred to BP3MI) in one village of a district where no other
+// village has any. The district's 3 would give the village's away in any
+// view that showed it, so the rule holds at every level below the
+// province: the regency's view hides the district's counts as "<5", the
+// district's view its total and its village, the village's own view the
+// same marks, and each area reads the same in its own view as in its
+// parent's. Its regency, with Natar's 15 besides, shows its counts.
+func TestOutreachSmallCountsHiddenAtEveryLevel(t *testing.T) {
+	t.Parallel()
+	srv := outreachPrivacyFixture(t)
+	var village, district string
+	if err := srv.App.DB().NewQuery(`SELECT id, parent FROM areas WHERE level = 'village' AND parent LIKE '18.01.%' AND parent != '18.01.04' ORDER BY id LIMIT 1`).
+		Row(&village, &district); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		f := tt.Outreach(village)
+		f["id"] = fmt.Sprintf("outsmalllevel%02d", i)
+		f["status"] = catalog.StatusApproved
+		f["follow_up_date"] = "2025-04-04 00:00:00.000Z"
+		saveRecord(t, srv, catalog.OutreachLogs, f)
+	}
+	view := func(area string) outreachAnswer {
+		var d outreachAnswer
+		get(t, srv, tt.Taskforce, url("outreach", "area="+area+"&year=2025"), &d)
+		return d
+	}
+	rowOf := func(d outreachAnswer, code string) outreachFigs {
+		for _, r := range d.Rows {
+			if r.Area.Code == code {
+				return r.outreachFigs
+			}
+		}
+		t.Fatalf("no row %s", code)
+		return outreachFigs{}
+	}
+	small := []string{"referred", "followUp.withRisk", "followUp.followedUp", "followUp.within7Days", "riskSignals.broker_sponsor", "referrals.bp3mi", "actions.referred"}
+	hiddenSmall := func(what string, f outreachFigs) {
+		for _, k := range small {
+			if f.Hidden[k] != "<5" {
+				t.Errorf("%s: %s marked %q, want <5 (hidden: %v)", what, k, f.Hidden[k], f.Hidden)
+			}
+		}
+		if f.Referred != 0 || f.FollowUp.WithRisk != 0 || f.FollowUp.FollowedUp != 0 {
+			t.Errorf("%s shows a hidden count: %+v", what, f)
+		}
+		eq(t, what+": logs (public, as in the review report)", f.Logs, 3)
+	}
+	regency, districtView, villageView := view("18.01"), view(district), view(village)
+	hiddenSmall("the district in the regency's view", rowOf(regency, district))
+	hiddenSmall("the district's own view", districtView.Totals)
+	hiddenSmall("the village in the district's view", rowOf(districtView, village))
+	hiddenSmall("the village's own view", villageView.Totals)
+	eq(t, "the regency's own counts (15 + 3): shown", len(regency.Totals.Hidden), 0)
+	eq(t, "the regency's logs with a risk signal", regency.Totals.FollowUp.WithRisk, 18)
+	// Natar (15) beside the hidden 3 would give it away from the regency's 18: hidden as a complement too
+	if rowOf(regency, "18.01.04").Hidden["followUp.withRisk"] != "•" {
+		t.Errorf("Natar in the regency's view: %v", rowOf(regency, "18.01.04").Hidden)
+	}
+	// each area reads the same in its own view as in its parent's
+	for _, pair := range []struct {
+		what        string
+		own, parent outreachFigs
+	}{{"Natar", view("18.01.04").Totals, rowOf(regency, "18.01.04")}, {"the district", districtView.Totals, rowOf(regency, district)},
+		{"the village", villageView.Totals, rowOf(districtView, village)}, {"the regency", regency.Totals, rowOf(view("18"), "18.01")}} {
+		if fmt.Sprint(pair.own.Hidden) != fmt.Sprint(pair.parent.Hidden) {
+			t.Errorf("%s: own view hides %v, its parent's %v", pair.what, pair.own.Hidden, pair.parent.Hidden)
+		}
+	}
+}

@@ -64,7 +64,7 @@ type radCache struct {
 	warming gosync.WaitGroup
 	hits    atomic.Int64
 	misses  atomic.Int64
-	warmed  atomic.Int64 // background computations ended
+	warmed  atomic.Int64 // 1 + the generation the last background computation ended in (0: none yet)
 }
 
 // radCacheOf returns app's cache of RAD values.
@@ -121,8 +121,9 @@ func (c *radCache) changed(app core.App) {
 		c.warming.Add(1)
 		c.mu.Unlock()
 		defer c.warming.Done()
+		gen := c.gen.Load()
 		warmRad(app)
-		c.warmed.Add(1)
+		c.warmed.Store(int64(gen) + 1)
 	})
 }
 
@@ -225,11 +226,11 @@ func SetRadWarmDelay(app core.App, d time.Duration) {
 }
 
 // RadCacheCounts returns how many rule values readers' pages read kept and
-// computed, and how many background computations have ended (benchmarks and
-// tests).
-func RadCacheCounts(app core.App) (hits, misses, warmed int64) {
+// computed, and whether a background computation has ended since the last
+// write that changed them (benchmarks and tests).
+func RadCacheCounts(app core.App) (hits, misses int64, warm bool) {
 	c := radCacheOf(app)
-	return c.hits.Load(), c.misses.Load(), c.warmed.Load()
+	return c.hits.Load(), c.misses.Load(), c.warmed.Load() == int64(c.gen.Load())+1
 }
 
 // registerRadCache drops the kept RAD values when a write that can change
