@@ -235,7 +235,7 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 	if access.HasCluster(role) {
 		if v := row.Get("cluster"); v == "" {
 			row.Fail("cluster", "validation_required", msgClusterNeed)
-		} else if c, ok := clusterCode(set, v); ok {
+		} else if c, ok := activeCode(set, "clusters", v); ok {
 			fields["cluster"] = c
 		} else if !hasError(row, "cluster") {
 			row.Fail("cluster", "unknown_code", msgCluster)

@@ -155,34 +155,8 @@ func (casesImporter) Sheets(app core.App, a access.Actor) ([]Sheet, error) {
 	}, nil
 }
 
-// sourceCode finds a source by its code or either label (active ones).
-func sourceCode(set *vocab.Set, v string) (string, bool) {
-	n := norm(v)
-	for _, e := range set.Entries("case_sources") {
-		if e.Active && (norm(e.Code) == n || norm(e.LabelID) == n || norm(e.LabelEN) == n) {
-			return e.Code, true
-		}
-	}
-	return "", false
-}
-
 func (casesImporter) Apply(run *Run) error {
-	set, err := vocab.For(run.Tx)
-	if err != nil {
-		return err
-	}
-	col, err := run.Tx.FindCachedCollectionByNameOrId(catalog.CaseAggregates)
-	if err != nil {
-		return err
-	}
-	seen := map[string]int{}
-	for _, row := range run.Rows(CasesSheet) {
-		if err := applyCaseRow(run, set, col, row, seen); err != nil {
-			return err
-		}
-		run.Done()
-	}
-	return nil
+	return applyRows(run, catalog.CaseAggregates, CasesSheet, applyCaseRow)
 }
 
 // caseFieldColumns maps the fields of case_aggregates to the sheet's
@@ -241,7 +215,7 @@ func applyCaseRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen
 	fig["period_index"] = index
 	source := ""
 	if v := row.Get("source"); v != "" {
-		if c, ok := sourceCode(set, v); ok {
+		if c, ok := activeCode(set, "case_sources", v); ok {
 			source = c
 		} else if !hasError(row, "source") {
 			row.Fail("source", "unknown_code", msgCaseSource)
@@ -255,7 +229,7 @@ func applyCaseRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen
 	fig["figure_status"] = status
 	cluster := ""
 	if v := row.Get("cluster"); v != "" {
-		if c, ok := clusterCode(set, v); ok {
+		if c, ok := activeCode(set, "clusters", v); ok {
 			cluster = c
 		} else if !hasError(row, "cluster") {
 			row.Fail("cluster", "unknown_code", msgCluster)

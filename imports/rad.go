@@ -251,14 +251,12 @@ var (
 	enNumber = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$`)
 )
 
-// clusterCode finds a cluster by its code or either label (active ones).
-func clusterCode(set *vocab.Set, v string) (string, bool) {
+// activeCode finds an active entry of a vocabulary kind (clusters,
+// case_sources...) by its code or either label.
+func activeCode(set *vocab.Set, kind, v string) (string, bool) {
 	n := norm(v)
-	for _, e := range set.Entries("clusters") {
-		if !e.Active {
-			continue
-		}
-		if norm(e.Code) == n || norm(e.LabelID) == n || norm(e.LabelEN) == n {
+	for _, e := range set.Entries(kind) {
+		if e.Active && (norm(e.Code) == n || norm(e.LabelID) == n || norm(e.LabelEN) == n) {
 			return e.Code, true
 		}
 	}
@@ -266,17 +264,23 @@ func clusterCode(set *vocab.Set, v string) (string, bool) {
 }
 
 func (radImporter) Apply(run *Run) error {
+	return applyRows(run, catalog.RadIndicators, RadSheet, applyRadRow)
+}
+
+// applyRows saves each row of sheet into collection with apply, in the
+// run's transaction, counting its progress.
+func applyRows(run *Run, collection, sheet string, apply func(*Run, *vocab.Set, *core.Collection, *Row, map[string]int) error) error {
 	set, err := vocab.For(run.Tx)
 	if err != nil {
 		return err
 	}
-	col, err := run.Tx.FindCachedCollectionByNameOrId(catalog.RadIndicators)
+	col, err := run.Tx.FindCachedCollectionByNameOrId(collection)
 	if err != nil {
 		return err
 	}
 	seen := map[string]int{}
-	for _, row := range run.Rows(RadSheet) {
-		if err := applyRadRow(run, set, col, row, seen); err != nil {
+	for _, row := range run.Rows(sheet) {
+		if err := apply(run, set, col, row, seen); err != nil {
 			return err
 		}
 		run.Done()
@@ -311,7 +315,7 @@ func applyRadRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen 
 		def["auto_rule"] = v
 	}
 	if v := row.Get("cluster"); v != "" {
-		if c, ok := clusterCode(set, v); ok {
+		if c, ok := activeCode(set, "clusters", v); ok {
 			def["cluster"] = c
 		} else if !hasError(row, "cluster") {
 			row.Fail("cluster", "unknown_code", msgCluster)
