@@ -146,16 +146,24 @@ func revokeWithUser(e *core.RecordEvent) error {
 	if err != nil || deactivated {
 		return err // a deactivation ends every session after success (endSessions)
 	}
+	// Its phones are revoked; its other requests in flight (a password
+	// session's sync hint stream) were opened with the old reach: they end
+	// too, and the client reconnects with the new one.
+	id := e.Record.Id
+	afterMove := func(app core.App) {
+		AfterDevicesRevoked(app, revoked)
+		cancelSessions(app, func(dev, user string) bool { return user == id })
+	}
 	if info := e.App.TxInfo(); info != nil {
 		app := e.App
 		info.OnComplete(func(txErr error) error {
 			if txErr == nil {
-				AfterDevicesRevoked(app, revoked)
+				afterMove(app)
 			}
 			return nil
 		})
 	} else {
-		AfterDevicesRevoked(e.App, revoked)
+		afterMove(e.App)
 	}
 	return nil
 }

@@ -228,6 +228,59 @@ func TestDeactivationEndsPlainUserStreams(t *testing.T) {
 	}
 }
 
+// TestMoveEndsPlainUserStreams: a hint stream keeps the reach it was
+// opened with, so an officer moved to another village loses its open
+// streams (a phone's as its device is revoked, a password session's too)
+// and hears no more of the old village; a new stream follows the new one.
+func TestMoveEndsPlainUserStreams(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	h := openHints(t, srv, "/api/sync/stream", tt.Token(t, srv.App, tt.OfficerA))
+	h.first(t)
+	other := openHints(t, srv, "/api/sync/stream", tt.Token(t, srv.App, tt.OfficerA2))
+	other.first(t)
+	verifier := tt.Token(t, srv.App, tt.VerifierA)
+	// an edit that changes no reach leaves the stream open
+	if res := srv.Do(t, http.MethodPatch, "/api/collections/users/records/"+tt.UserID(tt.OfficerA), verifier, map[string]any{"name": "Operator Desa A (baru)"}); res.Status != 200 {
+		t.Fatalf("rename: %d %s", res.Status, res.Body)
+	}
+	d := tt.Activity(tt.VillageA)
+	d["id"] = "renamedofficerr1"
+	if res := srv.Do(t, http.MethodPost, activitiesURL, tt.Token(t, srv.App, tt.OfficerA), d); res.Status != 200 {
+		t.Fatalf("write in A: %d %s", res.Status, res.Body)
+	}
+	select {
+	case <-h.data:
+	case <-time.After(10 * time.Second):
+		t.Fatal("after a rename the stream heard nothing of its village")
+	}
+	res := srv.Do(t, http.MethodPatch, "/api/collections/users/records/"+tt.UserID(tt.OfficerA), verifier, map[string]any{"area": tt.VillageA2})
+	if res.Status != 200 {
+		t.Fatalf("move: %d %s", res.Status, res.Body)
+	}
+	if !h.waitClosed() {
+		t.Fatal("the moved user's stream is still open")
+	}
+	select {
+	case <-other.closed:
+		t.Error("another user's stream was closed")
+	default:
+	}
+	// the new stream hears of a change in the village it moved to
+	moved := openHints(t, srv, "/api/sync/stream", tt.Token(t, srv.App, tt.OfficerA))
+	moved.first(t)
+	d = tt.Activity(tt.VillageA2)
+	d["id"] = "movedofficerrec1"
+	if res := srv.Do(t, http.MethodPost, activitiesURL, tt.Token(t, srv.App, tt.OfficerA2), d); res.Status != 200 {
+		t.Fatalf("write in A2: %d %s", res.Status, res.Body)
+	}
+	select {
+	case <-moved.data:
+	case <-time.After(10 * time.Second):
+		t.Error("the moved officer's new stream heard nothing of its new village")
+	}
+}
+
 // TestAuditNamesTheDevice: what a phone writes with its device token is
 // audited as its user's, with the device beside it, on REST, batch and sync.
 func TestAuditNamesTheDevice(t *testing.T) {
