@@ -120,7 +120,7 @@ test('a district verifier works through the review queue (laptop)', async (t) =>
     const place = await page.locator(`tr[data-id="${ids.kampanye}"] .vplace`).textContent();
     assert.match(place, /Kec\. .+, Kabupaten Lampung Selatan/);
     const nav = await page.locator('.nav a').allTextContents();
-    assert.deepEqual(nav, ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Program desa', 'Ponsel', 'Pengaturan', 'Tentang']);
+    assert.deepEqual(nav, ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Impor', 'Program desa', 'Ponsel', 'Pengaturan', 'Tentang']);
     await shot('queue');
   });
 
@@ -350,7 +350,7 @@ test('the province secretariat lands on the dashboard and may reopen an approved
   await signIn(page, 'sekretariat@uji.jangkau.id');
   await page.locator('#dashboard').waitFor();
   // the secretariat's queue holds regency and province activities (issue 15: reviews go one level up)
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Kosakata', 'Program desa', 'Ponsel', 'Pengaturan', 'Tentang']);
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Antrean verifikasi', 'Dasbor', 'RAD', 'Angka kasus', 'Akun', 'Kosakata', 'Impor', 'Program desa', 'Ponsel', 'Pengaturan', 'Tentang']);
   assert.equal(await page.locator('[data-nav="queue"]').count(), 1);
   await shot('dashboard');
   await page.goto(`${server.url}/#/record/activities/${ids.pelatihan}`);

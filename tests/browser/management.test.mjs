@@ -57,7 +57,7 @@ for (const size of ['laptop', 'phone']) {
       await page.locator('#in-description').fill('Jumlah sosialisasi pencegahan TPPO di desa');
       await page.locator('#in-unit').fill('kegiatan');
       await page.locator('#in-counting').selectOption('auto');
-      await page.locator('#in-auto_rule').selectOption('sosialisasi_count');
+      await page.locator('#rule-preset').selectOption('sosialisasi_count');
       await page.locator(`[data-target-year="${YEAR}"]`).fill('12');
       await shot('rad-form');
       await page.locator('#rad-save').click();
