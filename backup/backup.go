@@ -179,7 +179,7 @@ func Restore(file, dataDir string) (kept string, err error) {
 		return "", fmt.Errorf("restore: new sync epoch: %w", err)
 	}
 	if _, err := os.Stat(dataDir); err == nil {
-		kept = dataDir + ".before-restore-" + time.Now().UTC().Format("20060102T150405")
+		kept = keptName(dataDir + ".before-restore-" + time.Now().UTC().Format("20060102T150405"))
 		if err := os.Rename(dataDir, kept); err != nil {
 			return "", err
 		}
@@ -275,4 +275,17 @@ func renewEpochFile(path string) (int64, error) {
 	epoch := newEpoch()
 	_, err = db.Exec(epochSQL, epoch)
 	return epoch, err
+}
+
+// keptName is base, or base-2, base-3... when a restore of the same second
+// already kept a directory there (a second restore must not fail, nor
+// replace the first one's copy).
+func keptName(base string) string {
+	name := base
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", base, n)
+	}
 }

@@ -133,6 +133,16 @@ func TestRestoreDrill(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(prev, "data.db")); err != nil {
 		t.Fatalf("the previous data was not kept: %v", err)
 	}
+	// and again at once (the same second): a copy of its own, the first one kept
+	again, err := backup.Restore(zipPath, dataDir)
+	if err != nil || again == prev || !strings.HasPrefix(again, dataDir+".before-restore-") {
+		t.Fatalf("third restore: %q %v (the second kept %q)", again, err, prev)
+	}
+	for _, dir := range []string{prev, again} {
+		if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
+			t.Errorf("kept data in %s: %v", dir, err)
+		}
+	}
 }
 
 func TestRestoreRefusesABrokenBackupAndKeepsTheData(t *testing.T) {
