@@ -254,6 +254,16 @@ func newEpoch() int64 {
 // means than `jangkau restore`, such as `litestream restore`: every phone
 // then gets 409 server_restored and re-sends what the restore lost.
 func NewEpoch(db dbx.Builder) (int64, error) {
+	var tables int
+	if err := db.NewQuery(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_counters'`).Row(&tables); err != nil {
+		return 0, err
+	}
+	if tables == 0 {
+		// a blank directory, or a database older than the sync feed: its
+		// migrations give it an epoch when the server starts
+		return 0, errors.New("epoch: direktori data ini tidak berisi basis data Jangkau dengan umpan sinkronisasi (pulihkan data.db lebih dulu, atau jalankan server sekali) / " +
+			"this data directory holds no Jangkau database with a sync feed (restore data.db into it first, or start the server once)")
+	}
 	epoch := newEpoch()
 	_, err := db.NewQuery(strings.Replace(epochSQL, "?", "{:epoch}", 1)).Bind(dbx.Params{"epoch": epoch}).Execute()
 	return epoch, err

@@ -169,3 +169,26 @@ func TestRestoreRefusesABrokenBackupAndKeepsTheData(t *testing.T) {
 		t.Fatalf("the live data was touched: %q", got)
 	}
 }
+
+// `jangkau epoch new` on a directory without Jangkau's database says so,
+// writes nothing; on a database with the sync feed it sets a new epoch.
+func TestNewEpochNeedsTheSyncFeed(t *testing.T) {
+	t.Parallel()
+	blank := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
+	if err := blank.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = blank.ResetBootstrapState() })
+	if _, err := backup.NewEpoch(blank.DB()); err == nil || !strings.Contains(err.Error(), "sync feed") {
+		t.Fatalf("blank directory: %v", err)
+	}
+	srv := tt.NewServer(t)
+	var before int64
+	if err := srv.App.DB().NewQuery(`SELECT value FROM sync_counters WHERE name = 'epoch'`).Row(&before); err != nil {
+		t.Fatal(err)
+	}
+	epoch, err := backup.NewEpoch(srv.App.DB())
+	if err != nil || epoch == before || epoch == 0 {
+		t.Fatalf("new epoch %d (was %d): %v", epoch, before, err)
+	}
+}
