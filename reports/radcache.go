@@ -19,7 +19,8 @@ import (
 // source, the village programmes and the area directory. So each value is
 // computed once for the whole province, and a regency's page reads its row
 // of it (EvalRule gives a regency the same value whether it is asked for
-// itself or as a row of the province). It is kept until a write that can
+// itself or as a row of the province); a regency's page that finds none
+// kept computes and keeps its own, reading only its share of the records. It is kept until a write that can
 // change it commits: a record approved, changed while approved, approved
 // no more or deleted; any village programme; stats rebuilt; a new area
 // directory. Each such write bumps a generation after its transaction
@@ -45,6 +46,7 @@ const radCacheKey = "jangkau.reports.radCache"
 type radValueKey struct {
 	rule string
 	year int
+	area string // the province, or a regency computed alone
 }
 
 type radValue struct {
@@ -172,9 +174,9 @@ func warmRad(app core.App) {
 	}
 }
 
-// cachedRule is EvalRule for a page of the RAD report: the value computed
-// for the province, kept while current (above), read for scope (the
-// province or one of its regencies).
+// cachedRule is EvalRule for a page of the RAD report, kept while current
+// (above): a regency reads its row of the province's value when that is
+// kept (the background computation keeps it), else its own.
 func cachedRule(o Options, scope *Area, year int, r RadRule) (RuleValue, error) {
 	province := scope
 	if scope.Level == catalog.LevelRegency {
@@ -189,8 +191,15 @@ func cachedRule(o Options, scope *Area, year int, r RadRule) (RuleValue, error) 
 		return EvalRule(o, scope, regencies, year, r)
 	}
 	c := radCacheOf(o.App)
-	key := radValueKey{rule: r.Key(), year: year}
+	key := radValueKey{rule: r.Key(), year: year, area: province.Code}
 	v, ok := c.get(key, o.Dir)
+	if !ok && scope != province {
+		// not kept for the province: a regency's own value, kept for it
+		// (a regency alone reads its share of the records, faster)
+		if own, kept := c.get(radValueKey{rule: r.Key(), year: year, area: scope.Code}, o.Dir); kept {
+			v, ok = own, true
+		}
+	}
 	switch {
 	case o.background:
 	case ok:
@@ -201,7 +210,13 @@ func cachedRule(o Options, scope *Area, year int, r RadRule) (RuleValue, error) 
 	if !ok {
 		gen := c.gen.Load()
 		var err error
-		if v, err = EvalRule(o, province, o.Dir.Children(province.Code), year, r); err != nil {
+		if scope == province {
+			v, err = EvalRule(o, province, o.Dir.Children(province.Code), year, r)
+		} else {
+			v, err = EvalRule(o, scope, []string{scope.Code}, year, r)
+			key.area = scope.Code
+		}
+		if err != nil {
 			return RuleValue{}, err
 		}
 		c.put(key, gen, o.Dir, v)

@@ -122,6 +122,22 @@ func TestRadValuesKeptUntilAWriteChangesThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "after a delete", radValues(t, srv, tt.Secretariat, tt.RegencyA)["radcacherecords"], any(1.0))
+
+	// a regency's page first after a change: its own value, computed alone and kept for it
+	prog.Set("legal_basis_number", "SK Kades 7/2025")
+	if err := srv.App.Save(prog); err != nil {
+		t.Fatal(err)
+	}
+	_, m5 := counts()
+	eq(t, "verifier A first after a change", radValues(t, srv, tt.VerifierA, tt.RegencyA)["radcacherecords"], any(1.0))
+	_, m6 := counts()
+	if m6 == m5 {
+		t.Error("verifier A's first page after a change computed nothing")
+	}
+	eq(t, "verifier A again", radValues(t, srv, tt.VerifierA, tt.RegencyA)["radcacherecords"], any(1.0))
+	_, m7 := counts()
+	eq(t, "verifier A again: rules computed", m7-m6, 0)
+	eq(t, "the province's page after the regency's", radValues(t, srv, tt.Secretariat, tt.RegencyA)["radcacherecords"], any(1.0))
 }
 
 // After an approval the current year's values are computed in the
