@@ -46,15 +46,16 @@ type Contact struct {
 // of the last one written, writes nothing (Fresh): phones poll often, and
 // sync health is read in minutes and days.
 //
-// A device already recorded is updated with one prepared UPDATE (prepared
-// once per shared transaction when app is a txbatch.Batch) and its audit
-// entry, the same row and entry PocketBase's save of the record would make
-// (TestTouchWritesWhatASaveWrote): after a push, sync health was a whole
-// record save, the largest part of the one writer's work after the
-// records themselves. It skips what a save adds for nobody: PocketBase's
-// realtime message about the device (no client subscribes to devices) and
-// the other record hooks, none of which concerns these fields (the privacy
-// check of app_version is run here). A new device is saved as a record.
+// The device is written with one prepared statement (an UPDATE, or an
+// INSERT for a new one; prepared once per shared transaction when app is a
+// txbatch.Batch) and its audit entry: the same row and entry PocketBase's
+// save of the record made (TestTouchWritesWhatASaveWrote). After a first
+// pull and a first push, sync health was a whole record save each, a large
+// part of the one writer's work besides the records themselves. It skips
+// what a save adds for nobody: PocketBase's realtime message about the
+// device (no client subscribes to devices) and the other record hooks,
+// none of which concerns these fields (the privacy check of app_version is
+// run here; the account and its area exist: they are the caller's).
 func Touch(app core.App, user *core.Record, c Contact) error {
 	if Fresh(app, user, c) {
 		return nil
@@ -82,12 +83,7 @@ func touch(app core.App, user *core.Record, c Contact) error {
 		return err
 	}
 	setHealth(dev, user, c, types.NowDateTime())
-	if dev.IsNew() {
-		err = app.Save(dev)
-	} else {
-		err = updateHealth(app, dev)
-	}
-	if err != nil {
+	if err := writeHealth(app, dev); err != nil {
 		return err
 	}
 	remember(app, user, c, dev)
@@ -122,6 +118,9 @@ const (
 	healthByID     = healthSelect + "id = ?"
 	healthByClient = healthSelect + "user = ? AND client_id = ? AND client_id != ''"
 	healthUpdate   = "UPDATE devices SET area = ?, regency = ?, last_seen = ?, last_pull = ?, last_push = ?, last_cursor = ?, app_version = ?, queue_length = ?, updated = ? WHERE id = ?"
+	// a new device: the other columns take their defaults, as PocketBase's
+	// insert of a record with only these fields set writes them
+	healthInsert = "INSERT INTO devices (area, regency, last_seen, last_pull, last_push, last_cursor, app_version, queue_length, updated, id, user, client_id, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 // healthOf reads the sync-health fields of the device of contact c into a
@@ -145,23 +144,40 @@ func healthOf(app core.App, col *core.Collection, user *core.Record, c Contact) 
 	return dev, dev.PostScan()
 }
 
-// updateHealth writes dev's sync-health fields and the audit entry of the
-// change, as saving dev would (the privacy check of app_version included).
-func updateHealth(app core.App, dev *core.Record) error {
+// writeHealth writes dev (a new device, or the sync-health fields of a
+// known one) and the audit entry of the change, as saving dev would (the
+// privacy check of app_version included).
+func writeHealth(app core.App, dev *core.Record) error {
 	if errs := privacy.CheckRecord(dev); len(errs) > 0 {
 		return errs
 	}
-	changes := audit.Diff(dev, audit.ActionUpdate)
+	action := audit.ActionUpdate
+	if dev.IsNew() {
+		action = audit.ActionCreate
+		if dev.Id == "" {
+			dev.Id = core.GenerateDefaultRandomId()
+		}
+	}
+	changes := audit.Diff(dev, action)
 	date := func(f string) string { return dev.GetDateTime(f).String() }
-	if _, err := txbatch.Exec(app, healthUpdate, dev.GetString("area"), dev.GetString("regency"), date("last_seen"),
-		date("last_pull"), date("last_push"), dev.GetFloat("last_cursor"), dev.GetString("app_version"),
-		dev.GetFloat("queue_length"), types.NowDateTime().String(), dev.Id); err != nil {
+	now := types.NowDateTime().String()
+	args := []any{dev.GetString("area"), dev.GetString("regency"), date("last_seen"), date("last_pull"), date("last_push"),
+		dev.GetFloat("last_cursor"), dev.GetString("app_version"), dev.GetFloat("queue_length"), now, dev.Id}
+	query := healthUpdate
+	if dev.IsNew() {
+		query = healthInsert
+		args = append(args, dev.GetString("user"), dev.GetString("client_id"), now)
+	}
+	if _, err := txbatch.Exec(app, query, args...); err != nil {
 		return err
+	}
+	if dev.IsNew() {
+		dev.MarkAsNotNew()
 	}
 	if len(changes) == 0 {
 		return nil // a save that changes nothing is not a change (audit)
 	}
-	return audit.Write(app, audit.Entry{Action: audit.ActionUpdate, Collection: catalog.Devices, RecordID: dev.Id, Changes: changes})
+	return audit.Write(app, audit.Entry{Action: action, Collection: catalog.Devices, RecordID: dev.Id, Changes: changes})
 }
 
 // TouchInterval is how long a device's recorded contact stands for later
