@@ -13,6 +13,7 @@ package apierr
 
 import (
 	"net/http"
+	"strconv"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -83,4 +84,23 @@ func Fields(status int, message string, fields validation.Errors) *router.ApiErr
 	ae := router.NewApiError(status, message, fields)
 	ae.Message = message
 	return ae
+}
+
+// CodeAuthUnavailable is the code of AuthUnavailable.
+const CodeAuthUnavailable = "auth_unavailable"
+
+// AuthRetryAfterSeconds is the Retry-After of AuthUnavailable.
+const AuthRetryAfterSeconds = 5
+
+var errAuthUnavailable = New(http.StatusServiceUnavailable, "token", CodeAuthUnavailable,
+	Text("Akun tidak dapat dibaca saat ini; token Anda tetap berlaku, coba lagi sebentar lagi.",
+		"The account could not be read just now; your token is still valid, try again shortly."))
+
+// AuthUnavailable is the answer to a request whose token could not be
+// checked because its account could not be read (the database failing or
+// overloaded, not a token that is invalid): 503 with Retry-After set on h.
+// A 401 there would tell a phone to sign its user out.
+func AuthUnavailable(h http.Header) *Error {
+	h.Set("Retry-After", strconv.Itoa(AuthRetryAfterSeconds))
+	return errAuthUnavailable
 }

@@ -1,7 +1,9 @@
 package devices
 
 import (
+	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/pocketbase/dbx"
@@ -30,6 +32,9 @@ func Authenticate(app core.App, token string) (*core.Record, string, error) {
 func authenticate(app core.App, token string) (user *core.Record, dev string, sendOnly bool, err error) {
 	c, err := parse(app, purposeAccess, token)
 	if err != nil {
+		if errors.Is(err, errAccountUnreadable) {
+			return nil, "", false, err
+		}
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, "", false, errTokenExpired
 		}
@@ -56,11 +61,20 @@ func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, bool
 	if err == nil {
 		return user, false, nil
 	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, unreadable(err)
+	}
 	dev, err := app.FindRecordById(catalog.Devices, deviceID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, unreadable(err)
+	}
 	if err != nil || dev.GetString("user") != userID || !dev.GetBool("enrolled") {
 		return nil, false, errTokenInvalid
 	}
 	user, err = app.FindRecordById(catalog.Users, userID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, unreadable(err)
+	}
 	if err != nil {
 		return nil, false, errTokenInvalid
 	}
@@ -81,6 +95,14 @@ func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, bool
 	return user, false, nil
 }
 
+// errAccountUnreadable: a device or its account could not be read (the
+// database failing or overloaded), which says nothing about the token:
+// answered 503 with Retry-After (apierr.AuthUnavailable), never 401, which
+// would sign the phone's user out.
+var errAccountUnreadable = errors.New("devices: device or account not read")
+
+func unreadable(err error) error { return fmt.Errorf("%w: %w", errAccountUnreadable, err) }
+
 // Refresh exchanges a refresh token for a new pair and retires it. A
 // refresh token that was already exchanged means two copies of the
 // credentials exist (a copied or stolen phone): the device is revoked and
@@ -93,6 +115,9 @@ func activeDeviceUser(app core.App, deviceID, userID string) (*core.Record, bool
 func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 	c, err := parse(app, purposeRefresh, refreshToken)
 	if err != nil {
+		if errors.Is(err, errAccountUnreadable) {
+			return nil, err
+		}
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, errRefreshExpired
 		}
@@ -164,10 +189,16 @@ func Refresh(app core.App, refreshToken string) (*Credentials, error) {
 // account.
 func refreshSubject(tx core.App, c *claims) (*core.Record, *core.Record, error) {
 	dev, err := tx.FindRecordById(catalog.Devices, c.Device)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, unreadable(err)
+	}
 	if err != nil || dev.GetString("user") != c.Subject || !dev.GetBool("enrolled") {
 		return nil, nil, errRefreshInvalid
 	}
 	user, err := tx.FindRecordById(catalog.Users, c.Subject)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, unreadable(err)
+	}
 	if err != nil {
 		return nil, nil, errRefreshInvalid
 	}

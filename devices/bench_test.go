@@ -5,8 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/catalog"
 	"jangkau/devices"
 	tt "jangkau/internal/testapp"
+	"jangkau/txbatch"
 )
 
 // The benchmarks run a fixed number of real HTTP requests each (so `make
@@ -102,4 +106,45 @@ func newPhoneB(b *testing.B, srv *tt.Server) *phone {
 	}
 	body := act.JSON()
 	return &phone{Token: str(body["token"]), Refresh: str(body["refreshToken"])}
+}
+
+// BenchmarkTouch compares a sync-health write of a known device as a
+// PocketBase record save (as before) and as Touch's prepared UPDATE, 64 at
+// a time in one shared transaction as the group commit runs them; each
+// contact changes the queue length, so each writes.
+func BenchmarkTouch(b *testing.B) {
+	const perTx = 64
+	for _, side := range []struct {
+		name  string
+		touch func(core.App, *core.Record, devices.Contact) error
+	}{{"record-save", devices.TouchBySave}, {"prepared-update", devices.Touch}} {
+		b.Run(side.name, func(b *testing.B) {
+			app := tt.New(b)
+			user, err := app.FindAuthRecordByEmail(catalog.Users, tt.OfficerA)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := side.touch(app, user, devices.Contact{ClientID: "bench-touch", Pull: true}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			n := 0
+			for i := 0; i < b.N; i++ {
+				err := txbatch.Run(app, func(tx core.App) error {
+					for j := 0; j < perTx; j++ {
+						n++
+						q := n
+						if err := side.touch(tx, user, devices.Contact{ClientID: "bench-touch", Push: true, QueueLength: &q}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*perTx), "µs/touch")
+		})
+	}
 }

@@ -4,6 +4,8 @@
 package devices
 
 import (
+	"database/sql"
+	"errors"
 	"sync"
 	"time"
 
@@ -12,7 +14,10 @@ import (
 
 	"jangkau/access"
 	"jangkau/areas"
+	"jangkau/audit"
 	"jangkau/catalog"
+	"jangkau/privacy"
+	"jangkau/txbatch"
 )
 
 // RequestKey is the request-store key under which the device middleware
@@ -40,33 +45,53 @@ type Contact struct {
 // A contact that would change nothing but the times, within TouchInterval
 // of the last one written, writes nothing (Fresh): phones poll often, and
 // sync health is read in minutes and days.
+//
+// The device is written with one prepared statement (an UPDATE, or an
+// INSERT for a new one; prepared once per shared transaction when app is a
+// txbatch.Batch) and its audit entry: the same row and entry PocketBase's
+// save of the record made (TestTouchWritesWhatASaveWrote). After a first
+// pull and a first push, sync health was a whole record save each, a large
+// part of the one writer's work besides the records themselves. It skips
+// what a save adds for nobody: PocketBase's realtime message about the
+// device (no client subscribes to devices) and the other record hooks,
+// none of which concerns these fields (the privacy check of app_version is
+// run here; the account and its area exist: they are the caller's).
 func Touch(app core.App, user *core.Record, c Contact) error {
 	if Fresh(app, user, c) {
 		return nil
 	}
-	var dev *core.Record
-	var err error
-	switch {
-	case c.DeviceID != "":
-		dev, err = app.FindRecordById(catalog.Devices, c.DeviceID)
-		if err != nil {
-			return err
-		}
-	case c.ClientID != "":
-		dev, err = app.FindFirstRecordByFilter(catalog.Devices, "user = {:u} && client_id = {:c}", map[string]any{"u": user.Id, "c": c.ClientID})
-		if err != nil {
-			col, cerr := app.FindCollectionByNameOrId(catalog.Devices)
-			if cerr != nil {
-				return cerr
-			}
-			dev = core.NewRecord(col)
-			dev.Set("user", user.Id)
-			dev.Set("client_id", c.ClientID)
-		}
-	default:
+	if c.DeviceID == "" && c.ClientID == "" {
 		return nil
 	}
-	now := types.NowDateTime()
+	// the row and its audit entry in one transaction (the caller's, or a
+	// shared one)
+	return txbatch.Run(app, func(tx core.App) error { return touch(tx, user, c) })
+}
+
+func touch(app core.App, user *core.Record, c Contact) error {
+	col, err := app.FindCachedCollectionByNameOrId(catalog.Devices)
+	if err != nil {
+		return err
+	}
+	dev, err := healthOf(app, col, user, c)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && c.DeviceID == "":
+		dev = core.NewRecord(col)
+		dev.Set("user", user.Id)
+		dev.Set("client_id", c.ClientID)
+	case err != nil:
+		return err
+	}
+	setHealth(dev, user, c, types.NowDateTime())
+	if err := writeHealth(app, dev); err != nil {
+		return err
+	}
+	remember(app, user, c, dev)
+	return nil
+}
+
+// setHealth sets on dev what a contact c of user at now records.
+func setHealth(dev, user *core.Record, c Contact, now types.DateTime) {
 	dev.Set("area", user.GetString("area"))
 	dev.Set("regency", areas.RegencyOf(user.GetString("area")))
 	dev.Set("last_seen", now)
@@ -85,11 +110,74 @@ func Touch(app core.App, user *core.Record, c Contact) error {
 	if c.QueueLength != nil && *c.QueueLength >= 0 {
 		dev.Set("queue_length", *c.QueueLength)
 	}
-	if err := app.Save(dev); err != nil {
+}
+
+// The sync-health fields of a device, as Touch reads and writes them.
+const (
+	healthSelect   = "SELECT id, area, regency, last_seen, last_pull, last_push, last_cursor, app_version, queue_length FROM devices WHERE "
+	healthByID     = healthSelect + "id = ?"
+	healthByClient = healthSelect + "user = ? AND client_id = ? AND client_id != ''"
+	healthUpdate   = "UPDATE devices SET area = ?, regency = ?, last_seen = ?, last_pull = ?, last_push = ?, last_cursor = ?, app_version = ?, queue_length = ?, updated = ? WHERE id = ?"
+	// a new device: the other columns take their defaults, as PocketBase's
+	// insert of a record with only these fields set writes them
+	healthInsert = "INSERT INTO devices (area, regency, last_seen, last_pull, last_push, last_cursor, app_version, queue_length, updated, id, user, client_id, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+// healthOf reads the sync-health fields of the device of contact c into a
+// record of col (as stored: its Original() is that state), sql.ErrNoRows
+// when there is none.
+func healthOf(app core.App, col *core.Collection, user *core.Record, c Contact) (*core.Record, error) {
+	var row txbatch.Scanner
+	if c.DeviceID != "" {
+		row = txbatch.QueryRow(app, healthByID, c.DeviceID)
+	} else {
+		row = txbatch.QueryRow(app, healthByClient, user.Id, c.ClientID)
+	}
+	var id, area, regency, seen, pull, push, appVersion string
+	var cursor, queue float64
+	if err := row.Scan(&id, &area, &regency, &seen, &pull, &push, &cursor, &appVersion, &queue); err != nil {
+		return nil, err
+	}
+	dev := core.NewRecord(col)
+	dev.Load(map[string]any{"id": id, "area": area, "regency": regency, "last_seen": seen, "last_pull": pull,
+		"last_push": push, "last_cursor": cursor, "app_version": appVersion, "queue_length": queue})
+	return dev, dev.PostScan()
+}
+
+// writeHealth writes dev (a new device, or the sync-health fields of a
+// known one) and the audit entry of the change, as saving dev would (the
+// privacy check of app_version included).
+func writeHealth(app core.App, dev *core.Record) error {
+	if errs := privacy.CheckRecord(dev); len(errs) > 0 {
+		return errs
+	}
+	action := audit.ActionUpdate
+	if dev.IsNew() {
+		action = audit.ActionCreate
+		if dev.Id == "" {
+			dev.Id = core.GenerateDefaultRandomId()
+		}
+	}
+	changes := audit.Diff(dev, action)
+	date := func(f string) string { return dev.GetDateTime(f).String() }
+	now := types.NowDateTime().String()
+	args := []any{dev.GetString("area"), dev.GetString("regency"), date("last_seen"), date("last_pull"), date("last_push"),
+		dev.GetFloat("last_cursor"), dev.GetString("app_version"), dev.GetFloat("queue_length"), now, dev.Id}
+	query := healthUpdate
+	if dev.IsNew() {
+		query = healthInsert
+		args = append(args, dev.GetString("user"), dev.GetString("client_id"), now)
+	}
+	if _, err := txbatch.Exec(app, query, args...); err != nil {
 		return err
 	}
-	remember(app, user, c, dev)
-	return nil
+	if dev.IsNew() {
+		dev.MarkAsNotNew()
+	}
+	if len(changes) == 0 {
+		return nil // a save that changes nothing is not a change (audit)
+	}
+	return audit.Write(app, audit.Entry{Action: action, Collection: catalog.Devices, RecordID: dev.Id, Changes: changes})
 }
 
 // TouchInterval is how long a device's recorded contact stands for later

@@ -45,7 +45,7 @@ func keys(app core.App) (*keyring, error) {
 	}
 	recs, err := app.FindRecordsByFilter(catalog.DeviceKeys, "", "created", 0, 0)
 	if err != nil {
-		return nil, fmt.Errorf("device keys: %w", err)
+		return nil, unreadable(fmt.Errorf("device keys: %w", err))
 	}
 	kr := &keyring{signing: map[string]signingKey{}, byID: map[string]signingKey{}}
 	for _, r := range recs {

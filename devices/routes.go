@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/catalog"
 )
@@ -166,6 +167,10 @@ func tracked(e *core.RequestEvent, deviceID string, next ...func(*core.RequestEv
 }
 
 func apiErr(e *core.RequestEvent, err error) error {
+	if errors.Is(err, errAccountUnreadable) {
+		e.App.Logger().Warn("device token: not read", "error", err)
+		return apierr.AuthUnavailable(e.Response.Header())
+	}
 	var de *Error
 	if errors.As(err, &de) {
 		return de.APIError()

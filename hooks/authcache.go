@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/security"
 
+	"jangkau/apierr"
 	"jangkau/devices"
 	"jangkau/internal/wiring"
 )
@@ -130,15 +133,58 @@ func bindAuthCache(app core.App) {
 						e.Auth = rec
 						return e.Next()
 					}
-					rec, err := e.App.FindAuthRecordByToken(token, core.TokenTypeAuth)
-					if err == nil && rec != nil {
+					rec, err := findAuthRecord(e.App, token)
+					if err != nil {
+						e.App.Logger().Warn("auth token: account not read", "error", err)
+						return apierr.AuthUnavailable(e.Response.Header())
+					}
+					if rec != nil {
 						c.put(token, rec)
 						e.Auth = rec
 					}
+					// an invalid token goes on unauthenticated, as in
+					// PocketBase (a route that needs an account answers 401)
 					return e.Next()
 				},
 			})
 			return se.Next()
 		},
 	})
+}
+
+// findAuthRecord is core.App.FindAuthRecordByToken for an auth token (the
+// same checks in the same order, TestFindAuthRecordAgreesWithPocketBase)
+// that tells a token that is not valid (nil, nil) from an account that could
+// not be read (nil and the read's error): PocketBase answers both as
+// anonymous, so a valid token met with a failing read got a 401.
+func findAuthRecord(app core.App, token string) (*core.Record, error) {
+	claims, err := security.ParseUnverifiedJWT(token)
+	if err != nil {
+		return nil, nil
+	}
+	id, _ := claims[core.TokenClaimId].(string)
+	collectionID, _ := claims[core.TokenClaimCollectionId].(string)
+	tokenType, _ := claims[core.TokenClaimType].(string)
+	if id == "" || collectionID == "" || tokenType != core.TokenTypeAuth {
+		return nil, nil
+	}
+	collection, err := app.FindCachedCollectionByNameOrId(collectionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	rec, err := app.FindRecordById(collection, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if !collection.IsAuth() {
+		return nil, nil
+	}
+	if _, err := security.ParseJWT(token, rec.TokenKey()+collection.AuthToken.Secret); err != nil {
+		return nil, nil
+	}
+	return rec, nil
 }

@@ -35,7 +35,8 @@ func Register(app core.App) {
 		e.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "jangkau.media.retryAfter", Priority: wiring.MiddlewareRetryAfter, Func: func(re *core.RequestEvent) error {
 			err := re.Next()
 			var apiErr *router.ApiError
-			if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable {
+			// (a 503 that says when itself, e.g. an account not read, keeps its own)
+			if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable && re.Response.Header().Get("Retry-After") == "" {
 				re.Response.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter.Seconds())))
 			}
 			return err

@@ -14,3 +14,26 @@ func FeedStatements(scope Scope, collections [][]string) (queries []string, args
 	}
 	return queries, args
 }
+
+// HoldPullSlots takes every pull slot of the process and returns their
+// release.
+func HoldPullSlots() func() {
+	for range PullSlots {
+		pullSlots <- struct{}{}
+	}
+	return func() {
+		for range PullSlots {
+			<-pullSlots
+		}
+	}
+}
+
+// QueuedPulls is how many pulls wait for a slot.
+func QueuedPulls() int {
+	queued.mu.Lock()
+	defer queued.mu.Unlock()
+	return queued.n
+}
+
+// WaitingPushes is how many pushes wait for the queued pulls (PullsFirst).
+func WaitingPushes() int64 { return waitingPushes.Load() }

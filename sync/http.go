@@ -271,15 +271,22 @@ func (q *pullQueue) empty() <-chan struct{} {
 // MaxPushWait is the longest a push waits for queued pulls (PullsFirst).
 const MaxPushWait = 5 * time.Second
 
+// waitingPushes counts the pushes PullsFirst holds back.
+var waitingPushes atomic.Int64
+
 // PullsFirst is the middleware of the push routes: while pulls wait for a
 // slot, a push waits too (MaxPushWait at most). A phone pulls before it
 // pushes, and a pull costs more the more it finds: when a district's phones
 // come online at once, serving their pulls first keeps each pull to what
-// was there when the phone came, and every phone gets its data sooner.
+// was there when the phone came (a push in the scope makes the next first
+// pull build its kept answer again, firstpull.go), and every phone gets its
+// data sooner.
 func PullsFirst(e *core.RequestEvent) error {
 	select {
 	case <-queued.empty():
 	default:
+		waitingPushes.Add(1)
+		defer waitingPushes.Add(-1)
 		t := time.NewTimer(MaxPushWait)
 		select {
 		case <-queued.empty():

@@ -62,13 +62,15 @@ func Register(app core.App) {
 			return &hook.Handler[*core.RequestEvent]{Id: "jangkau.sync.pullSlot", Func: PullSlot(rx)}
 		}
 		gzip := &hook.Handler[*core.RequestEvent]{Id: "jangkau.sync.compress", Func: Compress}
+		// Pushes wait while pulls queue for a slot (PullsFirst).
+		pullsFirst := &hook.Handler[*core.RequestEvent]{Id: "jangkau.sync.pullsFirst", Func: PullsFirst}
 		g.GET("/pull", NativePull).Bind(slot(false))
-		g.POST("/push", NativePush).Bind(gzip)
+		g.POST("/push", NativePush).Bind(pullsFirst, gzip)
 		g.GET("/stream", hub.Stream)
 		g.GET("/watermelon", WatermelonPull).Bind(slot(false))
-		g.POST("/watermelon", WatermelonPush).Bind(gzip)
+		g.POST("/watermelon", WatermelonPush).Bind(pullsFirst, gzip)
 		g.GET("/rxdb/{collection}/pull", RxPull).Bind(slot(true), gzip)
-		g.POST("/rxdb/{collection}/push", RxPush).Bind(gzip)
+		g.POST("/rxdb/{collection}/push", RxPush).Bind(pullsFirst, gzip)
 		g.GET("/rxdb/{collection}/pull_stream", hub.RxPullStream)
 		return e.Next()
 	}})

@@ -1,0 +1,4 @@
+package hooks
+
+// FindAuthRecord exposes findAuthRecord to the tests.
+var FindAuthRecord = findAuthRecord
