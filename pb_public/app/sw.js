@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = '7a22bd3e5c38';
+const VERSION = 'ffcea51dd23f';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=fba53547e2bc",
+  "/app/assets/app.js?v=188c7c5f5ae2",
   "/app/assets/app.css?v=e64f2188cf31",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",

@@ -218,7 +218,11 @@ export async function api(method, path, body) {
           await saveSession({ ...session, wipe: true });
           throw new WipeRequested(rerr.message);
         }
-        if (rerr instanceof ApiError) await saveSession({ ...session, needsLogin: true, authError: rerr.message });
+        // refused (revoked, expired, reused): sign in again; the server busy
+        // or unavailable (5xx, 429): keep the session and try again later
+        if (rerr instanceof ApiError && rerr.status < 500 && rerr.status !== 429) {
+          await saveSession({ ...session, needsLogin: true, authError: rerr.message });
+        }
         throw rerr;
       }
     }
