@@ -159,9 +159,11 @@ func bulk(app core.App, collection string, total int, villages []string) error {
 func bulkRows(collection string, total int, villages []string) (string, func(i int) dbx.Params) {
 	rnd := rand.New(rand.NewSource(int64(len(collection) * total)))
 	types := catalog.ActivityTypes
-	insert := `INSERT INTO activities (id, village, district, regency, title, start_date, end_date, type, mode, topics, target_groups,
+	// a village's activity: its area is the village, its level "village"
+	// (as the records' hooks fill them; the reports count by area and level)
+	insert := `INSERT INTO activities (id, village, area, level, district, regency, title, start_date, end_date, type, mode, topics, target_groups,
 		male_child, female_child, male_adult, female_adult, disabled, funding_source, budget, status, submitted_at, reviewed_at, created, updated)
-		VALUES ({:id}, {:v}, {:d}, {:r}, {:title}, {:date}, {:date}, {:type}, 'luring', {:topics}, '["orang_tua","calon_pmi"]',
+		VALUES ({:id}, {:v}, {:v}, 'village', {:d}, {:r}, {:title}, {:date}, {:date}, {:type}, 'luring', {:topics}, '["orang_tua","calon_pmi"]',
 		{:mc}, {:fc}, {:ma}, {:fa}, {:dis}, 'dana_desa', {:budget}, 'approved', {:date}, {:reviewed}, {:date}, {:date})`
 	if collection != catalog.Activities {
 		insert = `INSERT INTO outreach_logs (id, village, district, regency, date, outreach_type, target_category, topics, risk_signals, action_taken,

@@ -43,10 +43,11 @@ func status(rnd *rand.Rand) string {
 func bulkVaried(app core.App, collection string, total int, villages []string) error {
 	rnd := rand.New(rand.NewSource(int64(7 * total)))
 	start0 := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
-	insert := `INSERT INTO activities (id, village, district, regency, title, start_date, end_date, venue, type, mode, topics,
+	// a village's activity: area the village, level "village" (bulkRows)
+	insert := `INSERT INTO activities (id, village, area, level, district, regency, title, start_date, end_date, venue, type, mode, topics,
 		target_groups, male_child, female_child, male_adult, female_adult, disabled, funding_source, budget, outcome_summary, status,
 		submitted_at, reviewed_at, created, updated)
-		VALUES ({:id}, {:v}, {:d}, {:r}, 'Sosialisasi pencegahan TPPO', {:date}, {:end}, {:venue}, {:type}, 'luring', {:topics},
+		VALUES ({:id}, {:v}, {:v}, 'village', {:d}, {:r}, 'Sosialisasi pencegahan TPPO', {:date}, {:end}, {:venue}, {:type}, 'luring', {:topics},
 		{:groups}, {:mc}, {:fc}, {:ma}, {:fa}, {:dis}, {:fund}, {:budget}, {:outcome}, {:status}, {:sub}, {:rev}, {:date}, {:date})`
 	if collection != catalog.Activities {
 		insert = `INSERT INTO outreach_logs (id, village, district, regency, date, outreach_type, target_category, topics,
