@@ -178,7 +178,7 @@ func TestNewEpochNeedsTheSyncFeed(t *testing.T) {
 	if err := blank.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = blank.ResetBootstrapState() })
+	t.Cleanup(func() { _ = blank.ClearBootstrap() })
 	if _, err := backup.NewEpoch(blank.DB()); err == nil || !strings.Contains(err.Error(), "sync feed") {
 		t.Fatalf("blank directory: %v", err)
 	}

@@ -35,7 +35,7 @@ func TestStoreRecordsAreWhatTheAppWouldWrite(t *testing.T) {
 		if err := app.DB().NewQuery(`SELECT COUNT(*) FROM report_stats_outreach`).Row(&outreach); err != nil {
 			t.Fatal(err)
 		}
-		_ = app.ResetBootstrapState()
+		_ = app.ClearBootstrap()
 		if missing != 0 || stats == 0 || outreach == 0 {
 			t.Errorf("varied %v: %d activities without their area and level; stats rows: activities %d, outreach %d", varied, missing, stats, outreach)
 		}
