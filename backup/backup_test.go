@@ -2,11 +2,6 @@ package backup_test
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,45 +14,6 @@ import (
 	"jangkau/backup"
 	tt "jangkau/internal/testapp"
 )
-
-// TestJPEG is a small photo.
-func testJPEG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
-	for x := range 320 {
-		for y := range 240 {
-			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 90, 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// addPhoto attaches a photo to an activity through the REST API.
-func addPhoto(t *testing.T, srv *tt.Server, token, id string) {
-	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("photo_consent", "true")
-	fw, _ := w.CreateFormFile("photos+", "IMG_1.jpg")
-	fw.Write(testJPEG(t))
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/collections/activities/records/"+id, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("photo upload: %d %s", res.StatusCode, raw)
-	}
-}
 
 func create(t *testing.T, srv *tt.Server, token string) string {
 	t.Helper()
@@ -88,7 +44,9 @@ func TestRestoreDrill(t *testing.T) {
 	srv := tt.NewServer(t)
 	officer := tt.Token(t, srv.App, tt.OfficerA)
 	kept := create(t, srv, officer)
-	addPhoto(t, srv, officer, kept)
+	if res := tt.UploadPhoto(t, srv, "activities", kept, officer, "IMG_1.jpg", tt.JPEG(t, 320, 240)); res.Status != http.StatusOK {
+		t.Fatalf("photo upload: %d %s", res.Status, res.Body)
+	}
 
 	zipPath := filepath.Join(t.TempDir(), "jangkau-backup.zip")
 	res, err := backup.Create(srv.App, zipPath)

@@ -1,11 +1,6 @@
 package devices_test
 
 import (
-	"bytes"
-	"image"
-	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -317,38 +312,6 @@ func TestSecurityOwnPasswordNeedsTheOldOne(t *testing.T) {
 	}
 }
 
-// uploadPhoto adds a small JPEG to a record's photos with the token.
-func uploadPhoto(t *testing.T, srv *tt.Server, col, id, token string) tt.Response {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i * 7)
-	}
-	var jpg bytes.Buffer
-	if err := jpeg.Encode(&jpg, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("photo_consent", "true")
-	fw, err := w.CreateFormFile("photos+", "photo.jpg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(jpg.Bytes())
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/collections/"+col+"/records/"+id, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return tt.Response{Status: res.StatusCode, Body: raw}
-}
-
 // TestSecurityFileTokenDiesWithTheDevice: a file token minted with a
 // device token downloads photos only while the device is enrolled and
 // active (issue 12, item 10); a password session's file token is not
@@ -357,7 +320,7 @@ func TestSecurityFileTokenDiesWithTheDevice(t *testing.T) {
 	t.Parallel()
 	srv := tt.NewServer(t)
 	p := newPhone(t, srv, tt.VerifierA, tt.OfficerA)
-	res := uploadPhoto(t, srv, "activities", tt.ActivityA, p.Token)
+	res := tt.UploadPhoto(t, srv, "activities", tt.ActivityA, p.Token, "photo.jpg", tt.JPEG(t, 64, 48))
 	photos, _ := res.JSON()["photos"].([]any)
 	if res.Status != 200 || len(photos) != 1 {
 		t.Fatalf("upload: %d %s", res.Status, res.Body)

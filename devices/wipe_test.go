@@ -108,7 +108,7 @@ func TestRevokeWithWipe(t *testing.T) {
 		t.Errorf("the push answer shows the server's record: %s", res.Body)
 	}
 	// a photo of its record lands; the answer is not the record
-	res = uploadPhoto(t, srv, catalog.Activities, "wipephonerec002", p.Token)
+	res = tt.UploadPhoto(t, srv, catalog.Activities, "wipephonerec002", p.Token, "photo.jpg", tt.JPEG(t, 64, 48))
 	if res.Status != 200 || string(res.Body) != `{"ok":true}` {
 		t.Errorf("photo upload of a phone being wiped: %d %s", res.Status, res.Body)
 	}

@@ -1,12 +1,7 @@
 package metrics_test
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -91,7 +86,9 @@ func TestMetricsCountSyncWritesAuditAndPhones(t *testing.T) {
 	if res := srv.Do(t, http.MethodGet, "/api/sync/pull?cursor=0", officer, nil); res.Status != http.StatusOK {
 		t.Fatalf("pull: %d %s", res.Status, res.Body)
 	}
-	uploadPhoto(t, srv, officer, "metricsact00001")
+	if res := tt.UploadPhoto(t, srv, "activities", "metricsact00001", officer, "IMG_1.jpg", tt.JPEG(t, 64, 48)); res.Status != http.StatusOK {
+		t.Fatalf("photo upload: %d %s", res.Status, res.Body)
+	}
 
 	// two enrolled phones in regency A, one of them silent for 30 days
 	devices, err := app.FindCollectionByNameOrId("devices")
@@ -145,36 +142,6 @@ func TestMetricsCountSyncWritesAuditAndPhones(t *testing.T) {
 	}
 	if got := value(t, body, "jangkau_photo_processing_seconds_count"); got < 1 {
 		t.Errorf("photos processed %v, want the upload's", got)
-	}
-}
-
-// uploadPhoto attaches a small JPEG to an activity through the REST API.
-func uploadPhoto(t *testing.T, srv *tt.Server, token, id string) {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
-	for x := range 64 {
-		img.Set(x, x%48, color.RGBA{200, 10, 10, 255})
-	}
-	var jpg, body bytes.Buffer
-	if err := jpeg.Encode(&jpg, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("photo_consent", "true")
-	fw, _ := w.CreateFormFile("photos+", "IMG_1.jpg")
-	fw.Write(jpg.Bytes())
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/collections/activities/records/"+id, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("photo upload: %d %s", res.StatusCode, raw)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -78,24 +77,9 @@ func TestPhotosLiveOnS3(t *testing.T) {
 	id := res.JSON()["id"].(string)
 
 	// upload through the unchanged photo pipeline
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("photo_consent", "true")
-	fw, _ := w.CreateFormFile("photos+", "IMG_20250310_rumah.jpg")
 	orig := photo(t)
-	fw.Write(orig)
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/collections/activities/records/"+id, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", officer)
-	hres, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(hres.Body)
-	hres.Body.Close()
-	if hres.StatusCode != http.StatusOK {
-		t.Fatalf("upload: %d %s", hres.StatusCode, raw)
+	if up := tt.UploadPhoto(t, srv, "activities", id, officer, "IMG_20250310_rumah.jpg", orig); up.Status != http.StatusOK {
+		t.Fatalf("upload: %d %s", up.Status, up.Body)
 	}
 	rec, err := app.FindRecordById("activities", id)
 	if err != nil {
