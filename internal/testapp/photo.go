@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"testing"
@@ -44,11 +43,5 @@ func UploadPhoto(t testing.TB, srv *Server, col, id, token, name string, photo [
 	req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/collections/"+col+"/records/"+id, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return Response{Status: res.StatusCode, Body: raw}
+	return send(t, req)
 }

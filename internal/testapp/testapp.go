@@ -129,6 +129,12 @@ func (s *Server) Do(t testing.TB, method, path, token string, body any) Response
 	if token != "" {
 		req.Header.Set("Authorization", token)
 	}
+	return send(t, req)
+}
+
+// send sends req and reads its whole answer.
+func send(t testing.TB, req *http.Request) Response {
+	t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
