@@ -2,6 +2,7 @@
 // localStorage ("pocketbase_auth") and sent on every request and on the
 // realtime connection.
 import PocketBase from 'pocketbase';
+import { useRef } from 'preact/hooks';
 
 export const pb = new PocketBase(location.origin);
 // Several screens load in parallel; do not let the SDK cancel one request
@@ -28,3 +29,18 @@ pb.afterSend = (response, data) => {
   }
   return data;
 };
+
+/**
+ * useLatest guards the answers of a list that reloads when its filters
+ * change: `const latest = useLatest(); ... const current = latest();`
+ * then deliver an answer only while `current()` is true. A filter changed
+ * while the last list loads must not be overwritten by the older answer
+ * arriving later (requests are not cancelled: autoCancellation is off).
+ */
+export function useLatest() {
+  const ticket = useRef(0);
+  return () => {
+    const mine = ++ticket.current;
+    return () => mine === ticket.current;
+  };
+}

@@ -8,7 +8,7 @@
 // the server lets this user change (the same rules as access/rules.go).
 import { useEffect, useState } from 'preact/hooks';
 import { t, label } from '../../shared/i18n.js';
-import { pb } from '../pb.js';
+import { pb, useLatest } from '../pb.js';
 import { areaName } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF } from '../roles.js';
@@ -69,10 +69,12 @@ export function Cases({ user }) {
   const [year, setYear] = useState(String(thisYear()));
   const [editing, setEditing] = useState(null);
   const [msg, setMsg] = useState('');
+  const latest = useLatest(); // a year changed while the list loads: only the newest shows
   const load = () => {
+    const current = latest();
     setState((s) => ({ ...s, loading: true }));
     pb.collection('case_aggregates').getFullList({ filter: pb.filter('year = {:y}', { y: Number(year) }), sort: 'area,period_type,period_index', batch: 500 })
-      .then((items) => setState({ items }), (error) => setState({ error }));
+      .then((items) => current() && setState({ items }), (error) => current() && setState({ error }));
   };
   useEffect(load, [year]);
   const canWrite = [PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF].includes(user.role);

@@ -11,7 +11,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { addStrings, t, label, codes, fieldLabel, fmtDate } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
 import labels from '../../../catalog/labels.json';
-import { pb } from '../pb.js';
+import { pb, useLatest } from '../pb.js';
 import { areaName, childrenOf, loadAreas, villagesUnder } from '../areas.js';
 import { Alert, FieldError, Spinner, Village } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
@@ -273,14 +273,18 @@ export function Programmes({ user }) {
   const [error, setError] = useState(null);
   const [editing, setEditing] = useState(null); // {kind: 'new'|'edit'|'end', row}
   useEffect(() => { loadAreas(user).then(() => setReady(true), setError); }, []);
+  const latest = useLatest(); // regency or village changed while the list loads: only the newest shows
   const reload = async () => {
+    const current = latest();
     if (!regency) { setRows([]); return; }
     setRows(null);
     try {
       const filter = village ? pb.filter('village = {:v}', { v: village }) : pb.filter('regency = {:r}', { r: regency });
-      setRows(await pb.collection('village_programs').getFullList({ filter, sort: 'village,program,-valid_from', batch: 500 }));
+      const list = await pb.collection('village_programs').getFullList({ filter, sort: 'village,program,-valid_from', batch: 500 });
+      if (!current()) return;
+      setRows(list);
       setError(null);
-    } catch (err) { setError(err); }
+    } catch (err) { if (current()) setError(err); }
   };
   useEffect(() => { reload(); }, [regency, village]);
   if (!ready && !error) return <Spinner />;
