@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, fmtAgo } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
-import { pb } from '../pb.js';
+import { pb, useLatest } from '../pb.js';
 import { allAreas } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from '../roles.js';
@@ -133,11 +133,13 @@ export function Accounts({ user }) {
   const [moving, setMoving] = useState('');
   const [resetting, setResetting] = useState('');
   const [msg, setMsg] = useState('');
+  const latest = useLatest(); // filters typed while the list loads: only the newest shows
   const load = () => {
+    const current = latest();
     setState((s) => ({ ...s, loading: true, error: null }));
     const query = { perPage: 500 };
     for (const [k, v] of Object.entries(filters)) if (v) query[k] = v;
-    pb.send('/api/accounts', { query, requestKey: null }).then((r) => setState({ items: r.items || [], total: r.totalItems }), (error) => setState({ error }));
+    pb.send('/api/accounts', { query, requestKey: null }).then((r) => current() && setState({ items: r.items || [], total: r.totalItems }), (error) => current() && setState({ error }));
   };
   useEffect(load, [JSON.stringify(filters)]);
   const toggle = async (acc) => {

@@ -7,6 +7,7 @@ import { t, lang, fmtDateTime } from '../../shared/i18n.js';
 import { Alert } from '../ui.jsx';
 import { href, navigate } from '../router.js';
 import { fetchReport, loadReportLabels, thisYear } from '../dash/api.js';
+import { useLatest } from '../pb.js';
 import { VIEWS, REPORTS } from '../dash/views.jsx';
 import { ExportButtons, LoadBar } from './dashboard.jsx';
 
@@ -15,10 +16,12 @@ export function Annual({ query }) {
   const params = { year, period: 'year', ...(query.area ? { area: query.area } : {}), ...(query.sub === '1' ? { includeSubmitted: '1' } : {}) };
   const key = JSON.stringify(params);
   const [state, setState] = useState({ loading: true });
+  const latest = useLatest(); // year or area changed while the report loads: only the newest shows
   const load = () => {
+    const current = latest();
     setState({ loading: true });
     Promise.all([loadReportLabels(), fetchReport('annual', params)])
-      .then(([, data]) => setState({ data }), (error) => setState({ error }));
+      .then(([, data]) => current() && setState({ data }), (error) => current() && setState({ error }));
   };
   useEffect(load, [key]);
   const r = state.data;

@@ -8,7 +8,7 @@
 // elsewhere: what the role may not read does not appear.
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, fmtNumber, fmtDate } from '../../shared/i18n.js';
-import { pb } from '../pb.js';
+import { pb, useLatest } from '../pb.js';
 import { areaName } from '../areas.js';
 import { Alert, Spinner, StatusBadge } from '../ui.jsx';
 import { AGENCY, REGENCY_TF } from '../roles.js';
@@ -37,7 +37,12 @@ export function ClusterView({ user }) {
   const [year, setYear] = useState(new Date().getFullYear());
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
-  const load = () => { setData(null); loadCluster(cluster, year).then((d) => { setData(d); setError(null); }, setError); };
+  const latest = useLatest(); // a year changed while the view loads: only the newest shows
+  const load = () => {
+    const current = latest();
+    setData(null);
+    loadCluster(cluster, year).then((d) => { if (current()) { setData(d); setError(null); } }, (err) => current() && setError(err));
+  };
   useEffect(() => { if (cluster) load(); }, [cluster, year]);
   if (!cluster) return <p class="card alert info" id="cluster-none">{t('cluster.none')}</p>;
   const desk = user.role === REGENCY_TF || user.role === AGENCY;
