@@ -294,20 +294,7 @@ func applyCaseRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen
 	if rec.IsNew() && !run.Actor.Superuser {
 		rec.Set("created_by", run.Actor.ID)
 	}
-	// the policy, as the record API's request hooks check a write
-	if errs := access.CheckWrite(run.Actor, rec); errs != nil {
-		row.FailWith(errs, caseFieldColumns(set, row))
-		return nil
-	}
-	if ok, err := run.Save(row, rec, caseFieldColumns(set, row)); err != nil || !ok {
-		return err
-	}
-	if stored == nil {
-		row.SetNew()
-	} else {
-		row.SetChanged(changed...)
-	}
-	return nil
+	return run.Write(row, rec, caseFieldColumns(set, row), stored, changed)
 }
 
 // sameCaseValue compares a stored field with the row's value: numbers as

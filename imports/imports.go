@@ -380,6 +380,25 @@ func (r *Run) Reveal(row *Row, label, value string) {
 	r.secrets = append(r.secrets, Secret{Sheet: row.Sheet, Row: row.Line, Key: row.Key, Label: label, Value: value})
 }
 
+// Write saves rec for row as the record API would: the policy table first
+// (a refusal marks the row), then Save; a saved row is marked new (stored
+// nil) or changed (the fields in changed).
+func (r *Run) Write(row *Row, rec *core.Record, columns map[string]string, stored *core.Record, changed []string) error {
+	if errs := access.CheckWrite(r.Actor, rec); errs != nil {
+		row.FailWith(errs, columns)
+		return nil
+	}
+	if ok, err := r.Save(row, rec, columns); err != nil || !ok {
+		return err
+	}
+	if stored == nil {
+		row.SetNew()
+	} else {
+		row.SetChanged(changed...)
+	}
+	return nil
+}
+
 // Save saves rec through the run's transaction as the importing actor.
 // A refusal of the record's validation or of a hook (policy, privacy,
 // vocabularies...) becomes the row's errors, under the columns fields maps

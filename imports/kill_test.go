@@ -40,9 +40,6 @@ func killRows(t testing.TB) []byte {
 // the import's one transaction, which SQLite never committed. Then the
 // same import goes through whole.
 func TestImportKilledMidWay(t *testing.T) {
-	if os.Getenv(killDirEnv) != "" {
-		t.Skip("the child process runs TestImportKilledChild")
-	}
 	t.Parallel()
 	app := tt.New(t)
 	before := stateOf(t, app)
@@ -81,7 +78,7 @@ func TestImportKilledMidWay(t *testing.T) {
 func TestImportKilledChild(t *testing.T) {
 	dir := os.Getenv(killDirEnv)
 	if dir == "" {
-		t.Skip("run by TestImportKilledMidWay only")
+		t.Skip("helper process, not a test of its own: TestImportKilledMidWay starts it with " + killDirEnv + " set, and it kills itself mid-import")
 	}
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
 	if err := app.Bootstrap(); err != nil {

@@ -427,20 +427,7 @@ func applyRadRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen 
 		row.SetUnchanged()
 		return nil
 	}
-	// the policy, as the record API's request hooks check a write
-	if errs := access.CheckWrite(run.Actor, rec); errs != nil {
-		row.FailWith(errs, radFields)
-		return nil
-	}
-	if ok, err := run.Save(row, rec, radFields); err != nil || !ok {
-		return err
-	}
-	if stored == nil {
-		row.SetNew()
-	} else {
-		row.SetChanged(changed...)
-	}
-	return nil
+	return run.Write(row, rec, radFields, stored, changed)
 }
 
 // sameValue compares a stored field value with the row's.
