@@ -215,14 +215,26 @@ func writeAt(app core.App, e Entry, serverTime string) error {
 	if serverTime == "" {
 		serverTime = now
 	}
-	query := insertSQL
-	if chained(app) {
-		query = chainedInsertSQL
-	}
-	_, err := txbatch.Exec(app, query, security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
+	cols := []string{security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
 		e.Actor.UserID, e.Actor.SuperuserID, e.Actor.DeviceID, e.Actor.ClientTime, e.Action, e.Collection, e.RecordID,
-		changes, note, serverTime, now)
+		changes, note, serverTime, now}
+	if !chained(app) {
+		_, err := txbatch.Exec(app, insertSQL, anys(cols)...)
+		return err
+	}
+	if tail, ok := txbatch.Deferred(app, chainTailPart, newChainTail).(*chainTail); ok {
+		return tail.append(app, cols)
+	}
+	_, err := txbatch.Exec(app, chainedInsertSQL, anys(cols)...)
 	return err
+}
+
+func anys(cols []string) []any {
+	args := make([]any, len(cols))
+	for i, c := range cols {
+		args[i] = c
+	}
+	return args
 }
 
 const insertSQL = `INSERT INTO ` + Collection + ` (id, user, superuser, device, client_time, action, target_collection, record,

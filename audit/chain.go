@@ -2,13 +2,18 @@ package audit
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"modernc.org/sqlite"
+
+	"jangkau/txbatch"
 )
 
 // The hash chain. Every entry holds seq (its number, 1, 2, 3…), prev_hash
@@ -19,6 +24,10 @@ import (
 // archives. The chain is extended inside the INSERT itself (one statement:
 // the number and the previous hash are read under SQLite's write lock), by
 // the SQL function HashFunc, which this package registers with the driver.
+// Inside a txbatch batch (a sync push, a group commit) the chain's tail is
+// read once per transaction instead and each entry's number and hash are
+// computed in Go (chainTail): the same values, without the two lookups, the
+// SQL function call and the statement journal of an INSERT ... SELECT.
 
 // HashFunc is the SQL function computing an entry's hash:
 // jangkau_audit_hash(prev_hash, seq, id, user, …, created).
@@ -105,4 +114,66 @@ const chainedInsertSQL = `INSERT INTO ` + Collection + ` (id, user, superuser, d
 func chained(app core.App) bool {
 	c, err := app.FindCachedCollectionByNameOrId(Collection)
 	return err == nil && c.Fields.GetByName("hash") != nil
+}
+
+// chainTailPart names the batch part that keeps the chain's tail.
+const chainTailPart = "audit.chainTail"
+
+// chainTail is the last entry of the chain as one transaction has written
+// it: each entry it appends takes the next number and chains onto the hash
+// it keeps. It writes nothing at the end of the batch (its Flush is empty).
+type chainTail struct {
+	known bool
+	seq   int64
+	hash  string
+}
+
+func newChainTail() txbatch.Part { return &chainTail{} }
+
+// Flush implements txbatch.Part: entries are written as they come.
+func (*chainTail) Flush(core.App) error { return nil }
+
+const (
+	tailSQL = `SELECT seq, hash FROM ` + Collection + ` ORDER BY seq DESC LIMIT 1`
+	// plainChainedInsertSQL stores an entry whose number and hashes are
+	// computed by the caller: ChainedColumns' values, then seq, prev_hash, hash.
+	plainChainedInsertSQL = `INSERT INTO ` + Collection + ` (id, user, superuser, device, client_time, action, target_collection, record,
+	changes, note, server_time, created, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// append stores an entry with cols (ChainedColumns' values) after the tail.
+// An entry written in the same transaction without the batch (a write that
+// does not go through it) has taken the number the tail expects: the
+// unique index on seq refuses the insert (SQLite undoes just that
+// statement), and the tail is read again once.
+func (t *chainTail) append(app core.App, cols []string) error {
+	for attempt := 0; ; attempt++ {
+		if !t.known {
+			var prev sql.NullString
+			err := txbatch.QueryRow(app, tailSQL).Scan(&t.seq, &prev)
+			if errors.Is(err, sql.ErrNoRows) {
+				t.seq, prev.String, err = 0, "", nil
+			}
+			if err != nil {
+				return err
+			}
+			t.hash, t.known = prev.String, true
+		}
+		seq := t.seq + 1
+		hash := Hash(t.hash, seq, cols)
+		args := make([]any, 0, len(cols)+3)
+		for _, c := range cols {
+			args = append(args, c)
+		}
+		args = append(args, seq, t.hash, hash)
+		_, err := txbatch.Exec(app, plainChainedInsertSQL, args...)
+		if err == nil {
+			t.seq, t.hash = seq, hash
+			return nil
+		}
+		t.known = false
+		if attempt > 0 || !strings.Contains(err.Error(), "UNIQUE constraint failed: "+Collection+".seq") {
+			return err
+		}
+	}
 }

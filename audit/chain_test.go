@@ -1,8 +1,11 @@
 package audit_test
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 
 	"jangkau/audit"
 	tt "jangkau/internal/testapp"
+	"jangkau/txbatch"
 )
 
 // liveCount counts the live entries matching where.
@@ -228,5 +232,76 @@ func TestTheMigrationChainsEntriesWrittenBeforeIt(t *testing.T) {
 	_ = app.DB().NewQuery("SELECT seq FROM audit_log WHERE id = 'oldentry0000000a'").Row(&firstOld)
 	if firstOld < 1 || res.Entries != liveCount(t, app, "1=1", nil) {
 		t.Fatalf("old entries not chained: seq %d, verify %+v", firstOld, res)
+	}
+}
+
+// Entries written in shared transactions (group commit) chain onto each
+// other from a tail read once per transaction; an entry written in the same
+// transaction without the batch takes the number the tail expected, and the
+// next batched entry must read the tail again instead of failing or forking
+// the chain. A rolled-back group leaves no gap: its entries are written
+// again, alone, after it.
+func TestEntriesOfSharedTransactionsStayChained(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	before := liveCount(t, app, "1=1", nil)
+	entry := func(note string) audit.Entry {
+		return audit.Entry{Action: audit.ActionView, Collection: "activities", RecordID: "r" + note, Note: note}
+	}
+	// mixed: batch, plain transaction, batch again
+	err := txbatch.Run(app, func(tx core.App) error {
+		if err := audit.Write(tx, entry("a")); err != nil {
+			return err
+		}
+		if err := audit.Write(tx.(*txbatch.Batch).App, entry("b")); err != nil {
+			return err
+		}
+		return audit.Write(tx, entry("c"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// many at once, sharing transactions; every fifth fails after writing
+	// its entry, so its group is rolled back and run again one by one
+	var wg sync.WaitGroup
+	failed := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			failed <- txbatch.Run(app, func(tx core.App) error {
+				if err := audit.Write(tx, entry(fmt.Sprint("g", i))); err != nil {
+					return err
+				}
+				if i%5 == 0 {
+					return errors.New("refused")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(failed)
+	refused := 0
+	for err := range failed {
+		if err != nil {
+			refused++
+		}
+	}
+	if refused != 8 {
+		t.Fatalf("%d of 40 runs failed, want 8", refused)
+	}
+	res := verifyOK(t, app)
+	total := liveCount(t, app, "1=1", nil)
+	if total != before+3+32 || res.HeadSeq != int64(total) {
+		t.Fatalf("%d entries (before %d), head %d: want %d", total, before, res.HeadSeq, before+35)
+	}
+	for _, note := range []string{"a", "b", "c", "g1", "g39"} {
+		if n := liveCount(t, app, "note = {:n}", dbx.Params{"n": note}); n != 1 {
+			t.Fatalf("entry %q stored %d times", note, n)
+		}
+	}
+	if n := liveCount(t, app, "note = 'g5'", nil); n != 0 {
+		t.Fatalf("the refused run's entry was kept")
 	}
 }
