@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -191,6 +192,54 @@ func touch(e *core.RequestEvent, c devices.Contact) {
 	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
+}
+
+// pushHealth writes a push's sync health inside the push's own
+// transaction: one trip through the writer instead of two (the push, then
+// its contact). Recording it never fails the push: a refused field (an app
+// version holding a phone number) is refused before anything is written,
+// and a database error makes the push run again without it (errSkipHealth).
+type pushHealth struct {
+	e    *core.RequestEvent
+	c    devices.Contact
+	skip bool
+}
+
+// errSkipHealth asks the push to run again without its sync health.
+var errSkipHealth = errors.New("sync: sync health not recorded")
+
+// newPushHealth is the sync health of push e (c its contact, Push set).
+func newPushHealth(e *core.RequestEvent, c devices.Contact) *pushHealth {
+	c.Push = true
+	return &pushHealth{e: e, c: c, skip: e.Auth == nil || devices.Fresh(e.App, e.Auth, c)}
+}
+
+// write records the contact in tx, the push's transaction, after its writes.
+func (h *pushHealth) write(tx core.App) error {
+	if h.skip {
+		return nil
+	}
+	err := devices.Touch(tx, h.e.Auth, h.c)
+	if err == nil {
+		return nil
+	}
+	h.skip = true
+	h.e.App.Logger().Warn("sync health not recorded", "error", err)
+	var refused validation.Errors
+	if errors.As(err, &refused) {
+		return nil // refused before any write
+	}
+	return errSkipHealth
+}
+
+// runPush runs a push's transaction fn (which ends with h.write) through the
+// writer, once more without the sync health if recording it failed.
+func runPush(e *core.RequestEvent, h *pushHealth, fn func(tx core.App) error) error {
+	err := txbatch.RunContext(e.Request.Context(), e.App, fn)
+	if errors.Is(err, errSkipHealth) {
+		err = txbatch.RunContext(e.Request.Context(), e.App, fn)
+	}
+	return err
 }
 
 // PullSlots is how many pulls read and encode pages at once. Pulls are

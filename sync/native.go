@@ -11,7 +11,6 @@ import (
 
 	"jangkau/audit"
 	"jangkau/devices"
-	"jangkau/txbatch"
 )
 
 // NativePull answers GET /api/sync/pull?cursor=&limit=&collections=: one page
@@ -252,7 +251,8 @@ func NativePush(e *core.RequestEvent) error {
 		SendOnly: devices.SendOnly(e)}
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
-	err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
+	health := newPushHealth(e, devices.Contact{DeviceID: devices.FromRequest(e), ClientID: clientID, AppVersion: body.AppVersion, QueueLength: body.QueueLength})
+	err := runPush(e, health, func(tx core.App) error {
 		results = results[:0]
 		if err := p.Prepare(tx, body.Mutations); err != nil {
 			return err
@@ -274,13 +274,14 @@ func NativePush(e *core.RequestEvent) error {
 			return err
 		}
 		var err error
-		cursor, err = CurrentSeq(tx)
-		return err
+		if cursor, err = CurrentSeq(tx); err != nil {
+			return err
+		}
+		return health.write(tx)
 	})
 	if err != nil {
 		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
 	}
-	touch(e, devices.Contact{DeviceID: devices.FromRequest(e), ClientID: clientID, AppVersion: body.AppVersion, QueueLength: body.QueueLength, Push: true})
 	if p.SendOnly {
 		// a replayed answer may hold a record from before the revocation
 		for i := range results {

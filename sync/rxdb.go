@@ -15,7 +15,6 @@ import (
 
 	"jangkau/audit"
 	"jangkau/devices"
-	"jangkau/txbatch"
 
 	"jangkau/areas"
 )
@@ -306,7 +305,8 @@ func RxPush(e *core.RequestEvent) error {
 	p := &Pusher{Actor: actor, Auth: e.Auth, DeviceID: devices.FromRequest(e), Flavor: Native, Scope: scope, Viewer: audit.ActorFromRequest(e)}
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
-	err = txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
+	health := newPushHealth(e, clientReport(e))
+	err = runPush(e, health, func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
 		muts := make([]Mutation, len(rows))
 		for i, row := range rows {
@@ -379,14 +379,11 @@ func RxPush(e *core.RequestEvent) error {
 				}
 			}
 		}
-		return nil
+		return health.write(tx)
 	})
 	if err != nil {
 		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
 	}
-	contact := clientReport(e)
-	contact.Push = true
-	touch(e, contact)
 	if e.Request.URL.Query().Get("details") == "1" {
 		return e.JSON(http.StatusOK, map[string]any{"conflicts": conflicts, "rejected": rejectedDocs})
 	}

@@ -13,7 +13,6 @@ import (
 
 	"jangkau/audit"
 	"jangkau/devices"
-	"jangkau/txbatch"
 )
 
 // watermelonMigration is the `migration` query parameter WatermelonDB sends
@@ -348,7 +347,8 @@ func WatermelonPush(e *core.RequestEvent) error {
 	rejectedIDs := map[string][]string{}
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
-	err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error {
+	health := newPushHealth(e, clientReport(e))
+	err := runPush(e, health, func(tx core.App) error {
 		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server
@@ -438,7 +438,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 				rejections[m.Collection][m.ID] = res
 			}
 		}
-		return nil
+		return health.write(tx)
 	})
 	if err != nil {
 		return e.InternalServerError("Sinkronisasi gagal; tidak ada yang tersimpan, kirim ulang. / Sync failed; nothing was saved, push again.", err)
@@ -453,8 +453,5 @@ func WatermelonPush(e *core.RequestEvent) error {
 			"conflicts": conflicts,
 		})
 	}
-	contact := clientReport(e)
-	contact.Push = true
-	touch(e, contact)
 	return e.JSON(http.StatusOK, map[string]any{"experimentalRejectedIds": rejectedIDs, "rejections": rejections})
 }
