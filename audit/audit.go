@@ -153,7 +153,11 @@ func Diff(rec *core.Record, action string) map[string][2]any {
 		case ActionDelete:
 			before = orig.Get(name)
 		}
-		if isZero(before) && isZero(after) || fmt.Sprint(before) == fmt.Sprint(after) {
+		if isZero(before) && isZero(after) {
+			continue
+		}
+		// a create or a delete has one side only: a nonzero value differs
+		if action == ActionUpdate && fmt.Sprint(before) == fmt.Sprint(after) {
 			continue
 		}
 		changes[name] = [2]any{before, after}

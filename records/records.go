@@ -232,9 +232,12 @@ var (
 // before the save, and DeriveActivityScope checks the area exists.
 func PlaceActivity(rec *core.Record) validation.Errors {
 	village, code := rec.GetString("village"), rec.GetString("area")
-	orig := rec.Original()
+	var orig *core.Record // the stored record: a copy, made only for an update
+	if !rec.IsNew() {
+		orig = rec.Original()
+	}
 	// a client that knows only village (the field app) moves area with it
-	if village != "" && (code == "" || (!rec.IsNew() && code == orig.GetString("area") && village != orig.GetString("village"))) {
+	if village != "" && (code == "" || (orig != nil && code == orig.GetString("area") && village != orig.GetString("village"))) {
 		code = village
 	}
 	if code == "" {
@@ -253,7 +256,7 @@ func PlaceActivity(rec *core.Record) validation.Errors {
 	if level == "" {
 		return validation.Errors{areaField(rec): errUnknownArea}
 	}
-	if lv := rec.GetString("level"); lv != "" && lv != level && (rec.IsNew() || lv != orig.GetString("level")) {
+	if lv := rec.GetString("level"); lv != "" && lv != level && (orig == nil || lv != orig.GetString("level")) {
 		return validation.Errors{"level": errLevelMismatch}
 	}
 	rec.Set("area", code)
