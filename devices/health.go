@@ -60,6 +60,14 @@ func Touch(app core.App, user *core.Record, c Contact) error {
 	if Fresh(app, user, c) {
 		return nil
 	}
+	return TouchNow(app, user, c)
+}
+
+// TouchNow is Touch for a caller that has asked Fresh itself, before its
+// transaction: it writes the contact even when Fresh would now say it is
+// written, which it is not when that transaction was rolled back and is
+// run again (a push's group commit).
+func TouchNow(app core.App, user *core.Record, c Contact) error {
 	if c.DeviceID == "" && c.ClientID == "" {
 		return nil
 	}

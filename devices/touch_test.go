@@ -143,3 +143,42 @@ func TestTouchWritesWhatASaveWrote(t *testing.T) {
 		}
 	}
 }
+
+// A contact written in a transaction that is then rolled back is not
+// written, though Touch remembers it (Fresh then says it is): a push whose
+// shared transaction is rolled back and run again records its contact with
+// TouchNow, which does not ask Fresh again.
+func TestTouchNowWritesWhatARolledBackTouchLost(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	user, err := app.FindAuthRecordByEmail(catalog.Users, tt.OfficerA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := devices.Contact{ClientID: "hp-rolled-back", Push: true, AppVersion: "1.0.0"}
+	stored := func() int {
+		var n int
+		if err := app.DB().NewQuery("SELECT COUNT(*) FROM devices WHERE client_id = {:c} AND last_push != ''").Bind(dbx.Params{"c": c.ClientID}).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	lost := fmt.Errorf("rolled back")
+	if err := txbatch.Run(app, func(tx core.App) error {
+		if err := devices.Touch(tx, user, c); err != nil {
+			return err
+		}
+		return lost
+	}); err != lost {
+		t.Fatalf("run: %v", err)
+	}
+	if stored() != 0 || !devices.Fresh(app, user, c) {
+		t.Fatalf("after the rollback: %d rows, fresh %v (want 0, true)", stored(), devices.Fresh(app, user, c))
+	}
+	if err := txbatch.Run(app, func(tx core.App) error { return devices.Touch(tx, user, c) }); err != nil || stored() != 0 {
+		t.Fatalf("Touch after the rollback: %v, %d rows (it trusts Fresh: want none)", err, stored())
+	}
+	if err := txbatch.Run(app, func(tx core.App) error { return devices.TouchNow(tx, user, c) }); err != nil || stored() != 1 {
+		t.Fatalf("TouchNow after the rollback: %v, %d rows, want 1", err, stored())
+	}
+}

@@ -219,7 +219,7 @@ func (h *pushHealth) write(tx core.App) error {
 	if h.skip {
 		return nil
 	}
-	err := devices.Touch(tx, h.e.Auth, h.c)
+	err := devices.TouchNow(tx, h.e.Auth, h.c) // Fresh was asked before the transaction
 	if err == nil {
 		return nil
 	}
