@@ -189,7 +189,9 @@ func touch(e *core.RequestEvent, c devices.Contact) {
 	if e.Auth == nil || devices.Fresh(e.App, e.Auth, c) {
 		return
 	}
-	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return devices.Touch(tx, e.Auth, c) }); err != nil {
+	// TouchNow: a shared transaction rolled back and run again must write
+	// what its first run remembered as written
+	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return devices.TouchNow(tx, e.Auth, c) }); err != nil {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
 }
