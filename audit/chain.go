@@ -161,12 +161,7 @@ func (t *chainTail) append(app core.App, cols []string) error {
 		}
 		seq := t.seq + 1
 		hash := Hash(t.hash, seq, cols)
-		args := make([]any, 0, len(cols)+3)
-		for _, c := range cols {
-			args = append(args, c)
-		}
-		args = append(args, seq, t.hash, hash)
-		_, err := txbatch.Exec(app, plainChainedInsertSQL, args...)
+		_, err := txbatch.Exec(app, plainChainedInsertSQL, append(anys(cols), seq, t.hash, hash)...)
 		if err == nil {
 			t.seq, t.hash = seq, hash
 			return nil

@@ -182,46 +182,57 @@ func clientReport(e *core.RequestEvent) devices.Contact {
 	return c
 }
 
-// touch records sync health; a failure to record it never fails the sync.
-// Most contacts change nothing worth a write (devices.Fresh); the others
-// share a transaction with the writes of other requests (txbatch.Run).
+// touch records sync health in a write transaction of its own, shared
+// with other requests' writes (txbatch); most contacts change nothing worth
+// a write (devices.Fresh). A push records it in its own transaction instead
+// (runPush).
 func touch(e *core.RequestEvent, c devices.Contact) {
-	if e.Auth == nil || devices.Fresh(e.App, e.Auth, c) {
+	h := newHealth(e, c)
+	if h.skip {
 		return
 	}
-	// TouchNow: a shared transaction rolled back and run again must write
-	// what its first run remembered as written
-	if err := txbatch.RunContext(e.Request.Context(), e.App, func(tx core.App) error { return devices.TouchNow(tx, e.Auth, c) }); err != nil {
+	// errSkipHealth has been logged by write; a group it failed in was run
+	// again without it
+	if err := txbatch.RunContext(e.Request.Context(), e.App, h.write); err != nil && !errors.Is(err, errSkipHealth) {
 		e.App.Logger().Warn("sync health not recorded", "error", err)
 	}
 }
 
-// pushHealth writes a push's sync health inside the push's own
-// transaction: one trip through the writer instead of two (the push, then
-// its contact). Recording it never fails the push: a refused field (an app
-// version holding a phone number) is refused before anything is written,
-// and a database error makes the push run again without it (errSkipHealth).
-type pushHealth struct {
+// health is the sync health of one request's contact, written inside a
+// write transaction. Recording it never fails the request's own writes: a
+// refused field (an app version holding a phone number) is refused before
+// anything is written, and a database error makes the transaction run
+// again without it (errSkipHealth). A push writes it after its records, in
+// its own transaction: one trip through the writer instead of two.
+type health struct {
 	e    *core.RequestEvent
 	c    devices.Contact
 	skip bool
 }
 
-// errSkipHealth asks the push to run again without its sync health.
+// errSkipHealth asks for the transaction to run again without its sync health.
 var errSkipHealth = errors.New("sync: sync health not recorded")
 
-// newPushHealth is the sync health of push e (c its contact, Push set).
-func newPushHealth(e *core.RequestEvent, c devices.Contact) *pushHealth {
-	c.Push = true
-	return &pushHealth{e: e, c: c, skip: e.Auth == nil || devices.Fresh(e.App, e.Auth, c)}
+// newHealth is the sync health of e's contact c, skipped when there is
+// nothing worth writing (asked once, before the transaction).
+func newHealth(e *core.RequestEvent, c devices.Contact) *health {
+	return &health{e: e, c: c, skip: e.Auth == nil || devices.Fresh(e.App, e.Auth, c)}
 }
 
-// write records the contact in tx, the push's transaction, after its writes.
-func (h *pushHealth) write(tx core.App) error {
+// newPushHealth is newHealth for a push's contact.
+func newPushHealth(e *core.RequestEvent, c devices.Contact) *health {
+	c.Push = true
+	return newHealth(e, c)
+}
+
+// write records the contact in tx. It uses devices.TouchNow: Fresh was
+// asked before the transaction, and a shared transaction rolled back and
+// run again must write what its first run remembered as written.
+func (h *health) write(tx core.App) error {
 	if h.skip {
 		return nil
 	}
-	err := devices.TouchNow(tx, h.e.Auth, h.c) // Fresh was asked before the transaction
+	err := devices.TouchNow(tx, h.e.Auth, h.c)
 	if err == nil {
 		return nil
 	}
@@ -234,9 +245,10 @@ func (h *pushHealth) write(tx core.App) error {
 	return errSkipHealth
 }
 
-// runPush runs a push's transaction fn (which ends with h.write) through the
-// writer, once more without the sync health if recording it failed.
-func runPush(e *core.RequestEvent, h *pushHealth, fn func(tx core.App) error) error {
+// runPush runs a push's transaction fn, which ends with its health's write,
+// through the writer, once more without the sync health if recording it
+// failed.
+func runPush(e *core.RequestEvent, fn func(tx core.App) error) error {
 	err := txbatch.RunContext(e.Request.Context(), e.App, fn)
 	if errors.Is(err, errSkipHealth) {
 		err = txbatch.RunContext(e.Request.Context(), e.App, fn)

@@ -306,7 +306,7 @@ func RxPush(e *core.RequestEvent) error {
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
 	health := newPushHealth(e, clientReport(e))
-	err = runPush(e, health, func(tx core.App) error {
+	err = runPush(e, func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
 		muts := make([]Mutation, len(rows))
 		for i, row := range rows {

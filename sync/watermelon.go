@@ -348,7 +348,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
 	health := newPushHealth(e, clientReport(e))
-	err := runPush(e, health, func(tx core.App) error {
+	err := runPush(e, func(tx core.App) error {
 		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server
