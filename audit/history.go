@@ -57,6 +57,7 @@ func recordHistory(e *core.RequestEvent) error {
 		ServerTime string         `db:"server_time" json:"serverTime"`
 		ChangesOut any            `db:"-" json:"changes"`
 		UserName   string         `db:"user_name" json:"userName"`
+		UserHidden bool           `db:"-" json:"userHidden,omitempty"` // an account the caller may not see: no id, no name
 	}
 	err = e.App.DB().NewQuery(`SELECT a.id, a.user, a.superuser, a.device, a.action, a.changes, a.note, a.client_time, a.server_time,
 		COALESCE(u.name, '') AS user_name
@@ -68,8 +69,23 @@ func recordHistory(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
+	// Who did what is named only to a caller who may see the account: the
+	// users' view rule, as on every other path (names are personal data).
+	visible := map[string]bool{}
 	for i := range entries {
 		entries[i].ChangesOut = rawJSON(entries[i].Changes.String)
+		uid := entries[i].User
+		if uid == "" {
+			continue
+		}
+		ok, known := visible[uid]
+		if !known {
+			ok = canViewUser(e.App, info, uid)
+			visible[uid] = ok
+		}
+		if !ok {
+			entries[i].User, entries[i].UserName, entries[i].UserHidden = "", "", true
+		}
 	}
 	return e.JSON(http.StatusOK, map[string]any{"collection": name, "id": id, "entries": entries})
 }
@@ -82,4 +98,19 @@ func (r rawJSON) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return []byte(r), nil
+}
+
+// canViewUser reports whether the caller of info may view the account id
+// (the users collection's view rule).
+func canViewUser(app core.App, info *core.RequestInfo, id string) bool {
+	users, err := app.FindCachedCollectionByNameOrId(catalog.Users)
+	if err != nil {
+		return false
+	}
+	rec, err := app.FindRecordById(users, id)
+	if err != nil {
+		return false
+	}
+	ok, err := app.CanAccessRecord(rec, info, users.ViewRule)
+	return err == nil && ok
 }

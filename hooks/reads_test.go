@@ -304,3 +304,59 @@ func TestRealtimeMessagesAreAudited(t *testing.T) {
 		t.Errorf("entry %+v", v)
 	}
 }
+
+// A record's history names who did what only to a caller who may see that
+// account: a task-force member who may read the village's activity, but
+// not the officer's or the verifier's account, reads the entries without
+// their ids and names (its own read stays named).
+func TestHistoryNamesOnlyAccountsTheCallerMaySee(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	created := srv.Do(t, http.MethodPost, "/api/collections/activities/records", tt.Token(t, srv.App, tt.OfficerA), tt.Activity(tt.VillageA))
+	if created.Status != 200 {
+		t.Fatalf("create: %d %s", created.Status, created.Body)
+	}
+	id := created.JSON()["id"].(string)
+	names := func(who string) (named, hidden map[string]bool) {
+		t.Helper()
+		res := srv.Do(t, http.MethodGet, "/api/audit/activities/"+id+"?reads=1", tt.Token(t, srv.App, who), nil)
+		if res.Status != 200 {
+			t.Fatalf("%s: %d %s", who, res.Status, res.Body)
+		}
+		named, hidden = map[string]bool{}, map[string]bool{}
+		for _, raw := range res.JSON()["entries"].([]any) {
+			e := raw.(map[string]any)
+			if e["userHidden"] == true {
+				if e["user"] != "" || e["userName"] != "" {
+					t.Errorf("%s: a hidden account with id %v and name %v", who, e["user"], e["userName"])
+				}
+				hidden[e["action"].(string)] = true
+				continue
+			}
+			if id, _ := e["user"].(string); id != "" {
+				named[id] = true
+			}
+		}
+		return named, hidden
+	}
+	// the verifier manages the village's officer: it sees the creator
+	named, _ := names(tt.VerifierA)
+	if !named[tt.UserID(tt.OfficerA)] {
+		t.Errorf("the verifier does not see the officer who created the record: %v", named)
+	}
+	for _, who := range []string{tt.Taskforce, tt.RegencyMemberA} {
+		if res := srv.Do(t, http.MethodGet, "/api/collections/users/records/"+tt.UserID(tt.OfficerA), tt.Token(t, srv.App, who), nil); res.Status != 404 {
+			t.Fatalf("%s may view the officer's account (%d): the test needs a caller who may not", who, res.Status)
+		}
+		named, hidden := names(who)
+		if named[tt.UserID(tt.OfficerA)] || named[tt.UserID(tt.VerifierA)] {
+			t.Errorf("%s: the history names accounts it may not see: %v", who, named)
+		}
+		if !hidden[audit.ActionCreate] {
+			t.Errorf("%s: the create entry is not marked as by a hidden account", who)
+		}
+		if !named[tt.UserID(who)] {
+			t.Errorf("%s: its own read is not named: %v", who, named)
+		}
+	}
+}

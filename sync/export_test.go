@@ -37,3 +37,15 @@ func QueuedPulls() int {
 
 // WaitingPushes is how many pushes wait for the queued pulls (PullsFirst).
 func WaitingPushes() int64 { return waitingPushes.Load() }
+
+// PrebuiltUsed counts the records Prebuild built that Apply saved or
+// answered from (taken and built).
+func PrebuiltUsed(p *Pusher) int {
+	n := 0
+	for _, pb := range p.prebuilt {
+		if pb.taken && pb.rec != nil {
+			n++
+		}
+	}
+	return n
+}

@@ -95,6 +95,105 @@ type Pusher struct {
 	existing map[string]map[string]bool // ids that exist, per collection, loaded by Prepare
 	taken    map[string]map[string]bool // lowercased ids in use, per collection (new ids must avoid them)
 	related  map[string]map[string]bool // ids of related records found to exist, per collection
+	prebuilt map[[2]string]*prebuilt    // records of creates built beside the transaction (Prebuild), per collection and id
+}
+
+// prebuilt is the record an upsert creates when its id is free, built
+// outside the write transaction by Prebuild.
+type prebuilt struct {
+	ready chan struct{}    // closed once col and rec are set
+	col   *core.Collection // the schema it was built with
+	rec   *core.Record     // nil when decoding or the create's checks refused it: Apply builds it again and answers why
+	taken bool             // handed to Apply (a push run again builds afresh)
+}
+
+// Prebuild starts building, beside the write transaction, the record each
+// upsert of muts creates when its id turns out to be free: the values
+// decoded and set, and the create's own checks (records.PrepareVillageCreate)
+// made. These need no database, and a push's transaction runs in the one
+// writer that every push waits for: built in the request's own goroutine,
+// while the writer saves the records before them, they leave the writer
+// only the checks that read the database, and the save. Apply builds the
+// record itself as before when none was built (an id that appears twice in
+// the push, a schema changed meanwhile, a push run again).
+func (p *Pusher) Prebuild(app core.App, muts []Mutation) {
+	p.prebuilt = nil
+	times := map[[2]string]int{}
+	for _, m := range muts {
+		times[[2]string{m.Collection, m.ID}]++
+	}
+	var todo []Mutation
+	for _, m := range muts {
+		key := [2]string{m.Collection, m.ID}
+		if m.Op != "upsert" || times[key] != 1 || !IsWritable(m.Collection) || !idRe.MatchString(m.ID) {
+			continue
+		}
+		if p.prebuilt == nil {
+			p.prebuilt = map[[2]string]*prebuilt{}
+		}
+		p.prebuilt[key] = &prebuilt{ready: make(chan struct{})}
+		todo = append(todo, m)
+	}
+	if len(todo) == 0 {
+		return
+	}
+	go func() {
+		for _, m := range todo {
+			p.buildAhead(app, m, p.prebuilt[[2]string{m.Collection, m.ID}])
+		}
+	}()
+}
+
+// buildAhead builds one prebuilt record; a panic leaves it unbuilt (Apply
+// then builds it in the transaction, where a panic fails the push).
+func (p *Pusher) buildAhead(app core.App, m Mutation, pb *prebuilt) {
+	defer close(pb.ready)
+	defer func() {
+		if recover() != nil {
+			pb.col, pb.rec = nil, nil
+		}
+	}()
+	col, err := app.FindCachedCollectionByNameOrId(m.Collection)
+	if err != nil {
+		return
+	}
+	values, errs := p.decode(col, m.Data)
+	if len(errs) > 0 {
+		return
+	}
+	rec := p.newRecord(col, m, values)
+	if records.PrepareVillageCreate(p.Actor, rec) != nil {
+		return
+	}
+	pb.col, pb.rec = col, rec
+}
+
+// takePrebuilt returns the record Prebuild built for m's create with the
+// schema col, once; nil when there is none.
+func (p *Pusher) takePrebuilt(col *core.Collection, m Mutation) *core.Record {
+	pb := p.prebuilt[[2]string{m.Collection, m.ID}]
+	if pb == nil || pb.taken {
+		return nil
+	}
+	pb.taken = true
+	<-pb.ready
+	if pb.col != col {
+		return nil
+	}
+	return pb.rec
+}
+
+// newRecord is the record a create of m makes, with its decoded values.
+func (p *Pusher) newRecord(col *core.Collection, m Mutation, values map[string]any) *core.Record {
+	rec := core.NewRecord(col)
+	rec.Id = m.ID
+	for k, v := range values {
+		rec.Set(k, v)
+	}
+	if m.ClientTime != "" && values["client_created_at"] == nil {
+		rec.Set("client_created_at", m.ClientTime)
+	}
+	return rec
 }
 
 // Prepare loads, in one query for the push and one per collection instead
@@ -340,6 +439,17 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusApplied}, nil
 	}
 
+	if existing == nil {
+		// built ahead: its values decoded without error and its checks
+		// passed, so the answers below are the ones it would get here
+		if rec := p.takePrebuilt(col, m); rec != nil {
+			if conflict != nil && conflict(nil, 0) {
+				return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict}, nil
+			}
+			return p.save(tx, m, rec)
+		}
+	}
+
 	values, errs := p.decode(col, m.Data)
 	if len(errs) > 0 {
 		return rejected(m, ReasonInvalid, errs), nil
@@ -350,14 +460,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 			// the phone edited a record the server has deleted since
 			return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict}, nil
 		}
-		rec := core.NewRecord(col)
-		rec.Id = m.ID
-		for k, v := range values {
-			rec.Set(k, v)
-		}
-		if m.ClientTime != "" && values["client_created_at"] == nil {
-			rec.Set("client_created_at", m.ClientTime)
-		}
+		rec := p.newRecord(col, m, values)
 		if verrs := records.PrepareVillageCreate(p.Actor, rec); verrs != nil {
 			return p.validationResult(m, verrs), nil
 		}

@@ -306,23 +306,23 @@ func RxPush(e *core.RequestEvent) error {
 	conflicts := []map[string]any{}
 	rejectedDocs := []Result{}
 	health := newPushHealth(e, clientReport(e))
+	muts := make([]Mutation, len(rows))
+	for i, row := range rows {
+		doc := row.NewDocumentState
+		id, _ := doc["id"].(string)
+		muts[i] = Mutation{Collection: collection, ID: id, Op: "upsert", Data: doc}
+		if del, _ := doc["_deleted"].(bool); del {
+			muts[i].Op, muts[i].Data = "delete", nil
+		}
+	}
+	p.Prebuild(e.App, muts)
 	err = runPush(e, func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
-		muts := make([]Mutation, len(rows))
-		for i, row := range rows {
-			id, _ := row.NewDocumentState["id"].(string)
-			muts[i] = Mutation{Collection: collection, ID: id}
-		}
 		if err := p.Prepare(tx, muts); err != nil {
 			return err
 		}
-		for _, row := range rows {
-			doc := row.NewDocumentState
-			id, _ := doc["id"].(string)
-			m := Mutation{Collection: collection, ID: id, Op: "upsert", Data: doc}
-			if del, _ := doc["_deleted"].(bool); del {
-				m.Op, m.Data = "delete", nil
-			}
+		for i, row := range rows {
+			m, id := muts[i], muts[i].ID
 			assumed := row.AssumedMasterState
 			var tombstone int64
 			res, err := p.Apply(tx, m, func(existing *core.Record, version int64) bool {

@@ -348,6 +348,18 @@ func WatermelonPush(e *core.RequestEvent) error {
 	rejections := map[string]map[string]Result{}
 	var conflicts []map[string]string
 	health := newPushHealth(e, clientReport(e))
+	var all []Mutation
+	for _, table := range tables {
+		ch := body[table]
+		for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
+			id, _ := rec["id"].(string)
+			all = append(all, Mutation{Collection: table, ID: id, Op: "upsert", Data: rec})
+		}
+		for _, id := range ch.Deleted {
+			all = append(all, Mutation{Collection: table, ID: id, Op: "delete"})
+		}
+	}
+	p.Prebuild(e.App, all)
 	err := runPush(e, func(tx core.App) error {
 		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
 		if lastPulled > 0 {
@@ -409,17 +421,6 @@ func WatermelonPush(e *core.RequestEvent) error {
 			}
 			if len(conflicts) > 0 {
 				return nil
-			}
-		}
-		var all []Mutation
-		for _, table := range tables {
-			ch := body[table]
-			for _, rec := range append(append([]map[string]any{}, ch.Created...), ch.Updated...) {
-				id, _ := rec["id"].(string)
-				all = append(all, Mutation{Collection: table, ID: id, Op: "upsert", Data: rec})
-			}
-			for _, id := range ch.Deleted {
-				all = append(all, Mutation{Collection: table, ID: id, Op: "delete"})
 			}
 		}
 		if err := p.Prepare(tx, all); err != nil {

@@ -135,6 +135,7 @@ export default {
   'record.history.phonetime': ['waktu ponsel {time}', 'phone time {time}'],
   'record.history.superuser': ['Admin sistem', 'System admin'],
   'record.history.system': ['Sistem', 'System'],
+  'record.history.hiddenuser': ['Pengguna lain (nama tidak ditampilkan)', 'Another user (name not shown)'],
   'record.history.note': ['Catatan', 'Note'],
   'record.history.reads': ['Tampilkan juga siapa yang membuka catatan ini', 'Also show who opened this record'],
   'action.create': ['Dibuat', 'Created'],

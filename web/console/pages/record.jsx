@@ -147,7 +147,7 @@ function History({ collection, id, version }) {
           {entries.map((e) => {
             const changes = Object.entries(e.changes || {}).filter(([f]) => !HIDDEN_CHANGES.has(f));
             const status = e.changes?.status;
-            const who = e.userName || (e.superuser ? t('record.history.superuser') : t('record.history.system'));
+            const who = e.userName || (e.userHidden ? t('record.history.hiddenuser') : e.superuser ? t('record.history.superuser') : t('record.history.system'));
             return (
               <li data-action={e.action} data-status={status ? status[1] : ''}>
                 <div class="h-head">
