@@ -53,6 +53,7 @@ var (
 	errMustChange = router.NewForbiddenError(
 		"Ganti kata sandi sekali pakai Anda dulu (POST "+ChangePasswordPath+"). / Change your one-time password first (POST "+ChangePasswordPath+").",
 		bilingual("password", CodeMustChange, "Ganti kata sandi sekali pakai Anda dulu. / Change your one-time password first."))
+	msgBody      = "Isi permintaan harus objek JSON {oldPassword, password, passwordConfirm} berisi teks. / The request body must be a JSON object {oldPassword, password, passwordConfirm} of strings."
 	msgOld       = "Kata sandi lama salah. / The current password is wrong."
 	msgConfirm   = "Konfirmasi tidak sama dengan kata sandi baru. / The confirmation does not match the new password."
 	msgSame      = "Kata sandi baru harus berbeda dari yang lama. / The new password must differ from the current one."
@@ -119,7 +120,7 @@ func changePassword(e *core.RequestEvent) error {
 		PasswordConfirm string `json:"passwordConfirm"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return router.NewBadRequestError("Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.", nil)
+		return router.NewBadRequestError(msgBody, bilingual("body", "invalid_json", msgBody))
 	}
 	rec, err := e.App.FindRecordById(catalog.Users, e.Auth.Id)
 	if err != nil {

@@ -38,3 +38,82 @@ func TestModelHookRefusalsReachTheClientInTheErrorShape(t *testing.T) {
 		t.Fatal("the trail is empty")
 	}
 }
+
+// Every refusal reaches a person in both languages, PocketBase's own
+// included (its general messages and its field validators write English
+// only), and a 401 names the field it is about: the sign-in token.
+func TestPocketBasesOwnRefusalsAreBilingual(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	officer := tt.Token(t, srv.App, tt.OfficerA)
+	bilingual := func(what, msg string) {
+		t.Helper()
+		if parts := strings.Split(msg, " / "); len(parts) != 2 || parts[0] == "" || parts[1] == "" || parts[0] == parts[1] {
+			t.Errorf("%s: %q is not \"Bahasa Indonesia / English\"", what, msg)
+		}
+	}
+	fieldMessage := func(res tt.Response, field string) string {
+		data, _ := res.JSON()["data"].(map[string]any)
+		fe, _ := data[field].(map[string]any)
+		msg, _ := fe["message"].(string)
+		return msg
+	}
+
+	// no token, a garbage token: 401 on PocketBase's routes and Jangkau's
+	for _, path := range []string{"/api/reports/activities?year=2025", "/api/accounts", "/api/audit/activities/" + tt.ActivityA, "/api/collections/users/auth-refresh"} {
+		for _, token := range []string{"", "garbage.token.value"} {
+			method := http.MethodGet
+			if strings.HasSuffix(path, "auth-refresh") {
+				method = http.MethodPost
+			}
+			res := srv.Do(t, method, path, token, nil)
+			if res.Status != http.StatusUnauthorized || res.FieldError("token") != "auth_required" {
+				t.Errorf("%s with token %q: %d %s, want 401 with data.token.code auth_required", path, token, res.Status, res.Body)
+				continue
+			}
+			bilingual(path+" message", res.JSON()["message"].(string))
+			bilingual(path+" token", fieldMessage(res, "token"))
+		}
+	}
+
+	// PocketBase's 404 of a record that does not exist
+	res := srv.Do(t, http.MethodGet, "/api/collections/activities/records/noSuchRecord001", officer, nil)
+	if res.Status != http.StatusNotFound {
+		t.Fatalf("missing record: %d %s", res.Status, res.Body)
+	}
+	bilingual("404", res.JSON()["message"].(string))
+
+	// PocketBase's field validators, on REST with their parameters
+	long := tt.Activity(tt.VillageA)
+	long["title"] = strings.Repeat("a", 301)
+	res = srv.Do(t, http.MethodPost, "/api/collections/activities/records", officer, long)
+	if res.Status != http.StatusBadRequest || res.FieldError("title") != "validation_max_text_constraint" {
+		t.Fatalf("long title: %d %s", res.Status, res.Body)
+	}
+	bilingual("400", res.JSON()["message"].(string))
+	if msg := fieldMessage(res, "title"); !strings.HasPrefix(msg, "Paling banyak 300 karakter / ") {
+		t.Errorf("title: %q, want the limit in Bahasa Indonesia first", msg)
+	}
+
+	// and inside a batch's failed request
+	res = srv.Do(t, http.MethodPost, "/api/batch", officer, map[string]any{"requests": []any{
+		map[string]any{"method": "POST", "url": "/api/collections/activities/records", "body": long}}})
+	if res.Status != http.StatusBadRequest {
+		t.Fatalf("batch: %d %s", res.Status, res.Body)
+	}
+	bilingual("batch", res.JSON()["message"].(string))
+	failed := res.JSON()["data"].(map[string]any)["requests"].(map[string]any)["0"].(map[string]any)
+	bilingual("batch request", failed["message"].(string))
+	inner := failed["response"].(map[string]any)
+	bilingual("batch response", inner["message"].(string))
+	title := inner["data"].(map[string]any)["title"].(map[string]any)
+	if msg, _ := title["message"].(string); !strings.HasPrefix(msg, "Paling banyak 300 karakter / ") {
+		t.Errorf("batch title: %q", msg)
+	}
+
+	// a body that is no JSON object names the body
+	res = srv.Do(t, http.MethodPost, "/api/accounts/password", officer, `[]`)
+	if res.Status != http.StatusBadRequest || res.FieldError("body") != "invalid_json" {
+		t.Errorf("password body: %d %s, want 400 with data.body.code invalid_json", res.Status, res.Body)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/accounts"
+	"jangkau/apierr"
 	"jangkau/areas"
 	"jangkau/audit"
 	"jangkau/devices"
@@ -39,6 +40,7 @@ func Register(app core.App) {
 	// Spanning every auth collection: verified tokens cached.
 	bindAuthCache(app)
 
+	apierr.Register(app)    // every refusal bilingual, PocketBase's own included
 	areas.Register(app)     // an area is never deleted
 	accounts.Register(app)  // users: regency, who manages whom, own password, deactivated refused, /api/accounts
 	records.Register(app)   // village records and figures: scope, privacy guard, who writes what

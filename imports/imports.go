@@ -82,7 +82,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -254,7 +253,7 @@ func (r *Row) FailWith(err error, columns map[string]string) bool {
 	if errors.As(err, &verrs) {
 		for _, field := range sortedKeys(verrs) {
 			col, prefix := column(field)
-			code, msg := describe(verrs[field])
+			code, msg := apierr.Describe(verrs[field])
 			r.Fail(col, code, prefix+msg)
 		}
 		return true
@@ -269,11 +268,8 @@ func (r *Row) FailWith(err error, columns map[string]string) bool {
 			}
 			code, _ := item["code"].(string)
 			msg, _ := item["message"].(string)
-			if !strings.Contains(msg, apierr.Separator) {
-				if id, ok := indonesian[code]; ok {
-					msg = id + apierr.Separator + msg
-				}
-			}
+			params, _ := item["params"].(map[string]any)
+			msg = apierr.Bilingual(code, msg, params)
 			col, prefix := column(field)
 			r.Fail(col, code, prefix+msg)
 			failed = true
@@ -483,57 +479,3 @@ var (
 		"Text starting with =, +, -, @ or a tab is read by spreadsheets as a formula and is not accepted.")
 	msgTooLong = apierr.Text("Isi sel terlalu panjang (maksimal %d karakter).", "The cell is too long (at most %d characters).")
 )
-
-// describe returns the code and a bilingual message of a field error.
-// Jangkau's own errors are bilingual already; PocketBase's (English) are
-// given their Indonesian half by code.
-func describe(err error) (code, message string) {
-	code, message = "invalid", err.Error()
-	var ve validation.Error
-	if errors.As(err, &ve) {
-		code, message = ve.Code(), ve.Message()
-		if p := ve.Params(); len(p) > 0 {
-			if m, e := renderParams(message, p); e == nil {
-				message = m
-			}
-		}
-	}
-	if strings.Contains(message, apierr.Separator) {
-		return code, message
-	}
-	if id, ok := indonesian[code]; ok {
-		return code, id + apierr.Separator + message
-	}
-	return code, apierr.Text("Nilai tidak sah", message)
-}
-
-// indonesian halves of PocketBase's and ozzo-validation's own messages.
-var indonesian = map[string]string{
-	"validation_required":                  "Wajib diisi",
-	"validation_is_email":                  "Alamat e-mail tidak sah",
-	"validation_invalid_email":             "Alamat e-mail tidak sah",
-	"validation_not_unique":                "Nilai ini sudah dipakai",
-	"validation_invalid_value":             "Nilai tidak termasuk pilihan yang sah",
-	"validation_min_text_constraint":       "Terlalu pendek",
-	"validation_max_text_constraint":       "Terlalu panjang",
-	"validation_invalid_format":            "Bentuknya tidak sah",
-	"validation_min_number_constraint":     "Angka terlalu kecil",
-	"validation_max_number_constraint":     "Angka terlalu besar",
-	"validation_only_int_constraint":       "Harus bilangan bulat",
-	"validation_missing_rel_records":       "Data yang dirujuk tidak ditemukan",
-	"validation_invalid_number":            "Bukan angka",
-	"validation_match_invalid":             "Bentuknya tidak sah",
-	"validation_length_too_long":           "Terlalu panjang",
-	"validation_values_mismatch":           "Tidak sama",
-	"validation_json_size_limit":           "Data terlalu besar",
-	"validation_invalid_json":              "Bukan JSON yang sah",
-	"validation_nil_or_not_empty_required": "Harus kosong atau diisi",
-}
-
-// renderParams fills a message's {{.Name}} placeholders.
-func renderParams(message string, params map[string]any) (string, error) {
-	for k, v := range params {
-		message = strings.ReplaceAll(message, "{{."+k+"}}", fmt.Sprint(v))
-	}
-	return message, nil
-}

@@ -138,3 +138,39 @@ func TestPrebuiltCreatesAnswerAndStoreAsBuiltInTheTransaction(t *testing.T) {
 		t.Fatalf("only %d cases applied: the comparison of stored rows saw too little", applied)
 	}
 }
+
+// A rejected mutation tells why in both languages, also where the reason
+// is one of PocketBase's own validators (English only) or a JSON type.
+func TestRejectedMutationsSayWhyInBothLanguages(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	cases := []struct {
+		field string
+		value any
+		id    string // the Indonesian half starts so
+	}{
+		{"male_child", -5, "Harus 0 atau lebih"},
+		{"male_child", 1.5, "Harus bilangan bulat"},
+		{"male_child", "lima", `Kolom "male_child" harus berupa angka`},
+		{"title", strings.Repeat("a", 301), "Paling banyak 300 karakter"},
+		{"title", 7, `Kolom "title" harus berupa teks`},
+		{"topics", 7, `Kolom "topics" harus berupa daftar teks`},
+		{"title", "", "Wajib diisi"},
+	}
+	var muts []sync.Mutation
+	for i, c := range cases {
+		muts = append(muts, upsert(fmt.Sprint("why", i), catalog.Activities, fmt.Sprintf("rejectedWhy%05d", i), newActivity(tt.VillageA, map[string]any{c.field: c.value})))
+	}
+	for i, r := range push(t, srv, tok, "bilingual-rejections", muts...).Results {
+		c := cases[i]
+		fe, ok := r.Errors[c.field]
+		if r.Status != sync.StatusRejected || !ok {
+			t.Errorf("%s = %v: %+v, want rejected on %s", c.field, c.value, r, c.field)
+			continue
+		}
+		if !bilingual(fe.Message) || !strings.HasPrefix(fe.Message, c.id) {
+			t.Errorf("%s = %v: %q, want \"%s... / ...\"", c.field, c.value, fe.Message, c.id)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/records"
@@ -640,11 +641,12 @@ func (p *Pusher) validationResult(m Mutation, verrs validation.Errors) Result {
 	errs := map[string]FieldError{}
 	reason := ReasonInvalid
 	for field, e := range verrs {
-		fe := FieldError{Code: "validation_invalid_value", Message: e.Error()}
+		// PocketBase's own messages are English: apierr gives them their
+		// Indonesian half, as on REST
+		fe := FieldError{Code: "validation_invalid_value", Message: apierr.Bilingual("validation_invalid_value", e.Error(), nil)}
 		var ve validation.Error
 		if errors.As(e, &ve) {
-			fe.Code = ve.Code()
-			fe.Message = ve.Error()
+			fe.Code, fe.Message = apierr.Describe(ve)
 		}
 		if fe.Code == review.CodeLocked {
 			reason = ReasonLocked
@@ -738,8 +740,10 @@ func (p *Pusher) decode(col *core.Collection, data map[string]any) (map[string]a
 	return values, errs
 }
 
-func typeErr(name, want string) *FieldError {
-	fe := fieldErr("invalid_type", fmt.Sprintf("Kolom %q harus %s. / Field %q must be %s.", name, want, name, want))
+// typeErr refuses a value of the wrong JSON type: wantID and wantEN say
+// what the field takes, in Bahasa Indonesia and in English.
+func typeErr(name, wantID, wantEN string) *FieldError {
+	fe := fieldErr("invalid_type", fmt.Sprintf("Kolom %q harus %s. / Field %q must be %s.", name, wantID, name, wantEN))
 	return &fe
 }
 
@@ -756,7 +760,7 @@ func decodeValue(f core.Field, v any, flavor Flavor) (any, *FieldError) {
 			}
 			var decoded any
 			if err := json.Unmarshal([]byte(s), &decoded); err != nil {
-				return nil, typeErr(name, "a JSON list")
+				return nil, typeErr(name, "berupa daftar JSON", "a JSON list")
 			}
 			v = decoded
 		}
@@ -765,11 +769,11 @@ func decodeValue(f core.Field, v any, flavor Flavor) (any, *FieldError) {
 		}
 		list, ok := v.([]any)
 		if !ok {
-			return nil, typeErr(name, "a list of strings")
+			return nil, typeErr(name, "berupa daftar teks", "a list of strings")
 		}
 		for _, item := range list {
 			if _, ok := item.(string); !ok {
-				return nil, typeErr(name, "a list of strings")
+				return nil, typeErr(name, "berupa daftar teks", "a list of strings")
 			}
 		}
 		return list, nil
@@ -777,15 +781,15 @@ func decodeValue(f core.Field, v any, flavor Flavor) (any, *FieldError) {
 	switch f.Type() {
 	case core.FieldTypeNumber:
 		if _, ok := v.(float64); !ok {
-			return nil, typeErr(name, "a number")
+			return nil, typeErr(name, "berupa angka", "a number")
 		}
 	case core.FieldTypeBool:
 		if _, ok := v.(bool); !ok {
-			return nil, typeErr(name, "true or false")
+			return nil, typeErr(name, "true atau false", "true or false")
 		}
 	default:
 		if _, ok := v.(string); !ok {
-			return nil, typeErr(name, "text")
+			return nil, typeErr(name, "berupa teks", "text")
 		}
 	}
 	return v, nil

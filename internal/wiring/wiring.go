@@ -63,6 +63,10 @@ const (
 // the request timer of /metrics, so that the time includes them all.
 const MiddlewareMetrics = -2000
 
+// MiddlewareBilingual is the next, also before PocketBase's own: every
+// refusal, theirs included, leaves in the agreed bilingual shape (apierr).
+const MiddlewareBilingual = -1999
+
 // Serve hooks (OnServe): routes and middlewares, then the static files last.
 const (
 	ServeBind   = 0   // each package's routes and middlewares

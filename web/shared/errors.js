@@ -1,7 +1,7 @@
 // Server errors as people read them: PocketBase's error shape
 // {status, message, data: {field: {code, message}}} turned into one message
 // per field, in the current language.
-import { errorFields } from './apierror.js';
+import { errorFields, inLang } from './apierror.js';
 import { pick, t } from './i18n.js';
 
 // PocketBase's own validation codes carry English-only messages.
@@ -39,7 +39,9 @@ export function errorMessage(err) {
   if (status === 403) return t('err.forbidden');
   if (status === 404) return t('err.notfound');
   const msg = err.response?.message || err.message || '';
-  if (!msg || /^Something went wrong/.test(msg) || /^Failed to /.test(msg)) {
+  // PocketBase's general messages (bilingual from the server) say less than the fields
+  const en = inLang(msg, 'en');
+  if (!msg || /^Something went wrong/.test(en) || /^Failed to /.test(en)) {
     return Object.keys(fieldErrors(err)).length ? t('err.fields') : t('err.generic');
   }
   return pick(msg);

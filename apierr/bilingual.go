@@ -1,0 +1,225 @@
+package apierr
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"jangkau/internal/wiring"
+)
+
+// PocketBase and ozzo-validation write their messages in English only. A
+// person reads them wherever an app shows a server's message as it came
+// (the field app's rejected records, an import's rows, a developer's
+// console), so they are given their Indonesian half here, by code: one
+// table for every path (REST and batch through Middleware, sync pushes,
+// imports).
+
+// indonesian is the Indonesian half of PocketBase's and ozzo-validation's
+// own field messages, by code; {{.name}} takes the error's parameter.
+var indonesian = map[string]string{
+	"validation_required":                        "Wajib diisi",
+	"validation_nil_or_not_empty_required":       "Wajib diisi",
+	"validation_not_nil_required":                "Wajib diisi",
+	"validation_empty":                           "Harus kosong",
+	"validation_nil":                             "Harus kosong",
+	"validation_is_email":                        "Alamat e-mail tidak sah",
+	"validation_invalid_email":                   "Alamat e-mail tidak sah",
+	"validation_email_domain_not_allowed":        "Domain e-mail tidak diizinkan",
+	"validation_not_unique":                      "Nilai ini sudah dipakai",
+	"validation_invalid_value":                   "Nilai tidak termasuk pilihan yang sah",
+	"validation_in_invalid":                      "Nilai tidak termasuk pilihan yang sah",
+	"validation_not_in_invalid":                  "Nilai ini tidak diterima",
+	"validation_min_text_constraint":             "Paling sedikit {{.min}} karakter",
+	"validation_max_text_constraint":             "Paling banyak {{.max}} karakter",
+	"validation_length_too_long":                 "Paling banyak {{.max}}",
+	"validation_length_too_short":                "Paling sedikit {{.min}}",
+	"validation_length_out_of_range":             "Panjangnya harus antara {{.min}} dan {{.max}}",
+	"validation_length_invalid":                  "Panjangnya harus tepat {{.min}}",
+	"validation_invalid_format":                  "Bentuknya tidak sah",
+	"validation_match_invalid":                   "Bentuknya tidak sah",
+	"validation_min_number_constraint":           "Harus {{.min}} atau lebih",
+	"validation_max_number_constraint":           "Harus {{.max}} atau kurang",
+	"validation_min_greater_equal_than_required": "Harus {{.threshold}} atau lebih",
+	"validation_min_greater_than_required":       "Harus lebih dari {{.threshold}}",
+	"validation_max_less_equal_than_required":    "Harus {{.threshold}} atau kurang",
+	"validation_max_less_than_required":          "Harus kurang dari {{.threshold}}",
+	"validation_only_int_constraint":             "Harus bilangan bulat, tanpa desimal",
+	"validation_not_a_number":                    "Bukan angka yang sah",
+	"validation_invalid_number":                  "Bukan angka yang sah",
+	"validation_missing_rel_records":             "Data yang dirujuk tidak ditemukan",
+	"validation_missing_rel_collection":          "Koleksi yang dirujuk tidak dapat dibaca",
+	"validation_not_enough_values":               "Pilih paling sedikit {{.minSelect}}",
+	"validation_too_many_values":                 "Pilih paling banyak {{.maxSelect}}",
+	"validation_too_many_files":                  "Paling banyak {{.maxSelect}} berkas",
+	"validation_invalid_file":                    "Berkas tidak sah",
+	"validation_values_mismatch":                 "Tidak sama",
+	"validation_json_size_limit":                 "Data terlalu besar",
+	"validation_invalid_json":                    "Bukan JSON yang sah",
+	"validation_invalid_url":                     "Alamat URL tidak sah",
+	"validation_url_domain_not_allowed":          "Domain URL tidak diizinkan",
+	"validation_date_invalid":                    "Bukan tanggal yang sah",
+	"validation_date_out_of_range":               "Tanggal di luar rentang",
+	"validation_pk_invalid":                      "Id tidak sah atau sudah dipakai",
+	"validation_pk_change":                       "Id catatan tidak boleh diubah",
+	"validation_forbidden_pk_character":          "Id memuat karakter yang tidak boleh",
+	"validation_reserved_pk":                     "Id ini dicadangkan",
+	"validation_unknown_field":                   "Kolom tidak dikenal",
+	"validation_invalid_field_value":             "Nilai kolom tidak sah",
+	"validation_invalid_old_password":            "Kata sandi lama salah",
+	"validation_invalid_auth_id":                 "Id akun tidak sah atau sudah dipakai",
+}
+
+// Bilingual returns a field's message in the agreed form: as it is when it
+// is bilingual already, else with the Indonesian half of its code (its
+// {{.name}} placeholders filled from params), or a general one.
+func Bilingual(code, message string, params map[string]any) string {
+	message = fill(message, params)
+	if strings.Contains(message, Separator) {
+		return message
+	}
+	if id, ok := indonesian[code]; ok {
+		return Text(fill(id, params), message)
+	}
+	return Text("Nilai tidak sah", message)
+}
+
+// Describe returns the code and the bilingual message of a field error
+// (Jangkau's own are bilingual already; PocketBase's get their Indonesian
+// half, Bilingual); an error that is no validation.Error is "invalid".
+func Describe(err error) (code, message string) {
+	var ve validation.Error
+	if errors.As(err, &ve) {
+		return ve.Code(), Bilingual(ve.Code(), ve.Message(), ve.Params())
+	}
+	return "invalid", Bilingual("invalid", err.Error(), nil)
+}
+
+// fill replaces a message's {{.name}} placeholders by params.
+func fill(message string, params map[string]any) string {
+	for k, v := range params {
+		message = strings.ReplaceAll(message, "{{."+k+"}}", fmt.Sprint(v))
+	}
+	return message
+}
+
+// statusTexts is the Indonesian half of PocketBase's general messages, by
+// status: what a refused request says when its handler said nothing of
+// its own (PocketBase's defaults, such as "The requested resource wasn't
+// found.", or a handler's own English text).
+var statusTexts = map[int]string{
+	http.StatusBadRequest:            "Permintaan tidak dapat diproses; periksa isinya",
+	http.StatusUnauthorized:          "Masuk dulu: token tidak ada, tidak sah atau sudah berakhir",
+	http.StatusForbidden:             "Anda tidak berwenang melakukan ini",
+	http.StatusNotFound:              "Data yang diminta tidak ditemukan",
+	http.StatusMethodNotAllowed:      "Metode ini tidak diterima di alamat ini",
+	http.StatusRequestEntityTooLarge: "Permintaan terlalu besar",
+	http.StatusTooManyRequests:       "Terlalu banyak permintaan; coba lagi sebentar lagi",
+	http.StatusInternalServerError:   "Terjadi kesalahan di server; coba lagi",
+	http.StatusServiceUnavailable:    "Layanan sedang sibuk; coba lagi sebentar lagi",
+}
+
+// CodeAuthRequired is the code of a request refused for want of a valid
+// sign-in (401), on the field "token".
+const CodeAuthRequired = "auth_required"
+
+// Middleware gives every refusal of every route the agreed shape: the
+// message bilingual (PocketBase's own defaults included), each field's
+// message bilingual by its code, and a 401 naming the field it is about
+// (token, code CodeAuthRequired). Jangkau's own refusals are bilingual
+// already and pass unchanged.
+func Middleware(e *core.RequestEvent) error {
+	err := e.Next()
+	if err == nil {
+		return nil
+	}
+	var ae *router.ApiError
+	if !errors.As(err, &ae) {
+		ae = router.ToApiError(err)
+	}
+	Translate(ae)
+	return ae
+}
+
+// messages is the Indonesian half of PocketBase's own general messages
+// that say more than their status.
+var messages = map[string]string{
+	"Failed to authenticate.":                                      "Gagal masuk: e-mail atau kata sandi salah",
+	"Failed to create record.":                                     "Catatan baru tidak tersimpan; periksa kolom yang disebut",
+	"Failed to update record.":                                     "Perubahan tidak tersimpan; periksa kolom yang disebut",
+	"Failed to delete record.":                                     "Catatan tidak terhapus",
+	"Failed to load the submitted data due to invalid formatting.": "Data yang dikirim tidak dapat dibaca (bentuknya tidak sah)",
+	"Batch transaction failed.":                                    "Kiriman gabungan gagal; tidak ada yang tersimpan",
+	"Batch request failed.":                                        "Permintaan ini gagal",
+	"Something went wrong while processing your request.":          "Terjadi kesalahan saat memproses permintaan",
+	"The authorized record is not allowed to perform this action.": "Akun Anda tidak berwenang melakukan ini",
+	"Only superusers can perform this action.":                     "Hanya superuser yang boleh melakukan ini",
+	"The request requires valid record authorization token.":       "Masuk dulu: token tidak ada, tidak sah atau sudah berakhir",
+	"The request requires valid authorization token.":              "Masuk dulu: token tidak ada, tidak sah atau sudah berakhir",
+	"The requested resource wasn't found.":                         "Data yang diminta tidak ditemukan",
+	"Missing or invalid collection context.":                       "Koleksi tidak ada atau tidak sah",
+	"Too Many Requests.":                                           "Terlalu banyak permintaan; coba lagi sebentar lagi",
+}
+
+// Translate makes the messages of ae bilingual, in place (Middleware).
+func Translate(ae *router.ApiError) {
+	ae.Message = general(ae.Status, ae.Message)
+	translateData(ae.Data)
+	if ae.Status == http.StatusUnauthorized && len(ae.Data) == 0 {
+		ae.Data = map[string]any{"token": map[string]any{"code": CodeAuthRequired, "message": ae.Message}}
+	}
+}
+
+// general is a request's message, bilingual.
+func general(status int, message string) string {
+	if message == "" || strings.Contains(message, Separator) {
+		return message
+	}
+	if id, ok := messages[message]; ok {
+		return Text(id+".", message)
+	}
+	id, ok := statusTexts[status]
+	if !ok {
+		id = "Permintaan tidak berhasil"
+	}
+	return Text(id+".", message)
+}
+
+// translateData makes the field messages of an error's data bilingual:
+// each {code, message} item, the nested ones (a field's own fields), and
+// the answer a batch's failed request carries ({code, message, response}).
+func translateData(data map[string]any) {
+	for field, v := range data {
+		switch item := v.(type) {
+		case map[string]any:
+			code, isItem := item["code"].(string)
+			if msg, ok := item["message"].(string); isItem && ok && msg != "" {
+				params, _ := item["params"].(map[string]any)
+				item["message"] = Bilingual(code, msg, params)
+			}
+			if resp, ok := item["response"].(*router.ApiError); ok {
+				Translate(resp)
+			}
+			if !isItem {
+				translateData(item)
+			}
+		case validation.Error:
+			data[field] = map[string]any{"code": item.Code(), "message": Bilingual(item.Code(), item.Message(), item.Params())}
+		}
+	}
+}
+
+// Register binds Middleware around every route, outside PocketBase's own
+// middlewares (their refusals, such as a body too large, are translated too).
+func Register(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.apierr.bilingual", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "jangkau.apierr.bilingual", Priority: wiring.MiddlewareBilingual, Func: Middleware})
+		return e.Next()
+	}})
+}
