@@ -45,6 +45,18 @@ const CodeMustChange = "password_change_required"
 // reset (which sets must_change_password rather than clearing it).
 const managerResetKey = "@accountsManagerReset"
 
+// markManagerReset makes a password that someone else sets on rec (a
+// manager's PATCH, a superuser in the admin UI) a one-time password, as the
+// reset route's is: its user must choose its own before anything else, so
+// that no password its manager knows stays in use.
+func markManagerReset(rec *core.Record) {
+	if rec.GetString("password") == "" {
+		return
+	}
+	rec.SetRaw(managerResetKey, true)
+	rec.Set(FieldMustChange, true)
+}
+
 func bilingual(field, code, msg string) validation.Errors {
 	return validation.Errors{field: validation.NewError(code, msg)}
 }

@@ -221,3 +221,41 @@ func TestInitialPasswordMustBeChanged(t *testing.T) {
 		t.Errorf("after the change: %d, then %d %s", ch.Status, res.Status, res.Body)
 	}
 }
+
+// A password a manager sets through the REST API (PATCH without the old
+// one, which the policy lets the secretariat and a verifier do for the
+// accounts they manage) is a one-time password, as the reset route's:
+// the officer must choose its own before anything else. The officer's own
+// change (with oldPassword) clears the flag.
+func TestPasswordSetByAManagerMustBeChanged(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	officer := tt.UserID(tt.OfficerA)
+	set := "Manager-Set-Passw0rd"
+	for _, manager := range []string{tt.VerifierA, tt.Secretariat} {
+		res := srv.Do(t, http.MethodPatch, "/api/collections/users/records/"+officer, tt.Token(t, srv.App, manager),
+			map[string]any{"password": set, "passwordConfirm": set})
+		if res.Status != 200 {
+			t.Fatalf("%s sets the password: %d %s", manager, res.Status, res.Body)
+		}
+		in := login(t, srv, tt.OfficerA, set)
+		if in.Status != 200 {
+			t.Fatalf("the set password: %d %s", in.Status, in.Body)
+		}
+		if rec, _ := in.JSON()["record"].(map[string]any); rec[accounts.FieldMustChange] != true {
+			t.Errorf("after %s set it, the sign-in does not ask for a new password: %v", manager, rec)
+		}
+		tok, _ := in.JSON()["token"].(string)
+		if r := srv.Do(t, http.MethodGet, "/api/collections/activities/records", tok, nil); r.Status != 403 || r.FieldError("password") != accounts.CodeMustChange {
+			t.Errorf("after %s set it, the officer works without changing it: %d %s", manager, r.Status, r.Body)
+		}
+		own := "Officer-Own-Passw0rd"
+		r := srv.Do(t, http.MethodPost, accounts.ChangePasswordPath, tok, map[string]any{"oldPassword": set, "password": own, "passwordConfirm": own})
+		if r.Status != 200 {
+			t.Fatalf("the officer's change: %d %s", r.Status, r.Body)
+		}
+		if in := login(t, srv, tt.OfficerA, own); in.JSON()["record"].(map[string]any)[accounts.FieldMustChange] != false {
+			t.Errorf("the officer's own password still must be changed")
+		}
+	}
+}
