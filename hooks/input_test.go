@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -102,7 +103,9 @@ var writePaths = []writePath{
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-%d", id, v), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
+		// a mutation id of its own: a refused update leaves the version as it
+		// was, and the same id would replay the earlier answer
+		m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-%d-%d", id, v, updateMutations.Add(1)), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
 		return resultCode(t, nativePush(t, srv, tok, m), field)
 	}},
 	{"watermelon push", false, func(t *testing.T, srv *tt.Server, tok, col, id string, fields map[string]any, field string) string {
@@ -148,6 +151,9 @@ var writePaths = []writePath{
 		return ""
 	}},
 }
+
+// updateMutations numbers the native update pushes of writePaths.
+var updateMutations atomic.Int64
 
 func nativePush(t *testing.T, srv *tt.Server, tok string, muts ...sync.Mutation) sync.Result {
 	t.Helper()

@@ -564,7 +564,8 @@ var passportWords = []string{"paspor", "pasport", "passport", "passpor"}
 const passportReach = 40
 
 // findPassports adds to out the Indonesian passport numbers in units that
-// follow a word naming a passport within passportReach characters: one or
+// follow a word naming a passport within passportReach characters of the
+// same sentence (sentenceEnd): one or
 // two letters, then 6 to 8 digits (C1234567, AB1234567, "X 1234567"),
 // and returns out in the order of the text. Without the word, a letter and
 // digits are left alone: agencies' references look like that.
@@ -576,7 +577,7 @@ func findPassports(units []unit, out []finding) []finding {
 			continue
 		}
 		end := i + w
-		for j := end; j < len(units) && j < end+passportReach; j++ {
+		for j := end; j < len(units) && j < end+passportReach && !sentenceEnd(units, j); j++ {
 			if to := passportAt(units, j); to > 0 {
 				out = append(out, finding{CodePassport, j, to})
 				i = to - 1
@@ -588,6 +589,26 @@ func findPassports(units []unit, out []finding) []finding {
 		sort.SliceStable(out, func(a, b int) bool { return out[a].from < out[b].from })
 	}
 	return out
+}
+
+// sentenceEnd reports whether unit j ends the sentence that names a
+// passport: a semicolon, a line break, ? or !, or a full stop before a
+// space after a word of more than three letters (not "No." or "a.n.").
+func sentenceEnd(units []unit, j int) bool {
+	switch units[j].r {
+	case ';', '\n', '\r', '?', '!':
+		return true
+	case '.':
+		if j+1 < len(units) && !isBlank(units[j+1].r) {
+			return false
+		}
+		k := j
+		for k > 0 && unicode.IsLetter(units[k-1].r) {
+			k--
+		}
+		return j-k > 3
+	}
+	return false
 }
 
 // passportWordAt returns the length of the passport word starting at unit

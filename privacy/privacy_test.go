@@ -176,7 +176,8 @@ var acceptedText = []string{
 	// passports without the word, and the word without a number
 	"C1234567", "AB1234567", "ref C1234567", "surat X 1234567", "B 1234567 ekor",
 	"pengurusan paspor 12 CPMI di Kanim Kelas I 2025", "paspor hilang: 3 kasus, 2025", "paspor untuk 120 orang",
-	"paspor dan visa 2025-03-10",
+	"paspor dan visa 2025-03-10", "pengurusan paspor 12 CPMI; surat X 1234567", "paspor CPMI selesai. Surat B 1234567 terkirim",
+	"paspor diurus\nref AB1234567",
 }
 
 func TestCheckText(t *testing.T) {
@@ -194,7 +195,7 @@ func TestCheckText(t *testing.T) {
 }
 
 func TestMessagesNameTheReasonInBothLanguages(t *testing.T) {
-	for _, s := range []string{"1801234567890001", "081234567890"} {
+	for _, s := range []string{"1801234567890001", "081234567890", "paspor C1234567"} {
 		msg := CheckText(s).Error()
 		if !strings.Contains(msg, "Tidak boleh") || !strings.Contains(msg, "Must not") {
 			t.Errorf("%q: %s", s, msg)
@@ -355,4 +356,23 @@ func FuzzRedact(f *testing.F) {
 			t.Errorf("Redact(%q) changed accepted text: %q", s, got)
 		}
 	})
+}
+
+func TestCheckClientID(t *testing.T) {
+	// a canonical UUID is an app's machine value, even where its hex
+	// digits read as a number; anything else is read as text
+	for _, id := range []string{"75339d31-1860-4527-9779-12ab5613c3e2", "72543040-8186-4657-a5b8-ecebd40d3052", "pwa-Xy3kP9qLm2Vn8RtB4wZa", "hp-desa-1"} {
+		if err := CheckClientID(id); err != nil {
+			t.Errorf("%q refused: %v", id, err)
+		}
+	}
+	if CheckText("75339d31-1860-4527-9779-12ab5613c3e2") == nil {
+		t.Error("the test UUID no longer reads as a number: pick another")
+	}
+	for id, code := range map[string]string{"081234567890": CodePhone, "1801234567890001": CodeNIK, "hp-0812-3456-7890": CodePhone,
+		"75339d31-1860-4527-9779-12ab5613c3e2x": CodeNIK, "paspor-C1234567": CodePassport} {
+		if err := CheckClientID(id); err == nil || err.Code() != code {
+			t.Errorf("%q: got %v, want %s", id, err, code)
+		}
+	}
 }
