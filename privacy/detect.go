@@ -211,6 +211,8 @@ func find(units []unit) []finding {
 		}
 		chain, gaps, digits = chain[:0], gaps[:0], 0
 	}
+	var wordBacking [4]int
+	words := wordBacking[:0] // where the words naming a passport end
 	seps, inSpace, listMark, spaced, broken := 0, false, false, false, false
 	gapFrom := 0
 	for i := 0; i < len(units); {
@@ -234,8 +236,15 @@ func find(units []unit) []finding {
 			gapFrom = j
 			i = j
 			continue
-		case unicode.IsLetter(r):
+		case isLetter(r):
 			broken = true
+			if r == 'p' || r == 'P' {
+				if w := passportWordAt(units, i); w > 0 {
+					words = append(words, i+w)
+					i += w
+					continue
+				}
+			}
 		case isBlank(r):
 			if !inSpace {
 				seps++
@@ -254,7 +263,7 @@ func find(units []unit) []finding {
 	if len(chain) > 0 {
 		flush()
 	}
-	return findPassports(units, out)
+	return findPassports(units, words, out)
 }
 
 // matchChain appends the identifiers of one chain (gaps[k] stands between
@@ -276,20 +285,20 @@ func matchChain(units []unit, ch []group, gaps []gap, out []finding) []finding {
 	for i := 0; i < len(ch); {
 		n, code := 0, ""
 		total := 0
-		listed := false
+		listed, even := false, true
 		for k := 1; i+k <= len(ch); k++ {
 			total += ch[i+k-1].len()
 			if k > 1 && total > nikDigits {
 				break
 			}
 			window := ch[i : i+k]
-			var wgaps []gap
 			if k > 1 {
-				wgaps = gaps[i : i+k-1]
-				listed = listed || wgaps[k-2].list
+				// the gaps of the window: listed and even as a whole
+				last := gaps[i+k-2]
+				listed = listed || last.list
+				even = even && sameGap(units, gaps[i], last)
 			}
 			byHand := k <= maxGroups && !listed
-			even := evenGaps(units, wgaps)
 			// a phone first: its reading is the narrower one ("0062 (0)
 			// 812 3456 7890" has 16 digits)
 			if total >= minDigits && isPhone(units, window, total, byHand, even, listed) {
@@ -312,17 +321,9 @@ func matchChain(units []unit, ch []group, gaps []gap, out []finding) []finding {
 	return out
 }
 
-// evenGaps reports whether every gap reads the same (a run of spaces,
-// tabs and line breaks as one space).
-func evenGaps(units []unit, gaps []gap) bool {
-	for k := 1; k < len(gaps); k++ {
-		if !sameGap(units, gaps[0], gaps[k]) {
-			return false
-		}
-	}
-	return true
-}
-
+// sameGap reports whether two gaps read the same (a run of spaces, tabs
+// and line breaks as one space): a number split evenly has every gap the
+// same.
 func sameGap(units []unit, a, b gap) bool {
 	i, j := a.from, b.from
 	for i < a.to && j < b.to {
@@ -345,7 +346,22 @@ func sameGap(units []unit, a, b gap) bool {
 	return i == a.to && j == b.to
 }
 
-func isBlank(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u2800' }
+// isBlank reports whether r is a space of any kind, a control character
+// or the blank Braille pattern.
+func isBlank(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r <= ' ' || r == 0x7f
+	}
+	return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u2800'
+}
+
+// isLetter is unicode.IsLetter, quick for ASCII.
+func isLetter(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
+}
 
 // digitAt is the digit of unit i.
 func digitAt(units []unit, i int) byte { return byte(units[i].r) }
@@ -564,23 +580,19 @@ var passportWords = []string{"paspor", "pasport", "passport", "passpor"}
 const passportReach = 40
 
 // findPassports adds to out the Indonesian passport numbers in units that
-// follow a word naming a passport within passportReach characters of the
+// follow a word naming a passport (ending at words, as find read them)
+// within passportReach characters of the
 // same sentence (sentenceEnd): one or
 // two letters, then 6 to 8 digits (C1234567, AB1234567, "X 1234567"),
 // and returns out in the order of the text. Without the word, a letter and
 // digits are left alone: agencies' references look like that.
-func findPassports(units []unit, out []finding) []finding {
-	n := len(out)
-	for i := 0; i < len(units); i++ {
-		w := passportWordAt(units, i)
-		if w == 0 {
-			continue
-		}
-		end := i + w
-		for j := end; j < len(units) && j < end+passportReach && !sentenceEnd(units, j); j++ {
+func findPassports(units []unit, words []int, out []finding) []finding {
+	n, at := len(out), 0
+	for _, end := range words {
+		for j := max(end, at); j < len(units) && j < end+passportReach && !sentenceEnd(units, j); j++ {
 			if to := passportAt(units, j); to > 0 {
 				out = append(out, finding{CodePassport, j, to})
-				i = to - 1
+				at = to
 				break
 			}
 		}
@@ -603,7 +615,7 @@ func sentenceEnd(units []unit, j int) bool {
 			return false
 		}
 		k := j
-		for k > 0 && unicode.IsLetter(units[k-1].r) {
+		for k > 0 && isLetter(units[k-1].r) {
 			k--
 		}
 		return j-k > 3
@@ -614,7 +626,7 @@ func sentenceEnd(units []unit, j int) bool {
 // passportWordAt returns the length of the passport word starting at unit
 // i (at the start of a word), 0 if there is none.
 func passportWordAt(units []unit, i int) int {
-	if i > 0 && unicode.IsLetter(units[i-1].r) {
+	if r := units[i].r; r != 'p' && r != 'P' || i > 0 && isLetter(units[i-1].r) {
 		return 0
 	}
 	for _, w := range passportWords {
@@ -636,7 +648,7 @@ func passportWordAt(units []unit, i int) int {
 // or two ASCII letters starting a word, at most one space, dash or dot,
 // then 6 to 8 digits ending there), 0 if there is none.
 func passportAt(units []unit, j int) int {
-	if j > 0 && (unicode.IsLetter(units[j-1].r) || isDigit(units[j-1].r)) {
+	if j > 0 && (isLetter(units[j-1].r) || isDigit(units[j-1].r)) {
 		return 0
 	}
 	k := j
@@ -653,7 +665,7 @@ func passportAt(units []unit, j int) int {
 	for d < len(units) && isDigit(units[d].r) {
 		d++
 	}
-	if n := d - k; n < 6 || n > 8 || d < len(units) && (unicode.IsLetter(units[d].r)) {
+	if n := d - k; n < 6 || n > 8 || d < len(units) && (isLetter(units[d].r)) {
 		return 0
 	}
 	return d
