@@ -460,18 +460,11 @@ func isPhone(units []unit, gs []group, total int, byHand, even, listed bool) boo
 	// 00 for +: the international prefix must then be 62
 	intl := d[0] == '0' && d[1] == '0'
 	if intl {
-		d = d[2:]
-		switch {
-		case l[0] > 2:
-			l[0] -= 2
-		case l[0] == 2:
-			l = l[1:]
-		default:
-			if !even || listed || len(l) < 2 || l[1] < 1 {
-				return false
-			}
-			l = l[2:] // "0 0 6 2 8 1 2 ..."
+		if l[0] == 1 && (!even || listed) {
+			return false // "0 0..." is a number split evenly or none
 		}
+		d = d[2:]
+		l = dropDigits(l, 2)
 		if len(d) < 2 || d[0] != '6' || d[1] != '2' || len(l) == 0 {
 			return false
 		}
@@ -500,6 +493,19 @@ func isPhone(units []unit, gs []group, total int, byHand, even, listed bool) boo
 		return false
 	}
 	return !amount(units, gs)
+}
+
+// dropDigits returns the group lengths l without their first n digits.
+func dropDigits(l []int, n int) []int {
+	for n > 0 && len(l) > 0 {
+		if l[0] > n {
+			l[0] -= n
+			return l
+		}
+		n -= l[0]
+		l = l[1:]
+	}
+	return l
 }
 
 // handPrefix returns the national number of the digits d in groups of

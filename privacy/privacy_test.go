@@ -87,6 +87,8 @@ var refusedText = map[string]string{
 	"0062-812-3456-7890":              CodePhone,
 	"006281234567890":                 CodePhone,
 	"0062 (0) 812 3456 7890":          CodePhone,
+	"0 0 6 2 8 1 2 3 4 5 6 7 8 9 0":   CodePhone,
+	"0 062 812 3456 7890":             CodePhone,
 	"[0812]3456{7890}":                CodePhone, // brackets and braces as separators
 	"{0812}{3456}{7890}":              CodePhone,
 	"<0812>3456<7890>":                CodePhone,
