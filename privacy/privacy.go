@@ -162,10 +162,11 @@ var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]
 // in about one UUID in 200, which would lock that install out of sync for
 // good, and an app, not a person, makes it.
 func CheckClientID(s string) validation.Error {
-	if uuidRe.MatchString(s) {
+	err := CheckText(s) // first: most ids hold too few digits to be read at all
+	if err != nil && uuidRe.MatchString(s) {
 		return nil
 	}
-	return CheckText(s)
+	return err
 }
 
 // CheckRecord checks the free text of rec, one error per offending field:
