@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -102,7 +103,9 @@ var writePaths = []writePath{
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-%d", id, v), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
+		// a mutation id of its own: a refused update leaves the version as it
+		// was, and the same id would replay the earlier answer
+		m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-%d-%d", id, v, updateMutations.Add(1)), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
 		return resultCode(t, nativePush(t, srv, tok, m), field)
 	}},
 	{"watermelon push", false, func(t *testing.T, srv *tt.Server, tok, col, id string, fields map[string]any, field string) string {
@@ -148,6 +151,9 @@ var writePaths = []writePath{
 		return ""
 	}},
 }
+
+// updateMutations numbers the native update pushes of writePaths.
+var updateMutations atomic.Int64
 
 func nativePush(t *testing.T, srv *tt.Server, tok string, muts ...sync.Mutation) sync.Result {
 	t.Helper()
@@ -268,20 +274,22 @@ func TestOrdinaryNumbersPassOnEveryPath(t *testing.T) {
 	text := "Rapat 2025-01-31 pukul 08.00-12.00 di balai desa 18.01.04.2001; anggaran Rp 15.000.000 (Rp 62.850.000 total), " +
 		"35 peserta: 12, 15, 8; periode 01/01/2025 - 31/12/2025; Perdes No. 3 Tahun 2024; tahun 2024 2025 2026 2027; SAPA 129; (0721) 123456"
 	n := 0
-	for _, p := range writePaths {
-		t.Run(p.name, func(t *testing.T) {
-			n++
-			id := fmt.Sprintf("ordinaryText%04d", n)
-			if p.update {
-				id = tt.ActivityA
-			}
-			if code := p.write(t, srv, tok, catalog.Activities, id, map[string]any{"outcome_summary": text}, "outcome_summary"); code != "" {
-				t.Fatalf("refused: %s", code)
-			}
-			if got := storedValue(t, srv, catalog.Activities, id, "outcome_summary"); got != text {
-				t.Errorf("stored %q", got)
-			}
-		})
+	for _, text := range []string{text, ordinaryReportText} {
+		for _, p := range writePaths {
+			t.Run(p.name, func(t *testing.T) {
+				n++
+				id := fmt.Sprintf("ordinaryText%04d", n)
+				if p.update {
+					id = tt.ActivityA
+				}
+				if code := p.write(t, srv, tok, catalog.Activities, id, map[string]any{"outcome_summary": text}, "outcome_summary"); code != "" {
+					t.Fatalf("refused: %s", code)
+				}
+				if got := storedValue(t, srv, catalog.Activities, id, "outcome_summary"); got != text {
+					t.Errorf("stored %q", got)
+				}
+			})
+		}
 	}
 }
 

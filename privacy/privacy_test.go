@@ -81,6 +81,53 @@ var refusedText = map[string]string{
 	"Ibu X (0812-3456-7890) hadir":  CodePhone,
 	"nomor 0812 3456 7890 / 0813 1": CodePhone,
 	"https://wa.me/6281234567890":   CodePhone,
+	// the audit's spellings (issue: separators and group counts)
+	"0062 812 3456 7890":              CodePhone, // international 00 prefix
+	"00 62 812 3456 7890":             CodePhone,
+	"0062-812-3456-7890":              CodePhone,
+	"006281234567890":                 CodePhone,
+	"0062 (0) 812 3456 7890":          CodePhone,
+	"0 0 6 2 8 1 2 3 4 5 6 7 8 9 0":   CodePhone,
+	"0 062 812 3456 7890":             CodePhone,
+	"[0812]3456{7890}":                CodePhone, // brackets and braces as separators
+	"{0812}{3456}{7890}":              CodePhone,
+	"<0812>3456<7890>":                CodePhone,
+	"0812     3456 7890":              CodePhone, // runs of spaces
+	"0812 \t \n 3456          7890":   CodePhone,
+	"08 12 34 56 78 90":               CodePhone, // six pairs
+	"08-12-34-56-78-90":               CodePhone,
+	"0 8 1 2 3 4 5 6 7 8 9 0":         CodePhone, // one digit a group
+	"0.8.1.2.3.4.5.6.7.8.9.0":         CodePhone,
+	"6 2 8 1 2 3 4 5 6 7 8 9 0":       CodePhone,
+	"0812,3456,7890":                  CodePhone, // commas
+	"0812, 3456, 7890":                CodePhone,
+	"0812;3456;7890":                  CodePhone,
+	"0812|3456|7890":                  CodePhone,
+	"0812*3456*7890":                  CodePhone,
+	"0812~3456~7890":                  CodePhone,
+	"0812'3456'7890":                  CodePhone,
+	"\"0812\" \"3456\" \"7890\"":      CodePhone,
+	"0812\u30013456\u30017890":        CodePhone, // ideographic comma
+	"18 01 23 45 67 89 00 01":         CodeNIK,   // eight pairs
+	"18-01-23-45-67-89-00-01":         CodeNIK,
+	"1 8 0 1 2 3 4 5 6 7 8 9 0 0 0 1": CodeNIK,
+	"18 01 2345 6789 00 01":           CodeNIK, // six groups
+	"1801,2345,6789,0001":             CodeNIK,
+	"[1801]{2345}(6789)<0001>":        CodeNIK,
+	"1801     2345     6789     0001": CodeNIK,
+	"NIK: 32 01 01 01 01 90 00 01":    CodeNIK,
+	// passports named as such
+	"paspor C1234567":                     CodePassport,
+	"No. paspor X 1234567":                CodePassport,
+	"Paspor: AB1234567":                   CodePassport,
+	"PASPOR NO. B 9876543":                CodePassport,
+	"nomor paspor korban a1234567 hilang": CodePassport,
+	"passport no C1234567":                CodePassport,
+	"paspor atas nama korban: AB-123456":  CodePassport,
+	"Paspor (C.12345678)":                 CodePassport,
+	"ＰＡＳＰＯＲ　Ｃ１２３４５６７":                     CodePassport, // full-width
+	"paspor C١٢٣٤٥٦٧":                     CodePassport, // Arabic-Indic digits
+	"pas\u200bpor C1234567":               CodePassport, // zero-width space
 }
 
 // acceptedText is ordinary text with numbers: dates, amounts, counts, area
@@ -109,6 +156,30 @@ var acceptedText = []string{
 	"Oli 10 liter", "lalu 2025", "Pool 2025", "Hotel Ibis lt. 2", "versi 1.4.0",
 	"-5.4500 105.2667", "BP3MI-LPG-2025-0042", "100 O 200", "I 2 3",
 	"０８ peserta", "Rp １５.０００.０００",
+	// ordinary report text with the new separators and group counts
+	"10, 12, 15 peserta", "10,12,15 peserta", "Peserta: 10, 12, 15, 20, 25, 30, 35, 40 orang",
+	"RAD P.1.1, P.1.2, P.2.1 tahun 2025", "P.1.1.1", "Kode RAD P.3.2.1 (2025-2029)",
+	"REG/2025/00123", "surat BP3MI No. REG/2025/00123 tanggal 10-03-2025", "No. B/123/IV/2025/Ditreskrimum",
+	"LP/B/0123/III/2025/SPKT/POLDA LAMPUNG", "2025-03-10", "10 Maret 2025", "tanggal 2025-03-10 s.d. 2025-03-12",
+	"08 12 2025 - 10 12 2025", "08 12 2025 10 12 2025", "01 01 2025 31 12 2025", "12 01 2025 31 12 2025",
+	"2025 01 31 2025 12 31", "tahun 2019, 2020, 2021, 2022, 2023", "1000, 2000, 3000, 4000, 5000",
+	"10 20 30 40 50 60 70 80", "0 0 0 0 0 0 0 0 0 0", "1 2 3 4 5 6 7 8 9 10 11 12",
+	"Rp 62.850.000,00", "Rp 1.250.000,- dan Rp 62.850.000,00", "Rp 8.123.456.789,50", "anggaran Rp 1.500.000.000,00",
+	"12,5 persen", "2,5 juta", "nilai 3,25; 4,75; 5,5", "skor 08, 12, 15, 20, 30",
+	"pukul 08:00-12:00, 13:00-15:00", "08:00:00 WIB", "jam 08.30 - 09.00, 10.00 - 12.00",
+	"[1] 12 orang {2} 15 orang", "(12) (15) (20) (30)", "12/15/20/30", "No. urut 0001 s.d. 0150",
+	"Kegiatan sosialisasi di 3 desa (Hajimena, Branti Raya, Sri Way Langsep) diikuti 120 peserta: 45 laki-laki, 75 perempuan.",
+	"Rapat koordinasi GT PP TPPO Kab. Lampung Selatan, 10-03-2025, 09.00-12.00 WIB, Aula Dinas PPPA, 35 peserta.",
+	"Realisasi anggaran Rp 15.000.000 (100%), sumber APBDes 2025, Perdes No. 3 Tahun 2024.",
+	"Target 2025: 12 desa; 2026: 15 desa; 2027: 20 desa; 2028: 25 desa; 2029: 30 desa",
+	"Indikator P.1.1 capaian 75%, P.1.2 capaian 80%, P.2.1 capaian 90%",
+	"Rujukan ke UPTD PPA No. 460/123/V.02/2025 tanggal 12-05-2025",
+	"Hotline SAPA 129, layanan 0800 1 234 567", "kode pos 35365, 35144, 35361",
+	// passports without the word, and the word without a number
+	"C1234567", "AB1234567", "ref C1234567", "surat X 1234567", "B 1234567 ekor",
+	"pengurusan paspor 12 CPMI di Kanim Kelas I 2025", "paspor hilang: 3 kasus, 2025", "paspor untuk 120 orang",
+	"paspor dan visa 2025-03-10", "pengurusan paspor 12 CPMI; surat X 1234567", "paspor CPMI selesai. Surat B 1234567 terkirim",
+	"paspor diurus\nref AB1234567",
 }
 
 func TestCheckText(t *testing.T) {
@@ -126,7 +197,7 @@ func TestCheckText(t *testing.T) {
 }
 
 func TestMessagesNameTheReasonInBothLanguages(t *testing.T) {
-	for _, s := range []string{"1801234567890001", "081234567890"} {
+	for _, s := range []string{"1801234567890001", "081234567890", "paspor C1234567"} {
 		msg := CheckText(s).Error()
 		if !strings.Contains(msg, "Tidak boleh") || !strings.Contains(msg, "Must not") {
 			t.Errorf("%q: %s", s, msg)
@@ -287,4 +358,23 @@ func FuzzRedact(f *testing.F) {
 			t.Errorf("Redact(%q) changed accepted text: %q", s, got)
 		}
 	})
+}
+
+func TestCheckClientID(t *testing.T) {
+	// a canonical UUID is an app's machine value, even where its hex
+	// digits read as a number; anything else is read as text
+	for _, id := range []string{"75339d31-1860-4527-9779-12ab5613c3e2", "72543040-8186-4657-a5b8-ecebd40d3052", "pwa-Xy3kP9qLm2Vn8RtB4wZa", "hp-desa-1"} {
+		if err := CheckClientID(id); err != nil {
+			t.Errorf("%q refused: %v", id, err)
+		}
+	}
+	if CheckText("75339d31-1860-4527-9779-12ab5613c3e2") == nil {
+		t.Error("the test UUID no longer reads as a number: pick another")
+	}
+	for id, code := range map[string]string{"081234567890": CodePhone, "1801234567890001": CodeNIK, "hp-0812-3456-7890": CodePhone,
+		"75339d31-1860-4527-9779-12ab5613c3e2x": CodeNIK, "paspor-C1234567": CodePassport} {
+		if err := CheckClientID(id); err == nil || err.Code() != code {
+			t.Errorf("%q: got %v, want %s", id, err, code)
+		}
+	}
 }

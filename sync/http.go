@@ -22,6 +22,7 @@ import (
 	"jangkau/access"
 	"jangkau/apierr"
 	"jangkau/devices"
+	"jangkau/privacy"
 	"jangkau/static"
 	"jangkau/txbatch"
 )
@@ -141,12 +142,28 @@ func checkClientReport(e *core.RequestEvent) (ok bool, err error) {
 	if len(q.Get("appVersion")) > maxAppVersion {
 		return false, badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
 	}
+	if err := checkClientText(q.Get("clientId"), q.Get("appVersion")); err != nil {
+		return false, err
+	}
 	if raw := q.Get("queueLength"); raw != "" {
 		if n, err := strconv.Atoi(raw); err != nil || n < 0 {
 			return false, badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
 		}
 	}
 	return true, nil
+}
+
+// checkClientText refuses, with a 400 naming the field and the privacy
+// guard's code and message, a clientId or appVersion the guard refuses:
+// the server stores both (devices.client_id, app_version; sync_mutations).
+func checkClientText(clientID, appVersion string) error {
+	if v := privacy.CheckClientID(clientID); v != nil {
+		return apierr.BadRequest("clientId", v.Code(), v.Error())
+	}
+	if v := privacy.CheckText(appVersion); v != nil {
+		return apierr.BadRequest("appVersion", v.Code(), v.Error())
+	}
+	return nil
 }
 
 var (

@@ -228,6 +228,9 @@ func NativePush(e *core.RequestEvent) error {
 	if len(body.AppVersion) > maxAppVersion {
 		return badRequest(e, "appVersion", "invalid_app_version", msgAppVersionTooLong)
 	}
+	if err := checkClientText(body.ClientID, body.AppVersion); err != nil {
+		return err
+	}
 	if body.QueueLength != nil && *body.QueueLength < 0 {
 		return badRequest(e, "queueLength", "invalid_queue_length", msgQueueLength)
 	}
