@@ -1,7 +1,10 @@
 package hooks_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -211,5 +214,40 @@ func TestStoredOutOfOrderRecordStaysWritable(t *testing.T) {
 	res = srv.Do(t, http.MethodPatch, "/api/collections/activities/records/"+tt.ActivityA, tok, map[string]any{"end_date": "2024-02-01"})
 	if got := fieldCode(res.Body, "end_date"); got != "end_before_start" {
 		t.Errorf("a changed end still before the start: %q %d %s", got, res.Status, res.Body)
+	}
+}
+
+// A form (multipart, as the console sends a record with photos) is read
+// the same way: its fields are text, and a date that is none is refused.
+func TestInvalidDateInAFormIsRefused(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	send := func(end string) (int, []byte) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"village": tt.VillageA, "title": "Sosialisasi", "type": "sosialisasi",
+			"start_date": "2025-03-10", "end_date": end} {
+			_ = w.WriteField(k, v)
+		}
+		_ = w.Close()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/collections/activities/records", &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.Header.Set("Authorization", tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, b
+	}
+	for _, end := range []string{"2025-02-30", "besok", "31/12/2025", "20250310"} {
+		if st, b := send(end); st != http.StatusBadRequest || fieldCode(b, "end_date") != records.CodeInvalidDate {
+			t.Errorf("%s: %d %s", end, st, b)
+		}
+	}
+	if st, b := send("2025-03-11"); st != 200 {
+		t.Errorf("a valid date refused: %d %s", st, b)
 	}
 }
