@@ -19,6 +19,7 @@ import (
 	"jangkau/apierr"
 	"jangkau/catalog"
 	"jangkau/internal/wiring"
+	"jangkau/records"
 )
 
 // WIB is the time zone a programme's days are counted in (Lampung).
@@ -61,13 +62,9 @@ func Register(app core.App) {
 	app.OnRecordUpdate(catalog.VillagePrograms).Bind(h)
 }
 
-// Day is the calendar day of a stored date, "YYYY-MM-DD" (empty when none).
-func Day(d types.DateTime) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().UTC().Format(time.DateOnly)
-}
+// validOrder keeps a programme's valid_to on or after its valid_from, as
+// the records hooks keep the other date pairs (records.DateOrders).
+var validOrder = records.DateOrder{Collection: catalog.VillagePrograms, First: "valid_from", Then: "valid_to", Err: errToBeforeFrom}
 
 // Check completes and checks a programme about to be saved: valid_from
 // defaults to the day it was recorded (WIB), valid_to is not before it, no
@@ -83,9 +80,9 @@ func Check(app core.App, rec *core.Record) validation.Errors {
 		}
 		rec.Set("valid_from", day.Format(time.DateOnly)+" 00:00:00.000Z")
 	}
-	from, to := Day(rec.GetDateTime("valid_from")), Day(rec.GetDateTime("valid_to"))
-	if to != "" && to < from {
-		errs["valid_to"] = errToBeforeFrom
+	from, to := records.Day(rec.GetDateTime("valid_from")), records.Day(rec.GetDateTime("valid_to"))
+	if order := validOrder.Check(rec); order != nil {
+		errs = order
 	} else if overlaps(app, rec, from, to) {
 		errs["valid_from"] = errOverlap
 	}

@@ -21,8 +21,9 @@ var errEmptyID = validation.NewError("empty_id",
 // Register binds the server-filled fields and checks of records to app:
 // on every path (REST, batch, sync, admin UI, Go code) the scope derived
 // from the village or area and the privacy guard on free text, evidence
-// links checked; on REST and batch, who may write which village or area
-// with which values (the policy table).
+// links checked, dates in order; on REST and batch, who may write which
+// village or area with which values (the policy table), and date fields
+// given dates (the sync pushes check their values with CheckDateValue).
 func Register(app core.App) {
 	model := func(id string, fn func(*core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
 		return &hook.Handler[*core.RecordEvent]{Id: id, Priority: wiring.ModelCheck, Func: fn}
@@ -50,6 +51,10 @@ func Register(app core.App) {
 	app.OnRecordCreate(guarded...).Bind(model("jangkau.records.privacy", guard(nil)))
 	app.OnRecordUpdate(guarded...).Bind(model("jangkau.records.privacy", guard(nil)))
 
+	// Dates in order (an end not before its start), on every path.
+	app.OnRecordCreate(dateOrderCollections()...).Bind(model("jangkau.records.dateOrder", checkDateOrders))
+	app.OnRecordUpdate(dateOrderCollections()...).Bind(model("jangkau.records.dateOrder", checkDateOrders))
+
 	links := func(e *core.RecordEvent) error {
 		if errs := CheckEvidenceLinks(e.Record); errs != nil {
 			return errs
@@ -63,6 +68,10 @@ func Register(app core.App) {
 	request := func(id string, fn func(*core.RecordRequestEvent) error) *hook.Handler[*core.RecordRequestEvent] {
 		return &hook.Handler[*core.RecordRequestEvent]{Id: id, Priority: wiring.RequestCheck, Func: fn}
 	}
+	// A date field given a value that is not a date, in any collection:
+	// refused before PocketBase's date field turns it into no date.
+	app.OnRecordCreateRequest().Bind(request("jangkau.records.dates", checkBodyDates))
+	app.OnRecordUpdateRequest().Bind(request("jangkau.records.dates", checkBodyDates))
 	app.OnRecordCreateRequest(VillageCollections...).Bind(request("jangkau.records.emptyId", func(e *core.RecordRequestEvent) error {
 		// An id sent empty is a client bug (a phone that lost its local id),
 		// not a request for a server id: refuse it rather than risk a duplicate.
