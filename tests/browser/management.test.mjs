@@ -126,7 +126,7 @@ for (const size of ['laptop', 'phone']) {
       await page.locator('#in-area-q').fill('Hajimena');
       const opt = page.locator(`#in-area option[value="${HAJIMENA}"]`);
       await until(async () => (await opt.count()) === 1, 'Hajimena in the picker');
-      assert.match(await opt.textContent(), /Hajimena — Kec\. Natar, Kabupaten Lampung Selatan/);
+      assert.match(await opt.textContent(), /Hajimena, Kec\. Natar, Kabupaten Lampung Selatan/);
       await page.locator('#in-area').selectOption(HAJIMENA);
       await shot('account-form');
       await page.locator('#account-save').click();

@@ -5,10 +5,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, label, codes, pick, fmtDate, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
 import { errorMessage } from '../../shared/errors.js';
 import { pb } from '../pb.js';
-import { areaName, childrenOf, districtName, villagesUnder } from '../areas.js';
+import { areaName, childrenOf, districtName, recordArea, villagesUnder } from '../areas.js';
 import { navigate } from '../router.js';
 import { COLLECTIONS, peopleTotal, wibDayStart, wibNextDayStart } from '../records.js';
-import { Alert, Progress, Spinner, Village } from '../ui.jsx';
+import { Alert, Progress, Spinner, Place } from '../ui.jsx';
 import { PROVINCE } from '../roles.js';
 
 const PER_PAGE = 50;
@@ -251,6 +251,8 @@ export function Queue({ user, query }) {
   }
 
   const regencyName = areaName(regency || '18');
+  // activities are recorded at any level (village to province), outreach in a village
+  const placeHead = collection === 'activities' ? t('queue.col.area') : t('queue.col.village');
   return (
     <section id="queue">
       <div class="page-head">
@@ -310,7 +312,7 @@ export function Queue({ user, query }) {
               <tr>
                 <th class="sel"><span class="sr">{t('queue.select')}</span></th>
                 <th>{t('queue.col.record')}</th>
-                <th>{t('queue.col.village')}</th>
+                <th>{placeHead}</th>
                 <th>{t('queue.col.date')}</th>
                 <th class="num">{t('queue.col.people')}</th>
                 <th>{t('queue.col.submitted')}</th>
@@ -325,7 +327,7 @@ export function Queue({ user, query }) {
                     {fresh.has(r.id) && <span class="badge st-new">{t('common.new')}</span>}
                     <span class="sub">{meta.subtitle(r)}</span>
                   </td>
-                  <td data-label={t('queue.col.village')}><Village code={r.village || r.area} /></td>
+                  <td data-label={placeHead}><Place code={recordArea(r)} /></td>
                   <td data-label={t('queue.col.date')}>{fmtDate(r[meta.dateField])}</td>
                   <td data-label={t('queue.col.people')} class="num">{fmtNumber(peopleTotal(r))}</td>
                   <td data-label={t('queue.col.submitted')}>{fmtDateTime(r.submitted_at)}</td>
