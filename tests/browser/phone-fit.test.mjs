@@ -51,11 +51,15 @@ async function settled(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
-/** What does not fit a phone on this page: sideways scrolling (with the widest culprits) and targets under 44 px. */
+/**
+ * What does not fit a phone on this page: sideways scrolling (with the
+ * widest culprits) and targets under 44 px. The width is the screen's, not
+ * innerWidth: a mobile browser widens its layout viewport to a page wider
+ * than the screen (and zooms out), so innerWidth grows with the fault.
+ */
 function phoneFaults(page) {
-  return page.evaluate(() => {
+  return page.evaluate((W) => {
     const out = [];
-    const W = window.innerWidth;
     if (document.documentElement.scrollWidth > W) {
       const culprits = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > W + 1)
         .filter((el) => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (/(auto|scroll)/.test(getComputedStyle(p).overflowX)) return false; return true; })
@@ -67,7 +71,7 @@ function phoneFaults(page) {
       if (b.offsetParent !== null && r.height > 0 && r.height < 44) out.push(`${(b.textContent || b.id).trim().slice(0, 30)}: ${Math.round(r.height)} px high`);
     }
     return out;
-  });
+  }, SIZES.phone.viewport.width);
 }
 
 for (const lang of ['id', 'en']) {
@@ -169,8 +173,7 @@ test('the vocabularies page on a phone: cards with readable labels, every button
   await page.locator('#in-kind').selectOption('topics');
   await page.locator('#vocab-table[data-kind="topics"] tbody tr').first().waitFor();
   await shot('topics');
-  const layout = await page.evaluate(() => {
-    const W = window.innerWidth;
+  const layout = await page.evaluate((W) => {
     const rows = [...document.querySelectorAll('#vocab-table tbody tr')];
     return {
       rows: rows.length,
@@ -178,7 +181,7 @@ test('the vocabularies page on a phone: cards with readable labels, every button
       offScreen: rows.flatMap((tr) => [...tr.querySelectorAll('button, input')].filter((b) => b.getBoundingClientRect().right > W || b.getBoundingClientRect().left < 0).map((b) => `${tr.dataset.code} ${b.name}`)),
       labelled: rows.every((tr) => [...tr.querySelectorAll('td[data-label]')].length >= 3),
     };
-  });
+  }, SIZES.phone.viewport.width);
   assert.ok(layout.rows > 3, `topics listed: ${layout.rows}`);
   assert.deepEqual(layout.narrowInputs, [], 'label inputs wide enough to read');
   assert.deepEqual(layout.offScreen, [], 'every button and input on screen');

@@ -246,7 +246,7 @@ for (const size of ['phone', 'laptop']) {
         await shot('list-tools');
         assert.deepEqual(await brokenWords(page, '[role=tab]'), [], 'tab labels');
         assert.deepEqual(await clippedControls(page), [], 'search placeholder and status filter');
-        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling');
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling (the screen, 360 px: a mobile layout viewport widens with the page)');
       });
     }
     await ctx.close();
