@@ -141,6 +141,9 @@ for (const lang of ['id', 'en']) {
     assert.equal((await page.locator('[data-field="area"] dt').textContent()).trim(), en ? 'Regency/city' : 'Kabupaten/kota');
     assert.equal((await page.locator('[data-field="area"] dd').textContent()).trim(), 'Kabupaten Lampung Selatan');
     assert.equal(await page.locator('[data-field="village"]').count(), 0, 'no empty village line');
+    // a desk activity goes back to whoever submitted it in the console, not to a village
+    assert.equal((await page.locator('#return').textContent()).trim(), en ? 'Return to the submitter' : 'Kembalikan ke pengaju');
+    assert.match(await page.locator('#review_note-hint').textContent(), en ? /The submitter reads this note in the console/ : /Pengaju membaca catatan ini di konsol/);
     await shot('record-regency');
     await page.goto(`${server.url}/#/record/activities/${ids.province}`);
     await page.locator(`#record [data-field="area"] [data-area="18"]`).waitFor();

@@ -15,6 +15,9 @@ import { canEditActivity } from './activity.jsx';
 
 const LIST_THUMB = '320x320f'; // thumbs the media pipeline defines: 320x320f, 640x640f
 
+/** Whether a desk role recorded it in the console (an activity above a village): a return goes back to it, not to a village phone. */
+function byDesk(record) { return !!record.level && record.level !== 'village'; }
+
 function empty(v) {
   return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 }
@@ -241,9 +244,9 @@ function Decision({ user, collection, record, onDone }) {
         <label for="review_note">{t(canReopen ? 'record.reopen.note' : 'record.return.note')}</label>
         <textarea id="review_note" name="review_note" rows="3" maxLength={2000} value={note} aria-invalid={!!errors.review_note}
           aria-describedby="review_note-hint" onInput={(e) => setNote(e.currentTarget.value)} />
-        <p class="hint" id="review_note-hint">{t('record.return.hint')}</p>
+        <p class="hint" id="review_note-hint">{t(byDesk(record) ? 'record.return.hint.desk' : 'record.return.hint')}</p>
         <FieldError name="review_note" errors={errors} />
-        <button type="submit" class={canReopen ? 'primary' : 'danger'} id="return" disabled={!!busy}>{t(canReopen ? 'record.reopen' : 'record.return')}</button>
+        <button type="submit" class={canReopen ? 'primary' : 'danger'} id="return" disabled={!!busy}>{t(canReopen ? 'record.reopen' : byDesk(record) ? 'record.return.desk' : 'record.return')}</button>
       </form>
       <Alert error={error} />
     </section>
@@ -308,7 +311,7 @@ export function RecordPage({ user, params }) {
       </div>
       {done && (
         <div class="done-row">
-          <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : 'record.done.returned')} />
+          <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : byDesk(record) ? 'record.done.returned.desk' : 'record.done.returned')} />
           {user.role === VERIFIER && <NextInQueue user={user} collection={collection} id={record.id} />}
         </div>
       )}
