@@ -131,6 +131,7 @@ for (const lang of ['id', 'en']) {
     assert.deepEqual(await place(regencyRow), { name: 'Kabupaten Lampung Selatan', within: '' });
     assert.deepEqual(await place(page.locator(`#queue-table tr[data-id="${ids.province}"]`)), { name: 'Lampung', within: '' });
     assert.equal((await page.locator('#queue-table thead th').nth(2).textContent()).trim(), en ? 'Area' : 'Wilayah');
+    assert.equal(await page.locator('#f-district, #f-village').count(), 0, 'no district or village filter for regency and province activities');
     for (const text of await page.locator('#queue-table .village').allTextContents()) assert.doesNotMatch(text, /Kec\. (Kabupaten|Lampung)|(Kabupaten|Kota) .*(Kabupaten|Kota) /, text);
     await shot('queue-province');
 

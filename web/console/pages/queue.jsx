@@ -60,25 +60,25 @@ function Filters({ q, set, regency, collection }) {
     return () => clearTimeout(timer);
   }, [text]);
   return (
-    <form class="filters" id="filters" onSubmit={(e) => { e.preventDefault(); set({ q: text }); }} aria-label={t('queue.filters')}>
+    <form class={regency ? 'filters' : 'filters no-areas'} id="filters" onSubmit={(e) => { e.preventDefault(); set({ q: text }); }} aria-label={t('queue.filters')}>
       <div class="search">
         <label for="f-q">{t('queue.filter.search')}</label>
         <input id="f-q" type="search" value={text} placeholder={t('queue.filter.search.hint')} onInput={(e) => setText(e.currentTarget.value)} />
       </div>
-      <div>
+      {regency && <div>
         <label for="f-district">{t('queue.filter.district')}</label>
         <select id="f-district" value={q.district || ''} onChange={(e) => set({ district: e.currentTarget.value, village: '' })}>
           <option value="">{t('common.all')}</option>
           {districts.map((d) => <option value={d.id}>{d.name}</option>)}
         </select>
-      </div>
-      <div>
+      </div>}
+      {regency && <div>
         <label for="f-village">{t('queue.filter.village')}</label>
         <select id="f-village" value={q.village || ''} onChange={(e) => set({ village: e.currentTarget.value })}>
           <option value="">{t('common.all')}</option>
           {villages.map((v) => <option value={v.id}>{q.district ? v.name : `${v.name} — ${districtName(v.parent)}`}</option>)}
         </select>
-      </div>
+      </div>}
       <div>
         <label for="f-type">{t('queue.filter.type')}</label>
         <select id="f-type" value={q.type || ''} onChange={(e) => set({ type: e.currentTarget.value })}>
