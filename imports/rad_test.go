@@ -233,11 +233,24 @@ func TestImportFileErrors(t *testing.T) {
 		{"no code column", book(t, "Indikator", []string{"Periode RAD / RAD period", "Klaster / Cluster"}, []any{"2022-2026", "prevention"}), "missing_column"},
 		{"no header", book(t, "Indikator", []string{"x", "y"}, []any{1, 2}), "missing_header"},
 		{"too many rows", book(t, "Indikator", radHeader, many...), "too_many_rows"},
+		{"no data rows", book(t, "Indikator", radHeader), "no_rows"},
+		{"empty lines only", book(t, "Indikator", radHeader, []any{"", ""}, []any{" "}), "no_rows"},
 		{"too large", append([]byte("PK\x03\x04"), make([]byte, 5<<20)...), "file_too_large"},
 	} {
 		r := upload(t, srv, "/api/imports/rad/preview", token, "x.xlsx", c.data, nil)
 		if r.Status != http.StatusBadRequest || r.FieldError("file") != c.code {
 			t.Errorf("%s: %d %s, want 400 %s", c.name, r.Status, r.Body, c.code)
+		}
+	}
+	// every kind's template sent back as it came: its example line is no data
+	for _, kind := range []string{"rad", "accounts", "cases"} {
+		tpl := srv.Do(t, http.MethodGet, "/api/imports/"+kind+"/template", token, nil)
+		if tpl.Status != http.StatusOK {
+			t.Fatalf("%s template: %d %s", kind, tpl.Status, tpl.Body)
+		}
+		r := upload(t, srv, "/api/imports/"+kind+"/preview", token, "templat.xlsx", tpl.Body, nil)
+		if r.Status != http.StatusBadRequest || r.FieldError("file") != "no_rows" || !strings.Contains(string(r.Body), "no data rows") || !strings.Contains(string(r.Body), "tidak berisi baris data") {
+			t.Errorf("%s template as it came: %d %s, want 400 no_rows in both languages", kind, r.Status, r.Body)
 		}
 	}
 	if r := upload(t, srv, "/api/imports/rad/preview", token, "", nil, nil); r.Status != http.StatusBadRequest || r.FieldError("file") != "no_file" {

@@ -175,6 +175,12 @@ func read(data []byte, sheets []Sheet) (map[string][]*Row, []string, error) {
 		out[s.Name] = rows
 		order = append(order, s.Name)
 	}
+	if total == 0 {
+		// A template sent back as it came (its example line is skipped) would
+		// preview as "nothing to change": say what the file lacks instead.
+		return nil, nil, fileError("no_rows", "", "Berkas tidak berisi baris data (baris contoh templat dilewati): isi data di bawah baris judul, lalu unggah lagi.",
+			"The file holds no data rows (the template's example row is skipped): fill in data below the header row, then upload it again.")
+	}
 	return out, order, nil
 }
 

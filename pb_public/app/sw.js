@@ -2,12 +2,12 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = 'ffcea51dd23f';
+const VERSION = '650f4cf3661e';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
   "/app/assets/app.js?v=188c7c5f5ae2",
-  "/app/assets/app.css?v=e64f2188cf31",
+  "/app/assets/app.css?v=513850af8fcc",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",
   "/app/icons/maskable-512.png",

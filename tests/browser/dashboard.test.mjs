@@ -261,7 +261,7 @@ test('the dashboard at phone size: no sideways scrolling, drill-down works', asy
   await signIn(page, 'sekretariat@uji.jangkau.id');
   await reportReady(page, 'activities', '18');
   await shot('province');
-  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+  const fits = () => page.evaluate((w) => document.documentElement.scrollWidth <= w, SIZES.phone.viewport.width);
   assert.ok(await fits(), 'the province view fits 360 px');
   await page.locator(`#rows-activities a[data-drill="${REGENCY}"]`).click();
   await reportReady(page, 'activities', REGENCY);

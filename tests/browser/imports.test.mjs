@@ -49,6 +49,23 @@ test('the secretariat imports the RAD matrix: errors per cell, fixed, confirmed,
   const book = unzip(readFileSync(await download.path()))['xl/workbook.xml'].toString();
   for (const sheet of ['Indikator', 'Klaster', 'Aturan', 'Pilihan']) assert.ok(book.includes(`name="${sheet}"`), `template sheet ${sheet}`);
 
+  // the template sent back as it came (only its example row, which is skipped): told so plainly, nothing to save
+  const blank = join(dir, 'templat-kosong.xlsx');
+  writeFileSync(blank, readFileSync(await download.path()));
+  await page.locator('#imp-file').setInputFiles(blank);
+  await page.locator('button[name=preview]').click();
+  const refusal = page.locator('#imp-error');
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /Berkas tidak berisi baris data/);
+  assert.doesNotMatch(await refusal.textContent(), /holds no data rows/, 'one language at a time');
+  assert.equal(await page.locator('#imp-preview').count(), 0, 'no preview of nothing');
+  assert.equal(await page.locator('button[name=confirm]').count(), 0, 'nothing offered to save');
+  await shot('no-rows');
+  await page.locator('#lang-switch').click();
+  await until(async () => /The file holds no data rows/.test(await refusal.textContent()), 'the English refusal');
+  await page.locator('#lang-switch').click();
+  await until(async () => /Berkas tidak berisi baris data/.test(await refusal.textContent()), 'Bahasa Indonesia again');
+
   const good = ['2022-2026', 'IMP.1', 'prevention', 'Jumlah sosialisasi desa', 'kabupaten', 'otomatis', 'sosialisasi_count', 10, 150000000];
   const bad = [
     good,

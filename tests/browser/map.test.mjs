@@ -147,7 +147,7 @@ for (const size of ['laptop', 'phone']) {
       if (size === 'phone') {
         await box.locator('summary').tap();
         await page.locator('#map-table').waitFor();
-        assert.ok(await page.evaluate(() => document.scrollingElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+        assert.ok(await page.evaluate((w) => document.scrollingElement.scrollWidth <= w, SIZES.phone.viewport.width), 'no sideways scrolling');
         const svg = await page.locator('#map-svg').boundingBox();
         assert.ok(svg.width <= 360 && svg.width > 250, `the map fits the phone: ${svg.width}px`);
       }

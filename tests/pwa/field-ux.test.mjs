@@ -40,6 +40,46 @@ function smallTargets(page) {
     .filter((b) => b.h < 44));
 }
 
+/** Words of the elements' text that a line break cuts in two ("Penjangka / uan"). */
+function brokenWords(page, selector) {
+  return page.evaluate((sel) => {
+    const out = [];
+    for (const el of document.querySelectorAll(sel)) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.data.matchAll(/\S+/g)) {
+          const r = document.createRange();
+          r.setStart(node, m.index);
+          r.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+          if (lines.size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  }, selector);
+}
+
+/** The list tools whose words do not fit their box: the search's placeholder, the status filter's choices. */
+function clippedControls(page) {
+  return page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const room = (el, extra) => {
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      return el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - extra;
+    };
+    const out = [];
+    const search = document.querySelector('[data-testid=search]');
+    const searchRoom = room(search, 0);
+    if (ctx.measureText(search.placeholder).width > searchRoom) out.push(`search: "${search.placeholder}" in ${Math.round(searchRoom)} px`);
+    const select = document.querySelector('[data-testid=status-filter]');
+    const selectRoom = room(select, 20); // the drop-down arrow
+    for (const o of select.options) if (ctx.measureText(o.text).width > selectRoom) out.push(`status: "${o.text}" in ${Math.round(selectRoom)} px`);
+    return out;
+  });
+}
+
 async function newOutreach(page, { note, date = '2025-05-02' }) {
   await page.click('[data-testid=tab-outreach_logs]');
   await page.click('[data-testid=new-record]');
@@ -199,6 +239,14 @@ for (const size of ['phone', 'laptop']) {
         assert.deepEqual(await smallTargets(page), [], 'form');
         assert.equal(await page.getAttribute('[data-testid=settings-link]', 'aria-label'), 'Pengaturan');
         await page.click('.back');
+      });
+
+      await t.test('at 360 px no word breaks mid-word and the list tools show their words whole', async () => {
+        await page.waitForSelector('[data-testid=list-tools]');
+        await shot('list-tools');
+        assert.deepEqual(await brokenWords(page, '[role=tab]'), [], 'tab labels');
+        assert.deepEqual(await clippedControls(page), [], 'search placeholder and status filter');
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling (the screen, 360 px: a mobile layout viewport widens with the page)');
       });
     }
     await ctx.close();

@@ -46,6 +46,33 @@ export function villagePlace(code) {
   return `${districtName(district)}, ${areaName(regency)}`;
 }
 
+/** An area's level by its code: 18 province, 18.01 regency, 18.01.04 district, 18.01.04.2001 village. */
+export function levelOf(code) {
+  return code ? ['province', 'regency', 'district', 'village'][code.split('.').length - 1] || '' : '';
+}
+
+/**
+ * An area's name and what tells it apart, by its level: a village
+ * "Hajimena" within "Kec. Natar, Kabupaten Lampung Selatan"; a district
+ * "Kec. Natar" within "Kabupaten Lampung Selatan"; a regency or the
+ * province its name alone (within '').
+ */
+export function areaPlace(code) {
+  const level = levelOf(code);
+  if (level === 'village') return { level, name: areaName(code), within: villagePlace(code) };
+  if (level === 'district') return { level, name: districtName(code), within: areaName(code.split('.').slice(0, 2).join('.')) };
+  return { level, name: areaName(code), within: '' };
+}
+
+/** An area on one line: "Hajimena, Kec. Natar, Kabupaten Lampung Selatan", "Kec. Natar, Kabupaten Lampung Selatan", "Lampung". */
+export function placeLabel(code) {
+  const p = areaPlace(code);
+  return p.within ? `${p.name}, ${p.within}` : p.name;
+}
+
+/** The area a record is about: an activity's area at its level (village to province), else its village. */
+export function recordArea(r) { return r?.area || r?.village || ''; }
+
 /** Child areas of a code, sorted by name then code. */
 export function childrenOf(code, level) {
   const out = [];

@@ -1,7 +1,7 @@
 // What the console knows about the reviewed collections: how to title a
 // record, which field holds its type and date, and how its page groups the
 // fields. Kinds: text, date, datetime, one:<group>, many:<group>, count,
-// money, bool, village. Anything not listed is not shown (ids of people,
+// money, bool, village, place (an activity's area at its level). Anything not listed is not shown (ids of people,
 // server bookkeeping).
 import { label, t } from '../shared/i18n.js';
 
@@ -16,7 +16,7 @@ export const COLLECTIONS = {
     sections: [
       ['record.general', [['title', 'text'], ['type', 'one:activity_types'], ['type_other', 'text'], ['mode', 'one:activity_modes'],
         ['start_date', 'date'], ['end_date', 'date'], ['cluster', 'one:clusters'], ['programs', 'many:programs'], ['rad_indicators', 'rad']]],
-      ['record.place', [['village', 'village'], ['venue', 'text']]],
+      ['record.place', [['area', 'place'], ['venue', 'text']]],
       ['record.people', [['participants', 'participants'], ['topics', 'many:topics'], ['target_groups', 'many:target_groups']]],
       ['record.delivery', [['resource_agencies', 'text'], ['partner_agencies', 'text'], ['methods', 'many:methods'], ['materials', 'text'],
         ['materials_count', 'count'], ['funding_source', 'one:funding_sources'], ['budget', 'money']]],

@@ -1,7 +1,7 @@
 // Small shared pieces of the console.
 import { t, label } from '../shared/i18n.js';
 import { errorMessage } from '../shared/errors.js';
-import { areaName, villagePlace } from './areas.js';
+import { areaPlace } from './areas.js';
 
 export function Spinner() {
   return <p class="loading" role="status" aria-live="polite">{t('app.loading')}</p>;
@@ -30,12 +30,17 @@ export function StatusBadge({ status }) {
   return <span class={'badge st-' + status} data-status={status}>{label('statuses', status)}</span>;
 }
 
-/** A village with its district and regency beside it (265 names repeat in Lampung). */
-export function Village({ code }) {
+/**
+ * An area as a record's place, by its level: a village with its district and
+ * regency under it (265 village names repeat in Lampung), a district with its
+ * regency, a regency or the province by name.
+ */
+export function Place({ code }) {
+  const p = areaPlace(code);
   return (
-    <span class="village" data-village={code}>
-      <span class="vname">{areaName(code)}</span>
-      <span class="vplace">{villagePlace(code)}</span>
+    <span class="village" data-area={code} data-level={p.level} data-village={p.level === 'village' ? code : undefined}>
+      <span class="vname">{p.name}</span>
+      {p.within && <span class="vplace">{p.within}</span>}
     </span>
   );
 }

@@ -3,7 +3,7 @@
 // with its district and regency (265 village names repeat in Lampung).
 import { useMemo, useState } from 'preact/hooks';
 import { t } from '../../shared/i18n.js';
-import { area, areaName, villagePlace, districtName } from '../areas.js';
+import { placeLabel } from '../areas.js';
 import { FieldError } from '../ui.jsx';
 
 export function Field({ name, label, errors, children, hint, class: cls }) {
@@ -17,14 +17,8 @@ export function Field({ name, label, errors, children, hint, class: cls }) {
   );
 }
 
-/** "Hajimena — Kec. Natar, Kabupaten Lampung Selatan" for a village; the name for others. */
-export function areaLabel(code) {
-  const a = area(code);
-  if (!a) return code || '';
-  if (a.level === 'village') return `${a.name} — ${villagePlace(code)}`;
-  if (a.level === 'district') return `${districtName(code)}, ${areaName(code.split('.').slice(0, 2).join('.'))}`;
-  return a.name;
-}
+/** "Hajimena, Kec. Natar, Kabupaten Lampung Selatan" for a village, "Kec. Natar, Kabupaten Lampung Selatan" for a district; the name for others. */
+export const areaLabel = placeLabel;
 
 /**
  * Picks an area of the given levels among those loaded (a verifier: its

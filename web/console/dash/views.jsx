@@ -40,14 +40,14 @@ const nonZero = (items) => items.filter((i) => i.value);
 function PeopleTable({ p }) {
   const v = p || {};
   return (
-    <table class="people">
+    <div class="scroll"><table class="people">
       <thead><tr><th></th><th>{t('k.male')}</th><th>{t('k.female')}</th><th>{t('k.total')}</th></tr></thead>
       <tbody>
         <tr><th>{t('k.children')}</th><td>{fmtNumber(v.male_child)}</td><td>{fmtNumber(v.female_child)}</td><td>{fmtNumber((v.male_child || 0) + (v.female_child || 0))}</td></tr>
         <tr><th>{t('k.adults')}</th><td>{fmtNumber(v.male_adult)}</td><td>{fmtNumber(v.female_adult)}</td><td>{fmtNumber((v.male_adult || 0) + (v.female_adult || 0))}</td></tr>
       </tbody>
       <tfoot><tr><th>{t('k.total')}</th><td>{fmtNumber((v.male_child || 0) + (v.male_adult || 0))}</td><td>{fmtNumber((v.female_child || 0) + (v.female_adult || 0))}</td><td>{fmtNumber(v.total)}</td></tr></tfoot>
-    </table>
+    </table></div>
   );
 }
 

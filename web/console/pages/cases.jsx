@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, label } from '../../shared/i18n.js';
 import { pb, useLatest } from '../pb.js';
-import { areaName } from '../areas.js';
+import { placeLabel } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF } from '../roles.js';
 import { thisYear } from '../dash/api.js';
@@ -103,7 +103,7 @@ export function Cases({ user }) {
               {state.items.length === 0 && <tr><td colSpan={10} class="empty">{t('case.none')}</td></tr>}
               {state.items.map((r) => (
                 <tr key={r.id} data-case={r.id} data-area={r.area}>
-                  <td data-label={t('acc.area')}>{areaName(r.area)}</td>
+                  <td data-label={t('acc.area')}>{placeLabel(r.area)}</td>
                   <td data-label={t('dash.period')}>{periodText(r)}</td>
                   {LIST.map((c) => { const s = shown(c[1](r), r.area); return <td class="num" key={c[0]} data-label={listLabel(c)} data-col={c[0]}><span class={s === '<5' ? 'fig suppressed' : 'fig'}>{s}</span></td>; })}
                   <td data-label={t('k.source')}>{label('case_sources', r.source)}<span class="sub">{r.figure_status === 'final' ? t('case.final') : t('case.provisional')}</span></td>

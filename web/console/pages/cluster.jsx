@@ -9,8 +9,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, fmtNumber, fmtDate } from '../../shared/i18n.js';
 import { pb, useLatest } from '../pb.js';
-import { areaName } from '../areas.js';
-import { Alert, Spinner, StatusBadge } from '../ui.jsx';
+import { recordArea } from '../areas.js';
+import { Alert, Place, Spinner, StatusBadge } from '../ui.jsx';
 import { AGENCY, REGENCY_TF } from '../roles.js';
 import { canEditActivity } from './activity.jsx';
 import '../desk-strings.js';
@@ -76,7 +76,7 @@ export function ClusterView({ user }) {
                   <tr data-id={a.id}>
                     <td data-label={t('cluster.col.title')}><a href={`#/record/activities/${a.id}`}>{a.title}</a></td>
                     <td data-label={t('cluster.col.date')}>{fmtDate(a.start_date)}</td>
-                    <td data-label={t('cluster.col.area')}>{areaName(a.area || a.village)}</td>
+                    <td data-label={t('cluster.col.area')}><Place code={recordArea(a)} /></td>
                     <td data-label={t('cluster.col.status')}><StatusBadge status={a.status} /></td>
                     <td class="actions">{canEditActivity(user, a) && <a href={`#/activity/edit/${a.id}`} data-edit={a.id}>{t('act.edit.link')}</a>}</td>
                   </tr>

@@ -235,7 +235,7 @@ export function Imports() {
         </div>
       </div>
       {busy && <Progress done={busy.stage === 'upload' ? busy.pct || 0 : busy.done} total={busy.stage === 'upload' ? 100 : busy.total} text={progressText} />}
-      {error && <Alert error={error} message={error.message && inLang(error.message, lang())} />}
+      {error && <Alert id="imp-error" error={error} message={error.message && inLang(error.message, lang())} />}
       {saved && (
         <div class="card" id="imp-saved">
           <p class="alert ok" role="status">{t('imp.saved', saved.counts)}</p>

@@ -8,7 +8,7 @@ import { t, fmtAgo, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
 import { errorMessage, fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName, districtName } from '../areas.js';
-import { Alert, FieldError, Spinner, Village } from '../ui.jsx';
+import { Alert, FieldError, Spinner, Place } from '../ui.jsx';
 import '../desk-strings.js';
 
 // loopback tells whether the enrollment link names the server's own machine
@@ -196,7 +196,7 @@ export function Phones() {
               return (
                 <tr data-id={d.id} class={stale ? 'stale' : d.state === 'revoked' ? 'revoked' : ''}>
                   <td data-label={t('phones.col.phone')}>{d.name || d.platform || t('phones.unnamed')}{d.name && d.platform ? <span class="sub">{d.platform}</span> : null}</td>
-                  <td data-label={t('phones.col.village')}>{d.area ? <Village code={d.area} /> : t('common.none')}</td>
+                  <td data-label={t('phones.col.village')}>{d.area ? <Place code={d.area} /> : t('common.none')}</td>
                   <td data-label={t('phones.col.officer')}>{d.userName || t('common.none')}</td>
                   <td data-label={t('phones.col.sync')}>
                     {d.lastSync ? <span title={fmtDateTime(d.lastSync)}>{fmtAgo(d.lastSync)}</span> : t('phones.never')}

@@ -13,7 +13,7 @@ import { fieldErrors } from '../../shared/errors.js';
 import labels from '../../../catalog/labels.json';
 import { pb, useLatest } from '../pb.js';
 import { areaName, childrenOf, loadAreas, villagesUnder } from '../areas.js';
-import { Alert, FieldError, Spinner, Village } from '../ui.jsx';
+import { Alert, FieldError, Spinner, Place } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
 
 addStrings({
@@ -173,7 +173,7 @@ function ProgrammeForm({ row, village, onDone, onCancel }) {
   );
   return (
     <form class="card form-grid" id="programme-form" data-id={row?.id || ''} onSubmit={submit}>
-      <h2 class="wide">{row ? `${label('village_program_kinds', row.program)}: ${t('prog.edit')}` : t('prog.add')} · <Village code={f.village} /></h2>
+      <h2 class="wide">{row ? `${label('village_program_kinds', row.program)}: ${t('prog.edit')}` : t('prog.add')} · <Place code={f.village} /></h2>
       <div>
         <label for="in-program">{fieldLabel('program')}</label>
         <select id="in-program" name="program" value={f.program} required disabled={!!row} onChange={set('program')}>
@@ -239,7 +239,7 @@ function EndForm({ row, onDone, onCancel }) {
   };
   return (
     <form class="card form-grid" id="end-form" data-id={row.id} onSubmit={submit}>
-      <h2 class="wide">{label('village_program_kinds', row.program)}: {t('prog.end')} · <Village code={row.village} /></h2>
+      <h2 class="wide">{label('village_program_kinds', row.program)}: {t('prog.end')} · <Place code={row.village} /></h2>
       <div>
         <label for="in-end-on">{t('prog.endOn')}</label>
         <input id="in-end-on" name="valid_to" type="date" required min={day(row.valid_from)} value={on} onInput={(e) => setOn(e.currentTarget.value)} />
@@ -344,7 +344,7 @@ export function Programmes({ user }) {
               const isEnded = day(r.valid_to) && day(r.valid_to) < now;
               return (
                 <tr key={r.id} data-id={r.id} data-program={r.program} data-ended={isEnded ? 'true' : 'false'}>
-                  <td data-label={t('prog.village')}><Village code={r.village} /></td>
+                  <td data-label={t('prog.village')}><Place code={r.village} /></td>
                   <td data-label={fieldLabel('program')}>{label('village_program_kinds', r.program)}</td>
                   <td data-label={fieldLabel('status')}><span class={'badge prog-' + r.status} data-status={r.status}>{label('village_program_statuses', r.status)}</span></td>
                   <td data-label={t('prog.period')} class="period">

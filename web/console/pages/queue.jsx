@@ -5,10 +5,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, label, codes, pick, fmtDate, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
 import { errorMessage } from '../../shared/errors.js';
 import { pb } from '../pb.js';
-import { areaName, childrenOf, districtName, villagesUnder } from '../areas.js';
+import { areaName, childrenOf, districtName, recordArea, villagesUnder } from '../areas.js';
 import { navigate } from '../router.js';
 import { COLLECTIONS, peopleTotal, wibDayStart, wibNextDayStart } from '../records.js';
-import { Alert, Progress, Spinner, Village } from '../ui.jsx';
+import { Alert, Progress, Spinner, Place } from '../ui.jsx';
 import { PROVINCE } from '../roles.js';
 
 const PER_PAGE = 50;
@@ -60,25 +60,25 @@ function Filters({ q, set, regency, collection }) {
     return () => clearTimeout(timer);
   }, [text]);
   return (
-    <form class="filters" id="filters" onSubmit={(e) => { e.preventDefault(); set({ q: text }); }} aria-label={t('queue.filters')}>
+    <form class={regency ? 'filters' : 'filters no-areas'} id="filters" onSubmit={(e) => { e.preventDefault(); set({ q: text }); }} aria-label={t('queue.filters')}>
       <div class="search">
         <label for="f-q">{t('queue.filter.search')}</label>
         <input id="f-q" type="search" value={text} placeholder={t('queue.filter.search.hint')} onInput={(e) => setText(e.currentTarget.value)} />
       </div>
-      <div>
+      {regency && <div>
         <label for="f-district">{t('queue.filter.district')}</label>
         <select id="f-district" value={q.district || ''} onChange={(e) => set({ district: e.currentTarget.value, village: '' })}>
           <option value="">{t('common.all')}</option>
           {districts.map((d) => <option value={d.id}>{d.name}</option>)}
         </select>
-      </div>
-      <div>
+      </div>}
+      {regency && <div>
         <label for="f-village">{t('queue.filter.village')}</label>
         <select id="f-village" value={q.village || ''} onChange={(e) => set({ village: e.currentTarget.value })}>
           <option value="">{t('common.all')}</option>
           {villages.map((v) => <option value={v.id}>{q.district ? v.name : `${v.name} — ${districtName(v.parent)}`}</option>)}
         </select>
-      </div>
+      </div>}
       <div>
         <label for="f-type">{t('queue.filter.type')}</label>
         <select id="f-type" value={q.type || ''} onChange={(e) => set({ type: e.currentTarget.value })}>
@@ -251,6 +251,8 @@ export function Queue({ user, query }) {
   }
 
   const regencyName = areaName(regency || '18');
+  // activities are recorded at any level (village to province), outreach in a village
+  const placeHead = collection === 'activities' ? t('queue.col.area') : t('queue.col.village');
   return (
     <section id="queue">
       <div class="page-head">
@@ -310,7 +312,7 @@ export function Queue({ user, query }) {
               <tr>
                 <th class="sel"><span class="sr">{t('queue.select')}</span></th>
                 <th>{t('queue.col.record')}</th>
-                <th>{t('queue.col.village')}</th>
+                <th>{placeHead}</th>
                 <th>{t('queue.col.date')}</th>
                 <th class="num">{t('queue.col.people')}</th>
                 <th>{t('queue.col.submitted')}</th>
@@ -325,7 +327,7 @@ export function Queue({ user, query }) {
                     {fresh.has(r.id) && <span class="badge st-new">{t('common.new')}</span>}
                     <span class="sub">{meta.subtitle(r)}</span>
                   </td>
-                  <td data-label={t('queue.col.village')}><Village code={r.village || r.area} /></td>
+                  <td data-label={placeHead}><Place code={recordArea(r)} /></td>
                   <td data-label={t('queue.col.date')}>{fmtDate(r[meta.dateField])}</td>
                   <td data-label={t('queue.col.people')} class="num">{fmtNumber(peopleTotal(r))}</td>
                   <td data-label={t('queue.col.submitted')}>{fmtDateTime(r.submitted_at)}</td>

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, label, codes, fmtNumber } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
-import { areaName, childrenOf } from '../areas.js';
+import { areaName, childrenOf, placeLabel } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
 import { Field } from '../dash/forms.jsx';
@@ -162,7 +162,7 @@ function Achievements({ ind, user }) {
             {items.length === 0 && <tr><td class="empty">{t('rad.noAch')}</td></tr>}
             {items.map((a) => (
               <tr key={a.id} data-achievement={a.id}>
-                <td>{areaName(a.area)}<span class="sub">{a.year}{a.period_type !== 'year' ? ` · ${label('period_types', a.period_type)} ${a.period_index}` : ''}</span></td>
+                <td>{placeLabel(a.area)}<span class="sub">{a.year}{a.period_type !== 'year' ? ` · ${label('period_types', a.period_type)} ${a.period_index}` : ''}</span></td>
                 <td class="num"><b>{fmtNumber(a.value)}</b> {ind.unit}</td>
                 <td>{(a.evidence_links || []).map((l) => <a href={l} target="_blank" rel="noopener noreferrer" class="evidence">{l.replace(/^https?:\/\//, '').slice(0, 40)}</a>)}{a.note && <span class="sub">{a.note}</span>}</td>
                 <td><button type="button" class="link" onClick={() => remove(a.id)}>{t('common.delete')}</button></td>

@@ -5,15 +5,18 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, label, fieldLabel, fmtDate, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
 import { errorMessage, fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
-import { areaName } from '../areas.js';
+import { levelOf, placeLabel, recordArea } from '../areas.js';
 import { COLLECTIONS, PEOPLE, peopleTotal } from '../records.js';
 import { QUEUE_KEY, queueFilter, regencyOf } from './queue.jsx';
 import { href } from '../router.js';
-import { Alert, FieldError, Spinner, StatusBadge, Village } from '../ui.jsx';
+import { Alert, FieldError, Spinner, StatusBadge, Place } from '../ui.jsx';
 import { VERIFIER, PROVINCE } from '../roles.js';
 import { canEditActivity } from './activity.jsx';
 
 const LIST_THUMB = '320x320f'; // thumbs the media pipeline defines: 320x320f, 640x640f
+
+/** Whether a desk role recorded it in the console (an activity above a village): a return goes back to it, not to a village phone. */
+function byDesk(record) { return !!record.level && record.level !== 'village'; }
 
 function empty(v) {
   return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
@@ -21,6 +24,7 @@ function empty(v) {
 
 function Value({ kind, value, record }) {
   if (kind === 'participants') return <Participants r={record} />;
+  if (kind === 'place') return <Place code={recordArea(record)} />;
   if (empty(value)) return <span class="muted">{t('common.none')}</span>;
   const [k, group] = kind.split(':');
   switch (k) {
@@ -31,7 +35,7 @@ function Value({ kind, value, record }) {
     case 'count': return <span>{fmtNumber(value)}</span>;
     case 'money': return <span>Rp {fmtNumber(value)}</span>;
     case 'bool': return <span>{value ? t('common.yes') : t('common.no')}</span>;
-    case 'village': return <Village code={value} />;
+    case 'village': return <Place code={value} />;
     case 'rad': {
       const ex = record.expand?.rad_indicators;
       const list = Array.isArray(ex) ? ex.map((x) => x.code) : value;
@@ -44,7 +48,7 @@ function Value({ kind, value, record }) {
 
 function Participants({ r }) {
   return (
-    <table class="people" id="participants">
+    <div class="scroll"><table class="people" id="participants">
       <thead><tr><th /><th>{t('record.male')}</th><th>{t('record.female')}</th></tr></thead>
       <tbody>
         <tr><th>{t('record.children')}</th><td data-field="male_child">{fmtNumber(r.male_child)}</td><td data-field="female_child">{fmtNumber(r.female_child)}</td></tr>
@@ -54,7 +58,7 @@ function Participants({ r }) {
         <tr><th>{t('common.total')}</th><td colSpan="2" data-field="total">{fmtNumber(peopleTotal(r))}</td></tr>
         <tr><th>{fieldLabel('disabled')}</th><td colSpan="2" data-field="disabled">{fmtNumber(r.disabled)}</td></tr>
       </tfoot>
-    </table>
+    </table></div>
   );
 }
 
@@ -103,6 +107,7 @@ for (const meta of Object.values(COLLECTIONS)) {
   for (const [, fields] of meta.sections) for (const [name, kind] of fields) FIELD_KIND[name] = kind;
 }
 FIELD_KIND.status = 'one:statuses';
+FIELD_KIND.level = 'one:area_levels';
 FIELD_KIND.submitted_at = 'datetime';
 FIELD_KIND.reviewed_at = 'datetime';
 
@@ -114,7 +119,7 @@ function changeText(name, v) {
   if (k === 'many') return (Array.isArray(v) ? v : [v]).map((x) => label(group, x)).join(', ');
   if (k === 'date') return fmtDate(v);
   if (k === 'datetime') return fmtDateTime(v);
-  if (k === 'village') return areaName(v);
+  if (k === 'village' || k === 'place') return placeLabel(v);
   if (Array.isArray(v)) return v.join(', ');
   return String(v);
 }
@@ -239,9 +244,9 @@ function Decision({ user, collection, record, onDone }) {
         <label for="review_note">{t(canReopen ? 'record.reopen.note' : 'record.return.note')}</label>
         <textarea id="review_note" name="review_note" rows="3" maxLength={2000} value={note} aria-invalid={!!errors.review_note}
           aria-describedby="review_note-hint" onInput={(e) => setNote(e.currentTarget.value)} />
-        <p class="hint" id="review_note-hint">{t('record.return.hint')}</p>
+        <p class="hint" id="review_note-hint">{t(byDesk(record) ? 'record.return.hint.desk' : 'record.return.hint')}</p>
         <FieldError name="review_note" errors={errors} />
-        <button type="submit" class={canReopen ? 'primary' : 'danger'} id="return" disabled={!!busy}>{t(canReopen ? 'record.reopen' : 'record.return')}</button>
+        <button type="submit" class={canReopen ? 'primary' : 'danger'} id="return" disabled={!!busy}>{t(canReopen ? 'record.reopen' : byDesk(record) ? 'record.return.desk' : 'record.return')}</button>
       </form>
       <Alert error={error} />
     </section>
@@ -300,20 +305,20 @@ export function RecordPage({ user, params }) {
         <div>
           <p class="kicker">{t('kind.' + collection + '.one')}</p>
           <h1 id="record-title">{meta.title(record)}</h1>
-          <p class="muted"><Village code={record.village} /></p>
+          <p class="muted" id="record-place"><Place code={recordArea(record)} /></p>
         </div>
         <StatusBadge status={record.status} />
       </div>
       {done && (
         <div class="done-row">
-          <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : 'record.done.returned')} />
+          <Alert kind="ok" id="record-done" message={t(done === 'approved' ? 'record.done.approved' : byDesk(record) ? 'record.done.returned.desk' : 'record.done.returned')} />
           {user.role === VERIFIER && <NextInQueue user={user} collection={collection} id={record.id} />}
         </div>
       )}
       <div class="record-grid">
         <div>
           {meta.sections.map(([title, fields]) => {
-            const shown = fields.filter(([name, kind]) => kind === 'participants' || (!empty(record[name]) && !((kind === 'count' || kind === 'money') && !record[name])) || ['title', 'type', 'village', 'date', 'start_date', 'outreach_type'].includes(name));
+            const shown = fields.filter(([name, kind]) => kind === 'participants' || (!empty(record[name]) && !((kind === 'count' || kind === 'money') && !record[name])) || ['title', 'type', 'village', 'area', 'date', 'start_date', 'outreach_type'].includes(name));
             if (!shown.length) return null;
             return (
               <section class="card">
@@ -321,7 +326,7 @@ export function RecordPage({ user, params }) {
                 <dl class="fields">
                   {shown.map(([name, kind]) => (
                     <div class="field" data-field={name}>
-                      <dt>{name === 'participants' ? t('queue.col.people') : fieldLabel(name)}</dt>
+                      <dt>{name === 'participants' ? t('queue.col.people') : kind === 'place' ? label('area_levels', levelOf(recordArea(record))) : fieldLabel(name)}</dt>
                       <dd><Value kind={kind} value={record[name]} record={record} /></dd>
                     </div>
                   ))}

@@ -124,8 +124,8 @@ export function Vocabularies({ user, query }) {
           {KINDS.map((k) => <option value={k}>{label('vocabulary_kinds', k)}</option>)}
         </select>
       </div>
-      <table class="table" id="vocab-table" data-kind={kind}>
-        <thead><tr><th>{t('vocab.code')}</th><th>{t('vocab.label_id')}</th><th>{t('vocab.label_en')}</th>{editable && <th />}</tr></thead>
+      <table class="list" id="vocab-table" data-kind={kind}>
+        <thead><tr><th>{t('vocab.code')}</th><th>{t('vocab.label_id')}</th><th>{t('vocab.label_en')}</th>{editable && <th><span class="sr">{t('vocab.actions')}</span></th>}</tr></thead>
         <tbody>
           {entries.map((e, i) => <Row key={e.id} e={e} editable={editable} first={i === 0} last={i === entries.length - 1} onMove={move} onSaved={reload} />)}
         </tbody>
