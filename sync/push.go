@@ -787,6 +787,11 @@ func decodeValue(f core.Field, v any, flavor Flavor) (any, *FieldError) {
 		if _, ok := v.(bool); !ok {
 			return nil, typeErr(name, "true atau false", "true or false")
 		}
+	case core.FieldTypeDate:
+		// as on REST: a value that is no date is refused, never stored empty
+		if err := records.CheckDateValue(f, v); err != nil {
+			return nil, &FieldError{Code: err.Code(), Message: err.Error()}
+		}
 	default:
 		if _, ok := v.(string); !ok {
 			return nil, typeErr(name, "berupa teks", "text")
