@@ -255,9 +255,9 @@ func NativePush(e *core.RequestEvent) error {
 	results := make([]Result, 0, len(body.Mutations))
 	var cursor int64
 	health := newPushHealth(e, devices.Contact{DeviceID: devices.FromRequest(e), ClientID: clientID, AppVersion: body.AppVersion, QueueLength: body.QueueLength})
-	p.Prebuild(e.App, body.Mutations)
 	err := runPush(e, func(tx core.App) error {
 		results = results[:0]
+		p.Prebuild(e.App, body.Mutations)
 		if err := p.Prepare(tx, body.Mutations); err != nil {
 			return err
 		}

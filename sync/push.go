@@ -108,15 +108,17 @@ type prebuilt struct {
 	taken bool             // handed to Apply (a push run again builds afresh)
 }
 
-// Prebuild starts building, beside the write transaction, the record each
+// Prebuild starts building, in a goroutine of its own, the record each
 // upsert of muts creates when its id turns out to be free: the values
 // decoded and set, and the create's own checks (records.PrepareVillageCreate)
 // made. These need no database, and a push's transaction runs in the one
-// writer that every push waits for: built in the request's own goroutine,
-// while the writer saves the records before them, they leave the writer
-// only the checks that read the database, and the save. Apply builds the
+// writer that every push waits for: built beside it while it checks and
+// saves the records before them, they leave the writer only the checks that
+// read the database, and the save. Call it in the push's transaction, before
+// Prepare: records built earlier (while the push waits for the writer) would
+// be held in memory by every waiting push of a burst. Apply builds the
 // record itself as before when none was built (an id that appears twice in
-// the push, a schema changed meanwhile, a push run again).
+// the push, a schema changed meanwhile).
 func (p *Pusher) Prebuild(app core.App, muts []Mutation) {
 	p.prebuilt = nil
 	times := map[[2]string]int{}
@@ -138,9 +140,10 @@ func (p *Pusher) Prebuild(app core.App, muts []Mutation) {
 	if len(todo) == 0 {
 		return
 	}
+	built := p.prebuilt // a push run again replaces p.prebuilt while this one may still build
 	go func() {
 		for _, m := range todo {
-			p.buildAhead(app, m, p.prebuilt[[2]string{m.Collection, m.ID}])
+			p.buildAhead(app, m, built[[2]string{m.Collection, m.ID}])
 		}
 	}()
 }

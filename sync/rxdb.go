@@ -315,9 +315,9 @@ func RxPush(e *core.RequestEvent) error {
 			muts[i].Op, muts[i].Data = "delete", nil
 		}
 	}
-	p.Prebuild(e.App, muts)
 	err = runPush(e, func(tx core.App) error {
 		conflicts, rejectedDocs = conflicts[:0], rejectedDocs[:0]
+		p.Prebuild(e.App, muts)
 		if err := p.Prepare(tx, muts); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -109,7 +110,8 @@ func recordData(collection, village string) map[string]any {
 // (a tombstone in village A). Each carries the marker.
 type foreignSet struct{ held, edited, deleted string }
 
-var foreignSeq int
+// foreignSeq numbers the records the parallel tests make (atomic: they share it).
+var foreignSeq atomic.Int64
 
 func makeForeign(t *testing.T, app core.App, collection string, villages []string) foreignSet {
 	t.Helper()
@@ -118,9 +120,8 @@ func makeForeign(t *testing.T, app core.App, collection string, villages []strin
 		t.Fatal(err)
 	}
 	mk := func(village string) *core.Record {
-		foreignSeq++
 		rec := core.NewRecord(col)
-		rec.Id = fmt.Sprintf("foreignRecord%04d", foreignSeq)
+		rec.Id = fmt.Sprintf("foreignRecord%04d", foreignSeq.Add(1))
 		for k, v := range recordData(collection, village) {
 			rec.Set(k, v)
 		}
@@ -398,8 +399,7 @@ func neutral(body []byte, id string) string {
 func checkProbe(t *testing.T, srv *tt.Server, collection string, villages []string, a attacker, run probe, takenAnswer func(status int, answer string) bool) {
 	t.Helper()
 	f := makeForeign(t, srv.App, collection, villages)
-	foreignSeq++
-	free := fmt.Sprintf("neverStored%05d", foreignSeq)
+	free := fmt.Sprintf("neverStored%05d", foreignSeq.Add(1))
 	cleanup := func(id string) bool {
 		// a create the probe made in the caller's scope is undone, so
 		// that every probe meets the same state

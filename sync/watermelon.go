@@ -359,7 +359,6 @@ func WatermelonPush(e *core.RequestEvent) error {
 			all = append(all, Mutation{Collection: table, ID: id, Op: "delete"})
 		}
 	}
-	p.Prebuild(e.App, all)
 	err := runPush(e, func(tx core.App) error {
 		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
 		if lastPulled > 0 {
@@ -423,6 +422,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 				return nil
 			}
 		}
+		p.Prebuild(e.App, all)
 		if err := p.Prepare(tx, all); err != nil {
 			return err
 		}
