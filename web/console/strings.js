@@ -30,6 +30,7 @@ export default {
   'vocab.label_id': ['Label (Bahasa Indonesia)', 'Label (Bahasa Indonesia)'],
   'vocab.label_en': ['Label (English)', 'Label (English)'],
   'vocab.retired': ['nonaktif', 'retired'],
+  'area.inactive': ['nonaktif', 'inactive'],
   'vocab.retire': ['Nonaktifkan', 'Retire'],
   'vocab.restore': ['Aktifkan lagi', 'Restore'],
   'vocab.up': ['Naikkan', 'Move up'],

@@ -18,7 +18,7 @@ export function AreaCell({ area, drill }) {
     <span class="area-cell" data-area={area.code}>
       {link ? <a href={link} class="drill" data-drill={area.code}>{area.name}</a> : <span>{area.name}</span>}
       {area.level === 'village' && <span class="vplace">{[area.district && t('area.district', { name: area.district }), area.regency].filter(Boolean).join(', ')}</span>}
-      {area.active === false && <span class="badge">nonaktif</span>}
+      {area.active === false && <span class="badge">{t('area.inactive')}</span>}
     </span>
   );
 }
