@@ -148,7 +148,7 @@ func Middleware(e *core.RequestEvent) error {
 }
 
 // messages is the Indonesian half of PocketBase's own general messages
-// that say more than their status.
+// that say more than their status (the others read statusTexts).
 var messages = map[string]string{
 	"Failed to authenticate.":                                      "Gagal masuk: e-mail atau kata sandi salah",
 	"Failed to create record.":                                     "Catatan baru tidak tersimpan; periksa kolom yang disebut",
@@ -160,11 +160,7 @@ var messages = map[string]string{
 	"Something went wrong while processing your request.":          "Terjadi kesalahan saat memproses permintaan",
 	"The authorized record is not allowed to perform this action.": "Akun Anda tidak berwenang melakukan ini",
 	"Only superusers can perform this action.":                     "Hanya superuser yang boleh melakukan ini",
-	"The request requires valid record authorization token.":       "Masuk dulu: token tidak ada, tidak sah atau sudah berakhir",
-	"The request requires valid authorization token.":              "Masuk dulu: token tidak ada, tidak sah atau sudah berakhir",
-	"The requested resource wasn't found.":                         "Data yang diminta tidak ditemukan",
 	"Missing or invalid collection context.":                       "Koleksi tidak ada atau tidak sah",
-	"Too Many Requests.":                                           "Terlalu banyak permintaan; coba lagi sebentar lagi",
 }
 
 // Translate makes the messages of ae bilingual, in place (Middleware).
@@ -195,9 +191,8 @@ func general(status int, message string) string {
 // each {code, message} item, the nested ones (a field's own fields), and
 // the answer a batch's failed request carries ({code, message, response}).
 func translateData(data map[string]any) {
-	for field, v := range data {
-		switch item := v.(type) {
-		case map[string]any:
+	for _, v := range data {
+		if item, ok := v.(map[string]any); ok {
 			code, isItem := item["code"].(string)
 			if msg, ok := item["message"].(string); isItem && ok && msg != "" {
 				params, _ := item["params"].(map[string]any)
@@ -209,8 +204,6 @@ func translateData(data map[string]any) {
 			if !isItem {
 				translateData(item)
 			}
-		case validation.Error:
-			data[field] = map[string]any{"code": item.Code(), "message": Bilingual(item.Code(), item.Message(), item.Params())}
 		}
 	}
 }

@@ -793,7 +793,8 @@ func decodeValue(f core.Field, v any, flavor Flavor) (any, *FieldError) {
 	case core.FieldTypeDate:
 		// as on REST: a value that is no date is refused, never stored empty
 		if err := records.CheckDateValue(f, v); err != nil {
-			return nil, &FieldError{Code: err.Code(), Message: err.Error()}
+			fe := fieldErr(err.Code(), err.Error())
+			return nil, &fe
 		}
 	default:
 		if _, ok := v.(string); !ok {
