@@ -4,13 +4,12 @@
 package audit
 
 import (
-	"encoding/json"
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/access"
@@ -202,7 +201,7 @@ func Write(app core.App, e Entry) error { return writeAt(app, e, "") }
 func writeAt(app core.App, e Entry, serverTime string) error {
 	changes := "null"
 	if e.Changes != nil {
-		raw, err := json.Marshal(e.Changes)
+		raw, err := marshalChanges(e.Changes)
 		if err != nil {
 			return err
 		}
@@ -219,7 +218,7 @@ func writeAt(app core.App, e Entry, serverTime string) error {
 	if serverTime == "" {
 		serverTime = now
 	}
-	cols := []string{security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"),
+	cols := []string{newEntryID(),
 		e.Actor.UserID, e.Actor.SuperuserID, e.Actor.DeviceID, e.Actor.ClientTime, e.Action, e.Collection, e.RecordID,
 		changes, note, serverTime, now}
 	if !chained(app) {
@@ -227,7 +226,8 @@ func writeAt(app core.App, e Entry, serverTime string) error {
 		return err
 	}
 	if tail, ok := txbatch.Deferred(app, chainTailPart, newChainTail).(*chainTail); ok {
-		return tail.append(app, cols)
+		tail.append(cols)
+		return nil
 	}
 	_, err := txbatch.Exec(app, chainedInsertSQL, anys(cols)...)
 	return err
@@ -274,4 +274,25 @@ func (e Entry) check(changes int) error {
 		return fmt.Errorf("audit: unknown action %q", e.Action)
 	}
 	return nil
+}
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newEntryID is a random id of 15 characters of idAlphabet, as
+// security.RandomStringWithAlphabet(15, idAlphabet) makes one, from one
+// read of crypto/rand instead of one per character: every synced record
+// writes an entry.
+func newEntryID() string {
+	const n = 15
+	id := make([]byte, 0, n)
+	var pool [32]byte
+	for len(id) < n {
+		rand.Read(pool[:]) // never fails (crypto/rand)
+		for _, b := range pool {
+			if b < 252 && len(id) < n { // 252 = 7*36: every character equally likely
+				id = append(id, idAlphabet[b%36])
+			}
+		}
+	}
+	return string(id)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 	"modernc.org/sqlite"
@@ -120,18 +121,39 @@ func chained(app core.App) bool {
 const chainTailPart = "audit.chainTail"
 
 // chainTail is the last entry of the chain as one transaction has written
-// it: each entry it appends takes the next number and chains onto the hash
-// it keeps. It writes nothing at the end of the batch (its Flush is empty).
+// it, and the entries appended after it and not written yet: each takes
+// the next number and chains onto the hash before it. They are written at
+// the end of the batch, many rows to an INSERT: an entry per synced record
+// is the commonest row of a push, and one statement per row cost more
+// than the rows themselves. Nothing in a push's transaction reads the
+// trail back; a batch part's Flush must not append entries (none does).
 type chainTail struct {
-	known bool
-	seq   int64
-	hash  string
+	known   bool
+	seq     int64
+	hash    string
+	pending [][]string // ChainedColumns' values of the entries not yet written
 }
 
 func newChainTail() txbatch.Part { return &chainTail{} }
 
-// Flush implements txbatch.Part: entries are written as they come.
-func (*chainTail) Flush(core.App) error { return nil }
+// Flush implements txbatch.Part: it writes the pending entries.
+func (t *chainTail) Flush(app core.App) error {
+	for len(t.pending) > 0 {
+		n := rowsPerInsert
+		for n > len(t.pending) {
+			n /= 2 // a few statement shapes, each prepared once per transaction
+		}
+		if err := t.write(app, t.pending[:n]); err != nil {
+			return err
+		}
+		t.pending = t.pending[n:]
+	}
+	t.pending = nil
+	return nil
+}
+
+// rowsPerInsert is the most entries one INSERT writes (a power of two).
+const rowsPerInsert = 64
 
 const (
 	tailSQL = `SELECT seq, hash FROM ` + Collection + ` ORDER BY seq DESC LIMIT 1`
@@ -141,12 +163,18 @@ const (
 	changes, note, server_time, created, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// append stores an entry with cols (ChainedColumns' values) after the tail.
-// An entry written in the same transaction without the batch (a write that
-// does not go through it) has taken the number the tail expects: the
-// unique index on seq refuses the insert (SQLite undoes just that
-// statement), and the tail is read again once.
-func (t *chainTail) append(app core.App, cols []string) error {
+// append adds an entry with cols (ChainedColumns' values) after the tail;
+// it is written by Flush.
+func (t *chainTail) append(cols []string) {
+	t.pending = append(t.pending, cols)
+}
+
+// write stores entries after the tail, numbered and chained. An entry
+// written in the same transaction without the batch (a write that does
+// not go through it) has taken the number the tail expects: the unique
+// index on seq refuses the insert (SQLite undoes just that statement), and
+// the tail is read again once.
+func (t *chainTail) write(app core.App, entries [][]string) error {
 	for attempt := 0; ; attempt++ {
 		if !t.known {
 			var prev sql.NullString
@@ -159,9 +187,18 @@ func (t *chainTail) append(app core.App, cols []string) error {
 			}
 			t.hash, t.known = prev.String, true
 		}
-		seq := t.seq + 1
-		hash := Hash(t.hash, seq, cols)
-		_, err := txbatch.Exec(app, plainChainedInsertSQL, append(anys(cols), seq, t.hash, hash)...)
+		seq, hash := t.seq, t.hash
+		args := make([]any, 0, len(entries)*(len(ChainedColumns)+3))
+		for _, cols := range entries {
+			seq++
+			next := Hash(hash, seq, cols)
+			for _, c := range cols {
+				args = append(args, c)
+			}
+			args = append(args, seq, hash, next)
+			hash = next
+		}
+		_, err := txbatch.Exec(app, chainedRowsSQL(len(entries)), args...)
 		if err == nil {
 			t.seq, t.hash = seq, hash
 			return nil
@@ -171,4 +208,18 @@ func (t *chainTail) append(app core.App, cols []string) error {
 			return err
 		}
 	}
+}
+
+// chainedRows holds the INSERT of n entries (index n), built once.
+var chainedRows [rowsPerInsert + 1]atomic.Pointer[string]
+
+// chainedRowsSQL is plainChainedInsertSQL for n entries.
+func chainedRowsSQL(n int) string {
+	if q := chainedRows[n].Load(); q != nil {
+		return *q
+	}
+	row := ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	q := plainChainedInsertSQL + strings.Repeat(row, n-1)
+	chainedRows[n].Store(&q)
+	return q
 }

@@ -261,6 +261,24 @@ func TestEntriesOfSharedTransactionsStayChained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// more entries than one INSERT writes (they are written in rows of
+	// 64, 32, ... at the batch's end), plain ones among them
+	err = txbatch.Run(app, func(tx core.App) error {
+		for i := range 101 {
+			w := tx
+			if i%30 == 29 {
+				w = tx.(*txbatch.Batch).App
+			}
+			if err := audit.Write(w, entry(fmt.Sprint("m", i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before += 101
 	// many at once, sharing transactions; every fifth fails after writing
 	// its entry, so its group is rolled back and run again one by one
 	var wg sync.WaitGroup

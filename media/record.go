@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"jangkau/internal/recfield"
 	"net/http"
 	"regexp"
 	"slices"
@@ -290,10 +291,10 @@ func (p *Processor) prepare(ctx context.Context, app core.App, rec *core.Record,
 		errs[FieldPhotos] = ErrTooMany // others were added while this one waited
 		return errs
 	}
-	rec.Set(FieldPhotos, value)
-	rec.Set(FieldHashes, hashes)
-	rec.Set(FieldExpected, expected)
-	rec.Set(FieldPending, Pending(expected, hashes))
+	recfield.Set(rec, FieldPhotos, value)
+	recfield.Set(rec, FieldHashes, hashes)
+	recfield.Set(rec, FieldExpected, expected)
+	recfield.Set(rec, FieldPending, Pending(expected, hashes))
 	return nil
 }
 

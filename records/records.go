@@ -12,6 +12,7 @@ import (
 	"jangkau/access"
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/internal/recfield"
 	"jangkau/media"
 	"jangkau/review"
 )
@@ -63,9 +64,9 @@ func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
 	if !CanCreate(a, rec.Collection().Name) {
 		return validation.Errors{"village": errCreateRole}
 	}
-	if rec.Collection().Name == catalog.Activities && rec.GetString("cluster") == "" && access.HasCluster(a.Role) {
+	if rec.Collection().Name == catalog.Activities && recfield.String(rec, "cluster") == "" && access.HasCluster(a.Role) {
 		// a task-force member's activity is its cluster's
-		rec.Set("cluster", a.Cluster)
+		recfield.Set(rec, "cluster", a.Cluster)
 	}
 	if rec.Collection().Name == catalog.Activities {
 		if errs := PlaceActivity(rec); errs != nil {
@@ -82,7 +83,7 @@ func PrepareVillageCreate(a access.Actor, rec *core.Record) validation.Errors {
 	if IsReviewed(rec) {
 		if !a.Superuser {
 			for _, f := range ReviewStamps {
-				rec.Set(f, "")
+				recfield.Set(rec, f, "")
 			}
 		}
 		return review.Check(a, rec)
@@ -125,7 +126,7 @@ func PrepareVillageUpdate(a access.Actor, rec *core.Record) validation.Errors {
 		}
 	}
 	if rec.Collection().Name == catalog.VillagePrograms && !a.Superuser {
-		rec.Set("updated_by", a.ID)
+		recfield.Set(rec, "updated_by", a.ID)
 	}
 	return nil
 }
@@ -140,7 +141,7 @@ func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
 		return nil
 	}
 	if rec.IsNew() {
-		rec.Set("created_by", a.ID)
+		recfield.Set(rec, "created_by", a.ID)
 		return nil
 	}
 	Keep(rec, "created_by")
@@ -151,12 +152,12 @@ func PrepareFigureWrite(a access.Actor, rec *core.Record) validation.Errors {
 // isLocked reports whether rec was under review or approved when read.
 func isLocked(rec *core.Record) bool {
 	s := rec.Original().GetString("status")
-	return rec.GetString("status") == s && (s == catalog.StatusSubmitted || s == catalog.StatusApproved)
+	return recfield.String(rec, "status") == s && (s == catalog.StatusSubmitted || s == catalog.StatusApproved)
 }
 
 func setIfField(rec *core.Record, field string, v any) {
 	if rec.Collection().Fields.GetByName(field) != nil {
-		rec.Set(field, v)
+		recfield.Set(rec, field, v)
 	}
 }
 
@@ -165,7 +166,7 @@ func Keep(rec *core.Record, fields ...string) {
 	orig := rec.Original()
 	for _, f := range fields {
 		if rec.Collection().Fields.GetByName(f) != nil {
-			rec.Set(f, orig.Get(f))
+			recfield.Set(rec, f, orig.Get(f))
 		}
 	}
 }
@@ -178,7 +179,7 @@ func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	if rec.Collection().Name == catalog.Activities {
 		return DeriveActivityScope(app, rec)
 	}
-	code := rec.GetString("village")
+	code := recfield.String(rec, "village")
 	area, ok := lookupArea(app, code)
 	if !ok {
 		return validation.Errors{"village": errUnknownArea}
@@ -189,21 +190,21 @@ func DeriveVillageScope(app core.App, rec *core.Record) validation.Errors {
 	if !area.Active && (rec.IsNew() || rec.Original().GetString("village") != code) {
 		return validation.Errors{"village": errInactiveArea}
 	}
-	if IsReviewed(rec) && rec.GetString("status") == "" {
-		rec.Set("status", catalog.StatusDraft)
+	if IsReviewed(rec) && recfield.String(rec, "status") == "" {
+		recfield.Set(rec, "status", catalog.StatusDraft)
 	}
 	if errs := checkHomeVisitPhotos(rec); errs != nil {
 		return errs
 	}
-	rec.Set("district", areas.DistrictOf(code))
-	rec.Set("regency", areas.RegencyOf(code))
+	recfield.Set(rec, "district", areas.DistrictOf(code))
+	recfield.Set(rec, "regency", areas.RegencyOf(code))
 	return nil
 }
 
 // DeriveFigureScope checks that an aggregate figure is for a regency or the
 // province, and sets its regency (empty for the province).
 func DeriveFigureScope(app core.App, rec *core.Record) validation.Errors {
-	area, err := app.FindRecordById(catalog.Areas, rec.GetString("area"))
+	area, err := app.FindRecordById(catalog.Areas, recfield.String(rec, "area"))
 	if err != nil {
 		return validation.Errors{"area": errUnknownArea}
 	}
@@ -211,7 +212,7 @@ func DeriveFigureScope(app core.App, rec *core.Record) validation.Errors {
 	if level != catalog.LevelRegency && level != catalog.LevelProvince {
 		return validation.Errors{"area": errNotRegencyOrProvince}
 	}
-	rec.Set("regency", areas.RegencyOf(area.Id))
+	recfield.Set(rec, "regency", areas.RegencyOf(area.Id))
 	return nil
 }
 
@@ -231,7 +232,7 @@ var (
 // match it. It needs no database: the request checks (scope, review) run
 // before the save, and DeriveActivityScope checks the area exists.
 func PlaceActivity(rec *core.Record) validation.Errors {
-	village, code := rec.GetString("village"), rec.GetString("area")
+	village, code := recfield.String(rec, "village"), recfield.String(rec, "area")
 	var orig *core.Record // the stored record: a copy, made only for an update
 	if !rec.IsNew() {
 		orig = rec.Original()
@@ -241,7 +242,7 @@ func PlaceActivity(rec *core.Record) validation.Errors {
 		code = village
 	}
 	if code == "" {
-		if rec.GetString("level") == catalog.LevelVillage {
+		if recfield.String(rec, "level") == catalog.LevelVillage {
 			return validation.Errors{"village": errAreaRequired}
 		}
 		return validation.Errors{"area": errAreaRequired}
@@ -256,13 +257,13 @@ func PlaceActivity(rec *core.Record) validation.Errors {
 	if level == "" {
 		return validation.Errors{areaField(rec): errUnknownArea}
 	}
-	if lv := rec.GetString("level"); lv != "" && lv != level && (orig == nil || lv != orig.GetString("level")) {
+	if lv := recfield.String(rec, "level"); lv != "" && lv != level && (orig == nil || lv != orig.GetString("level")) {
 		return validation.Errors{"level": errLevelMismatch}
 	}
-	rec.Set("area", code)
-	rec.Set("level", level)
+	recfield.Set(rec, "area", code)
+	recfield.Set(rec, "level", level)
 	if level == catalog.LevelVillage {
-		rec.Set("village", code)
+		recfield.Set(rec, "village", code)
 	}
 	return nil
 }
@@ -270,7 +271,7 @@ func PlaceActivity(rec *core.Record) validation.Errors {
 // areaField is the field an activity's area errors are reported on: a
 // village activity's phone sent village.
 func areaField(rec *core.Record) string {
-	if rec.GetString("village") != "" {
+	if recfield.String(rec, "village") != "" {
 		return "village"
 	}
 	return "area"
@@ -283,7 +284,7 @@ func DeriveActivityScope(app core.App, rec *core.Record) validation.Errors {
 	if errs := PlaceActivity(rec); errs != nil {
 		return errs
 	}
-	code := rec.GetString("area")
+	code := recfield.String(rec, "area")
 	area, ok := lookupArea(app, code)
 	if !ok {
 		return validation.Errors{areaField(rec): errUnknownArea}
@@ -291,11 +292,11 @@ func DeriveActivityScope(app core.App, rec *core.Record) validation.Errors {
 	if !area.Active && (rec.IsNew() || rec.Original().GetString("area") != code) {
 		return validation.Errors{areaField(rec): errInactiveArea}
 	}
-	if rec.GetString("status") == "" {
-		rec.Set("status", catalog.StatusDraft)
+	if recfield.String(rec, "status") == "" {
+		recfield.Set(rec, "status", catalog.StatusDraft)
 	}
-	rec.Set("district", areas.DistrictOf(code))
-	rec.Set("regency", areas.RegencyOf(code))
+	recfield.Set(rec, "district", areas.DistrictOf(code))
+	recfield.Set(rec, "regency", areas.RegencyOf(code))
 	return nil
 }
 
@@ -309,7 +310,7 @@ var (
 // (photos_expected), or a log with photos made a home visit. Logs stored
 // with photos before the rule are left as they are.
 func checkHomeVisitPhotos(rec *core.Record) validation.Errors {
-	if rec.Collection().Name != catalog.OutreachLogs || rec.GetString("outreach_type") != "home_visit" {
+	if rec.Collection().Name != catalog.OutreachLogs || recfield.String(rec, "outreach_type") != "home_visit" {
 		return nil
 	}
 	orig := rec.Original()

@@ -19,6 +19,7 @@ import (
 	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/catalog"
+	"jangkau/internal/recfield"
 	"jangkau/records"
 	"jangkau/review"
 	"jangkau/txbatch"
@@ -189,13 +190,13 @@ func (p *Pusher) takePrebuilt(col *core.Collection, m Mutation) *core.Record {
 
 // newRecord is the record a create of m makes, with its decoded values.
 func (p *Pusher) newRecord(col *core.Collection, m Mutation, values map[string]any) *core.Record {
-	rec := core.NewRecord(col)
+	rec := recfield.New(col)
 	rec.Id = m.ID
 	for k, v := range values {
-		rec.Set(k, v)
+		recfield.Set(rec, k, v)
 	}
 	if m.ClientTime != "" && values["client_created_at"] == nil {
-		rec.Set("client_created_at", m.ClientTime)
+		recfield.Set(rec, "client_created_at", m.ClientTime)
 	}
 	return rec
 }

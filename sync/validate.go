@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"regexp"
 	"strings"
+	gosync "sync"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -28,7 +30,7 @@ func (p *Pusher) validate(ctx context.Context, tx core.App, rec *core.Record) va
 			err = p.validateRelation(tx, f, rec)
 		case *core.TextField:
 			if f.PrimaryKey && rec.IsNew() {
-				err = f.ValidatePlainValue(rec.Id)
+				err = validatePlainText(f, rec.Id)
 				if err == nil && p.taken[rec.Collection().Name][strings.ToLower(rec.Id)] {
 					err = validation.NewError(codePKInvalid, "The record primary key is invalid or already exists.")
 				}
@@ -106,4 +108,32 @@ func (p *Pusher) validateRelation(tx core.App, f *core.RelationField, rec *core.
 func (p *Pusher) forget(collection, id string) {
 	delete(p.related[collection], id)
 	delete(p.taken[collection], strings.ToLower(id))
+}
+
+// validatePlainText is f.ValidatePlainValue(v), which compiles the field's
+// pattern on every call (every id of a push): a value the pattern matches
+// is checked by a copy of f without it, against the pattern compiled
+// once; any other value gets PocketBase's own answer.
+func validatePlainText(f *core.TextField, v string) error {
+	if f.Pattern == "" {
+		return f.ValidatePlainValue(v)
+	}
+	if re := compiledPattern(f.Pattern); re != nil && re.MatchString(v) {
+		plain := *f
+		plain.Pattern = ""
+		return plain.ValidatePlainValue(v)
+	}
+	return f.ValidatePlainValue(v)
+}
+
+// patterns holds the fields' patterns compiled (nil: not a pattern).
+var patterns gosync.Map // string -> *regexp.Regexp
+
+func compiledPattern(pattern string) *regexp.Regexp {
+	if re, ok := patterns.Load(pattern); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := regexp.Compile(pattern)
+	patterns.Store(pattern, re)
+	return re
 }

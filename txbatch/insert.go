@@ -3,6 +3,7 @@ package txbatch
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -48,32 +49,67 @@ func BindPreparedInsert(app core.App) {
 			if id, _ := data["id"].(string); id == "" {
 				return e.Next() // PocketBase refuses an empty id with its own error
 			}
-			cols := make([]string, 0, len(data))
-			for c := range data {
-				cols = append(cols, c)
-			}
-			sort.Strings(cols)
-			args := make([]any, len(cols))
-			var sb strings.Builder
-			sb.WriteString("INSERT INTO ")
-			sb.WriteString(quote(rec.TableName()))
-			sb.WriteString(" (")
-			for i, c := range cols {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString(quote(c))
+			shape := insertShapeOf(rec.TableName(), data)
+			args := make([]any, len(shape.cols))
+			for i, c := range shape.cols {
 				args[i] = data[c]
 			}
-			sb.WriteString(") VALUES ")
-			sb.WriteString(List(len(cols)))
-			if _, err := Exec(b, sb.String(), args...); err != nil {
+			if _, err := Exec(b, shape.sql, args...); err != nil {
 				return err
 			}
 			rec.MarkAsNotNew()
 			return nil
 		},
 	})
+}
+
+// insertShape is the INSERT of a table's rows with a given set of
+// columns: its columns in order and its SQL.
+type insertShape struct {
+	cols []string
+	sql  string
+}
+
+// insertShapes holds the last shape built for each table: the records of
+// one collection export the same columns, save after save.
+var insertShapes sync.Map // table -> *insertShape
+
+// insertShapeOf returns the INSERT of data into table, from insertShapes
+// when data has the columns of the table's last shape.
+func insertShapeOf(table string, data map[string]any) *insertShape {
+	if v, ok := insertShapes.Load(table); ok {
+		shape := v.(*insertShape)
+		same := len(shape.cols) == len(data)
+		for _, c := range shape.cols {
+			if !same {
+				break
+			}
+			_, same = data[c]
+		}
+		if same {
+			return shape
+		}
+	}
+	cols := make([]string, 0, len(data))
+	for c := range data {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO ")
+	sb.WriteString(quote(table))
+	sb.WriteString(" (")
+	for i, c := range cols {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(quote(c))
+	}
+	sb.WriteString(") VALUES ")
+	sb.WriteString(List(len(cols)))
+	shape := &insertShape{cols: cols, sql: sb.String()}
+	insertShapes.Store(table, shape)
+	return shape
 }
 
 func quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
