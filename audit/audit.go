@@ -6,6 +6,7 @@ package audit
 import (
 	"crypto/rand"
 	"fmt"
+	"jangkau/internal/recfield"
 	"slices"
 	"time"
 
@@ -146,11 +147,11 @@ func Diff(rec *core.Record, action string) map[string][2]any {
 		var before, after any
 		switch action {
 		case ActionCreate:
-			after = rec.Get(name)
+			after = recfield.Get(rec, name)
 		case ActionUpdate:
-			before, after = orig.Get(name), rec.Get(name)
+			before, after = recfield.Get(orig, name), recfield.Get(rec, name)
 		case ActionDelete:
-			before = orig.Get(name)
+			before = recfield.Get(orig, name)
 		}
 		if isZero(before) && isZero(after) {
 			continue

@@ -376,7 +376,7 @@ var digestRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // MaxPhotos sha256 hex digests.
 func Expected(rec *core.Record) (digests []string, ok bool) {
 	digests = []string{}
-	raw := rec.GetString(FieldExpected)
+	raw := recfield.String(rec, FieldExpected)
 	if raw == "" || raw == "null" {
 		return digests, true
 	}

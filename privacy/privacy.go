@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"jangkau/internal/recfield"
 	"math"
 	"math/big"
 	"regexp"
@@ -195,7 +196,7 @@ func CheckRecord(rec *core.Record) validation.Errors {
 		if check == nil {
 			continue
 		}
-		if orig != nil && fmt.Sprint(orig.Get(field)) == fmt.Sprint(rec.Get(field)) {
+		if orig != nil && fmt.Sprint(recfield.Get(orig, field)) == fmt.Sprint(recfield.Get(rec, field)) {
 			continue
 		}
 		if err := check(rec, field); err != nil {
@@ -221,16 +222,18 @@ func checkerOf(f core.Field) func(*core.Record, string) validation.Error {
 	switch f.Type() {
 	case core.FieldTypeText, core.FieldTypeURL:
 		if machineIDFields[f.GetName()] {
-			return func(rec *core.Record, name string) validation.Error { return CheckClientID(rec.GetString(name)) }
+			return func(rec *core.Record, name string) validation.Error { return CheckClientID(recfield.String(rec, name)) }
 		}
-		return func(rec *core.Record, name string) validation.Error { return CheckText(rec.GetString(name)) }
+		return func(rec *core.Record, name string) validation.Error { return CheckText(recfield.String(rec, name)) }
 	case core.FieldTypeEditor:
-		return func(rec *core.Record, name string) validation.Error { return CheckText(plainText(rec.GetString(name))) }
+		return func(rec *core.Record, name string) validation.Error {
+			return CheckText(plainText(recfield.String(rec, name)))
+		}
 	case core.FieldTypeNumber:
 		return func(rec *core.Record, name string) validation.Error { return checkNumber(rec.GetFloat(name)) }
 	case core.FieldTypeJSON:
 		return func(rec *core.Record, name string) validation.Error {
-			raw, _ := json.Marshal(rec.Get(name))
+			raw, _ := json.Marshal(recfield.Get(rec, name))
 			return checkJSON(raw, digestFields[name])
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"jangkau/internal/recfield"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -125,9 +126,9 @@ func scopeOfRecord(rec *core.Record) (village, regency string) {
 	case catalog.RadIndicators, catalog.Vocabularies:
 		return "", ""
 	}
-	v := rec.GetString("village")
+	v := recfield.String(rec, "village")
 	if rec.Collection().Name == catalog.Activities && v == "" {
-		return activityScope(rec.GetString("area"))
+		return activityScope(recfield.String(rec, "area"))
 	}
 	return v, areas.RegencyOf(v)
 }
