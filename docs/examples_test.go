@@ -62,6 +62,7 @@ package docs_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -458,6 +459,17 @@ func (r *runner) run(ex *example) {
 		}
 		raw, _ = io.ReadAll(res.Body)
 		res.Body.Close()
+	}
+	if res.Header.Get("Content-Encoding") == "gzip" { // asked for with send="Accept-Encoding: gzip"
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Errorf("%s: a gzip answer that is not gzip: %v", where, err)
+			return
+		}
+		if raw, err = io.ReadAll(zr); err != nil {
+			t.Errorf("%s: a gzip answer that does not unzip: %v", where, err)
+			return
+		}
 	}
 
 	want := 200
