@@ -50,7 +50,8 @@
 //
 // # How answers are compared
 //
-// The documented answer is a pattern for the real one: every member shown must
+// Every error answer must have the one error shape (errorShape), documented
+// or not. The documented answer is a pattern for the real one: every member shown must
 // be there with the same JSON type (a number or a nested object may be null:
 // the data of the test has none); members named "..." or "…" and values
 // "..." or "…" stand for anything; each element of a documented list must
@@ -506,6 +507,11 @@ func (r *runner) run(ex *example) {
 			return
 		}
 	}
+	if res.StatusCode >= 400 {
+		for _, e := range errorShape(real) {
+			t.Errorf("%s: %s %s answered %d: %s: %s", where, ex.method, path, res.StatusCode, e, clip(raw))
+		}
+	}
 	if doc != nil {
 		mt := matcher{keyed: map[string]bool{}}
 		for _, k := range strings.Fields(ex.dir.get("keyed")) {
@@ -556,6 +562,54 @@ func fill(t *testing.T, where, body, spec string) string {
 	obj[key] = out
 	b, _ := json.Marshal(obj)
 	return string(b)
+}
+
+// errorShape lists how an error answer departs from the one error shape
+// (api.md, Errors): a bilingual message, and data naming at least one
+// field, each (or each nested one) with a code and a bilingual message.
+func errorShape(v any) []string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return []string{"not a JSON object"}
+	}
+	var errs []string
+	if msg, _ := m["message"].(string); !isBilingual(msg) {
+		errs = append(errs, fmt.Sprintf("message %q is not \"Bahasa Indonesia / English\"", msg))
+	}
+	data, _ := m["data"].(map[string]any)
+	if len(data) == 0 {
+		return append(errs, "data names no field")
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		fe, _ := v.(map[string]any)
+		if code, ok := fe["code"].(string); ok {
+			if code == "" {
+				errs = append(errs, path+": empty code")
+			}
+			if msg, _ := fe["message"].(string); !isBilingual(msg) {
+				errs = append(errs, fmt.Sprintf("%s: message %q is not \"Bahasa Indonesia / English\"", path, msg))
+			}
+			return
+		}
+		if len(fe) == 0 {
+			errs = append(errs, path+": no code")
+		}
+		for k, sub := range fe {
+			walk(path+"."+k, sub)
+		}
+	}
+	for k, sub := range data {
+		walk("data."+k, sub)
+	}
+	return errs
+}
+
+// isBilingual reports whether msg is two non-empty, different halves
+// joined by " / ".
+func isBilingual(msg string) bool {
+	id, en, ok := strings.Cut(msg, " / ")
+	return ok && strings.TrimSpace(id) != "" && strings.TrimSpace(en) != "" && id != en
 }
 
 // at reads a dotted path (object keys, list indexes) of v.
