@@ -655,12 +655,11 @@ func isEllipsis(s string) bool {
 // an indicator's code, which depends on the data.
 var exactKeys = map[string]bool{"code": true, "reason": true, "status": true, "protocol": true, "action": true, "state": true}
 
-// match lists how real differs from the documented pattern doc.
-func match(path string, doc, real any) []string { return matcher{}.match(path, doc, real) }
-
-// matcher compares with the directive's keyed members.
+// matcher compares answers with documented patterns; keyed names the
+// members that are maps keyed by data (the directive's keyed=).
 type matcher struct{ keyed map[string]bool }
 
+// match lists how real differs from the documented pattern doc.
 func (mt matcher) match(path string, doc, real any) []string {
 	switch d := doc.(type) {
 	case map[string]any:
