@@ -110,34 +110,36 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	}
 }
 
-// TestDocumentedRateLimits compares the table of rate limits in api.md with
-// the rules a new server gets (its migration).
+// TestDocumentedRateLimits compares the tables of rate limits in api.md and
+// security.md with the rules a new server gets (its migration).
 func TestDocumentedRateLimits(t *testing.T) {
 	app := testapp.New(t)
-	raw, err := os.ReadFile("api.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// | `users:authWithPassword` | 30 a minute | ...
-	// | `/api/sync/` (signed in) | 12,000 a minute | ...
-	row := regexp.MustCompile("(?m)^\\| `([^`]+)`(?: \\(([^)]*)\\))? \\| ([0-9,]+) a minute \\|")
-	documented := map[string]int{}
-	for _, m := range row.FindAllStringSubmatch(string(raw), -1) {
-		n, _ := strconv.Atoi(strings.ReplaceAll(m[3], ",", ""))
-		documented[m[1]+"|"+audienceOf(m[2])] = n
-	}
 	rules := app.Settings().RateLimits.Rules
-	if len(documented) != len(rules) {
-		t.Errorf("api.md lists %d rate limits, the server has %d rules", len(documented), len(rules))
-	}
-	for _, r := range rules {
-		key := r.Label + "|" + r.Audience
-		n, ok := documented[key]
-		switch {
-		case !ok:
-			t.Errorf("rule %s (audience %q) is not in api.md's table", r.Label, r.Audience)
-		case r.Duration != 60 || n != r.MaxRequests:
-			t.Errorf("rule %s (audience %q): api.md says %d a minute, the server %d per %d s", r.Label, r.Audience, n, r.MaxRequests, r.Duration)
+	// api.md:      | `users:authWithPassword` | 30 a minute | ...
+	//              | `/api/sync/` (signed in) | 12,000 a minute | ...
+	// security.md: | `/api/sync/` signed in | 12,000 per 60 s |
+	row := regexp.MustCompile("(?m)^\\| `([^`]+)`([^|]*)\\| ([0-9,]+) (a minute|per 60 s) \\|")
+	for _, doc := range []string{"api.md", "security.md"} {
+		raw, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		documented := map[string]int{}
+		for _, m := range row.FindAllStringSubmatch(string(raw), -1) {
+			n, _ := strconv.Atoi(strings.ReplaceAll(m[3], ",", ""))
+			documented[m[1]+"|"+audienceOf(m[2])] = n
+		}
+		if len(documented) != len(rules) {
+			t.Errorf("%s lists %d rate limits, the server has %d rules", doc, len(documented), len(rules))
+		}
+		for _, r := range rules {
+			n, ok := documented[r.Label+"|"+r.Audience]
+			switch {
+			case !ok:
+				t.Errorf("rule %s (audience %q) is not in %s's table", r.Label, r.Audience, doc)
+			case r.Duration != 60 || n != r.MaxRequests:
+				t.Errorf("rule %s (audience %q): %s says %d a minute, the server %d per %d s", r.Label, r.Audience, doc, n, r.MaxRequests, r.Duration)
+			}
 		}
 	}
 }
