@@ -131,8 +131,9 @@ const CodeAuthRequired = "auth_required"
 
 // Middleware gives every refusal of every route the agreed shape: the
 // message bilingual (PocketBase's own defaults included), each field's
-// message bilingual by its code, and a 401 naming the field it is about
-// (token, code CodeAuthRequired). Jangkau's own refusals are bilingual
+// message bilingual by its code, and a refusal without fields naming the
+// field that stands for the request (a 401 token, code CodeAuthRequired;
+// see Translate). Jangkau's own refusals are bilingual
 // already and pass unchanged.
 func Middleware(e *core.RequestEvent) error {
 	err := e.Next()
@@ -163,12 +164,41 @@ var messages = map[string]string{
 	"Missing or invalid collection context.":                       "Koleksi tidak ada atau tidak sah",
 }
 
-// Translate makes the messages of ae bilingual, in place (Middleware).
+// Codes of a refusal of the request as a whole, on the field that stands
+// for it (docs/api.md, Errors), given when the refusal named no field of its
+// own (PocketBase's general refusals, a handler's bare e.NotFoundError).
+const (
+	CodeNotFound     = "not_found"      // 404, field "id": no such record (or none the caller may see)
+	CodeForbidden    = "forbidden_role" // 403, field "role": the caller's role may not do this
+	CodeBadRequest   = "bad_request"    // 400, field "request": the request as a whole was refused
+	CodeBodyTooLarge = "too_large"      // 413, field "body"
+	CodeInvalidJSON  = "invalid_json"   // 400, field "body": PocketBase could not read the body
+)
+
+// msgUnreadableBody is PocketBase's refusal of a body it cannot decode.
+const msgUnreadableBody = "Failed to load the submitted data due to invalid formatting."
+
+// wholeRequest is the field and code of a refusal without fields, by status.
+var wholeRequest = map[int][2]string{
+	http.StatusUnauthorized:          {"token", CodeAuthRequired},
+	http.StatusNotFound:              {"id", CodeNotFound},
+	http.StatusForbidden:             {"role", CodeForbidden},
+	http.StatusBadRequest:            {"request", CodeBadRequest},
+	http.StatusRequestEntityTooLarge: {"body", CodeBodyTooLarge},
+}
+
+// Translate makes the messages of ae bilingual, in place (Middleware), and
+// gives a refusal that names no field the field that stands for the whole
+// request, so that an app always finds data.<field>.code.
 func Translate(ae *router.ApiError) {
+	original := ae.Message
 	ae.Message = general(ae.Status, ae.Message)
 	translateData(ae.Data)
-	if ae.Status == http.StatusUnauthorized && len(ae.Data) == 0 {
-		ae.Data = map[string]any{"token": map[string]any{"code": CodeAuthRequired, "message": ae.Message}}
+	if fc, ok := wholeRequest[ae.Status]; ok && len(ae.Data) == 0 {
+		if original == msgUnreadableBody {
+			fc = [2]string{"body", CodeInvalidJSON}
+		}
+		ae.Data = map[string]any{fc[0]: map[string]any{"code": fc[1], "message": ae.Message}}
 	}
 }
 

@@ -24,7 +24,7 @@ var (
 		Message: "Masuk dulu untuk memakai layanan ini. / Sign in to use this service."}
 	errNoPBRefresh = &Error{Status: http.StatusForbidden, Field: "token", Code: CodeDeviceToken,
 		Message: "Token perangkat diperbarui lewat /api/devices/refresh, bukan auth-refresh. / A device token is renewed through /api/devices/refresh, not auth-refresh."}
-	errBadBody = &Error{Status: http.StatusBadRequest, Field: "body", Code: "invalid_body",
+	errBadBody = &Error{Status: http.StatusBadRequest, Field: "body", Code: "invalid_json",
 		Message: "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON."}
 )
 

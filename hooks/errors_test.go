@@ -83,6 +83,31 @@ func TestPocketBasesOwnRefusalsAreBilingual(t *testing.T) {
 	}
 	bilingual("404", res.JSON()["message"].(string))
 
+	// a refusal of the request as a whole names the field that stands for
+	// it: id for a record not found, role for what the role may not do,
+	// request for a bare 400 (docs/api.md, Errors)
+	wholes := []struct {
+		what, method, path, body, field, code string
+		status                                int
+	}{
+		{"missing record", http.MethodGet, "/api/collections/activities/records/noSuchRecord001", "", "id", "not_found", http.StatusNotFound},
+		{"unknown collection", http.MethodGet, "/api/collections/no_such/records", "", "id", "not_found", http.StatusNotFound},
+		{"superusers only", http.MethodGet, "/api/collections/_superusers/records", "", "role", "forbidden_role", http.StatusForbidden},
+		{"broken JSON body", http.MethodPost, "/api/collections/activities/records", `{"title": `, "request", "bad_request", http.StatusBadRequest},
+	}
+	for _, c := range wholes {
+		var body any
+		if c.body != "" {
+			body = c.body
+		}
+		res := srv.Do(t, c.method, c.path, officer, body)
+		if res.Status != c.status || res.FieldError(c.field) != c.code {
+			t.Errorf("%s: %d %s, want %d with data.%s.code %s", c.what, res.Status, res.Body, c.status, c.field, c.code)
+			continue
+		}
+		bilingual(c.what+" "+c.field, fieldMessage(res, c.field))
+	}
+
 	// PocketBase's field validators, on REST with their parameters
 	long := tt.Activity(tt.VillageA)
 	long["title"] = strings.Repeat("a", 301)

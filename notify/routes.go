@@ -79,7 +79,7 @@ func putPrefs(e *core.RequestEvent) error {
 		Lang string   `json:"lang"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return fieldError("body", "invalid_body", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.")
+		return fieldError("body", "invalid_json", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.")
 	}
 	off := []string{}
 	for _, s := range body.Off {
@@ -144,7 +144,7 @@ func postSubscription(e *core.RequestEvent) error {
 	}
 	var body subscribeBody
 	if err := e.BindBody(&body); err != nil {
-		return fieldError("body", "invalid_body", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.")
+		return fieldError("body", "invalid_json", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.")
 	}
 	if !validEndpoint(body.Endpoint) {
 		return fieldError("endpoint", "invalid_endpoint", "Alamat langganan harus URL https dari layanan push peramban. / The endpoint must be the browser push service's https URL.")

@@ -210,7 +210,7 @@ func NativePush(e *core.RequestEvent) error {
 	}
 	var body nativePushBody
 	if err := decodeBody(e, &body, true); err != nil {
-		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah: "+err.Error()+" / The request body is not valid JSON.")
+		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON: "+err.Error()+".")
 	}
 	if len(body.Mutations) > MaxMutations {
 		return badRequest(e, "mutations", "too_many_mutations",

@@ -292,7 +292,7 @@ func RxPush(e *core.RequestEvent) error {
 	}
 	var rows []rxPushRow
 	if err := decodeBody(e, &rows, false); err != nil {
-		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah: "+err.Error()+" / The body is not a valid array of {assumedMasterState, newDocumentState}.")
+		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah. / The body is not a valid array of {assumedMasterState, newDocumentState}: "+err.Error()+".")
 	}
 	if len(rows) > MaxMutations {
 		return badRequest(e, "body", "too_many_mutations", fmt.Sprintf("Paling banyak %d dokumen per kiriman. / At most %d documents per push.", MaxMutations, MaxMutations))

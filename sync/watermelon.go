@@ -309,7 +309,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	var body map[string]watermelonTableChanges
 	if err := decodeBody(e, &body, false); err != nil {
-		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan objek perubahan WatermelonDB yang sah: "+err.Error()+" / The body is not a valid WatermelonDB changes object.")
+		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan objek perubahan WatermelonDB yang sah. / The body is not a valid WatermelonDB changes object: "+err.Error()+".")
 	}
 	tables := make([]string, 0, len(body))
 	total := 0
