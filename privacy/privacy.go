@@ -149,25 +149,10 @@ var digestFields = map[string]bool{media.FieldExpected: true, media.FieldPending
 
 var digestRe = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 
-// machineIDFields hold an app install's own id (devices.client_id): a
-// canonical random UUID there is a machine value (CheckClientID).
+// machineIDFields hold an identifier an app install chose for itself
+// (devices.client_id): checked as one (CheckID), so that a canonical
+// random UUID passes.
 var machineIDFields = map[string]bool{"client_id": true}
-
-// uuidRe is a canonical UUID of a version a random or time-based id has.
-var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
-
-// CheckClientID checks the id an app install gives itself (a sync
-// clientId, devices.client_id) as CheckText does, except that a canonical
-// UUID passes: its 32 random hex digits read as a NIK or a phone number
-// in about one UUID in 200, which would lock that install out of sync for
-// good, and an app, not a person, makes it.
-func CheckClientID(s string) validation.Error {
-	err := CheckText(s) // first: most ids hold too few digits to be read at all
-	if err != nil && uuidRe.MatchString(s) {
-		return nil
-	}
-	return err
-}
 
 // CheckRecord checks the free text of rec, one error per offending field:
 // text, editor (without its markup) and URL fields, the strings, keys and
@@ -221,7 +206,7 @@ func checkerOf(f core.Field) func(*core.Record, string) validation.Error {
 	switch f.Type() {
 	case core.FieldTypeText, core.FieldTypeURL:
 		if machineIDFields[f.GetName()] {
-			return func(rec *core.Record, name string) validation.Error { return CheckClientID(rec.GetString(name)) }
+			return func(rec *core.Record, name string) validation.Error { return CheckID(name, rec.GetString(name)) }
 		}
 		return func(rec *core.Record, name string) validation.Error { return CheckText(rec.GetString(name)) }
 	case core.FieldTypeEditor:
