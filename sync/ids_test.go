@@ -159,3 +159,62 @@ func assertAbsent(t *testing.T, srv *tt.Server, what, id string) {
 		}
 	}
 }
+
+// What else of a native push the server keeps (sync_mutations: the
+// mutation id and the result, which names the collection and the fields):
+// a mutation id or a collection carrying an identifier is rejected on its
+// own and not remembered (a retry is rejected the same way, not replayed);
+// an unknown field whose name carries one is refused without repeating the
+// name; a message that repeats a value the phone sent (an unknown
+// vocabulary code) is stored with it masked.
+func TestMutationKeysAreGuarded(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	const good = "mutKeysGood0001"
+	data := tt.Activity(tt.VillageA)
+	withKey := tt.Activity(tt.VillageA)
+	withKey["081234567890"] = "x"
+	withCode := tt.Activity(tt.VillageA)
+	withCode["type"] = "hp081234567890"
+	muts := []sync.Mutation{
+		{MutationID: "m-hp-0812-3456-7890", Collection: catalog.Activities, ID: "mutKeysBad00001", Op: "upsert", Data: data},
+		{MutationID: "m-collection", Collection: "nik1801234567890001", ID: "mutKeysBad00002", Op: "upsert", Data: data},
+		{MutationID: "m-field-name", Collection: catalog.Activities, ID: "mutKeysBad00003", Op: "upsert", Data: withKey},
+		{MutationID: "m-vocab-code", Collection: catalog.Activities, ID: "mutKeysBad00004", Op: "upsert", Data: withCode},
+		{MutationID: "m-good", Collection: catalog.Activities, ID: good, Op: "upsert", Data: data},
+	}
+	for round := range 2 {
+		a := push(t, srv, tok, "install-keys", muts...)
+		what := func(i int) string { return fmt.Sprintf("round %d, %s", round, muts[i].MutationID) }
+		r := a.Results
+		if r[0].Status != sync.StatusRejected || r[0].Replayed {
+			t.Errorf("%s: %+v", what(0), r[0])
+		}
+		idRefusal(t, what(0), r[0].Errors, "mutationId", privacy.CodePhone)
+		if r[1].Status != sync.StatusRejected || r[1].Replayed {
+			t.Errorf("%s: %+v", what(1), r[1])
+		}
+		idRefusal(t, what(1), r[1].Errors, "collection", privacy.CodeNIK)
+		if fe := r[2].Errors["data"]; r[2].Status != sync.StatusRejected || fe.Code != privacy.CodePhone || strings.Contains(fmt.Sprint(r[2].Errors), "0812") {
+			t.Errorf("%s: %+v", what(2), r[2])
+		}
+		if fe := r[3].Errors["type"]; r[3].Status != sync.StatusRejected || fe.Code != "unknown_code" || r[3].Replayed != (round == 1) {
+			t.Errorf("%s: %+v", what(3), r[3])
+		}
+		if r[4].Status != sync.StatusApplied || r[4].Replayed != (round == 1) {
+			t.Errorf("%s: %+v", what(4), r[4])
+		}
+	}
+	var mids []string
+	if err := srv.App.DB().NewQuery("SELECT mutation_id FROM sync_mutations ORDER BY mutation_id").Column(&mids); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(mids) != "[m-field-name m-good m-vocab-code]" {
+		t.Errorf("remembered: %v", mids)
+	}
+	var leaked int
+	if err := srv.App.DB().NewQuery("SELECT COUNT(*) FROM sync_mutations WHERE instr(result, '0812') > 0 OR instr(result, '1801234567890001') > 0").Row(&leaked); err != nil || leaked != 0 {
+		t.Errorf("a remembered result holds the identifier: %d %v", leaked, err)
+	}
+}
