@@ -162,13 +162,19 @@ var machineIDFields = map[string]bool{"client_id": true}
 // that a review or a server update of a record saved under an older guard
 // is never blocked by a field nobody touched.
 func CheckRecord(rec *core.Record) validation.Errors {
-	name := rec.Collection().Name
-	if _, listed := GuardedFields[name]; !listed && !GuardedCollections[name] {
-		return nil
-	}
 	var orig *core.Record
 	if !rec.IsNew() {
 		orig = rec.Original()
+	}
+	return checkFields(rec, orig)
+}
+
+// checkFields is CheckRecord: every guarded field of rec, or only those
+// that differ from orig when it is not nil.
+func checkFields(rec, orig *core.Record) validation.Errors {
+	name := rec.Collection().Name
+	if _, listed := GuardedFields[name]; !listed && !GuardedCollections[name] {
+		return nil
 	}
 	errs := validation.Errors{}
 	for _, f := range rec.Collection().Fields {
