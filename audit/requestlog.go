@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/internal/wiring"
+	"jangkau/privacy"
 )
 
 // redactedValue stands for every query value PocketBase's request log
@@ -42,9 +43,17 @@ func bindRequestLogRedaction(app core.App) {
 // RedactQuery returns raw (a request URI or an absolute URL) with every
 // query value and any fragment replaced, its path and parameter names
 // kept: "/api/x?filter=name~'Siti'&page=2" becomes "/api/x?filter=_&page=_".
+// Identifiers in the path are masked (privacy.Redact).
 func RedactQuery(raw string) string {
 	raw, _, _ = strings.Cut(raw, "#")
 	path, query, hasQuery := strings.Cut(raw, "?")
+	// A path may hold an identifier a client chose (a record id asked for
+	// that carries a phone number): masked as the privacy guard reads it.
+	if p, err := url.PathUnescape(path); err == nil {
+		if masked := privacy.Redact(p); masked != p {
+			path = masked
+		}
+	}
 	if !hasQuery {
 		return path
 	}

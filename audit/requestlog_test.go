@@ -21,6 +21,10 @@ func TestRedactQuery(t *testing.T) {
 		"https://jangkau.example/console/?q=Siti+Aminah#/activities":     "https://jangkau.example/console/?q=_",
 		"/x?a=1&a=2&b":      "/x?a=_&b=_",
 		"/x#frag?name=Siti": "/x",
+		// an identifier a client put in the path
+		"/api/collections/activities/records/hp081234567890x":          "/api/collections/activities/records/hp[disamarkan]x",
+		"/api/collections/activities/records/hp0812%203456%207890?a=1": "/api/collections/activities/records/hp[disamarkan]?a=_",
+		"/api/collections/activities/records/Xy3kP9qLm2Vn8RtB":         "/api/collections/activities/records/Xy3kP9qLm2Vn8RtB",
 	}
 	for in, want := range cases {
 		if got := audit.RedactQuery(in); got != want {
