@@ -218,3 +218,57 @@ func TestMutationKeysAreGuarded(t *testing.T) {
 		t.Errorf("a remembered result holds the identifier: %d %v", leaked, err)
 	}
 }
+
+// A record stored under such an id before the guard existed (written here
+// past the request hooks, which alone check ids): sync can neither change
+// nor delete it, and answering does not write its id into the append-only
+// audit trail (RxDB would otherwise be shown the server's record, with a
+// view entry).
+func TestRecordUnderARefusedIDStoredEarlier(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	const old = "hp081234567890x"
+	col, err := srv.App.FindCollectionByNameOrId(catalog.Activities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := core.NewRecord(col)
+	rec.Id = old
+	for k, v := range tt.Activity(tt.VillageA) {
+		rec.Set(k, v)
+	}
+	rec.Set("created_by", tt.UserID(tt.OfficerA))
+	if err := srv.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	entries := func() int {
+		var n int
+		if err := srv.App.DB().NewQuery("SELECT COUNT(*) FROM audit_log WHERE record = {:id}").Bind(dbx.Params{"id": old}).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := entries()
+	res := srv.Do(t, http.MethodPost, "/api/sync/rxdb/activities/push?details=1", tok, []map[string]any{
+		{"newDocumentState": rxDoc(old, map[string]any{"title": "diubah"}), "assumedMasterState": rxDoc(old, nil)},
+	})
+	var rx struct {
+		Conflicts []map[string]any `json:"conflicts"`
+		Rejected  []sync.Result    `json:"rejected"`
+	}
+	decode(t, res, &rx)
+	if len(rx.Rejected) != 1 || len(rx.Conflicts) != 0 {
+		t.Errorf("rxdb: %s", res.Body)
+	}
+	a := push(t, srv, tok, "install-old", sync.Mutation{MutationID: "m-del-old", Collection: catalog.Activities, ID: old, Op: "delete"})
+	if r := a.Results[0]; r.Status != sync.StatusRejected || r.Errors["id"].Code != privacy.CodePhone {
+		t.Errorf("native delete: %+v", r)
+	}
+	if n := entries(); n != before {
+		t.Errorf("%d audit entries written under the refused id", n-before)
+	}
+	if stored, err := srv.App.FindRecordById(catalog.Activities, old); err != nil || stored.GetString("title") == "diubah" {
+		t.Errorf("the record changed or went: %v", err)
+	}
+}

@@ -73,6 +73,10 @@ type Result struct {
 	Record     map[string]any        `json:"record,omitempty"` // the server's record, on conflict
 	Errors     map[string]FieldError `json:"errors,omitempty"`
 	Replayed   bool                  `json:"replayed,omitempty"` // this mutation id was applied before
+
+	// identifier: rejected by identifierRefusal. Nothing may then be
+	// written under its ids, not even a view entry for the server's record.
+	identifier bool
 }
 
 // ConflictCheck decides whether a mutation conflicts with the server's
@@ -363,7 +367,9 @@ func identifierRefusal(m Mutation) (Result, bool) {
 	if errs == nil {
 		return Result{}, false
 	}
-	return rejected(m, ReasonInvalid, errs), true
+	res := rejected(m, ReasonInvalid, errs)
+	res.identifier = true
+	return res, true
 }
 
 // stored is the result as sync_mutations keeps it: a message that repeats
