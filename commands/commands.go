@@ -11,7 +11,8 @@ import (
 	"jangkau/areas"
 )
 
-// Register adds the import-areas, demo and rebuild-reports commands to root.
+// Register adds the import-areas, demo, rebuild-reports, audit, privacy-scan
+// and backup commands to root.
 func Register(app core.App, root *cobra.Command) {
 	root.AddCommand(&cobra.Command{
 		Use:   "import-areas DIR",
@@ -36,5 +37,6 @@ func Register(app core.App, root *cobra.Command) {
 	root.AddCommand(demoCommand(app))
 	root.AddCommand(rebuildReportsCommand(app))
 	root.AddCommand(auditCommand(app))
+	root.AddCommand(privacyScanCommand(app))
 	root.AddCommand(backupCommands(app)...)
 }

@@ -281,7 +281,7 @@ func (in *ActivateInput) validate() *Error {
 	if in.ClientID != "" && !clientIDRe.MatchString(in.ClientID) {
 		return fieldErr("clientId", CodeInvalidValue, "Isian clientId hanya A-Z a-z 0-9 _ - (maks. 100). / The clientId takes only A-Z a-z 0-9 _ - (at most 100).")
 	}
-	if v := privacy.CheckClientID(in.ClientID); v != nil {
+	if v := privacy.CheckID("clientId", in.ClientID); v != nil {
 		return fieldErr("clientId", v.Code(), v.Error())
 	}
 	return nil

@@ -30,3 +30,27 @@ func BenchmarkCheckText(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCheckID checks what a sync push checks of each mutation: its
+// mutation id ("m-" + a UUID, the field app's), its collection and its
+// record id (16 letters and digits), and a UUID that reads as a number
+// (the slow path: read again with the UUID as a letter).
+func BenchmarkCheckID(b *testing.B) {
+	b.Run("mutation id, collection, record id", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if CheckID("mutationId", "m-3f2b8c1e-9a47-4d2e-b5c6-0e1f2a3b4c5d") != nil ||
+				CheckID("collection", "activities") != nil || CheckID("id", "Xy3kP9qLm2Vn8RtB") != nil {
+				b.Fatal("refused")
+			}
+		}
+	})
+	b.Run("UUID read as a number", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if CheckID("mutationId", "m-75339d31-1860-4527-9779-12ab5613c3e2") != nil {
+				b.Fatal("refused")
+			}
+		}
+	})
+}

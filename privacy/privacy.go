@@ -150,25 +150,10 @@ var digestFields = map[string]bool{media.FieldExpected: true, media.FieldPending
 
 var digestRe = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 
-// machineIDFields hold an app install's own id (devices.client_id): a
-// canonical random UUID there is a machine value (CheckClientID).
+// machineIDFields hold an identifier an app install chose for itself
+// (devices.client_id): checked as one (CheckID), so that a canonical
+// random UUID passes.
 var machineIDFields = map[string]bool{"client_id": true}
-
-// uuidRe is a canonical UUID of a version a random or time-based id has.
-var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
-
-// CheckClientID checks the id an app install gives itself (a sync
-// clientId, devices.client_id) as CheckText does, except that a canonical
-// UUID passes: its 32 random hex digits read as a NIK or a phone number
-// in about one UUID in 200, which would lock that install out of sync for
-// good, and an app, not a person, makes it.
-func CheckClientID(s string) validation.Error {
-	err := CheckText(s) // first: most ids hold too few digits to be read at all
-	if err != nil && uuidRe.MatchString(s) {
-		return nil
-	}
-	return err
-}
 
 // CheckRecord checks the free text of rec, one error per offending field:
 // text, editor (without its markup) and URL fields, the strings, keys and
@@ -178,13 +163,19 @@ func CheckClientID(s string) validation.Error {
 // that a review or a server update of a record saved under an older guard
 // is never blocked by a field nobody touched.
 func CheckRecord(rec *core.Record) validation.Errors {
-	name := rec.Collection().Name
-	if _, listed := GuardedFields[name]; !listed && !GuardedCollections[name] {
-		return nil
-	}
 	var orig *core.Record
 	if !rec.IsNew() {
 		orig = rec.Original()
+	}
+	return checkFields(rec, orig)
+}
+
+// checkFields is CheckRecord: every guarded field of rec, or only those
+// that differ from orig when it is not nil.
+func checkFields(rec, orig *core.Record) validation.Errors {
+	name := rec.Collection().Name
+	if _, listed := GuardedFields[name]; !listed && !GuardedCollections[name] {
+		return nil
 	}
 	errs := validation.Errors{}
 	for _, f := range rec.Collection().Fields {
@@ -222,7 +213,7 @@ func checkerOf(f core.Field) func(*core.Record, string) validation.Error {
 	switch f.Type() {
 	case core.FieldTypeText, core.FieldTypeURL:
 		if machineIDFields[f.GetName()] {
-			return func(rec *core.Record, name string) validation.Error { return CheckClientID(recfield.String(rec, name)) }
+			return func(rec *core.Record, name string) validation.Error { return CheckID(name, recfield.String(rec, name)) }
 		}
 		return func(rec *core.Record, name string) validation.Error { return CheckText(recfield.String(rec, name)) }
 	case core.FieldTypeEditor:

@@ -359,22 +359,3 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
-
-func TestCheckClientID(t *testing.T) {
-	// a canonical UUID is an app's machine value, even where its hex
-	// digits read as a number; anything else is read as text
-	for _, id := range []string{"75339d31-1860-4527-9779-12ab5613c3e2", "72543040-8186-4657-a5b8-ecebd40d3052", "pwa-Xy3kP9qLm2Vn8RtB4wZa", "hp-desa-1"} {
-		if err := CheckClientID(id); err != nil {
-			t.Errorf("%q refused: %v", id, err)
-		}
-	}
-	if CheckText("75339d31-1860-4527-9779-12ab5613c3e2") == nil {
-		t.Error("the test UUID no longer reads as a number: pick another")
-	}
-	for id, code := range map[string]string{"081234567890": CodePhone, "1801234567890001": CodeNIK, "hp-0812-3456-7890": CodePhone,
-		"75339d31-1860-4527-9779-12ab5613c3e2x": CodeNIK, "paspor-C1234567": CodePassport} {
-		if err := CheckClientID(id); err == nil || err.Code() != code {
-			t.Errorf("%q: got %v, want %s", id, err, code)
-		}
-	}
-}

@@ -72,6 +72,9 @@ func Register(app core.App) {
 	// refused before PocketBase's date field turns it into no date.
 	app.OnRecordCreateRequest().Bind(request("jangkau.records.dates", checkBodyDates))
 	app.OnRecordUpdateRequest().Bind(request("jangkau.records.dates", checkBodyDates))
+	// An id the client chose is stored, shown and synced to every phone:
+	// one that carries a NIK or a phone number is refused (any collection).
+	app.OnRecordCreateRequest().Bind(request("jangkau.records.privacyId", checkClientID))
 	app.OnRecordCreateRequest(VillageCollections...).Bind(request("jangkau.records.emptyId", func(e *core.RecordRequestEvent) error {
 		// An id sent empty is a client bug (a phone that lost its local id),
 		// not a request for a server id: refuse it rather than risk a duplicate.
@@ -133,4 +136,21 @@ func prepared(message string, prepare func(access.Actor, *core.Record) validatio
 		}
 		return e.Next()
 	}
+}
+
+// checkClientID refuses a create whose body names an id that carries what
+// the privacy guard refuses (privacy.CheckID); ids the server makes are
+// not checked.
+func checkClientID(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return e.Next()
+	}
+	if _, ok := info.Body["id"]; !ok {
+		return e.Next()
+	}
+	if v := privacy.CheckID("id", e.Record.Id); v != nil {
+		return e.BadRequestError("Failed to create the record.", validation.Errors{"id": v})
+	}
+	return e.Next()
 }

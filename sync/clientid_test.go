@@ -79,7 +79,12 @@ func TestClientIDAndAppVersionAreGuardedOnEverySyncRoute(t *testing.T) {
 			}
 			data, _ := res.JSON()["data"].(map[string]any)
 			fe, _ := data[p.field].(map[string]any)
-			if msg, _ := fe["message"].(string); !strings.Contains(msg, "Tidak boleh") || !strings.Contains(msg, " / Must not") {
+			// the text guard's message for appVersion, the identifier's (naming it) for clientId
+			want := [2]string{"Tidak boleh", " / Must not"}
+			if p.field == "clientId" {
+				want = [2]string{"clientId tidak boleh", " / clientId must not"}
+			}
+			if msg, _ := fe["message"].(string); !strings.Contains(msg, want[0]) || !strings.Contains(msg, want[1]) {
 				t.Errorf("%s: not the guard's bilingual message: %q", what, msg)
 			}
 		}

@@ -157,7 +157,7 @@ func checkClientReport(e *core.RequestEvent) (ok bool, err error) {
 // guard's code and message, a clientId or appVersion the guard refuses:
 // the server stores both (devices.client_id, app_version; sync_mutations).
 func checkClientText(clientID, appVersion string) error {
-	if v := privacy.CheckClientID(clientID); v != nil {
+	if v := privacy.CheckID("clientId", clientID); v != nil {
 		return apierr.BadRequest("clientId", v.Code(), v.Error())
 	}
 	if v := privacy.CheckText(appVersion); v != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/internal/recfield"
+	"jangkau/privacy"
 	"jangkau/records"
 	"jangkau/review"
 	"jangkau/txbatch"
@@ -72,6 +74,10 @@ type Result struct {
 	Record     map[string]any        `json:"record,omitempty"` // the server's record, on conflict
 	Errors     map[string]FieldError `json:"errors,omitempty"`
 	Replayed   bool                  `json:"replayed,omitempty"` // this mutation id was applied before
+
+	// identifier: rejected by identifierRefusal. Nothing may then be
+	// written under its ids, not even a view entry for the server's record.
+	identifier bool
 }
 
 // ConflictCheck decides whether a mutation conflicts with the server's
@@ -305,6 +311,9 @@ func rejected(m Mutation, reason string, errs map[string]FieldError) Result {
 // result. The error is for failures of the server itself; the whole push
 // must then be rolled back.
 func (p *Pusher) Apply(tx core.App, m Mutation, conflict ConflictCheck) (Result, error) {
+	if res, refused := identifierRefusal(m); refused {
+		return res, nil // not remembered: that would store the identifier
+	}
 	if m.MutationID != "" && p.ClientID != "" {
 		if prev, ok := p.prior[m.MutationID]; ok {
 			return prev, nil
@@ -337,6 +346,55 @@ func (p *Pusher) Apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	return res, nil
 }
 
+// identifierRefusal rejects a mutation whose mutation id, collection or
+// record id carries what the privacy guard refuses (privacy.CheckID): an
+// id such as "081234567890123" matches the id pattern, and the server
+// stores all three (the record, sync_changes, sync_mutations). Nothing of
+// it is written, not even its result, which would hold the identifier; a
+// retry gets the same answer, as the check reads the mutation alone. It
+// holds for every op: an update or delete of a record stored under such an
+// id before the guard existed is refused too (privacy-scan lists them).
+func identifierRefusal(m Mutation) (Result, bool) {
+	var errs map[string]FieldError
+	for _, f := range [...]struct{ name, value string }{{"mutationId", m.MutationID}, {"collection", m.Collection}, {"id", m.ID}} {
+		if v := privacy.CheckID(f.name, f.value); v != nil {
+			if errs == nil {
+				errs = map[string]FieldError{}
+			}
+			code, message := apierr.Describe(v)
+			errs[f.name] = fieldErr(code, message)
+		}
+	}
+	if errs == nil {
+		return Result{}, false
+	}
+	res := rejected(m, ReasonInvalid, errs)
+	res.identifier = true
+	return res, true
+}
+
+// stored is the result as sync_mutations keeps it: a message that repeats
+// a value the client sent (an unknown vocabulary code, say) has what the
+// privacy guard refuses masked (privacy.Redact), the answer itself as sent.
+func stored(res Result) Result {
+	var errs map[string]FieldError
+	for field, fe := range res.Errors {
+		masked := privacy.Redact(fe.Message)
+		if masked == fe.Message {
+			continue
+		}
+		if errs == nil {
+			errs = maps.Clone(res.Errors)
+		}
+		fe.Message = masked
+		errs[field] = fe
+	}
+	if errs != nil {
+		res.Errors = errs
+	}
+	return res
+}
+
 type pendingResult struct {
 	mutationID string
 	result     Result
@@ -348,7 +406,7 @@ type pendingResult struct {
 func (p *Pusher) Flush(tx core.App) error {
 	t := now()
 	for _, pr := range p.pending {
-		raw, err := json.Marshal(pr.result)
+		raw, err := json.Marshal(stored(pr.result))
 		if err != nil {
 			return err
 		}
@@ -381,7 +439,7 @@ func (p *Pusher) previous(tx core.App, mutationID string) (Result, bool, error) 
 }
 
 func (p *Pusher) remember(tx core.App, mutationID string, res Result) error {
-	raw, err := json.Marshal(res)
+	raw, err := json.Marshal(stored(res))
 	if err != nil {
 		return err
 	}
@@ -730,6 +788,13 @@ func (p *Pusher) decode(col *core.Collection, data map[string]any) (map[string]a
 		if f == nil || f.GetHidden() || f.Type() == core.FieldTypeFile || f.Type() == core.FieldTypeAutodate {
 			if f != nil && f.Type() == core.FieldTypeFile {
 				continue // photos travel through the media upload, not the data sync
+			}
+			if v := privacy.CheckText(name); v != nil {
+				// a name that carries an identifier is not repeated back
+				// (a native push's result is stored)
+				code, message := apierr.Describe(v)
+				errs["data"] = fieldErr(code, message)
+				continue
 			}
 			errs[name] = fieldErr("unknown_field", fmt.Sprintf("Kolom %q tidak dikenal. / Unknown field %q.", name, name))
 			continue

@@ -363,7 +363,10 @@ func RxPush(e *core.RequestEvent) error {
 				}
 			case StatusRejected:
 				rejectedDocs = append(rejectedDocs, res)
-				if res.Reason == ReasonLocked || res.Reason == ReasonForbidden || (res.Reason == ReasonInvalid && assumed != nil) {
+				// (not for an id the privacy guard refuses: showing a record
+				// stored under it before the guard would write the id into
+				// the append-only audit trail again)
+				if !res.identifier && (res.Reason == ReasonLocked || res.Reason == ReasonForbidden || (res.Reason == ReasonInvalid && assumed != nil)) {
 					// hand the phone the server's state, if it may see it
 					col, err := tx.FindCachedCollectionByNameOrId(collection)
 					if err != nil {

@@ -165,6 +165,19 @@ for (const size of ['phone', 'laptop']) {
       await page.click('.back');
     });
 
+    await t.test('the spellings the server refuses are warned of too (00 prefix, even pairs, braces, passport)', async () => {
+      await newOutreach(page, { note: 'hubungi 0062 812 3456 7890 atau {0812}{3456}{7890}' });
+      assert.deepEqual(await page.locator('[data-field=note] [data-privacy-problem]').evaluateAll((els) => els.map((e) => e.dataset.privacyProblem)), ['phone']);
+      await page.fill('[name=note]', 'NIK 18 01 23 45 67 89 00 01, paspor C1234567');
+      await until(async () => (await page.locator('[data-field=note] [data-privacy-problem]').count()) === 2, 'two warnings');
+      assert.deepEqual(await page.locator('[data-field=note] [data-privacy-problem]').evaluateAll((els) => els.map((e) => e.dataset.privacyProblem)), ['nik', 'passport']);
+      assert.match(await page.textContent('[data-field=note]'), /nomor paspor/);
+      // ordinary text with numbers: no warning, as on the server
+      await page.fill('[name=note]', 'Rapat 08.00-12.00 WIB, 10-03-2025, Rp 62.850.000, peserta 12, 15, 20');
+      await until(async () => (await page.locator('[data-field=note] [data-privacy-problem]').count()) === 0, 'no warning');
+      await page.click('.back');
+    });
+
     let refusedId;
     await t.test('a refused record is counted apart, with a badge and what to fix', async () => {
       refusedId = await newOutreach(page, { note: 'Catatan sementara' });

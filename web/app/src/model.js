@@ -2,6 +2,8 @@
 // the server's (which stores dates as "2025-03-10 00:00:00.000Z", empty
 // numbers as 0 and empty lists as []).
 
+import { identifiers } from './privacy.js';
+
 const counts = ['male_child', 'female_child', 'male_adult', 'female_adult', 'disabled'];
 
 // kind: text | date | number | select (one code) | multi (codes) | bool | hashes
@@ -50,17 +52,12 @@ export function missingRequired(collection, data) {
   return (REQUIRED[collection] || []).filter((f) => !data?.[f]);
 }
 
-// Same patterns as the server's guard (privacy/privacy.go).
-export const NIK = /(?:^|[^0-9])([0-9]{16}|[0-9]{4}([ .-])[0-9]{4}[ .-][0-9]{4}[ .-][0-9]{4}|[0-9]{2}[ .-][0-9]{2}[ .-][0-9]{2}[ .-][0-9]{6}[ .-][0-9]{4})(?:$|[^0-9])/;
-export const PHONE = /(?:^|[^0-9+])((?:\+62|62|0)[ -]?8(?:[ -]?[0-9]){7,11})(?:$|[^0-9])/;
-
-/** What in a text the server would refuse: ['nik'], ['phone'], both, or none. */
+/**
+ * What in a text the server would refuse: any of 'nik', 'phone', 'passport'
+ * (a port of the server's guard, privacy.js), or none.
+ */
 export function privacyProblems(text) {
-  if (!text) return [];
-  const out = [];
-  if (NIK.test(text)) out.push('nik');
-  if (PHONE.test(text)) out.push('phone');
-  return out;
+  return identifiers(text);
 }
 
 /** Free-text fields: the privacy warning stands beside each. */

@@ -113,6 +113,8 @@ export const strings = {
   privacy_phone_hint: ['Ada nomor telepon: server akan menolak.', 'There is a phone number: the server will refuse it.'],
   privacy_nik_block: ['Hapus nomor 16 digit (NIK/KK): tidak bisa disimpan.', 'Remove the 16-digit number (NIK): it cannot be saved.'],
   privacy_phone_block: ['Hapus nomor telepon: tidak bisa disimpan.', 'Remove the phone number: it cannot be saved.'],
+  privacy_passport_hint: ['Ada nomor paspor: server akan menolak.', 'There is a passport number: the server will refuse it.'],
+  privacy_passport_block: ['Hapus nomor paspor: tidak bisa disimpan.', 'Remove the passport number: it cannot be saved.'],
   photos_count: ['{n} foto', '{n} photo(s)'],
   submitted_on: ['Diajukan', 'Submitted on'],
   outreach_privacy: ['Hanya jumlah orang. Jangan catat siapa pun.', 'Counts only. Never record who anyone is.'],

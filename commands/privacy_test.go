@@ -1,0 +1,85 @@
+package commands_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+
+	"jangkau/commands"
+	tt "jangkau/internal/testapp"
+)
+
+// runCommand runs `jangkau args...` on app and returns its output.
+func runCommand(t *testing.T, app core.App, args ...string) (string, error) {
+	t.Helper()
+	root := &cobra.Command{Use: "jangkau", SilenceErrors: true}
+	commands.Register(app, root)
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+// privacy-scan on a data directory: the fixtures and the demo data hold
+// nothing the guard refuses (exit status 0); values written before the
+// guard existed (put here with SQL, past the hooks) are each listed as
+// collection, id, field and rule, never the value, and the command fails.
+func TestPrivacyScanListsStoredValuesTheGuardRefuses(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	if err := commands.SeedDemo(app); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCommand(t, app, "privacy-scan")
+	if err != nil || !strings.Contains(out, " 0 found") {
+		t.Fatalf("clean data: %v\n%s", err, out)
+	}
+	for _, q := range []string{
+		"UPDATE activities SET title = 'Hubungi Ibu X 0812-3456-7890' WHERE id = '" + tt.ActivityA + "'",
+		"UPDATE activities SET budget = 1801234567890001 WHERE id = '" + tt.ActivityA + "'",
+		"UPDATE outreach_logs SET note = 'paspor C1234567 hilang' WHERE id = '" + tt.OutreachA + "'",
+		"UPDATE areas SET local_term = '0062 812 3456 7890' WHERE id = '" + tt.VillageB + "'",
+		"INSERT INTO vocabularies (id, kind, code, label_id, label_en, active) VALUES ('hp081234567890x', 'topics', 'lama', 'Lama', 'Old', 1)",
+	} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	out, err = runCommand(t, app, "privacy-scan")
+	if err == nil {
+		t.Errorf("findings, yet no error:\n%s", out)
+	}
+	var rowid string
+	if e := app.DB().NewQuery("SELECT rowid FROM vocabularies WHERE id = 'hp081234567890x'").Row(&rowid); e != nil {
+		t.Fatal(e)
+	}
+	want := []string{
+		"activities\t" + tt.ActivityA + "\tbudget\tprivacy_nik", // fields in name order
+		"activities\t" + tt.ActivityA + "\ttitle\tprivacy_phone",
+		"areas\t" + tt.VillageB + "\tlocal_term\tprivacy_phone",
+		"outreach_logs\t" + tt.OutreachA + "\tnote\tprivacy_passport",
+		"vocabularies\thp[disamarkan]x\trowid=" + rowid + "\tid\tprivacy_phone",
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(line, "privacy-scan:") {
+			got = append(got, line)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("listed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(out, " 5 found") {
+		t.Errorf("summary: %s", out)
+	}
+	for _, value := range []string{"0812", "1801", "C1234567", "0062"} {
+		if strings.Contains(out, value) {
+			t.Errorf("the output shows a refused value (%s):\n%s", value, out)
+		}
+	}
+}
