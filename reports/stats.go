@@ -200,6 +200,20 @@ func (p *pendingStats) Flush(app core.App) error {
 		for id := range p.created[name] {
 			ids = append(ids, id)
 		}
+		if len(ids) <= fewCreated {
+			// one prepared statement per record, compiled once per
+			// connection, costs less than compiling an IN list per push
+			for _, id := range ids {
+				c, err := StoredContribution(app, name, id.(string))
+				if err != nil {
+					return err
+				}
+				if c != nil {
+					addContribution(p.accOf(name), *c, +1)
+				}
+			}
+			ids = nil
+		}
 		for start := 0; start < len(ids); start += 500 {
 			end := min(start+500, len(ids))
 			chunk := ids[start:end]
@@ -226,6 +240,9 @@ func (p *pendingStats) Flush(app core.App) error {
 	}
 	return nil
 }
+
+// fewCreated is the most created records Flush reads one by one.
+const fewCreated = 32
 
 // writeDelta adds the measures of acc to the stats rows of collection, in
 // key order, and drops rows whose count fell to zero (so that "reached"

@@ -55,6 +55,8 @@ func RunAlone(app core.App, fn func(tx core.App) error) error {
 	if app.IsTransactional() {
 		return Run(app, fn)
 	}
+	shared := sharedFor(app)
+	defer shared.Prepare()
 	return app.RunInTransaction(func(tx core.App) error { return runBatch(context.Background(), tx, fn) })
 }
 
@@ -145,7 +147,9 @@ func (c *committer) lead(app core.App, own *job) error {
 		}
 	}
 
+	shared := sharedFor(app)
 	errs := commitGroup(app, group)
+	shared.Prepare() // the connection is free: before the next group takes it
 	var ownErr error
 	for i, j := range group {
 		if j == own {

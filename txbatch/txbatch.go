@@ -39,11 +39,12 @@ type Batch struct {
 
 // state is what the calls sharing one transaction share.
 type state struct {
-	db    dbx.Builder // the transaction's builder (its identity)
-	ex    dbx.Executor
-	stmts map[string]*sql.Stmt
-	parts map[string]Part
-	order []string
+	db     dbx.Builder // the transaction's builder (its identity)
+	ex     dbx.Executor
+	stmts  map[string]*sql.Stmt
+	shared *sharedStmts // nil: each statement prepared for this transaction only
+	parts  map[string]Part
+	order  []string
 }
 
 type ctxKey struct{}
@@ -62,7 +63,7 @@ func Begin(ctx context.Context, tx core.App) (*Batch, error) {
 	if ex == nil {
 		return nil, ErrNoExecutor
 	}
-	st := &state{db: tx.DB(), ex: ex, stmts: map[string]*sql.Stmt{}, parts: map[string]Part{}}
+	st := &state{db: tx.DB(), ex: ex, stmts: map[string]*sql.Stmt{}, shared: sharedOf(tx), parts: map[string]Part{}}
 	return st.batch(ctx, tx), nil
 }
 
@@ -166,6 +167,12 @@ func (b *Batch) RunInTransaction(fn func(txApp core.App) error) error { return f
 func (st *state) stmt(query string) (*sql.Stmt, error) {
 	if s, ok := st.stmts[query]; ok {
 		return s, nil
+	}
+	if tx, ok := st.ex.(*sql.Tx); ok && st.shared != nil {
+		if s := st.shared.get(tx, query); s != nil {
+			st.stmts[query] = s
+			return s, nil
+		}
 	}
 	s, err := st.ex.Prepare(query)
 	if err != nil {
