@@ -87,10 +87,8 @@ func SendDigests(app core.App, now time.Time) (int, error) {
 	for _, d := range list {
 		prefs := PrefsOf(app, d.User)
 		m := digestMessage(d, now)
-		if prefs.On(KindDigest, ChannelNotice) {
-			if err := saveNotice(app, m); err != nil {
-				return sent, err
-			}
+		if err := saveNotice(app, m); err != nil {
+			return sent, err
 		}
 		if !prefs.On(KindDigest, ChannelEmail) || d.Email == "" {
 			continue
