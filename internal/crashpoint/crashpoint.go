@@ -28,6 +28,9 @@ const (
 	// AfterRecordCommit: a synced record's write is committed, and the old
 	// files it replaced or deleted are not yet removed from storage.
 	AfterRecordCommit = "after-record-commit"
+	// Started: a server started (its start-up work done) and took no
+	// request yet: a test's way to restart the server on its data.
+	Started = "started"
 )
 
 var at = strings.TrimSpace(os.Getenv(Env))

@@ -44,9 +44,10 @@ func RunKilled(t testing.TB, app core.App, child, point string) {
 
 // CrashChild, in the child process of RunKilled, opens the parent's data
 // dir as the server does (Jangkau's hooks, every route) and serves it over
-// HTTP (Server.App is nil: use the app returned); outside a child process it skips the test, which is then not a
+// HTTP (Server.App is nil: use the app returned), after bind has bound
+// what the test adds (a hook that calls crashpoint.Here); outside a child process it skips the test, which is then not a
 // test of its own.
-func CrashChild(t *testing.T) (core.App, *Server) {
+func CrashChild(t *testing.T, bind ...func(core.App)) (core.App, *Server) {
 	dir := os.Getenv(crashDirEnv)
 	if dir == "" {
 		t.Skip("helper process, not a test of its own: RunKilled starts it with " + crashDirEnv + " set, and it is killed at a crash point")
@@ -56,6 +57,9 @@ func CrashChild(t *testing.T) (core.App, *Server) {
 		t.Fatal(err)
 	}
 	hooks.Register(app)
+	for _, b := range bind {
+		b(app)
+	}
 	router, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)
