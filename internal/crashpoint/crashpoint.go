@@ -28,6 +28,9 @@ const (
 	// AfterRecordCommit: a synced record's write is committed, and the old
 	// files it replaced or deleted are not yet removed from storage.
 	AfterRecordCommit = "after-record-commit"
+	// RestoreSwapped: a restore put the backup's data in place, and the
+	// old data is not yet renamed to its kept name.
+	RestoreSwapped = "restore-swapped"
 	// Started: a server started (its start-up work done) and took no
 	// request yet: a test's way to restart the server on its data.
 	Started = "started"

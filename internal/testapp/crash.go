@@ -27,8 +27,15 @@ const crashDirEnv = "JANGKAU_CRASH_DIR"
 // is then in app's database, for t to check.
 func RunKilled(t testing.TB, app core.App, child, point string) {
 	t.Helper()
+	RunKilledIn(t, app.DataDir(), child, point)
+}
+
+// RunKilledIn is RunKilled for a child that works on dir (CrashDir)
+// rather than on an app's data.
+func RunKilledIn(t testing.TB, dir, child, point string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+app.DataDir(), crashpoint.Env+"="+point)
+	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir, crashpoint.Env+"="+point)
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
@@ -40,6 +47,16 @@ func RunKilled(t testing.TB, app core.App, child, point string) {
 	if !strings.Contains(string(out), "crashpoint: killed at "+point) {
 		t.Fatalf("%s was killed before it reached %s:\n%s", child, point, out)
 	}
+}
+
+// CrashDir, in the child process of RunKilledIn, is the directory it works
+// on; outside a child process it skips the test.
+func CrashDir(t *testing.T) string {
+	dir := os.Getenv(crashDirEnv)
+	if dir == "" {
+		t.Skip("helper process, not a test of its own: RunKilledIn starts it with " + crashDirEnv + " set, and it is killed at a crash point")
+	}
+	return dir
 }
 
 // CrashChild, in the child process of RunKilled, opens the parent's data
