@@ -3,12 +3,14 @@ package notify_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 
 	"jangkau/catalog"
 	"jangkau/internal/crashpoint"
 	tt "jangkau/internal/testapp"
+	"jangkau/notify"
 )
 
 // A write that notifies commits its in-app notice with it: a server killed
@@ -102,4 +104,43 @@ func TestNoticeCrashChildReset(t *testing.T) {
 	app, srv := tt.CrashChild(t)
 	srv.Do(t, http.MethodPost, "/api/accounts/"+tt.UserID(tt.OfficerA)+"/reset-password", tt.Token(t, app, tt.VerifierA), nil)
 	t.Fatal("not killed")
+}
+
+// digestDay is the morning of the digests of TestKilledDigestRunIsTakenUp.
+var digestDay = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // 07:00 WIB
+
+// A digest run killed after the first verifier's digest is taken up by
+// the next run of the morning: every verifier with records waiting has
+// its one digest of the day, none two. (The digest went once at 07:00 and
+// marked nothing: a run killed midway left the others without one, and a
+// run again would have repeated the first.)
+func TestKilledDigestRunIsTakenUp(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	srv := tt.Serve(t, app)
+	patch(t, srv, tt.OfficerA, catalog.Activities, tt.ActivityA, map[string]any{"status": "submitted"})
+	patch(t, srv, tt.OfficerB, catalog.Activities, tt.ActivityB, map[string]any{"status": "submitted"})
+	digests := func(user string) int {
+		var n int
+		if err := app.DB().NewQuery("SELECT COUNT(*) FROM notices WHERE user = {:u} AND kind = 'digest'").Bind(dbx.Params{"u": tt.UserID(user)}).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	tt.RunKilled(t, app, "TestDigestCrashChild", crashpoint.AfterCommit)
+	if a, b := digests(tt.VerifierA), digests(tt.VerifierB); a+b != 1 {
+		t.Fatalf("the killed run left %d and %d digests", a, b)
+	}
+	if _, err := notify.SendDigests(app, digestDay.Add(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := digests(tt.VerifierA), digests(tt.VerifierB); a != 1 || b != 1 {
+		t.Errorf("after the next run: %d and %d digests, want one each", a, b)
+	}
+}
+
+func TestDigestCrashChild(t *testing.T) {
+	app, _ := tt.CrashChild(t)
+	_, err := notify.SendDigests(app, digestDay)
+	t.Fatalf("not killed: %v", err)
 }
