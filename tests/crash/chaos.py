@@ -313,10 +313,18 @@ class Command:
         return self._check(d, ctx) if self._check else []
 
 
+def restore_check(d, ctx):
+    p = []
+    if not os.path.exists(os.path.join(d, "data.db")):
+        p.append("no data.db in the data directory after the killed restore")
+    return p
+
+
 OPS = {o.name: o for o in [Review(), BulkReview(), PhotoUpload(), Enroll(), Password(), Vocab(), Programme(),
                             Command("rebuild", ["rebuild-reports"]),
                             Command("archive", ["audit", "archive"]),
-                            Command("backup", ["backup", "BACKUP"])]}
+                            Command("backup", ["backup", "BACKUP"]),
+                            Command("restore", ["restore", "BACKUP"], restore_check)]}
 
 
 # ---------------------------------------------------------------- invariants
@@ -409,6 +417,8 @@ def _one(op, s, d, work, delay_max):
     delay = random.uniform(0, max(delay_max, 0))
     if isinstance(op, Command):
         s.stop()
+        if op.name == "restore":
+            subprocess.run([BIN, "backup", os.path.join(work, "b.zip"), "--dir", d], capture_output=True, check=True)
         args = [a.replace("BACKUP", os.path.join(work, "b.zip")) for a in op.args]
         env = dict(os.environ, JANGKAU_AUDIT_ARCHIVE_DAYS="1")
         p = subprocess.Popen([BIN] + args + ["--dir", d], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -417,6 +427,8 @@ def _one(op, s, d, work, delay_max):
             os.kill(p.pid, signal.SIGKILL)
         p.wait()
         ctx["rc"] = p.returncode
+        if op.name == "restore":
+            ctx["probs"] = restore_check(d, ctx)  # before a start could make an empty one
         s.start()
     else:
         t = threading.Thread(target=lambda: _safe(op.run, ctx))
@@ -430,7 +442,11 @@ def _one(op, s, d, work, delay_max):
         t.join()
         s.start()
     s.stop()
-    probs = invariants(d, start) + op.check(d, ctx)
+    probs = ctx.get("probs", []) + invariants(d, start) + op.check(d, ctx)
+    # what a killed backup or restore left beside the data or the zip, after the restart's sweep
+    left = [f for f in os.listdir(work) if f.startswith(".jangkau-") or f.endswith(".partial")]
+    if left:
+        probs.append(f"left in {work}: {left}")
     ctx["log"] = list(LOG)
     return delay, probs, ctx
 
