@@ -11,7 +11,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { addStrings, t, label, codes, fieldLabel, fmtDate } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
 import labels from '../../../catalog/labels.json';
-import { pb, useLatest } from '../pb.js';
+import { pb, useCreateOnce, useLatest } from '../pb.js';
 import { areaName, childrenOf, loadAreas, villagesUnder } from '../areas.js';
 import { Alert, FieldError, Spinner, Place } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
@@ -147,6 +147,7 @@ function DrppaForm({ f, set, errors, legacy }) {
 }
 
 function ProgrammeForm({ row, village, onDone, onCancel }) {
+  const create = useCreateOnce();
   const [f, setF] = useState(row ? formOf(row) : emptyForm(village));
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
@@ -157,7 +158,7 @@ function ProgrammeForm({ row, village, onDone, onCancel }) {
     setBusy(true); setErrors({}); setError(null);
     try {
       if (row) await pb.collection('village_programs').update(row.id, bodyOf(f));
-      else await pb.collection('village_programs').create(bodyOf(f));
+      else await create('village_programs', bodyOf(f));
       await onDone();
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
     finally { setBusy(false); }
