@@ -2,6 +2,8 @@ package media_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,7 +64,18 @@ func TestKilledPhotoWritesLeaveNoFilesBehind(t *testing.T) {
 		t.Fatal("the delete killed after its commit left the row")
 	}
 
+	// a kill while the local store wrote a photo: its attributes file
+	// written, the photo not yet moved into place (never listed by the store)
+	col, _ := app.FindCollectionByNameOrId(catalog.Activities)
+	sidecar := filepath.Join(app.DataDir(), "storage", col.Id, tt.ActivityA, "foto_killedwhilewrit.jpg.attrs")
+	if err := os.WriteFile(sidecar, []byte(`{"user.content_type":"image/jpeg"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	tt.RunKilled(t, app, "TestPhotoCrashChildRestart", crashpoint.Started) // the server starts again
+	if _, err := os.Stat(sidecar); !os.IsNotExist(err) {
+		t.Errorf("after a restart, the attributes file of a photo never stored is still there (%v)", err)
+	}
 	if left := orphans(t, app); len(left) != 0 {
 		t.Errorf("after a restart, %d files without a row: %v", len(left), left)
 	}

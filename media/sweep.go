@@ -1,6 +1,10 @@
 package media
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -80,9 +84,47 @@ func Sweep(app core.App) (int, error) {
 				removed++
 			}
 		}
+		if !app.Settings().S3.Enabled {
+			n, err := sweepSidecars(filepath.Join(app.DataDir(), core.LocalStorageDirName, col.Id))
+			removed += n
+			if err != nil {
+				return removed, err
+			}
+		}
 	}
 	return removed, nil
 }
+
+// sweepSidecars removes, below dir of the local store, the attribute files
+// (<file>.attrs) whose file is not there: the local store writes a file's
+// attributes before it moves the file into place, so a kill between the
+// two leaves the attributes alone, which the store's listing never shows.
+func sweepSidecars(dir string) (int, error) {
+	removed := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, sidecarExt) {
+			return nil
+		}
+		if _, err := os.Stat(strings.TrimSuffix(path, sidecarExt)); !errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+		removed++
+		return nil
+	})
+	return removed, err
+}
+
+// sidecarExt is how the local store names a file's attributes file.
+const sidecarExt = ".attrs"
 
 // kept reports whether the file at rest (below its record's folder) is one
 // of names or a thumbnail of one (thumbs_<name>/<size>_<name>).

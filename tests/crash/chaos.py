@@ -381,7 +381,7 @@ def invariants(d, start):
                 names = json.loads(v) if v and v.startswith("[") else ([v] if v else [])
                 for n in names:
                     named.add(f"{cid}/{row[0]}/{n}")
-    kept = {f for f in files if f in named or any(f.startswith(x.rsplit('/', 1)[0] + "/thumbs_" + x.rsplit('/', 1)[1] + "/") for x in named)}
+    kept = {f for f in files if f in named or f.removesuffix(".attrs") in files - {f} or any(f.startswith(x.rsplit('/', 1)[0] + "/thumbs_" + x.rsplit('/', 1)[1] + "/") for x in named)}
     orphans = sorted(f for f in files - kept if not f.startswith("audit"))
     if orphans:
         p.append(f"{len(orphans)} stored files without a row: {orphans[:3]}")
