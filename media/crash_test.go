@@ -112,10 +112,7 @@ func orphans(t *testing.T, app core.App) []string {
 	var out []string
 	for _, o := range objs {
 		parts := strings.SplitN(strings.TrimPrefix(o.Key, col.Id+"/"), "/", 3)
-		name := parts[1]
-		if strings.HasPrefix(name, "thumbs_") {
-			name = strings.TrimPrefix(name, "thumbs_")
-		}
+		name := strings.TrimPrefix(parts[1], "thumbs_")
 		rec, err := app.FindRecordById(col, parts[0])
 		if err != nil || !contains(rec.GetStringSlice("photos"), name) {
 			out = append(out, o.Key)
