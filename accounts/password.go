@@ -150,11 +150,9 @@ func changePassword(e *core.RequestEvent) error {
 	}
 	rec.SetPassword(body.Password)
 	audit.SetActor(rec, audit.ActorFromRequest(e))
+	notify.Pending(rec, notify.PasswordMessage(rec.Id, false))
 	if err := e.App.Save(rec); err != nil {
 		return e.BadRequestError("", err)
-	}
-	if err := notify.Send(e.App, notify.PasswordMessage(rec.Id, false)); err != nil {
-		e.App.Logger().Warn("password notice not saved", "error", err)
 	}
 	// The password's change signed every session out (new tokenKey): the
 	// answer is a new session, as a sign-in's.
@@ -216,11 +214,9 @@ func resetPassword(e *core.RequestEvent) error {
 	target.Set(FieldMustChange, true)
 	target.SetRaw(managerResetKey, true)
 	audit.SetActor(target, audit.ActorFromRequest(e))
+	notify.Pending(target, notify.PasswordMessage(target.Id, true))
 	if err := e.App.Save(target); err != nil {
 		return e.BadRequestError("", err)
-	}
-	if err := notify.Send(e.App, notify.PasswordMessage(target.Id, true)); err != nil {
-		e.App.Logger().Warn("password notice not saved", "error", err)
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, map[string]any{"id": target.Id, "password": pw, FieldMustChange: true})

@@ -147,6 +147,7 @@ func Archive(app core.App, r Retention, now time.Time) (ArchiveResult, error) {
 		return res, err
 	}
 	defer fsys.Close()
+	sweepPartials(app, fsys)
 	archiveBefore := now.Add(-r.ArchiveAfter).UTC().Format(timeLayout)
 	readsBefore := ""
 	if r.ReadsAfter > 0 {
@@ -161,6 +162,30 @@ func Archive(app core.App, r Retention, now time.Time) (ArchiveResult, error) {
 }
 
 const timeLayout = "2006-01-02 15:04:05.000Z"
+
+// partialAge is how old an archive's temporary file must be to be taken
+// for one a killed run left: writing a batch takes seconds, so another run
+// still writing is never that old.
+const partialAge = time.Hour
+
+// sweepPartials removes the temporary files (<key>.<hex>.tmp, the local
+// store's way to write a file whole) that an archive run killed while
+// writing its file left in the archive folder: each is a part of an
+// archive that was never completed nor committed (Walk reads only whole
+// .jsonl.gz files).
+func sweepPartials(app core.App, fsys *filesystem.System) {
+	objs, err := fsys.List(ArchivePrefix)
+	if err != nil {
+		return
+	}
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, ".tmp") && time.Since(o.ModTime) > partialAge {
+			if err := fsys.Delete(o.Key); err != nil {
+				app.Logger().Warn("audit: partial archive file not removed", "key", o.Key, "error", err)
+			}
+		}
+	}
+}
 
 func archiveBatch(app core.App, fsys *filesystem.System, archiveBefore, readsBefore string, now time.Time, res *ArchiveResult) (int, error) {
 	var batch []Stored

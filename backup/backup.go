@@ -20,6 +20,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"jangkau/internal/crashpoint"
 	_ "modernc.org/sqlite" // the driver PocketBase uses, to check a restored file
 )
 
@@ -40,10 +42,12 @@ type Result struct {
 // unless that file was added after the database snapshot.
 func Create(app core.App, out string) (Result, error) {
 	res := Result{Path: out, FilesOnS3: app.Settings().S3.Enabled}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), ".jangkau-backup-")
+	SweepStale(filepath.Dir(out))
+	tmp, unlock, err := lockedTemp(filepath.Dir(out), backupPrefix+"*")
 	if err != nil {
 		return res, err
 	}
+	defer unlock()
 	defer os.RemoveAll(tmp)
 	for name, db := range map[string]dbx.Builder{"data.db": app.DB(), "auxiliary.db": app.AuxDB()} {
 		if _, err := db.NewQuery("VACUUM INTO {:path}").Bind(dbx.Params{"path": filepath.Join(tmp, name)}).Execute(); err != nil {
@@ -53,12 +57,11 @@ func Create(app core.App, out string) (Result, error) {
 	}
 	// the snapshots first: the store is copied after them, so every file a
 	// snapshot's record names is already there
-	partial := out + ".partial"
+	partial := filepath.Join(tmp, "backup.zip.partial")
 	f, err := os.Create(partial)
 	if err != nil {
 		return res, err
 	}
-	defer os.Remove(partial)
 	zw := zip.NewWriter(f)
 	for _, name := range []string{"data.db", "auxiliary.db"} {
 		if err := addFile(zw, filepath.Join(tmp, name), name); err != nil {
@@ -136,13 +139,24 @@ func addFile(zw *zip.Writer, path, name string) error {
 // (SQLite's integrity check) before anything is replaced; the old
 // directory is kept as dataDir.before-restore-TIME (returned) until the
 // operator removes it.
+//
+// The two directories are exchanged in one step (renameat2
+// RENAME_EXCHANGE), so that a restore killed at any moment leaves dataDir
+// whole: the old data or the backup's, never no directory (which the next
+// start would fill with an empty database). What a killed restore leaves
+// beside it is put right by SweepStale.
 func Restore(file, dataDir string) (kept string, err error) {
 	dataDir = filepath.Clean(dataDir)
-	tmp, err := os.MkdirTemp(filepath.Dir(dataDir), ".jangkau-restore-")
+	SweepStale(filepath.Dir(dataDir))
+	tmp, unlock, err := lockedTemp(filepath.Dir(dataDir), restorePrefix+filepath.Base(dataDir)+".*")
 	if err != nil {
 		return "", err
 	}
+	defer unlock()
 	defer os.RemoveAll(tmp)
+	if err := os.WriteFile(filepath.Join(tmp, unpackingMark), nil, 0o644); err != nil {
+		return "", err
+	}
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return "", fmt.Errorf("restore: %s is not a backup zip: %w", file, err)
@@ -178,19 +192,43 @@ func Restore(file, dataDir string) (kept string, err error) {
 	if _, err := renewEpochFile(filepath.Join(tmp, "data.db")); err != nil {
 		return "", fmt.Errorf("restore: new sync epoch: %w", err)
 	}
-	if _, err := os.Stat(dataDir); err == nil {
-		kept = keptName(dataDir + ".before-restore-" + time.Now().UTC().Format("20060102T150405"))
-		if err := os.Rename(dataDir, kept); err != nil {
+	if _, err := os.Stat(dataDir); err != nil {
+		if err := os.Rename(tmp, dataDir); err != nil {
 			return "", err
 		}
+		return "", os.Remove(filepath.Join(dataDir, unpackingMark))
 	}
-	if err := os.Rename(tmp, dataDir); err != nil {
-		if kept != "" {
-			_ = os.Rename(kept, dataDir)
-		}
+	if err := exchange(tmp, dataDir); err != nil {
+		return "", err
+	}
+	// dataDir is the backup's now, tmp the old data
+	crashpoint.Here(crashpoint.RestoreSwapped)
+	_ = os.Remove(filepath.Join(dataDir, unpackingMark))
+	kept = keptName(dataDir + ".before-restore-" + time.Now().UTC().Format("20060102T150405"))
+	if err := os.Rename(tmp, kept); err != nil {
 		return "", err
 	}
 	return kept, nil
+}
+
+// exchange swaps the directories at a and b in one step. Where the file
+// system cannot (not Linux, or a file system without RENAME_EXCHANGE) it
+// falls back to two renames, with a moment between them when b is absent.
+func exchange(a, b string) error {
+	err := renameExchange(a, b)
+	if err == nil || !errors.Is(err, errExchangeUnsupported) {
+		return err
+	}
+	side := a + ".swap"
+	if err := os.Rename(b, side); err != nil {
+		return err
+	}
+	crashpoint.Here(crashpoint.RestoreSwapped)
+	if err := os.Rename(a, b); err != nil {
+		_ = os.Rename(side, b)
+		return err
+	}
+	return os.Rename(side, a)
 }
 
 func extract(f *zip.File, path string) error {

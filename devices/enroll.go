@@ -336,6 +336,10 @@ func Activate(app core.App, in ActivateInput) (*Credentials, error) {
 			return errCodeInvalid
 		}
 		if !enr.GetDateTime("used_at").IsZero() {
+			if c := activationReplay(tx, enr, in); c != nil {
+				creds = c
+				return nil
+			}
 			return errCodeUsed
 		}
 		now := Now(tx)
@@ -402,6 +406,38 @@ func Activate(app core.App, in ActivateInput) (*Credentials, error) {
 		afterRevoke(app, replaced)
 	}
 	return creds, nil
+}
+
+// ActivationRetryGrace is how long after an activation the phone that
+// made it may send it again and get the same credentials (activationReplay):
+// long enough for a server restarted after a crash, short against a code
+// seen by someone else (who would also need the phone's client id).
+const ActivationRetryGrace = 5 * time.Minute
+
+// activationReplay answers an activation sent again by the phone that made
+// it (the same code and client id) whose answer was lost: the connection
+// dropped, or the server stopped right after the commit. It hands out the
+// credentials that activation issued, unchanged (reissue), while the phone
+// has not yet renewed them (generation 1), within ActivationRetryGrace, and
+// writes nothing; otherwise nil (the code is used).
+func activationReplay(tx core.App, enr *core.Record, in ActivateInput) *Credentials {
+	if in.ClientID == "" || enr.GetString("device") == "" || Now(tx).Sub(enr.GetDateTime("used_at").Time()) > ActivationRetryGrace {
+		return nil
+	}
+	dev, err := tx.FindRecordById(catalog.Devices, enr.GetString("device"))
+	if err != nil || dev.GetString("client_id") != in.ClientID || dev.GetInt("refresh_gen") != 1 || !dev.GetDateTime("revoked_at").IsZero() {
+		return nil
+	}
+	user, err := tx.FindRecordById(catalog.Users, dev.GetString("user"))
+	if err != nil || user.GetBool("deactivated") {
+		return nil
+	}
+	c, err := reissue(tx, dev)
+	if err != nil {
+		return nil
+	}
+	c.User = user
+	return c
 }
 
 // deviceForActivation reuses the unenrolled record the sync code made for

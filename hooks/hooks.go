@@ -13,6 +13,7 @@ import (
 	"jangkau/apierr"
 	"jangkau/areas"
 	"jangkau/audit"
+	"jangkau/backup"
 	"jangkau/devices"
 	"jangkau/imports"
 	"jangkau/internal/wiring"
@@ -55,6 +56,7 @@ func Register(app core.App) {
 	notify.Register(app)    // Web Push, notices, the morning digest, the reset e-mail's link; /api/notify
 	vocab.Register(app)     // the vocabularies: codes checked on every write, labels, built-ins
 	imports.Register(app)   // spreadsheet imports: template, preview with row errors, all-or-nothing confirm; /api/imports
+	backup.Register(app)    // what a killed backup or restore left beside the data, put right at start
 }
 
 // bindRefreshOriginal makes a saved record's Original() its stored state,

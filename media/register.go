@@ -28,6 +28,17 @@ func Register(app core.App) {
 	app.OnRecordCreate(Collections...).Bind(save)
 	app.OnRecordUpdate(Collections...).Bind(save)
 
+	// Photo files a killed server left without a row are removed at
+	// start, before the server takes requests (Sweep).
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "jangkau.media.sweep", Priority: wiring.ServeBind, Func: func(e *core.ServeEvent) error {
+		if n, err := Sweep(e.App); err != nil {
+			e.App.Logger().Error("photo sweep failed", "error", err, "removed", n)
+		} else if n > 0 {
+			e.App.Logger().Warn("photo files without a row removed", "removed", n)
+		}
+		return e.Next()
+	}})
+
 	// An upload refused because the decode queue is full answers 503: say
 	// when to come back. (Inside a batch the 503 is the failed request's
 	// answer within the batch's 400.)

@@ -12,11 +12,15 @@ import (
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"jangkau/catalog"
+	"jangkau/internal/crashpoint"
 )
 
 // DigestCron is when the queue digest goes: 07:00 WIB (00:00 UTC), before
-// the working day starts.
-const DigestCron = "0 0 * * *"
+// the working day starts, and every half hour after it until 11:30 WIB:
+// each verifier gets one digest a day (SendDigests marks the day), so the
+// later runs send only what a run killed midway, or missed while the
+// server was down, did not.
+const DigestCron = "*/30 0-4 * * *"
 
 // DigestJobID names the digest's cron job.
 const DigestJobID = "jangkau.notify.queueDigest"
@@ -73,26 +77,45 @@ func Digests(app core.App) ([]Digest, error) {
 // wib is Western Indonesia Time, the province's clock.
 var wib = time.FixedZone("WIB", 7*3600)
 
-// SendDigests sends each verifier with records waiting its digest: an
-// e-mail (when the account has an address and the switch digest.email is
-// on) and an in-app notice (digest.notice). It returns how many e-mails
+// SendDigests sends each verifier with records waiting its digest for the
+// day of now (WIB): an e-mail (when the account has an address and the
+// switch digest.email is on) and an in-app notice (digest.notice), once a
+// day. The day is marked (notify_digests) in the transaction that writes
+// the notice, before the e-mail goes: a run killed midway and run again
+// sends the others and repeats no one (a kill between a mark and its
+// e-mail loses that e-mail: at most once). It returns how many e-mails
 // went. A failed e-mail is logged and does not stop the others.
 func SendDigests(app core.App, now time.Time) (int, error) {
 	list, err := Digests(app)
 	if err != nil {
 		return 0, err
 	}
+	day := now.In(wib).Format("2006-01-02")
 	base := strings.TrimRight(app.Settings().Meta.AppURL, "/")
 	sent := 0
 	for _, d := range list {
-		prefs := PrefsOf(app, d.User)
 		m := digestMessage(d, now)
-		if prefs.On(KindDigest, ChannelNotice) {
-			if err := saveNotice(app, m); err != nil {
-				return sent, err
+		first := false
+		err := app.RunInTransaction(func(tx core.App) error {
+			res, err := tx.DB().NewQuery(`INSERT OR IGNORE INTO notify_digests (user, day) VALUES ({:u}, {:d})`).
+				Bind(dbx.Params{"u": d.User, "d": day}).Execute()
+			if err != nil {
+				return err
 			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // this user's digest of the day went already
+			}
+			first = true
+			return saveNotice(tx, m)
+		})
+		if err != nil {
+			return sent, err
 		}
-		if !prefs.On(KindDigest, ChannelEmail) || d.Email == "" {
+		if !first {
+			continue
+		}
+		crashpoint.Here(crashpoint.AfterCommit)
+		if !PrefsOf(app, d.User).On(KindDigest, ChannelEmail) || d.Email == "" {
 			continue
 		}
 		msg := &mailer.Message{

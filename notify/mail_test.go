@@ -110,7 +110,13 @@ func TestQueueDigest(t *testing.T) {
 	if r := srv.Do(t, http.MethodPut, "/api/notify/prefs", tt.Token(t, app, tt.VerifierA), map[string]any{"off": []string{"digest.email"}}); r.Status != 200 {
 		t.Fatalf("prefs: %d %s", r.Status, r.Body)
 	}
-	if sent, err := notify.SendDigests(app, now); err != nil || sent != 0 {
+	if sent, err := notify.SendDigests(app, now.Add(30*time.Minute)); err != nil || sent != 0 {
+		t.Errorf("a second run of the day: sent %d, %v", sent, err)
+	}
+	if got := noticeTitles(t, srv, tt.VerifierA, notify.KindDigest); len(got) != 1 {
+		t.Errorf("a second run of the day: notices %v", got)
+	}
+	if sent, err := notify.SendDigests(app, now.Add(24*time.Hour)); err != nil || sent != 0 {
 		t.Errorf("with digest.email off: sent %d, %v", sent, err)
 	}
 	if n := len(mp.Messages(t, tt.VerifierA)); n != 1 {

@@ -98,25 +98,29 @@ func PrefsOf(app core.App, userID string) Prefs {
 // Send delivers m: an in-app notice and a Web Push to each of the user's
 // subscriptions, as the user's settings allow. The push goes in the
 // background (push services can be slow; the request that caused it must
-// not wait); Wait waits for it. Call it after the change it reports is
-// committed.
+// not wait); Wait waits for it. A notification caused by a record's save
+// goes through Pending instead, so that its notice commits with the save.
 func Send(app core.App, m Message) error {
-	prefs := PrefsOf(app, m.User)
-	if prefs.On(m.Kind, ChannelNotice) {
-		if err := saveNotice(app, m); err != nil {
-			return err
-		}
+	if err := saveNotice(app, m); err != nil {
+		return err
 	}
-	if prefs.On(m.Kind, ChannelPush) {
-		inflight.Add(1)
-		go func() {
-			defer inflight.Done()
-			if err := pushAll(app, m); err != nil {
-				app.Logger().Warn("web push not sent", "user", m.User, "kind", m.Kind, "error", err)
-			}
-		}()
-	}
+	push(app, m)
 	return nil
+}
+
+// push sends m by Web Push in the background, if the user's settings
+// allow: call it once the change it reports is committed.
+func push(app core.App, m Message) {
+	if !PrefsOf(app, m.User).On(m.Kind, ChannelPush) {
+		return
+	}
+	inflight.Add(1)
+	go func() {
+		defer inflight.Done()
+		if err := pushAll(app, m); err != nil {
+			app.Logger().Warn("web push not sent", "user", m.User, "kind", m.Kind, "error", err)
+		}
+	}()
 }
 
 // inflight counts the pushes being sent.
@@ -125,7 +129,11 @@ var inflight sync.WaitGroup
 // Wait blocks until every push started so far has been sent (or failed).
 func Wait() { inflight.Wait() }
 
+// saveNotice writes m as an in-app notice, if the user's settings allow.
 func saveNotice(app core.App, m Message) error {
+	if !PrefsOf(app, m.User).On(m.Kind, ChannelNotice) {
+		return nil
+	}
 	col, err := app.FindCachedCollectionByNameOrId(catalog.Notices)
 	if err != nil {
 		return err

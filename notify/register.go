@@ -73,10 +73,8 @@ func Register(app core.App) {
 	// A password chosen through the e-mailed link is a notice too (someone
 	// who did not ask learns of it).
 	app.OnRecordConfirmPasswordResetRequest(catalog.Users).Bind(&hook.Handler[*core.RecordConfirmPasswordResetRequestEvent]{Id: "jangkau.notify.resetDone", Func: func(e *core.RecordConfirmPasswordResetRequestEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return Send(e.App, PasswordMessage(e.Record.Id, false))
+		Pending(e.Record, PasswordMessage(e.Record.Id, false))
+		return e.Next()
 	}})
 }
 

@@ -5,66 +5,87 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"jangkau/catalog"
+	"jangkau/internal/crashpoint"
 	"jangkau/internal/wiring"
 )
 
-// reviewedKey carries, from the update to its after-commit hook, the
-// review decision a save made (a custom key: never stored).
-const reviewedKey = "@notifyReviewed"
+// pendingKey carries, on the record being saved, the notification its save
+// makes (a custom key: never stored): set before the save, written as a
+// notice in the save's own transaction, pushed once that has committed.
+const pendingKey = "@notifyPending"
+
+// Pending marks the save of rec as one that notifies with m: its notice is
+// written in the save's transaction (so a crash leaves both or neither),
+// its push sent after the commit. Set it before saving rec.
+func Pending(rec *core.Record, m Message) { rec.SetRaw(pendingKey, m) }
+
+func pendingOf(rec *core.Record) (Message, bool) {
+	m, ok := rec.GetRaw(pendingKey).(Message)
+	return m, ok
+}
 
 // bindTriggers sends the notifications of record events: a returned or
-// approved record to its author, a phone enrolled to its account. The
-// decision is noted while the write runs (Original() is then the stored
-// state) and sent once it is committed (a batch or sync that rolls back
-// sends nothing).
+// approved record to its author, a phone enrolled to its account, a
+// password changed or reset to its account. What a save notifies is noted
+// while the write runs (Original() is then the stored state), its notice
+// written in the write's transaction and its push sent once that is
+// committed (a batch or sync that rolls back sends nothing and leaves no
+// notice; a crash after the commit never loses the notice).
 func bindTriggers(app core.App) {
 	noteDecision := func(e *core.RecordEvent) error {
 		from := e.Record.Original().GetString("status")
 		to := e.Record.GetString("status")
-		if from != to && (to == catalog.StatusApproved || to == catalog.StatusReturned) {
-			e.Record.SetRaw(reviewedKey, to)
+		if from != to && (to == catalog.StatusApproved || to == catalog.StatusReturned) && e.Record.GetString("created_by") != "" {
+			Pending(e.Record, decisionMessage(e.Record, to))
 		}
 		return e.Next()
 	}
 	app.OnRecordUpdate(catalog.Activities, catalog.OutreachLogs).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.noteDecision", Priority: wiring.ModelNotify, Func: noteDecision})
-	app.OnRecordAfterUpdateSuccess(catalog.Activities, catalog.OutreachLogs).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.sendDecision", Func: func(e *core.RecordEvent) error {
-		to, _ := e.Record.GetRaw(reviewedKey).(string)
-		e.Record.SetRaw(reviewedKey, nil)
-		if to != "" && e.Record.GetString("created_by") != "" {
-			if err := Send(e.App, decisionMessage(e.Record, to)); err != nil {
-				e.App.Logger().Warn("review notification not sent", "record", e.Record.Id, "error", err)
-			}
-		}
-		return e.Next()
-	}})
-	app.OnRecordAfterUpdateError(catalog.Activities, catalog.OutreachLogs).Bind(&hook.Handler[*core.RecordErrorEvent]{Id: "jangkau.notify.dropDecision", Func: func(e *core.RecordErrorEvent) error {
-		e.Record.SetRaw(reviewedKey, nil)
-		return e.Next()
-	}})
 
 	// A device that became enrolled (a phone activated with a code).
 	noteEnrolled := func(e *core.RecordEvent) error {
 		if e.Record.GetBool("enrolled") && (e.Record.IsNew() || !e.Record.Original().GetBool("enrolled")) {
-			e.Record.SetRaw(reviewedKey, "enrolled")
-		}
-		return e.Next()
-	}
-	sendEnrolled := func(e *core.RecordEvent) error {
-		mark, _ := e.Record.GetRaw(reviewedKey).(string)
-		e.Record.SetRaw(reviewedKey, nil)
-		if mark == "enrolled" {
-			if err := Send(e.App, enrollmentMessage(e.Record)); err != nil {
-				e.App.Logger().Warn("enrollment notification not sent", "device", e.Record.Id, "error", err)
-			}
+			Pending(e.Record, enrollmentMessage(e.Record))
 		}
 		return e.Next()
 	}
 	note := &hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.noteEnrolled", Priority: wiring.ModelNotify, Func: noteEnrolled}
-	send := &hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.sendEnrolled", Func: sendEnrolled}
 	app.OnRecordCreate(catalog.Devices).Bind(note)
 	app.OnRecordUpdate(catalog.Devices).Bind(note)
-	app.OnRecordAfterCreateSuccess(catalog.Devices).Bind(send)
-	app.OnRecordAfterUpdateSuccess(catalog.Devices).Bind(send)
+
+	collections := []string{catalog.Activities, catalog.OutreachLogs, catalog.Devices, catalog.Users}
+	notice := &hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.notice", Priority: wiring.ExecNotice, Func: func(e *core.RecordEvent) error {
+		m, ok := pendingOf(e.Record)
+		if !ok {
+			return e.Next()
+		}
+		return wiring.InTx(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return saveNotice(tx, m)
+		})
+	}}
+	app.OnRecordCreateExecute(collections...).Bind(notice)
+	app.OnRecordUpdateExecute(collections...).Bind(notice)
+
+	push := &hook.Handler[*core.RecordEvent]{Id: "jangkau.notify.push", Func: func(e *core.RecordEvent) error {
+		m, ok := pendingOf(e.Record)
+		e.Record.SetRaw(pendingKey, nil)
+		if ok {
+			crashpoint.Here(crashpoint.AfterCommit)
+			push(e.App, m)
+		}
+		return e.Next()
+	}}
+	app.OnRecordAfterCreateSuccess(collections...).Bind(push)
+	app.OnRecordAfterUpdateSuccess(collections...).Bind(push)
+	drop := &hook.Handler[*core.RecordErrorEvent]{Id: "jangkau.notify.drop", Func: func(e *core.RecordErrorEvent) error {
+		e.Record.SetRaw(pendingKey, nil)
+		return e.Next()
+	}}
+	app.OnRecordAfterCreateError(collections...).Bind(drop)
+	app.OnRecordAfterUpdateError(collections...).Bind(drop)
 }
 
 // recordTitle names a record for its author: an activity's title, an
@@ -76,7 +97,6 @@ func recordTitle(rec *core.Record, lang string) string {
 	d := rec.GetDateTime("date").Time()
 	return catalog.LabelOf("outreach_types", rec.GetString("outreach_type"), lang) + " " + d.Format("02-01-2006")
 }
-
 func decisionMessage(rec *core.Record, to string) Message {
 	m := Message{User: rec.GetString("created_by"), Collection: rec.Collection().Name, RecordID: rec.Id,
 		Link: "/app/#/r/" + rec.Collection().Name + "/" + rec.Id}

@@ -20,6 +20,7 @@ const (
 	ExecSyncScope       = -70  // sync: a user's new scope position
 	ExecAudit           = -60  // audit: the change's entry
 	ExecReportStats     = -50  // reports: the aggregates
+	ExecNotice          = -40  // notify: the in-app notice a save makes (a decision, an enrollment, a password)
 )
 
 // Model hooks (OnRecordCreate, OnRecordUpdate, OnRecordDelete): server-filled

@@ -44,3 +44,37 @@ export function useLatest() {
     return () => mine === ticket.current;
   };
 }
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A new record id as PocketBase makes them: 15 characters of [a-z0-9]. */
+export function newRecordId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(15));
+  return Array.from(bytes, (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+}
+
+/**
+ * useCreateOnce returns `create(collection, body)`, which creates a record
+ * exactly once across tries: the id is drawn here and sent with the body,
+ * kept while the tries fail, and drawn anew after a success. A save tried
+ * again after its answer was lost (the connection dropped, or the server
+ * stopped right after it stored the record) is refused for that id; the
+ * stored record is then the answer, not a second record.
+ */
+export function useCreateOnce() {
+  const id = useRef(null);
+  return async (collection, body) => {
+    id.current ||= newRecordId();
+    let rec;
+    try {
+      rec = await pb.collection(collection).create({ ...body, id: id.current });
+    } catch (err) {
+      const stored = err?.status === 400 && err?.response?.data?.id
+        ? await pb.collection(collection).getOne(id.current).catch(() => null) : null;
+      if (!stored) throw err;
+      rec = stored;
+    }
+    id.current = null;
+    return rec;
+  };
+}

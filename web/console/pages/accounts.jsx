@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, fmtAgo } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
-import { pb, useLatest } from '../pb.js';
+import { pb, useCreateOnce, useLatest } from '../pb.js';
 import { allAreas } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from '../roles.js';
@@ -20,6 +20,7 @@ const DESK_ROLES = [REGENCY_TF, AGENCY];
 const LEVELS = { [OFFICER]: ['village'], [VERIFIER]: ['regency'], [PROVINCE]: ['province'], [TASKFORCE]: ['province'] };
 
 function CreateForm({ user, onDone, onCancel }) {
+  const create = useCreateOnce();
   const roles = user.role === PROVINCE ? [OFFICER, VERIFIER, PROVINCE, TASKFORCE] : [OFFICER];
   const [v, setV] = useState({ role: roles[0], email: '', name: '', password: '', position: '', agency: '', cluster: '', area: user.role === PROVINCE ? '' : '', must_change_password: true });
   const [errors, setErrors] = useState({});
@@ -38,7 +39,7 @@ function CreateForm({ user, onDone, onCancel }) {
     try {
       const body = { ...v, passwordConfirm: v.password, verified: true };
       if (!body.cluster) delete body.cluster;
-      await pb.collection('users').create(body);
+      await create('users', body);
       onDone();
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
     setBusy(false);

@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, codes } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
-import { pb } from '../pb.js';
+import { pb, useCreateOnce } from '../pb.js';
 import { areaName, childrenOf } from '../areas.js';
 import { navigate } from '../router.js';
 import { Alert, Spinner } from '../ui.jsx';
@@ -73,6 +73,7 @@ export function EditActivity({ user, params }) {
 }
 
 function ActivityForm({ user, record }) {
+  const create = useCreateOnce();
   const areas = activityAreas(user);
   const [v, setV] = useState(record ? valuesOf(record) : { ...EMPTY, area: areas[0] });
   const [errors, setErrors] = useState({});
@@ -93,7 +94,7 @@ function ActivityForm({ user, record }) {
     if (Object.keys(missing).length) return;
     setBusy(true); setError(null);
     try {
-      const rec = record ? await pb.collection('activities').update(record.id, body) : await pb.collection('activities').create(body);
+      const rec = record ? await pb.collection('activities').update(record.id, body) : await create('activities', body);
       navigate(`/record/activities/${rec.id}`);
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
     setBusy(false);

@@ -12,7 +12,7 @@ import { useState } from 'preact/hooks';
 import { t, label, codes } from '../../shared/i18n.js';
 import './casestrings.js';
 import { fieldErrors } from '../../shared/errors.js';
-import { pb } from '../pb.js';
+import { pb, useCreateOnce } from '../pb.js';
 import { areaName, childrenOf } from '../areas.js';
 import { Alert, FieldError } from '../ui.jsx';
 import { VERIFIER, REGENCY_TF, TASKFORCE } from '../roles.js';
@@ -143,6 +143,7 @@ export function caseBody(v) {
 }
 
 export function CaseForm({ user, initial, onDone, onCancel }) {
+  const create = useCreateOnce();
   const [v, setV] = useState(initial);
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
@@ -161,7 +162,7 @@ export function CaseForm({ user, initial, onDone, onCancel }) {
     setBusy(true); setError(null); setErrors({});
     try {
       if (v.id) await pb.collection('case_aggregates').update(v.id, body);
-      else await pb.collection('case_aggregates').create(body);
+      else await create('case_aggregates', body);
       onDone();
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
     setBusy(false);

@@ -7,11 +7,11 @@
 // Who may write follows the policy table (access/policy.go): the regency's
 // verifier and the province secretariat here; the village officer in the
 // field app. Everyone else with the page reads.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { addStrings, t, label, codes, fieldLabel, fmtDate } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
 import labels from '../../../catalog/labels.json';
-import { pb, useLatest } from '../pb.js';
+import { newRecordId, pb, useCreateOnce, useLatest } from '../pb.js';
 import { areaName, childrenOf, loadAreas, villagesUnder } from '../areas.js';
 import { Alert, FieldError, Spinner, Place } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
@@ -147,6 +147,7 @@ function DrppaForm({ f, set, errors, legacy }) {
 }
 
 function ProgrammeForm({ row, village, onDone, onCancel }) {
+  const create = useCreateOnce();
   const [f, setF] = useState(row ? formOf(row) : emptyForm(village));
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
@@ -157,7 +158,7 @@ function ProgrammeForm({ row, village, onDone, onCancel }) {
     setBusy(true); setErrors({}); setError(null);
     try {
       if (row) await pb.collection('village_programs').update(row.id, bodyOf(f));
-      else await pb.collection('village_programs').create(bodyOf(f));
+      else await create('village_programs', bodyOf(f));
       await onDone();
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
     finally { setBusy(false); }
@@ -216,6 +217,9 @@ function EndForm({ row, onDone, onCancel }) {
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  // the next row's id, kept while tries fail (useCreateOnce's reason): the
+  // batch is whole or nothing, so that row stored means a try went through
+  const nextId = useRef(null);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true); setErrors({}); setError(null);
@@ -225,11 +229,18 @@ function EndForm({ row, onDone, onCancel }) {
       if (next) {
         const f = bodyOf(formOf(row));
         delete f.valid_to;
-        batch.collection('village_programs').create({ ...f, status: next, valid_from: nextDay(on) });
+        nextId.current ||= newRecordId();
+        batch.collection('village_programs').create({ ...f, id: nextId.current, status: next, valid_from: nextDay(on) });
       }
       await batch.send();
+      nextId.current = null;
       await onDone();
     } catch (err) {
+      if (next && nextId.current && await pb.collection('village_programs').getOne(nextId.current).then(() => true, () => false)) {
+        nextId.current = null; // a try whose answer was lost had ended and continued the row
+        await onDone();
+        return;
+      }
       const fe = fieldErrors(err);
       // a batch names the failing request: show its fields
       const inner = err?.response?.data ? Object.values(err.response.data).find((x) => x?.response?.data)?.response?.data : null;

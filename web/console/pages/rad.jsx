@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, codes, fmtNumber } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
-import { pb } from '../pb.js';
+import { pb, useCreateOnce } from '../pb.js';
 import { areaName, childrenOf, placeLabel } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
@@ -31,6 +31,7 @@ const targetOf = (targets, y) => {
 };
 
 function IndicatorForm({ initial, onDone, onCancel }) {
+  const create = useCreateOnce();
   const [v, setV] = useState(initial);
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
@@ -65,7 +66,7 @@ function IndicatorForm({ initial, onDone, onCancel }) {
     setBusy(true); setError(null); setErrors({}); setSaveErr(null);
     try {
       if (v.id) await pb.collection('rad_indicators').update(v.id, body);
-      else await pb.collection('rad_indicators').create(body);
+      else await create('rad_indicators', body);
       onDone();
     } catch (err) { setErrors(fieldErrors(err)); setError(err); setSaveErr(err); }
     setBusy(false);
@@ -128,6 +129,7 @@ function IndicatorForm({ initial, onDone, onCancel }) {
 }
 
 function Achievements({ ind, user }) {
+  const create = useCreateOnce();
   const [items, setItems] = useState(null);
   const [error, setError] = useState(null);
   const [errors, setErrors] = useState({});
@@ -142,7 +144,7 @@ function Achievements({ ind, user }) {
     setError(null); setErrors({});
     const links = v.evidence.split(/\s+/).map((s) => s.trim()).filter(Boolean);
     try {
-      await pb.collection('rad_achievements').create({
+      await create('rad_achievements', {
         indicator: ind.id, area: v.area, year: Number(v.year), period_type: v.period_type,
         period_index: v.period_type === 'year' ? 0 : Number(v.period_index), evidence_links: links, note: v.note,
         ...(v.value === '' ? {} : { value: Number(v.value) }), // an empty value is left out, and refused

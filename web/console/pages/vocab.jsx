@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, label } from '../../shared/i18n.js';
 import { KINDS } from '../../shared/vocab.js';
 import { fieldErrors } from '../../shared/errors.js';
-import { pb } from '../pb.js';
+import { pb, useCreateOnce } from '../pb.js';
 import { loadVocabularies } from '../vocab.js';
 import { Alert, FieldError, Spinner } from '../ui.jsx';
 import { PROVINCE } from '../roles.js';
@@ -52,6 +52,7 @@ function Row({ e, editable, first, last, onMove, onSaved }) {
 }
 
 function AddForm({ kind, next, onSaved }) {
+  const create = useCreateOnce();
   const empty = { code: '', label_id: '', label_en: '' };
   const [v, setV] = useState(empty);
   const [errors, setErrors] = useState({});
@@ -62,7 +63,7 @@ function AddForm({ kind, next, onSaved }) {
     e.preventDefault();
     setBusy(true); setErrors({}); setError(null);
     try {
-      await pb.collection('vocabularies').create({ ...v, kind, order: next, active: true });
+      await create('vocabularies', { ...v, kind, order: next, active: true });
       setV(empty);
       await onSaved();
     } catch (err) { setErrors(fieldErrors(err)); setError(err); }
