@@ -147,11 +147,11 @@ func Diff(rec *core.Record, action string) map[string][2]any {
 		var before, after any
 		switch action {
 		case ActionCreate:
-			after = recfield.Get(rec, name)
+			after = recfield.Value(rec, f)
 		case ActionUpdate:
-			before, after = recfield.Get(orig, name), recfield.Get(rec, name)
+			before, after = recfield.Value(orig, f), recfield.Value(rec, f)
 		case ActionDelete:
-			before = recfield.Get(orig, name)
+			before = recfield.Value(orig, f)
 		}
 		if isZero(before) && isZero(after) {
 			continue

@@ -187,7 +187,7 @@ func checkFields(rec, orig *core.Record) validation.Errors {
 		if check == nil {
 			continue
 		}
-		if orig != nil && fmt.Sprint(recfield.Get(orig, field)) == fmt.Sprint(recfield.Get(rec, field)) {
+		if orig != nil && fmt.Sprint(recfield.Value(orig, f)) == fmt.Sprint(recfield.Value(rec, f)) {
 			continue
 		}
 		if err := check(rec, field); err != nil {

@@ -42,6 +42,13 @@ func Get(rec *core.Record, name string) any {
 	if f == nil {
 		return rec.Get(name)
 	}
+	return Value(rec, f)
+}
+
+// Value returns rec's value of its field f as rec.Get(f.GetName()) would,
+// for a caller already holding the field (one walking the fields).
+func Value(rec *core.Record, f core.Field) any {
+	name := f.GetName()
 	if gf, ok := f.(core.GetterFinder); ok {
 		if getter := gf.FindGetter(name); getter != nil {
 			return getter(rec)
