@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ import (
 func TestChangesMarshalAsJSONDoes(t *testing.T) {
 	date, _ := types.ParseDateTime("2026-11-20 08:00:00.123Z")
 	fixed := []any{nil, "", "Sosialisasi <TPPO> & \"migrasi\"\n\t\\", "\u2028\u2029\x00\x1f\x7f\b\f\r", "\xff\xfe ok \xc3",
-		"é 日本 🙂", true, false, 0.0, -0.0, 3.0, 2.5, 1e21, 1e-7, 123456789.125, -1e-300, 1, -42, []string{}, []string(nil),
+		"é 日本 🙂", true, false, 0.0, math.Copysign(0, -1), 3.0, 2.5, 1e21, 1e-7, 123456789.125, -1e-300, 1, -42, []string{}, []string(nil),
 		[]string{"a", "<b>"}, date, types.DateTime{}, types.JSONRaw(`{"a": 1}`), types.JSONRaw(`{ "b" : [1, "<x>"] }`), types.JSONRaw(`[ "\u2028", {} ]`), types.JSONRaw(""), types.JSONRaw("[\"\u2028\"]"), types.JSONRaw(`{bad`), map[string]any{"x": []any{1, "y"}}}
 	check := func(c map[string][2]any) {
 		t.Helper()
