@@ -2,6 +2,7 @@ package media_test
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -67,5 +68,33 @@ func TestPhotoDownloadsAreAudited(t *testing.T) {
 	}
 	if status, body := download(t, srv, catalog.OutreachLogs, tt.OutreachA, name, ft, ""); status != 500 || bytes.HasPrefix(body, []byte{0xFF, 0xD8}) {
 		t.Errorf("download without its audit entry: %d", status)
+	}
+}
+
+// Photos and thumbnails are answered private: no proxy or shared cache
+// keeps one (PocketBase's own header lets any cache keep a file 30 days).
+func TestPhotosAreNeverKeptBySharedCaches(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	res := addPhotos(t, srv, catalog.OutreachLogs, tt.OutreachA, tok, consent, smallPhoto(t, 1))
+	if res.Status != 200 {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	name := stringList(res.JSON(), "photos")[0]
+	ft := fileToken(t, srv, tok)
+	for _, thumb := range []string{"", media.ListThumb} {
+		u := srv.URL + "/api/files/" + catalog.OutreachLogs + "/" + tt.OutreachA + "/" + name + "?token=" + ft
+		if thumb != "" {
+			u += "&thumb=" + thumb
+		}
+		r, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != 200 || r.Header.Get("Cache-Control") != media.PhotoCacheControl {
+			t.Errorf("thumb %q: %d, Cache-Control %q", thumb, r.StatusCode, r.Header.Get("Cache-Control"))
+		}
 	}
 }

@@ -12,6 +12,9 @@ import (
 	"jangkau/internal/wiring"
 )
 
+// PhotoCacheControl is the Cache-Control of every photo and thumbnail.
+const PhotoCacheControl = "private, max-age=3600"
+
 // Register processes photos on every path that saves an activity or an
 // outreach log. Its handlers run after the checks of package records
 // (wiring.ModelPhotos), so the scope derivation and the privacy guard have
@@ -27,6 +30,16 @@ func Register(app core.App) {
 	}}
 	app.OnRecordCreate(Collections...).Bind(save)
 	app.OnRecordUpdate(Collections...).Bind(save)
+
+	// A photo of a village's work may show the people at risk it reached:
+	// no proxy or shared cache keeps one (PocketBase's own answer lets any
+	// cache keep a file for 30 days), and the phone or browser that fetched
+	// it keeps it an hour (photo names never change: a new photo is a new
+	// name).
+	app.OnFileDownloadRequest(Collections...).Bind(&hook.Handler[*core.FileDownloadRequestEvent]{Id: "jangkau.media.private", Priority: wiring.FilePrivate, Func: func(e *core.FileDownloadRequestEvent) error {
+		e.Response.Header().Set("Cache-Control", PhotoCacheControl)
+		return e.Next()
+	}})
 
 	// Photo files a killed server left without a row are removed at
 	// start, before the server takes requests (Sweep).

@@ -47,6 +47,7 @@ const (
 	RealtimeGuard = -10 // devices: revoked device or deactivated account gets nothing
 	RealtimeAudit = 0   // audit: the message is a view
 	FileDevice    = -10 // devices: the device a file token was minted with
+	FilePrivate   = -5  // media: photos are never kept by shared caches
 	FileAudit     = 0   // audit: the download is a view
 )
 
