@@ -38,6 +38,11 @@ export function errorMessage(err) {
   if (status === 401) return t('err.session');
   if (status === 403) return t('err.forbidden');
   if (status === 404) return t('err.notfound');
+  // what the server says of the request as a whole (it names `request` or
+  // `body` where no field of a form is at fault: a wrong password, a body
+  // that is not JSON) is the answer's own line, not a field to mark
+  const whole = fieldErrors(err);
+  if (whole.request || whole.body) return whole.request || whole.body;
   const msg = err.response?.message || err.message || '';
   // PocketBase's general messages (bilingual from the server) say less than the fields
   const en = inLang(msg, 'en');

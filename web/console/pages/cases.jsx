@@ -67,6 +67,9 @@ const listLabel = ([, , key, vocab, code]) => (key ? t(key) : `${t('cf.victims')
 export function Cases({ user }) {
   const [state, setState] = useState({ loading: true });
   const [year, setYear] = useState(String(thisYear()));
+  // what is typed, kept apart from the year listed: the list's answer
+  // re-renders the page while one types, and would put the old year back
+  const [yearDraft, setYearDraft] = useState(year);
   const [editing, setEditing] = useState(null);
   const [msg, setMsg] = useState('');
   const latest = useLatest(); // a year changed while the list loads: only the newest shows
@@ -88,7 +91,7 @@ export function Cases({ user }) {
       {editing && <CaseForm key={editing.id || 'new'} user={user} initial={editing} onCancel={() => setEditing(null)} onDone={() => { setEditing(null); setMsg(t('case.saved')); load(); }} />}
       <div class="toolbar">
         <label class="check">{t('dash.year')}
-          <input id="case-year" type="number" min="2000" max="2100" value={year} onChange={(e) => setYear(e.currentTarget.value)} style={{ width: '7rem' }} />
+          <input id="case-year" type="number" min="2000" max="2100" value={yearDraft} onInput={(e) => setYearDraft(e.currentTarget.value)} onChange={(e) => setYear(e.currentTarget.value)} style={{ width: '7rem' }} />
         </label>
         <span class="hint">{t('case.listNote')}</span>
       </div>
