@@ -6,7 +6,6 @@ package audit
 import (
 	"crypto/rand"
 	"fmt"
-	"jangkau/internal/recfield"
 	"slices"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"jangkau/access"
 	"jangkau/catalog"
+	"jangkau/internal/recfield"
 	"jangkau/txbatch"
 )
 

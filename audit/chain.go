@@ -120,30 +120,48 @@ func chained(app core.App) bool {
 // chainTailPart names the batch part that keeps the chain's tail.
 const chainTailPart = "audit.chainTail"
 
-// chainTail is the last entry of the chain as one transaction has written
-// it, and the entries appended after it and not written yet: each takes
-// the next number and chains onto the hash before it. They are written at
-// the end of the batch, many rows to an INSERT: an entry per synced record
-// is the commonest row of a push, and one statement per row cost more
-// than the rows themselves. Nothing in a push's transaction reads the
+// chainTail holds the entries one batch appends to the chain, until the
+// batch's end writes them many rows to an INSERT: an entry per synced
+// record is the commonest row of a push, and one statement per row cost
+// more than the rows themselves. Nothing in a push's transaction reads the
 // trail back; a batch part's Flush must not append entries (none does).
 type chainTail struct {
-	known   bool
-	seq     int64
-	hash    string
 	pending [][]string // ChainedColumns' values of the entries not yet written
 }
 
 func newChainTail() txbatch.Part { return &chainTail{} }
 
-// Flush implements txbatch.Part: it writes the pending entries.
+// Flush implements txbatch.Part: it writes the pending entries after the
+// chain's tail as it stands now, numbered and chained. Reading the tail
+// here, not when the first entry came, chains them after any entry
+// written meanwhile in the same transaction without the batch.
 func (t *chainTail) Flush(app core.App) error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	var seq int64
+	var hash sql.NullString
+	err := txbatch.QueryRow(app, tailSQL).Scan(&seq, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	prev := hash.String
 	for len(t.pending) > 0 {
 		n := rowsPerInsert
 		for n > len(t.pending) {
-			n /= 2 // a few statement shapes, each prepared once per transaction
+			n /= 2 // a few statement shapes, each prepared once
 		}
-		if err := t.write(app, t.pending[:n]); err != nil {
+		args := make([]any, 0, n*(len(ChainedColumns)+3))
+		for _, cols := range t.pending[:n] {
+			seq++
+			next := Hash(prev, seq, cols)
+			for _, c := range cols {
+				args = append(args, c)
+			}
+			args = append(args, seq, prev, next)
+			prev = next
+		}
+		if _, err := txbatch.Exec(app, chainedRowsSQL(n), args...); err != nil {
 			return err
 		}
 		t.pending = t.pending[n:]
@@ -167,47 +185,6 @@ const (
 // it is written by Flush.
 func (t *chainTail) append(cols []string) {
 	t.pending = append(t.pending, cols)
-}
-
-// write stores entries after the tail, numbered and chained. An entry
-// written in the same transaction without the batch (a write that does
-// not go through it) has taken the number the tail expects: the unique
-// index on seq refuses the insert (SQLite undoes just that statement), and
-// the tail is read again once.
-func (t *chainTail) write(app core.App, entries [][]string) error {
-	for attempt := 0; ; attempt++ {
-		if !t.known {
-			var prev sql.NullString
-			err := txbatch.QueryRow(app, tailSQL).Scan(&t.seq, &prev)
-			if errors.Is(err, sql.ErrNoRows) {
-				t.seq, prev.String, err = 0, "", nil
-			}
-			if err != nil {
-				return err
-			}
-			t.hash, t.known = prev.String, true
-		}
-		seq, hash := t.seq, t.hash
-		args := make([]any, 0, len(entries)*(len(ChainedColumns)+3))
-		for _, cols := range entries {
-			seq++
-			next := Hash(hash, seq, cols)
-			for _, c := range cols {
-				args = append(args, c)
-			}
-			args = append(args, seq, hash, next)
-			hash = next
-		}
-		_, err := txbatch.Exec(app, chainedRowsSQL(len(entries)), args...)
-		if err == nil {
-			t.seq, t.hash = seq, hash
-			return nil
-		}
-		t.known = false
-		if attempt > 0 || !strings.Contains(err.Error(), "UNIQUE constraint failed: "+Collection+".seq") {
-			return err
-		}
-	}
 }
 
 // chainedRows holds the INSERT of n entries (index n), built once.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"jangkau/internal/recfield"
 	"net/http"
 	"regexp"
 	"slices"
@@ -18,6 +17,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"jangkau/internal/recfield"
 )
 
 // Processor is the photo pipeline of one app: a decode limiter shared by

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"jangkau/internal/recfield"
 	"math"
 	"math/big"
 	"regexp"
@@ -19,6 +18,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/catalog"
+	"jangkau/internal/recfield"
 	"jangkau/media"
 )
 

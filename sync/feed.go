@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"jangkau/internal/recfield"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -16,6 +15,7 @@ import (
 
 	"jangkau/areas"
 	"jangkau/catalog"
+	"jangkau/internal/recfield"
 	"jangkau/txbatch"
 )
 
