@@ -151,20 +151,17 @@ var DateOrders = []DateOrder{
 		"The follow-up date cannot be before the outreach date (the date it was found)."))},
 }
 
-// checkDateOrders is the model hook (every path) of DateOrders.
-func checkDateOrders(e *core.RecordEvent) error {
+// checkDateOrders is the model check (every path) of DateOrders.
+func checkDateOrders(_ core.App, rec *core.Record) validation.Errors {
 	errs := validation.Errors{}
 	for _, o := range DateOrders {
-		if o.Collection == e.Record.Collection().Name {
-			for k, v := range o.Check(e.Record) {
+		if o.Collection == rec.Collection().Name {
+			for k, v := range o.Check(rec) {
 				errs[k] = v
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return e.Next()
+	return errs
 }
 
 // dateOrderCollections are the collections of DateOrders.

@@ -1,6 +1,9 @@
 package records
 
 import (
+	"slices"
+	"sync"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -25,44 +28,18 @@ var errEmptyID = validation.NewError("empty_id",
 // village or area with which values (the policy table), and date fields
 // given dates (the sync pushes check their values with CheckDateValue).
 func Register(app core.App) {
-	model := func(id string, fn func(*core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
-		return &hook.Handler[*core.RecordEvent]{Id: id, Priority: wiring.ModelCheck, Func: fn}
-	}
-	app.OnRecordCreate(VillageCollections...).Bind(model("jangkau.records.villageScope", guard(DeriveVillageScope)))
-	app.OnRecordUpdate(VillageCollections...).Bind(model("jangkau.records.villageScope", guard(DeriveVillageScope)))
-	app.OnRecordCreate(FigureCollections...).Bind(model("jangkau.records.figureScope", guard(DeriveFigureScope)))
-	app.OnRecordUpdate(FigureCollections...).Bind(model("jangkau.records.figureScope", guard(DeriveFigureScope)))
-	caseFigures := func(e *core.RecordEvent) error {
-		if errs := CheckCaseFigures(e.Record); errs != nil {
-			return errs
+	for _, c := range modelChecks() {
+		run := func(e *core.RecordEvent) error {
+			if !wiring.CheckedAhead(e) {
+				if errs := c.check(e.App, e.Record); len(errs) > 0 {
+					return errs
+				}
+			}
+			return e.Next()
 		}
-		return e.Next()
+		app.OnRecordCreate(c.collections...).Bind(&hook.Handler[*core.RecordEvent]{Id: c.id, Priority: wiring.ModelCheck, Func: run})
+		app.OnRecordUpdate(c.collections...).Bind(&hook.Handler[*core.RecordEvent]{Id: c.id, Priority: wiring.ModelCheck, Func: run})
 	}
-	app.OnRecordCreate(catalog.CaseAggregates).Bind(model("jangkau.records.caseFigures", caseFigures))
-	app.OnRecordUpdate(catalog.CaseAggregates).Bind(model("jangkau.records.caseFigures", caseFigures))
-	app.OnRecordCreate(catalog.RadIndicators).Bind(model("jangkau.records.indicatorText", guard(nil)))
-	app.OnRecordUpdate(catalog.RadIndicators).Bind(model("jangkau.records.indicatorText", guard(nil)))
-
-	// The text of accounts, devices and areas: the privacy guard alone.
-	guarded := make([]string, 0, len(privacy.GuardedFields))
-	for name := range privacy.GuardedFields {
-		guarded = append(guarded, name)
-	}
-	app.OnRecordCreate(guarded...).Bind(model("jangkau.records.privacy", guard(nil)))
-	app.OnRecordUpdate(guarded...).Bind(model("jangkau.records.privacy", guard(nil)))
-
-	// Dates in order (an end not before its start), on every path.
-	app.OnRecordCreate(dateOrderCollections()...).Bind(model("jangkau.records.dateOrder", checkDateOrders))
-	app.OnRecordUpdate(dateOrderCollections()...).Bind(model("jangkau.records.dateOrder", checkDateOrders))
-
-	links := func(e *core.RecordEvent) error {
-		if errs := CheckEvidenceLinks(e.Record); errs != nil {
-			return errs
-		}
-		return e.Next()
-	}
-	app.OnRecordCreate(catalog.RadAchievements).Bind(model("jangkau.records.links", links))
-	app.OnRecordUpdate(catalog.RadAchievements).Bind(model("jangkau.records.links", links))
 
 	// Request hooks (REST and batch): who may write which village or area.
 	request := func(id string, fn func(*core.RecordRequestEvent) error) *hook.Handler[*core.RecordRequestEvent] {
@@ -109,22 +86,69 @@ func Register(app core.App) {
 	}))
 }
 
-// guard runs a derivation and the privacy check before a record is saved.
-func guard(derive func(core.App, *core.Record) validation.Errors) func(e *core.RecordEvent) error {
-	return func(e *core.RecordEvent) error {
+// modelCheck is a check the model hooks of its collections run on every
+// create and update (REST, batch, sync, admin UI, Go code), before
+// PocketBase's own validation.
+type modelCheck struct {
+	id          string
+	collections []string
+	check       func(core.App, *core.Record) validation.Errors
+}
+
+// modelChecks are the records' model checks, in the order they run: the
+// scope derived from the village or area and the privacy guard on free
+// text (accounts, devices and areas: the guard alone), case figures, dates
+// in order (an end not before its start), evidence links.
+func modelChecks() []modelCheck {
+	guarded := make([]string, 0, len(privacy.GuardedFields))
+	for name := range privacy.GuardedFields {
+		guarded = append(guarded, name)
+	}
+	slices.Sort(guarded) // bound in a fixed order (hooks/testdata/order.golden)
+	return []modelCheck{
+		{"jangkau.records.villageScope", VillageCollections, guard(DeriveVillageScope)},
+		{"jangkau.records.figureScope", FigureCollections, guard(DeriveFigureScope)},
+		{"jangkau.records.caseFigures", []string{catalog.CaseAggregates}, func(_ core.App, rec *core.Record) validation.Errors { return CheckCaseFigures(rec) }},
+		{"jangkau.records.indicatorText", []string{catalog.RadIndicators}, guard(nil)},
+		{"jangkau.records.privacy", guarded, guard(nil)},
+		{"jangkau.records.dateOrder", dateOrderCollections(), checkDateOrders},
+		{"jangkau.records.links", []string{catalog.RadAchievements}, func(_ core.App, rec *core.Record) validation.Errors { return CheckEvidenceLinks(rec) }},
+	}
+}
+
+// CheckAhead makes, on a record about to be created, the model checks its
+// collection's hooks make (modelChecks): scope derived, privacy guard,
+// dates in order... They read no table but the cached areas, so a caller
+// may make them outside the write transaction and save the record with
+// wiring.WithCheckedAhead. It returns the first failing check's errors.
+func CheckAhead(app core.App, rec *core.Record) validation.Errors {
+	name := rec.Collection().Name
+	for _, c := range theModelChecks() {
+		if slices.Contains(c.collections, name) {
+			if errs := c.check(app, rec); len(errs) > 0 {
+				return errs
+			}
+		}
+	}
+	return nil
+}
+
+// theModelChecks is modelChecks, made once.
+var theModelChecks = sync.OnceValue(modelChecks)
+
+// guard runs a derivation and the privacy check.
+func guard(derive func(core.App, *core.Record) validation.Errors) func(core.App, *core.Record) validation.Errors {
+	return func(app core.App, rec *core.Record) validation.Errors {
 		errs := validation.Errors{}
 		if derive != nil {
-			for k, v := range derive(e.App, e.Record) {
+			for k, v := range derive(app, rec) {
 				errs[k] = v
 			}
 		}
-		for k, v := range privacy.CheckRecord(e.Record) {
+		for k, v := range privacy.CheckRecord(rec) {
 			errs[k] = v
 		}
-		if len(errs) > 0 {
-			return errs
-		}
-		return e.Next()
+		return errs
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"jangkau/audit"
 	"jangkau/catalog"
 	"jangkau/internal/recfield"
+	"jangkau/internal/wiring"
 	"jangkau/privacy"
 	"jangkau/records"
 	"jangkau/review"
@@ -176,22 +177,27 @@ func (p *Pusher) buildAhead(app core.App, m Mutation, pb *prebuilt) {
 	if records.PrepareVillageCreate(p.Actor, rec) != nil {
 		return
 	}
+	// the model hooks' checks and the fields' validation that read no table,
+	// in the order the save makes them: the writer is left the rest
+	if records.CheckAhead(app, rec) != nil || !validateAhead(app, rec) {
+		return
+	}
 	pb.col, pb.rec = col, rec
 }
 
-// takePrebuilt returns the record Prebuild built for m's create with the
-// schema col, once; nil when there is none.
-func (p *Pusher) takePrebuilt(col *core.Collection, m Mutation) *core.Record {
+// takePrebuilt returns what Prebuild built for m's create with the schema
+// col, once; nil when there is no record.
+func (p *Pusher) takePrebuilt(col *core.Collection, m Mutation) *prebuilt {
 	pb := p.prebuilt[[2]string{m.Collection, m.ID}]
 	if pb == nil || pb.taken {
 		return nil
 	}
 	pb.taken = true
 	<-pb.ready
-	if pb.col != col {
+	if pb.col != col || pb.rec == nil {
 		return nil
 	}
-	return pb.rec
+	return pb
 }
 
 // newRecord is the record a create of m makes, with its decoded values.
@@ -505,11 +511,11 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	if existing == nil {
 		// built ahead: its values decoded without error and its checks
 		// passed, so the answers below are the ones it would get here
-		if rec := p.takePrebuilt(col, m); rec != nil {
+		if pb := p.takePrebuilt(col, m); pb != nil {
 			if conflict != nil && conflict(nil, 0) {
 				return Result{MutationID: m.MutationID, Collection: m.Collection, ID: m.ID, Status: StatusConflict}, nil
 			}
-			return p.save(tx, m, rec)
+			return p.save(tx, m, pb.rec, true)
 		}
 	}
 
@@ -527,7 +533,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 		if verrs := records.PrepareVillageCreate(p.Actor, rec); verrs != nil {
 			return p.validationResult(m, verrs), nil
 		}
-		return p.save(tx, m, rec)
+		return p.save(tx, m, rec, false)
 	}
 
 	candidate := existing.Clone()
@@ -548,7 +554,7 @@ func (p *Pusher) apply(tx core.App, m Mutation, conflict ConflictCheck) (Result,
 	if verrs := records.PrepareVillageUpdate(p.Actor, candidate); verrs != nil {
 		return p.validationResult(m, verrs), nil
 	}
-	return p.save(tx, m, candidate)
+	return p.save(tx, m, candidate, false)
 }
 
 // visible returns the stored record of col with id when it exists and the
@@ -629,7 +635,9 @@ func (p *Pusher) setActor(rec *core.Record, m Mutation) {
 	audit.SetActor(rec, a)
 }
 
-func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error) {
+// save saves rec, made by m; ahead: its checks that read no table were
+// made before the transaction (Prebuild) and passed.
+func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record, ahead bool) (Result, error) {
 	p.setActor(rec, m)
 	var err error
 	if p.existing != nil {
@@ -638,10 +646,13 @@ func (p *Pusher) save(tx core.App, m Mutation, rec *core.Record) (Result, error)
 		if b, ok := tx.(*txbatch.Batch); ok {
 			ctx = b.Context() // the request's
 		}
-		if verrs := p.validate(ctx, tx, rec); verrs != nil {
-			return p.validationResult(m, verrs), nil
+		// validated by p.validate, in PocketBase's place (after the model
+		// hooks, as on REST): bindValidation
+		ctx = context.WithValue(ctx, pushValidationKey{}, &pushValidation{pusher: p, rec: rec, ahead: ahead})
+		if ahead {
+			ctx = wiring.WithCheckedAhead(ctx, rec)
 		}
-		err = tx.SaveNoValidateWithContext(ctx, rec)
+		err = tx.SaveWithContext(ctx, rec)
 	} else {
 		err = tx.Save(rec)
 	}

@@ -24,6 +24,7 @@ func Register(app core.App) {
 	app.OnRecordCreateExecute(Collections...).Bind(feed(OpCreate))
 	app.OnRecordUpdateExecute(Collections...).Bind(feed(OpUpdate))
 	app.OnRecordDeleteExecute(Collections...).Bind(feed(OpDelete))
+	bindValidation(app)
 
 	hub := NewHub()
 	notify := &hook.Handler[*core.RecordEvent]{Id: "jangkau.sync.notify", Func: func(e *core.RecordEvent) error {

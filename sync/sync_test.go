@@ -735,6 +735,12 @@ func TestPushValidatesLikePocketBase(t *testing.T) {
 		{"a title too long", "titleTooLong001", "title", map[string]any{"title": strings.Repeat("a", 301)}},
 		{"an unknown type", "unknownType0001", "type", map[string]any{"type": "bogus"}},
 		{"no title", "noTitle00000001", "title", map[string]any{"title": ""}},
+		// the model checks (made beside the writer for a push's creates)
+		{"a phone number in the summary", "privacyText0001", "outcome_summary", map[string]any{"outcome_summary": "Hubungi Bu Sari di 081234567890 untuk jadwal."}},
+		{"an end before the start", "endBeforeStart1", "end_date", map[string]any{"end_date": "2025-03-09 08:00:00.000Z"}},
+		{"a title too long and an end before the start", "twoFailures0001", "end_date", map[string]any{"title": strings.Repeat("a", 301), "end_date": "2025-03-09 08:00:00.000Z"}},
+		{"a village that is a district", "villageIsDist01", "village", map[string]any{"village": "18.01.04"}},
+		{"an unknown topic and a phone number", "vocabAndPhone01", "venue", map[string]any{"topics": []string{"bogus_topic"}, "venue": "Rumah 081234567890"}},
 	}
 	var muts []sync.Mutation
 	for i, c := range cases {
@@ -754,6 +760,11 @@ func TestPushValidatesLikePocketBase(t *testing.T) {
 		}
 		if r.Status != sync.StatusRejected || r.Errors[c.field].Code != want {
 			t.Errorf("%s: push %+v, REST refuses %s with %s", c.name, r, c.field, want)
+		}
+		// refused for the same faults, not only the one named
+		restFields, _ := rest.JSON()["data"].(map[string]any)
+		if len(restFields) != len(r.Errors) {
+			t.Errorf("%s: push refuses %v, REST %v", c.name, r.Errors, restFields)
 		}
 		if _, err := srv.App.FindRecordById(catalog.Activities, c.id); err == nil && c.field != "id" {
 			t.Errorf("%s: stored", c.name)

@@ -8,9 +8,11 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/list"
 
-	"jangkau/vocab"
+	"jangkau/internal/wiring"
+	"jangkau/txbatch"
 )
 
 // validate checks rec as PocketBase's record validation does (each field's
@@ -18,10 +20,12 @@ import (
 // that query the database: that related records exist, and that a new id
 // is not taken (case-insensitively). A push makes those lookups once for
 // all its records (Prepare, and a cache of related ids found), where
-// PocketBase would make them once per record and field. The record is then
-// saved with SaveNoValidate: nothing else is skipped (the save, execute and
-// after-save hooks all run), and Jangkau binds no validate hooks of its own.
-func (p *Pusher) validate(ctx context.Context, tx core.App, rec *core.Record) validation.Errors {
+// PocketBase would make them once per record and field. It runs in
+// PocketBase's place (bindValidation): after the model hooks, as on REST,
+// so a record with several faults is refused for the same one. ahead: the
+// fields that read no table were validated before the transaction
+// (validateAhead) and are not again.
+func (p *Pusher) validate(ctx context.Context, tx core.App, rec *core.Record, ahead bool) validation.Errors {
 	errs := validation.Errors{}
 	for _, f := range rec.Collection().Fields {
 		var err error
@@ -36,25 +40,67 @@ func (p *Pusher) validate(ctx context.Context, tx core.App, rec *core.Record) va
 				}
 				break
 			}
-			err = f.ValidateValue(ctx, tx, rec)
+			if !ahead {
+				err = f.ValidateValue(ctx, tx, rec)
+			}
 		default:
-			err = f.ValidateValue(ctx, tx, rec)
+			if !ahead {
+				err = f.ValidateValue(ctx, tx, rec)
+			}
 		}
 		if err != nil {
 			errs[f.GetName()] = err
 		}
 	}
-	// A code the vocabularies refuse gets their error, as on REST, where
-	// the record hook checks it before PocketBase's own validation (a
-	// failure to read them fails the save in that same hook).
-	verrs, _ := vocab.Check(tx, rec)
-	for k, v := range verrs {
-		errs[k] = v
-	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errs
+}
+
+type pushValidationKey struct{}
+
+// pushValidation is what a push's save carries in its context for
+// bindValidation: the record and the pusher that validates it.
+type pushValidation struct {
+	pusher *Pusher
+	rec    *core.Record
+	ahead  bool
+}
+
+// bindValidation makes a push's record validated by its pusher
+// (validate) in place of PocketBase's own validation, which would query
+// the database per record and field; any other save is left to PocketBase.
+func bindValidation(app core.App) {
+	app.OnRecordValidate(WritableCollections...).Bind(&hook.Handler[*core.RecordEvent]{Id: "jangkau.sync.validate", Priority: wiring.ValidatePush,
+		Func: func(e *core.RecordEvent) error {
+			v, _ := e.Context.Value(pushValidationKey{}).(*pushValidation)
+			if v == nil || v.rec != e.Record {
+				return e.Next()
+			}
+			if errs := v.pusher.validate(e.Context, txbatch.Of(e.Context, e.App), e.Record, v.ahead); errs != nil {
+				return errs
+			}
+			return nil // validated: PocketBase's validation is not made again
+		}})
+}
+
+// validateAhead makes the part of validate that reads no table (every
+// field but the relations and a new record's id), for a record built
+// outside the transaction (Prebuild); validate with ahead makes the rest.
+func validateAhead(app core.App, rec *core.Record) bool {
+	for _, f := range rec.Collection().Fields {
+		if _, ok := f.(*core.RelationField); ok {
+			continue
+		}
+		if t, ok := f.(*core.TextField); ok && t.PrimaryKey {
+			continue
+		}
+		if f.ValidateValue(context.Background(), app, rec) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // validateRelation is RelationField.ValidateValue with the existence check

@@ -140,25 +140,39 @@ func stateOf(app core.App) *state {
 // Save saves m in the transaction (validated).
 func (b *Batch) Save(m core.Model) error { return b.App.SaveWithContext(b.ctx, m) }
 
-// SaveWithContext saves m in the transaction (validated); ctx is replaced by the batch's.
-func (b *Batch) SaveWithContext(_ context.Context, m core.Model) error {
-	return b.App.SaveWithContext(b.ctx, m)
+// SaveWithContext saves m in the transaction (validated), with ctx when it
+// carries the batch (made from Context), else with the batch's.
+func (b *Batch) SaveWithContext(ctx context.Context, m core.Model) error {
+	return b.App.SaveWithContext(b.contextFor(ctx), m)
 }
 
 // SaveNoValidate saves m in the transaction without validation.
 func (b *Batch) SaveNoValidate(m core.Model) error { return b.App.SaveNoValidateWithContext(b.ctx, m) }
 
-// SaveNoValidateWithContext saves m without validation; ctx is replaced by the batch's.
-func (b *Batch) SaveNoValidateWithContext(_ context.Context, m core.Model) error {
-	return b.App.SaveNoValidateWithContext(b.ctx, m)
+// SaveNoValidateWithContext saves m without validation, with ctx when it
+// carries the batch, else with the batch's.
+func (b *Batch) SaveNoValidateWithContext(ctx context.Context, m core.Model) error {
+	return b.App.SaveNoValidateWithContext(b.contextFor(ctx), m)
 }
 
 // Delete deletes m in the transaction.
 func (b *Batch) Delete(m core.Model) error { return b.App.DeleteWithContext(b.ctx, m) }
 
-// DeleteWithContext deletes m in the transaction; ctx is replaced by the batch's.
-func (b *Batch) DeleteWithContext(_ context.Context, m core.Model) error {
-	return b.App.DeleteWithContext(b.ctx, m)
+// DeleteWithContext deletes m in the transaction, with ctx when it carries
+// the batch, else with the batch's.
+func (b *Batch) DeleteWithContext(ctx context.Context, m core.Model) error {
+	return b.App.DeleteWithContext(b.contextFor(ctx), m)
+}
+
+// contextFor is ctx when it was made from the batch's context (it carries
+// the batch to the hooks, with the caller's values), else the batch's.
+func (b *Batch) contextFor(ctx context.Context) context.Context {
+	if ctx != nil && ctx != b.ctx {
+		if st, _ := ctx.Value(ctxKey{}).(*state); st == b.st {
+			return ctx
+		}
+	}
+	return b.ctx
 }
 
 // RunInTransaction runs fn in the batch's transaction, with the batch.

@@ -8,7 +8,11 @@
 // Jangkau binds, with its id and priority, in the order it runs.
 package wiring
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"context"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // Execute hooks (OnRecordCreateExecute, OnRecordUpdateExecute,
 // OnRecordDeleteExecute): the first one wraps the others, so its
@@ -31,6 +35,11 @@ const (
 	ModelRevoke = -10 // devices: a user's phones revoked with its deactivation
 	ModelPhotos = 10  // media: photos decoded only once every check passed
 	ModelNotify = 20  // notify, accounts: what a save changes noted for after it (a review decision, an enrollment, a password)
+)
+
+// Validate hooks (OnRecordValidate), before PocketBase's own (99).
+const (
+	ValidatePush = 0 // sync: a push's records validated with the push's lookups, in PocketBase's place
 )
 
 // Request hooks (OnRecordCreateRequest, OnRecordUpdateRequest, OnRecordDeleteRequest).
@@ -88,4 +97,24 @@ func InTx(app *core.App, fn func(tx core.App) error) error {
 		*app = tx
 		return fn(tx)
 	})
+}
+
+type checkedAheadKey struct{}
+
+// WithCheckedAhead returns ctx marking rec as a record whose model checks
+// were made before its save by the code that saves it (sync's push makes
+// them beside the one writer, where they cost it nothing). Saved with that
+// context, the model hooks that honour CheckedAhead let it pass unchecked.
+func WithCheckedAhead(ctx context.Context, rec *core.Record) context.Context {
+	return context.WithValue(ctx, checkedAheadKey{}, rec)
+}
+
+// CheckedAhead reports whether e saves the very record its context marks
+// as checked ahead (WithCheckedAhead): any other save is checked.
+func CheckedAhead(e *core.RecordEvent) bool {
+	if e.Context == nil {
+		return false
+	}
+	rec, _ := e.Context.Value(checkedAheadKey{}).(*core.Record)
+	return rec != nil && rec == e.Record
 }
