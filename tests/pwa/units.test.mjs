@@ -70,6 +70,23 @@ test('ids made on the phone fit the server (15-36 [A-Za-z0-9_-])', () => {
   assert.equal(seen.size, 1000);
 });
 
+test('an id drawn as a phone number is drawn again (the server would refuse it for good)', (t) => {
+  // the first draw spells 0812345678901234 (digits are ALNUM's last ten)
+  const phone = Uint8Array.from('0812345678901234', (d) => 52 + Number(d));
+  const real = crypto.getRandomValues.bind(crypto);
+  let draws = 0;
+  t.mock.method(crypto, 'getRandomValues', (buf) => {
+    draws++;
+    if (draws === 1) buf.set(phone);
+    else real(buf);
+    return buf;
+  });
+  const id = newId();
+  assert.equal(draws, 2);
+  assert.notEqual(id, '0812345678901234');
+  assert.match(id, /^[A-Za-z0-9]{16}$/);
+});
+
 test('enrollment: QR link, protocol-handler link, app link, bare and short codes', () => {
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig-_x';
   assert.deepEqual(parseEnrollment(`jangkau://enroll?code=${jwt}&server=https%3A%2F%2Fjangkau.example.go.id`), { code: jwt, server: 'https://jangkau.example.go.id' });

@@ -3,6 +3,7 @@
 // realtime connection.
 import PocketBase from 'pocketbase';
 import { useRef } from 'preact/hooks';
+import { drawId } from '../shared/ids.js';
 
 export const pb = new PocketBase(location.origin);
 // Several screens load in parallel; do not let the SDK cancel one request
@@ -47,10 +48,9 @@ export function useLatest() {
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A new record id as PocketBase makes them: 15 characters of [a-z0-9]. */
+/** A new record id as PocketBase makes them: 15 characters of [a-z0-9] (drawId). */
 export function newRecordId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(15));
-  return Array.from(bytes, (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+  return drawId(ID_ALPHABET, 15);
 }
 
 /**

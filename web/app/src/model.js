@@ -2,6 +2,7 @@
 // the server's (which stores dates as "2025-03-10 00:00:00.000Z", empty
 // numbers as 0 and empty lists as []).
 
+import { drawId } from '../../shared/ids.js';
 import { identifiers } from './privacy.js';
 
 const counts = ['male_child', 'female_child', 'male_adult', 'female_adult', 'disabled'];
@@ -119,12 +120,9 @@ export function differs(collection, data, base) {
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A 16-character id made on the phone (the server takes 15-36 [A-Za-z0-9_-]). */
+/** A 16-character id made on the phone (the server takes 15-36 [A-Za-z0-9_-]; drawId). */
 export function newId(len = 16) {
-  const b = crypto.getRandomValues(new Uint8Array(len));
-  let s = '';
-  for (const x of b) s += ALNUM[x % ALNUM.length];
-  return s;
+  return drawId(ALNUM, len);
 }
 
 /**
