@@ -45,11 +45,11 @@ const CodeMustChange = "password_change_required"
 // reset (which sets must_change_password rather than clearing it).
 const managerResetKey = "@accountsManagerReset"
 
-// markManagerReset makes a password that someone else sets on rec (a
+// MarkManagerReset makes a password that someone else sets on rec (a
 // manager's PATCH, a superuser in the admin UI) a one-time password, as the
 // reset route's is: its user must choose its own before anything else, so
 // that no password its manager knows stays in use.
-func markManagerReset(rec *core.Record) {
+func MarkManagerReset(rec *core.Record) {
 	if rec.GetString("password") == "" {
 		return
 	}

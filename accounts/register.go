@@ -70,7 +70,7 @@ var errOldPassword = validation.NewError("validation_invalid_old_password",
 
 func checkOwnPassword(e *core.RecordRequestEvent) error {
 	if e.HasSuperuserAuth() || e.Auth == nil || e.Auth.Id != e.Record.Id || e.Auth.Collection().Name != catalog.Users {
-		markManagerReset(e.Record)
+		MarkManagerReset(e.Record)
 		return e.Next()
 	}
 	info, err := e.RequestInfo()

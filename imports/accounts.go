@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -278,7 +279,11 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 		}
 	}
 	sort.Strings(changed)
-	if stored != nil && len(changed) == 0 && !row.Failed() {
+	// the same confirm sent again after its answer was lost: the accounts it
+	// made, untouched since, get their one-time password again (it was only
+	// in that answer) and are answered as new, as the first time
+	again := stored != nil && len(changed) == 0 && !row.Failed() && madeByLostAnswer(run, stored)
+	if stored != nil && len(changed) == 0 && !row.Failed() && !again {
 		row.SetUnchanged()
 		return nil
 	}
@@ -290,7 +295,7 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 		return nil
 	}
 	password := ""
-	if stored == nil {
+	if stored == nil || again {
 		if run.Confirm {
 			if p, ok := run.Prepared[preparedKey(email)].(preparedPassword); ok {
 				password = p.plain
@@ -305,18 +310,39 @@ func applyAccountRow(run *Run, set *vocab.Set, dir *reports.Directory, col *core
 			rec.SetRaw("password", &core.PasswordFieldValue{Hash: previewHash})
 		}
 		rec.Set(accounts.FieldMustChange, true)
-		rec.Set("emailVisibility", false)
+		if again {
+			accounts.MarkManagerReset(rec) // a password its owner did not choose
+		} else {
+			rec.Set("emailVisibility", false)
+		}
 	}
 	if ok, err := run.Save(row, rec, accountFields); err != nil || !ok {
 		return err
 	}
-	if stored == nil {
+	if stored == nil || again {
 		row.SetNew()
 		run.Reveal(row, msgSecret, password)
 	} else {
 		row.SetChanged(changed...)
 	}
 	return nil
+}
+
+// madeByLostAnswer reports whether stored was made by the confirm this
+// run repeats (Run.RetryOf: same caller, file and job) and is untouched
+// since: still to change its one-time password, made within the hour
+// before that confirm's commit, not updated after the latest repeat's
+// (which made its password again).
+func madeByLostAnswer(run *Run, stored *core.Record) bool {
+	if !stored.GetBool(accounts.FieldMustChange) {
+		return false
+	}
+	first, last, ok := run.RetryOf(AccountsKind)
+	if !ok {
+		return false
+	}
+	created, updated := stored.GetDateTime("created").Time(), stored.GetDateTime("updated").Time()
+	return !created.After(first) && first.Sub(created) < time.Hour && !updated.After(last)
 }
 
 // preparedPassword is a new account's one-time password and its hash,

@@ -1,12 +1,14 @@
 package imports_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"jangkau/accounts"
 	"jangkau/catalog"
 	tt "jangkau/internal/testapp"
 )
@@ -260,5 +262,72 @@ func TestImportFailingHalfWayWritesNothing(t *testing.T) {
 	}
 	if n := count(t, srv, "SELECT COUNT(*) FROM rad_indicators WHERE code LIKE 'H.%'"); n != 40 {
 		t.Errorf("%d indicators", n)
+	}
+}
+
+// A confirm sent again after its answer was lost (the same job, file and
+// caller): the accounts it made get their one-time password again (it was
+// only in the lost answer), as often as the answer is lost; another job
+// (an import made again on purpose) leaves them unchanged, and so does an
+// account whose owner has set a password since.
+func TestAccountsImportConfirmRetried(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	token := tt.Token(t, srv.App, tt.VerifierA)
+	data := book(t, "Akun", accountHeader,
+		[]any{"ulang.satu@desa.id", "Siti Aminah", "village_officer", tt.VillageA, "", "", "", ""},
+		[]any{"ulang.dua@desa.id", "Budi Santoso", "village_officer", tt.VillageA2, "", "", "", ""})
+	_, pre := preview(t, srv, "accounts", token, data)
+	send := func(job string) result {
+		t.Helper()
+		r := upload(t, srv, "/api/imports/accounts/confirm?job="+job, token, "akun.xlsx", data, map[string]string{"sha256": pre.File.SHA256})
+		if r.Status != http.StatusOK {
+			t.Fatalf("confirm of job %s: %d %s", job, r.Status, r.Body)
+		}
+		return decode(t, r)
+	}
+	signsIn := func(email, password string) bool {
+		r := srv.Do(t, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]string{"identity": email, "password": password})
+		return r.Status == http.StatusOK
+	}
+	lost := send("ulangjob0001") // its answer never arrives
+	if lost.Counts.New != 2 || len(lost.Secrets) != 2 {
+		t.Fatalf("first confirm: %+v", lost.Counts)
+	}
+	for round := 1; round <= 2; round++ { // lost twice
+		again := send("ulangjob0001")
+		if again.Counts.New != 2 || len(again.Secrets) != 2 {
+			t.Fatalf("retry %d: counts %+v, %d passwords", round, again.Counts, len(again.Secrets))
+		}
+		for i, s := range again.Secrets {
+			if !signsIn(s.Key, s.Value) {
+				t.Errorf("retry %d: the new password of %s does not sign in", round, s.Key)
+			}
+			if signsIn(lost.Secrets[i].Key, lost.Secrets[i].Value) {
+				t.Errorf("retry %d: the lost password of %s still signs in", round, s.Key)
+			}
+		}
+		lost = again
+	}
+	if other := send("anotherjob0001"); other.Counts.Unchanged != 2 || len(other.Secrets) != 0 {
+		t.Errorf("another job: counts %+v, %d passwords", other.Counts, len(other.Secrets))
+	}
+
+	// one owner sets a password: the same job leaves that account alone
+	login := srv.Do(t, http.MethodPost, "/api/collections/users/auth-with-password", "", map[string]string{"identity": lost.Secrets[0].Key, "password": lost.Secrets[0].Value})
+	var auth struct{ Token string }
+	if err := json.Unmarshal(login.Body, &auth); err != nil || auth.Token == "" {
+		t.Fatalf("sign-in: %d %s", login.Status, login.Body)
+	}
+	if r := srv.Do(t, http.MethodPost, accounts.ChangePasswordPath, auth.Token, map[string]string{"oldPassword": lost.Secrets[0].Value,
+		"password": "sandi-sendiri-2026", "passwordConfirm": "sandi-sendiri-2026"}); r.Status != http.StatusOK && r.Status != http.StatusNoContent {
+		t.Fatalf("password change: %d %s", r.Status, r.Body)
+	}
+	last := send("ulangjob0001")
+	if last.Counts.New != 1 || last.Counts.Unchanged != 1 || len(last.Secrets) != 1 || last.Secrets[0].Key == lost.Secrets[0].Key {
+		t.Errorf("after a password was set: counts %+v, passwords %v", last.Counts, len(last.Secrets))
+	}
+	if !signsIn(lost.Secrets[0].Key, "sandi-sendiri-2026") {
+		t.Error("the password its owner set was replaced")
 	}
 }

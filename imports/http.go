@@ -154,7 +154,7 @@ func handleRun(e *core.RequestEvent, confirm bool) error {
 	if err != nil {
 		return apierr.BadRequest("file", "no_file", msgNoFile)
 	}
-	opt := Options{Confirm: confirm, FileName: cut(header.Filename, 200)}
+	opt := Options{Confirm: confirm, FileName: cut(header.Filename, 200), Job: job}
 	if job != "" {
 		key := e.Auth.Id + ":" + job
 		opt.Progress = func(stage string, done, total int) { progress.set(key, stage, done, total) }

@@ -83,10 +83,13 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"jangkau/access"
 	"jangkau/apierr"
@@ -341,10 +344,37 @@ type Run struct {
 
 	// Prepared is what a Preparer's Prepare left for the writing pass.
 	Prepared map[string]any
+	// File is the upload (its name masked, its hash and size); Job the
+	// client's id of the request (Options.Job).
+	File FileInfo
+	Job  string
 
 	secrets  []Secret
 	progress func(done int)
 	done     int
+}
+
+// RetryOf reports whether this request repeats this caller's committed
+// confirm of the same import kind, file and job (sent again after its
+// answer was lost), and when that confirm (first) and its latest repeat
+// (last) were committed.
+func (r *Run) RetryOf(kind string) (first, last time.Time, ok bool) {
+	if r.Job == "" {
+		return time.Time{}, time.Time{}, false
+	}
+	var span struct {
+		First string `db:"first"`
+		Last  string `db:"last"`
+	}
+	err := r.Tx.DB().NewQuery(`SELECT COALESCE(MIN(created), '') AS first, COALESCE(MAX(created), '') AS last FROM import_runs
+		WHERE job = {:job} AND kind = {:kind} AND file_sha256 = {:sha} AND user = {:user} AND superuser = {:superuser}`).Bind(dbx.Params{
+		"job": r.Job, "kind": kind, "sha": r.File.SHA256, "user": r.Audit.UserID, "superuser": r.Audit.SuperuserID}).One(&span)
+	if err != nil || span.First == "" {
+		return time.Time{}, time.Time{}, false
+	}
+	f, err1 := types.ParseDateTime(span.First)
+	l, err2 := types.ParseDateTime(span.Last)
+	return f.Time(), l.Time(), err1 == nil && err2 == nil
 }
 
 // Rows returns the rows of a sheet.

@@ -90,6 +90,10 @@ type Options struct {
 	Confirm bool
 	// FileName is the upload's name, recorded and shown.
 	FileName string
+	// Job is the client's id of this request (the console's job id), kept
+	// with a confirm's record: the same confirm sent again after its answer
+	// was lost carries the same one (Run.RetryOf).
+	Job string
 	// Progress, when set, is told the stage (StageChecking, StagePreparing,
 	// StageWriting) and how many rows of it are settled, of how many.
 	Progress func(stage string, done, total int)
@@ -137,7 +141,7 @@ func Execute(app core.App, imp Importer, a access.Actor, who audit.Actor, data [
 	for _, name := range order {
 		total += len(bySheet[name])
 	}
-	run := &Run{Actor: a, Audit: who, Sheets: bySheet, Prepared: map[string]any{}}
+	run := &Run{Actor: a, Audit: who, Sheets: bySheet, Prepared: map[string]any{}, File: res.File, Job: opt.Job}
 	stage := func(name string) {
 		run.done = 0
 		if opt.Progress != nil {
@@ -214,7 +218,7 @@ func pass(app core.App, imp Importer, run *Run, res *Result, order []string, wri
 		if !write || !res.OK {
 			return errRollback
 		}
-		id, err := record(tx, imp, run.Actor, run.Audit, res)
+		id, err := record(tx, imp, run, res)
 		if err != nil {
 			return err
 		}
@@ -231,15 +235,16 @@ func pass(app core.App, imp Importer, run *Run, res *Result, order []string, wri
 
 // record writes the import's line of import_runs and of the audit trail,
 // in its transaction.
-func record(tx core.App, imp Importer, a access.Actor, who audit.Actor, res *Result) (string, error) {
+func record(tx core.App, imp Importer, run *Run, res *Result) (string, error) {
+	a, who := run.Actor, run.Audit
 	id := security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789")
 	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
 	_, err := tx.DB().NewQuery(`INSERT INTO import_runs (id, kind, user, superuser, area, file_name, file_sha256, file_size,
-		rows, created_n, changed_n, unchanged_n, created) VALUES ({:id}, {:kind}, {:user}, {:superuser}, {:area}, {:name}, {:sha},
-		{:size}, {:rows}, {:new}, {:changed}, {:unchanged}, {:created})`).Bind(map[string]any{
+		rows, created_n, changed_n, unchanged_n, created, job) VALUES ({:id}, {:kind}, {:user}, {:superuser}, {:area}, {:name}, {:sha},
+		{:size}, {:rows}, {:new}, {:changed}, {:unchanged}, {:created}, {:job})`).Bind(map[string]any{
 		"id": id, "kind": imp.Kind(), "user": who.UserID, "superuser": who.SuperuserID, "area": a.Area,
 		"name": res.File.Name, "sha": res.File.SHA256, "size": res.File.Size, "rows": res.Counts.Rows,
-		"new": res.Counts.New, "changed": res.Counts.Changed, "unchanged": res.Counts.Unchanged, "created": now,
+		"new": res.Counts.New, "changed": res.Counts.Changed, "unchanged": res.Counts.Unchanged, "created": now, "job": run.Job,
 	}).Execute()
 	if err != nil {
 		return "", err

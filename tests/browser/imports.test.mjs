@@ -140,6 +140,46 @@ test('a verifier on a phone imports its officers; the passwords are shown once',
   await context.close();
 });
 
+test('a verifier whose confirm answer was lost presses Simpan again and gets the one-time passwords', async () => {
+  const context = await browser.newContext({ ...SIZES.phone, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const page = await context.newPage();
+  await signIn(page, server.url, 'verifikator@uji.jangkau.id');
+  await page.goto(`${server.url}/#/imports`);
+  await page.locator('#imp-kind').waitFor();
+  const rows = [['E-mail', 'Nama / Name', 'Peran / Role', 'Kode wilayah / Area code'], ['hilang@desa.id', 'Rina Wati', 'village_officer', HAJIMENA]];
+  const upload = file('akun-hilang.xlsx', 'Akun', rows);
+  await page.locator('#imp-file').setInputFiles(upload);
+  const [previewed] = await Promise.all([page.waitForResponse('**/api/imports/accounts/preview**'), page.locator('button[name=preview]').click()]);
+  const sha256 = (await previewed.json()).file.sha256;
+  await page.locator('#imp-preview[data-ok="true"]').waitFor();
+  // the server saves the accounts, the answer never reaches the phone: the
+  // same confirm (its job, file and signed-in caller) reaches the server,
+  // the browser's own request is cut
+  let lost = 0;
+  await page.route('**/api/imports/accounts/confirm**', async (route) => {
+    lost++;
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(upload)]), 'akun-hilang.xlsx');
+    form.append('sha256', sha256);
+    const saved = await fetch(route.request().url(), { method: 'POST', headers: { Authorization: route.request().headers().authorization }, body: form });
+    assert.equal(saved.status, 200, 'the server saved the import');
+    await route.abort('connectionreset');
+  });
+  await page.locator('button[name=confirm]').click();
+  await page.locator('#imp-error').waitFor();
+  assert.equal(lost, 1);
+  assert.ok((await server.api('GET', '/api/collections/users/records?filter=' + encodeURIComponent('name="Rina Wati"'), server.superToken)).items.length === 1, 'the account was saved');
+  await page.unroute('**/api/imports/accounts/confirm**');
+  await page.locator('button[name=confirm]').click();
+  const secret = page.locator('#imp-secrets tr[data-key="hilang@desa.id"] code.secret');
+  await secret.waitFor();
+  const login = await fetch(`${server.url}/api/collections/users/auth-with-password`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ identity: 'hilang@desa.id', password: (await secret.textContent()).trim() }),
+  });
+  assert.equal(login.status, 200, 'the password shown signs in');
+  await context.close();
+});
+
 test('a village officer has no Impor page', async () => {
   const context = await browser.newContext({ ...SIZES.phone, locale: 'id-ID' });
   const page = await context.newPage();

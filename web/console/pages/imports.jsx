@@ -159,6 +159,10 @@ export function Imports() {
   const [saved, setSaved] = useState(null);
   const [onlyErrors, setOnlyErrors] = useState(false);
   const input = useRef(null);
+  // One job id per previewed file for its confirms: a confirm sent again
+  // after its answer was lost is known by the server as the same one (an
+  // accounts import then answers the one-time passwords again).
+  const confirmJob = useRef(null);
 
   const load = async () => {
     try {
@@ -173,7 +177,8 @@ export function Imports() {
     if (!file || !kind) return;
     setError(null); setBusy({ stage: 'upload', pct: 0 });
     if (!confirm) { setResult(null); setSaved(null); }
-    const job = jobId();
+    if (!confirm) confirmJob.current = null;
+    const job = confirm ? (confirmJob.current ||= jobId()) : jobId();
     let polling = true;
     const poll = async () => {
       while (polling) {
@@ -191,6 +196,7 @@ export function Imports() {
       const { status, body } = await send(`/api/imports/${kind}/${confirm ? 'confirm' : 'preview'}?job=${job}`, file, fields,
         (pct) => setBusy((b) => (b && b.stage === 'upload' ? { stage: 'upload', pct } : b)));
       if (status === 200 && confirm) {
+        confirmJob.current = null;
         setSaved(body); setResult(null); setFile(null);
         if (input.current) input.current.value = '';
         load();
