@@ -19,7 +19,9 @@ func privacyScanCommand(app core.App) *cobra.Command {
 		Long: "Reads every guarded field of every collection (the fields the guard checks on save) and every record id a\n" +
 			"client may have chosen, and prints one line per value the current guard refuses: the collection, the record's\n" +
 			"id, the field and the rule (privacy_nik, privacy_phone, privacy_passport), never the value itself. When the id\n" +
-			"is the refused value it is printed masked, with the row's SQLite rowid. Changes nothing.\n" +
+			"is the refused value it is printed masked, with the row's SQLite rowid. The copies the server made are read\n" +
+			"too: the audit trail's changes, notes and record ids, the results pushes remember, the feed's record ids.\n" +
+			"Changes nothing.\n" +
 			"Exits with an error when anything is found.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

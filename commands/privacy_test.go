@@ -45,6 +45,15 @@ func TestPrivacyScanListsStoredValuesTheGuardRefuses(t *testing.T) {
 		"UPDATE outreach_logs SET note = 'paspor C1234567 hilang' WHERE id = '" + tt.OutreachA + "'",
 		"UPDATE areas SET local_term = '0062 812 3456 7890' WHERE id = '" + tt.VillageB + "'",
 		"INSERT INTO vocabularies (id, kind, code, label_id, label_en, active) VALUES ('hp081234567890x', 'topics', 'lama', 'Lama', 'Old', 1)",
+		// copies the server made of values then let through: the audit
+		// trail's changes and notes, a push's remembered result, the feed
+		`INSERT INTO audit_log (id, action, target_collection, record, changes, note, seq) VALUES ('auditcopy000001', 'update', 'activities',
+			'` + tt.ActivityA + `', '{"title": ["Hubungi 0812-3456-7890", "Sosialisasi"], "budget": [0, 1500000]}', '', 990001)`,
+		`INSERT INTO audit_log (id, action, target_collection, record, changes, note, seq) VALUES ('auditcopy000002', 'update', 'activities',
+			'act081234567890x', NULL, 'dikembalikan: telepon Bu Sari 081234567890', 990002)`,
+		`INSERT INTO sync_mutations (user_id, client_id, mutation_id, result, created) VALUES ('u', 'c', 'mut-0812345678901',
+			'{"collection": "outreach_logs", "id": "x", "status": "conflict", "record": {"note": "paspor C1234567", "male_adult": 2}}', '')`,
+		`INSERT INTO sync_changes (collection, record_id, village, seq, deleted) VALUES ('activities', 'act081234567890x', '', 990001, 1)`,
 	} {
 		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -64,6 +73,12 @@ func TestPrivacyScanListsStoredValuesTheGuardRefuses(t *testing.T) {
 		"areas\t" + tt.VillageB + "\tlocal_term\tprivacy_phone",
 		"outreach_logs\t" + tt.OutreachA + "\tnote\tprivacy_passport",
 		"vocabularies\thp[disamarkan]x\trowid=" + rowid + "\tid\tprivacy_phone",
+		"audit_log\tauditcopy000001\tchanges.title\tprivacy_phone",
+		"audit_log\tauditcopy000002\trecord\tprivacy_phone",
+		"audit_log\tauditcopy000002\tnote\tprivacy_phone",
+		"sync_mutations\tmut-[disamarkan]\tmutation_id\tprivacy_phone",
+		"sync_mutations\tmut-[disamarkan]\tresult.record.note\tprivacy_passport",
+		"sync_changes\tactivities/act[disamarkan]x\trecord_id\tprivacy_phone",
 	}
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -74,7 +89,7 @@ func TestPrivacyScanListsStoredValuesTheGuardRefuses(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("listed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !strings.Contains(out, " 5 found") {
+	if !strings.Contains(out, " 11 found") {
 		t.Errorf("summary: %s", out)
 	}
 	for _, value := range []string{"0812", "1801", "C1234567", "0062"} {
