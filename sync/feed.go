@@ -267,6 +267,47 @@ func lastSeq(app core.App, collection, id string, deleted int) (int64, error) {
 	return v.Int64, nil
 }
 
+// MutationRetention is how long the results of a push's mutations are
+// remembered for a retry of the same mutation ids: as long as deletes stay
+// in the feed (a phone offline longer downloads its scope again).
+const MutationRetention = TombstoneRetention
+
+// PurgeMutations forgets the results of mutations remembered before
+// olderThan, one app install (user and clientId) per short transaction, so
+// that pushes wait little: sync_mutations would otherwise grow by a row per
+// record ever pushed. A mutation sent again after that is applied again:
+// an upsert of the same values changes nothing (duplicate), an edit made
+// from an older version is a conflict, a delete of a deleted record is
+// applied.
+func PurgeMutations(app core.App, olderThan time.Time) (int64, error) {
+	cutoff := olderThan.UTC().Format("2006-01-02 15:04:05.000Z")
+	var installs []struct {
+		User   string `db:"user_id"`
+		Client string `db:"client_id"`
+	}
+	if err := app.DB().NewQuery(`SELECT user_id, client_id FROM sync_mutations GROUP BY user_id, client_id HAVING MIN(created) < {:t}`).
+		Bind(dbx.Params{"t": cutoff}).All(&installs); err != nil {
+		return 0, err
+	}
+	var purged int64
+	for _, in := range installs {
+		err := app.RunInTransaction(func(tx core.App) error {
+			res, err := tx.DB().NewQuery(`DELETE FROM sync_mutations WHERE user_id = {:u} AND client_id = {:c} AND created < {:t}`).
+				Bind(dbx.Params{"u": in.User, "c": in.Client, "t": cutoff}).Execute()
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			purged += n
+			return nil
+		})
+		if err != nil {
+			return purged, err
+		}
+	}
+	return purged, nil
+}
+
 // PurgeTombstones removes deletes older than the retention and moves the
 // horizon: a cursor older than the horizon must re-download its scope.
 func PurgeTombstones(app core.App, olderThan time.Time) (int64, error) {

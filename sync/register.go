@@ -76,13 +76,19 @@ func Register(app core.App) {
 		return e.Next()
 	}})
 
-	// Tombstones older than the retention are purged once a day; cursors
-	// from before the purge get a full re-download.
+	// Tombstones older than the retention are purged once a day (cursors
+	// from before the purge get a full re-download), and so are the results
+	// of pushes remembered for as long.
 	app.Cron().MustAdd("jangkauPurgeTombstones", "30 2 * * *", func() {
 		if n, err := PurgeTombstones(app, time.Now().Add(-TombstoneRetention)); err != nil {
 			app.Logger().Error("tombstone purge failed", "error", err)
 		} else if n > 0 {
 			app.Logger().Info("tombstones purged", "count", n)
+		}
+		if n, err := PurgeMutations(app, time.Now().Add(-MutationRetention)); err != nil {
+			app.Logger().Error("purge of remembered push results failed", "error", err)
+		} else if n > 0 {
+			app.Logger().Info("remembered push results purged", "count", n)
 		}
 	})
 }

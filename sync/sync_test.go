@@ -465,6 +465,46 @@ func TestCursorOlderThanPurgedTombstonesForcesReset(t *testing.T) {
 	}
 }
 
+// The results of pushes are remembered for the retention, then forgotten
+// (sync_mutations would grow by a row per record ever pushed): a mutation
+// sent again inside it is replayed, after it applied again, changing
+// nothing; other installs' recent results stay.
+func TestRememberedResultsArePurgedAfterTheRetention(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	tok := tt.Token(t, srv.App, tt.OfficerA)
+	m := upsert("kept-then-purged", catalog.Activities, "rememberedRec001", newActivity(tt.VillageA, nil))
+	first := push(t, srv, tok, "phone-lama", m).Results[0]
+	push(t, srv, tok, "phone-baru", upsert("other-install", catalog.Activities, "rememberedRec002", newActivity(tt.VillageA, nil)))
+	if sync.MutationRetention < 400*24*time.Hour {
+		t.Fatal("push results remembered less than 400 days")
+	}
+	if n, err := sync.PurgeMutations(srv.App, time.Now().Add(-sync.MutationRetention)); err != nil || n != 0 {
+		t.Fatalf("purged %d fresh results: %v", n, err)
+	}
+	if again := push(t, srv, tok, "phone-lama", m).Results[0]; !again.Replayed || again.Version != first.Version {
+		t.Fatalf("inside the retention: %+v", again)
+	}
+	// one install's results grow old
+	if _, err := srv.App.DB().NewQuery(`UPDATE sync_mutations SET created = '2024-01-01 00:00:00.000Z' WHERE client_id = 'phone-lama'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := sync.PurgeMutations(srv.App, time.Now().Add(-sync.MutationRetention)); err != nil || n != 1 {
+		t.Fatalf("purge: %d %v", n, err)
+	}
+	var n int
+	if err := srv.App.DB().NewQuery(`SELECT COUNT(*) FROM sync_mutations WHERE client_id = 'phone-baru'`).Row(&n); err != nil || n != 1 {
+		t.Errorf("another install's recent result: %d rows", n)
+	}
+	before := changesSince(t, srv, 0)
+	if again := push(t, srv, tok, "phone-lama", m).Results[0]; again.Replayed || again.Status != sync.StatusDuplicate {
+		t.Errorf("after the retention, sent again: %+v (want applied again as a duplicate)", again)
+	}
+	if after := changesSince(t, srv, 0); after != before {
+		t.Errorf("sent again after the purge wrote %d feed rows", after-before)
+	}
+}
+
 func TestRecordMovedToAnotherVillageLeavesTheOldOne(t *testing.T) {
 	t.Parallel()
 	srv := tt.NewServer(t)
