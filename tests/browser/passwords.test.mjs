@@ -33,6 +33,7 @@ before(async () => {
     await server.createUser({ email: `desa.${size}@uji.jangkau.id`, name: `Operator Hajimena ${size}`, role: 'village_officer', area: '18.01.04.2001' });
   }
   await server.createUser({ email: 'sekretariat@uji.jangkau.id', name: 'Sekretariat', role: 'province_secretariat', area: '18' });
+  await server.createUser({ email: 'putus@uji.jangkau.id', name: 'Verifikator sinyal lemah', role: 'district_verifier', area: '18.01' });
   browser = await launchBrowser();
 });
 
@@ -156,3 +157,33 @@ for (const size of ['phone', 'laptop']) {
     await ctx.close();
   });
 }
+
+test('a change of password whose answer was lost: the page signs in with the new one and says it is saved', async () => {
+  const ctx = await browser.newContext({ ...SIZES.phone, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  await signIn(page, server.url, 'putus@uji.jangkau.id');
+  await page.goto(server.url + '/#/settings');
+  await page.locator('#pw-old').fill(PASSWORD);
+  await page.locator('#pw-new').fill('sandi baru sinyal lemah');
+  await page.locator('#pw-confirm').fill('sandi baru sinyal lemah');
+  // the change reaches the server (same body, same session), its answer never reaches the phone
+  let cut = 0;
+  await page.route('**/api/accounts/password', async (route) => {
+    cut++;
+    const req = route.request();
+    const made = await fetch(req.url(), { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: req.headers().authorization }, body: req.postData() });
+    assert.equal(made.status, 200, 'the server changed the password');
+    await route.abort('connectionreset');
+  });
+  await page.locator('#pw-save').click();
+  await page.locator('#pw-saved').waitFor();
+  assert.equal(cut, 1);
+  await page.unroute('**/api/accounts/password');
+  await page.reload();
+  await page.locator('#who').waitFor({ state: 'attached' }); // signed in, with the new session
+  const login = await fetch(`${server.url}/api/collections/users/auth-with-password`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ identity: 'putus@uji.jangkau.id', password: 'sandi baru sinyal lemah' }),
+  });
+  assert.equal(login.status, 200, 'the new password signs in');
+  await ctx.close();
+});

@@ -23,9 +23,12 @@ export function signOut() {
 }
 
 // The server refuses a deactivated account with 401 on its next request:
-// drop the session then, and the app shows the sign-in page.
+// drop the session then, and the app shows the sign-in page. The change
+// of one's own password settles its own 401 (a change whose answer was
+// lost ended the session: ChangePassword signs in with the new password).
 pb.afterSend = (response, data) => {
-  if (response.status === 401 && pb.authStore.isValid && !response.url.includes('/auth-with-password')) {
+  if (response.status === 401 && pb.authStore.isValid && !response.url.includes('/auth-with-password')
+    && !response.url.includes('/api/accounts/password')) {
     pb.authStore.clear();
   }
   return data;

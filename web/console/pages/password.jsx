@@ -128,13 +128,29 @@ export function ChangePassword({ forced, onDone }) {
     setErrors(errs); setError(null); setMsg('');
     if (Object.keys(errs).length) return;
     setBusy(true);
-    try {
-      const r = await pb.send('/api/accounts/password', { method: 'POST', body: v });
-      pb.authStore.save(r.token, r.record);
+    const done = () => {
       setV({ oldPassword: '', password: '', passwordConfirm: '' });
       setMsg(t('pw.saved'));
       onDone?.();
-    } catch (err) { setErrors(fieldErrors(err)); setError(err); }
+    };
+    const email = pb.authStore.record?.email;
+    try {
+      const r = await pb.send('/api/accounts/password', { method: 'POST', body: v });
+      pb.authStore.save(r.token, r.record);
+      done();
+    } catch (err) {
+      // No answer, or the session already ended: the change may have been
+      // made (it ends every session) and its answer lost. Signing in with
+      // the new password tells: it opens the new session the answer held.
+      const status = err?.status ?? err?.response?.status;
+      const changed = (status === 0 || status === 401) && email
+        && await pb.collection('users').authWithPassword(email, v.password).then(() => true, () => false);
+      if (changed) done();
+      else {
+        if (status === 401) pb.authStore.clear(); // the session ended otherwise: sign in again
+        setErrors(fieldErrors(err)); setError(err);
+      }
+    }
     setBusy(false);
   };
   return (
