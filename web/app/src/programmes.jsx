@@ -15,6 +15,7 @@ import { strings } from './strings.js';
 import { DRPPA_ANSWERS, DRPPA_PERCENTS, FREE_TEXT, newId, normalize, PROGRAMMES, privacyProblems, REQUIRED } from './model.js';
 import { deleteRecord, discardChanges, keyOf, saveRecord } from './store.js';
 import labels from '../../../catalog/labels.json';
+import { todayWIB as today } from '../../shared/wib.js';
 
 Object.assign(strings, {
   tab_programmes: ['Program desa', 'Programmes'],
@@ -53,7 +54,6 @@ const ANSWERS = Object.keys(labels.drppa_answers);
 /** KemenPPPA's order: 1-4 answers, 5-7 percentages, 8 a case fact (shown, not asked), 9-10 answers. */
 const ORDER = [...DRPPA_ANSWERS.slice(0, 4), ...DRPPA_PERCENTS, 'drppa_no_violence_trafficking', ...DRPPA_ANSWERS.slice(4)];
 
-const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // WIB
 const nextDay = (d) => { const x = new Date(d + 'T00:00:00Z'); x.setUTCDate(x.getUTCDate() + 1); return x.toISOString().slice(0, 10); };
 
 /** A programme's state on the phone: {code, text, tone}. */

@@ -3,6 +3,7 @@
 // link cannot carry the Authorization header).
 import { pb } from '../pb.js';
 import { lang } from '../../shared/i18n.js';
+import { yearWIB } from '../../shared/wib.js';
 
 /** Query parameters the server understands, from the dashboard's hash query. */
 export function reportParams(q, extra = {}) {
@@ -14,10 +15,8 @@ export function reportParams(q, extra = {}) {
   return { ...p, ...extra };
 }
 
-export function thisYear() {
-  // Lampung is on WIB (UTC+7).
-  return new Date(Date.now() + 7 * 3600e3).getUTCFullYear();
-}
+/** The current year in WIB (Lampung's), whatever the device's time zone. */
+export const thisYear = yearWIB;
 
 const qs = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
 

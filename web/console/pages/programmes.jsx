@@ -15,6 +15,7 @@ import { newRecordId, pb, useCreateOnce, useLatest } from '../pb.js';
 import { areaName, childrenOf, loadAreas, villagesUnder } from '../areas.js';
 import { Alert, FieldError, Spinner, Place } from '../ui.jsx';
 import { PROVINCE, VERIFIER } from '../roles.js';
+import { todayWIB as today } from '../../shared/wib.js';
 
 addStrings({
   'nav.programmes': ['Program desa', 'Village programmes'],
@@ -61,7 +62,6 @@ const ANSWERS = Object.keys(labels.drppa_answers);
 
 const day = (v) => (v ? String(v).slice(0, 10) : '');
 const nextDay = (d) => { const x = new Date(d + 'T00:00:00Z'); x.setUTCDate(x.getUTCDate() + 1); return x.toISOString().slice(0, 10); };
-const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // WIB
 
 function legacyText(v) {
   if (v == null || v === '' || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) return '';
