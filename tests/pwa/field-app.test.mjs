@@ -369,3 +369,66 @@ test('lost answers: a push and a photo upload whose responses never arrive are r
   await shot('recovered');
   await ctx.close();
 });
+
+test('an id the server reads as a phone number (drawn before ids were redrawn) goes again under a new id', { timeout: 180000 }, async () => {
+  const VILLAGE4 = '18.01.04.2002';
+  const officer4 = await server.createUser({ email: 'desa4@uji.jangkau.id', name: 'Operator desa 4', role: 'village_officer', area: VILLAGE4 });
+  const ctx = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error('pageerror (phone 4):', e.message));
+  await page.goto(server.url + '/app/');
+  await page.fill('#login-email', officer4.email);
+  await page.fill('#login-password', PASSWORD);
+  await page.click('[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=syncbar]');
+  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+
+  // saved while the network is down: it waits on the phone, its mutation frozen
+  await page.route('**/api/sync/push', (route) => route.abort('internetdisconnected'));
+  await page.click('[data-testid=new-record]');
+  await page.waitForSelector('[data-testid=record-form][data-collection=activities]');
+  const drawn = await page.getAttribute('[data-testid=record-form]', 'data-id');
+  await page.fill('[name=title]', 'Sosialisasi id lama');
+  await page.selectOption('select[name=type]', 'penyuluhan');
+  await page.fill('[name=start_date]', '2025-06-02');
+  await page.fill('[name=female_adult]', '9');
+  await page.click('button[name=submit]');
+  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'the failed push');
+
+  // the record as an older app made it: under an id that reads as a phone number
+  const bad = 'hp081234567890xy';
+  await page.evaluate(async ({ from, to }) => {
+    const idb = await new Promise((ok, ko) => { const r = indexedDB.open('jangkau-field'); r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+    await new Promise((ok, ko) => {
+      const tx = idb.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      const get = store.get('activities/' + from);
+      get.onsuccess = () => {
+        store.put({ ...get.result, key: 'activities/' + to, id: to });
+        store.delete('activities/' + from);
+      };
+      tx.oncomplete = ok;
+      tx.onerror = () => ko(tx.error);
+    });
+    idb.close();
+  }, { from: drawn, to: bad });
+
+  const refused = [];
+  await page.unroute('**/api/sync/push');
+  page.on('response', async (res) => {
+    if (!res.url().includes('/api/sync/push')) return;
+    const body = await res.json().catch(() => ({}));
+    for (const r of body.results || []) if (r.id === bad) refused.push(r.errors?.id?.code);
+  });
+  await page.click('[data-testid=sync-now]');
+  const filter = encodeURIComponent('title="Sosialisasi id lama"');
+  await until(async () => (await server.api('GET', `/api/collections/activities/records?filter=${filter}`, server.superToken)).totalItems === 1, 'the record on the server');
+  const stored = (await server.api('GET', `/api/collections/activities/records?filter=${filter}`, server.superToken)).items[0];
+  assert.deepEqual(refused, ['privacy_phone'], 'the server refused the old id');
+  assert.notEqual(stored.id, bad);
+  assert.match(stored.id, /^[A-Za-z0-9]{16}$/);
+  assert.equal(stored.female_adult, 9);
+  await waitState(page, stored.id, 'sent', 'the record under its new id marked sent');
+  assert.equal(await page.locator(`[data-id="${bad}"]`).count(), 0, 'nothing left under the old id');
+  await ctx.close();
+});

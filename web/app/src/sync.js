@@ -11,7 +11,7 @@
 import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream, WipeRequested } from './api.js';
 import { sendThenWipe } from './wipe.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
-import { COLLECTIONS, PROGRAMMES, diff, differs, normalize, missingRequired } from './model.js';
+import { COLLECTIONS, PROGRAMMES, diff, differs, normalize, missingRequired, newId } from './model.js';
 import { forgetVocabularyCursor, pullVocabularies } from './vocab.js';
 
 const PUSH_BATCH = 100;
@@ -168,6 +168,20 @@ async function applyResults(results) {
           rec.data = { ...normalize(rec.collection, r.record), ...mine };
           rec.conflict = { at: Date.now() };
         }
+      } else if (!rec.remote && m.op === 'upsert' && /^privacy_/.test(r.errors?.id?.code || '')) {
+        // The id itself reads as a phone or NIK number to the server's guard
+        // (an id drawn before the app redrew such ids): the server stored
+        // nothing under it, so the record and its photos go again under a
+        // new id, in the next round of this sync.
+        const id = newId();
+        const moved = `${rec.collection}/${id}`;
+        for (const p of await db.photos.where('key').equals(key).toArray()) {
+          await db.photos.put({ ...p, key: moved, recordId: id });
+        }
+        await db.photos.where('key').equals(key).delete();
+        await db.records.delete(key);
+        await db.records.put({ ...rec, key: moved, id, pending: null, rejection: null, dirty: 1 });
+        continue;
       } else {
         rec.rejection = { reason: r.reason || 'invalid', errors: r.errors || {}, mutationId: r.mutationId };
       }
