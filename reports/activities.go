@@ -1,8 +1,11 @@
 package reports
 
 import (
+	"slices"
+
 	"github.com/pocketbase/dbx"
 
+	"jangkau/access"
 	"jangkau/catalog"
 )
 
@@ -35,6 +38,12 @@ type ActivityRecord struct {
 	Status       string `db:"status" json:"status"`
 	FundingSrc   string `db:"funding_source" json:"funding_source"`
 	Participants int64  `db:"participants" json:"participants"`
+	// the fields the policy places an activity by: read to check the
+	// reader's view grant, never sent
+	Area    string `db:"area" json:"-"`
+	Regency string `db:"regency" json:"-"`
+	Cluster string `db:"cluster" json:"-"`
+	Level   string `db:"level" json:"-"`
 }
 
 // ActivitiesReport is report 1: prevention activities by type and topic,
@@ -80,11 +89,20 @@ func Activities(o Options) (*ActivitiesReport, error) {
 	if o.Area.Level == catalog.LevelVillage {
 		params := dbx.Params{"v": o.Area.Code, "f": storedTime(o.Period.From), "t": storedTime(o.Period.To)}
 		err := o.App.DB().NewQuery(`SELECT id, title, start_date, type, status, funding_source,
-			male_child + female_child + male_adult + female_adult AS participants
+			area, regency, cluster, level, male_child + female_child + male_adult + female_adult AS participants
 			FROM activities WHERE village = {:v} AND start_date >= {:f} AND start_date < {:t} AND ` + inList("status", o.Statuses(), params, "s") +
 			` ORDER BY start_date, id LIMIT 1000`).Bind(params).All(&r.Records)
 		if err != nil {
 			return nil, err
+		}
+		// the list names records: only those the reader may view (an
+		// agency officer reads its own cluster's activities, not every one
+		// of the village the report's counts cover)
+		if o.Reader != nil {
+			r.Records = slices.DeleteFunc(r.Records, func(rec ActivityRecord) bool {
+				return !access.Reaches(*o.Reader, catalog.Activities, access.View, access.Fields{
+					"area": rec.Area, "regency": rec.Regency, "cluster": rec.Cluster, "level": rec.Level, "status": rec.Status})
+			})
 		}
 	}
 	return r, nil

@@ -60,7 +60,7 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	if err != nil {
 		return Options{}, apierr.BadRequest("period", CodeInvalidPeriod, err.Error())
 	}
-	o := Options{App: e.App, Dir: dir, Area: area, Period: period, Now: now, Lang: "id"}
+	o := Options{App: e.App, Dir: dir, Area: area, Period: period, Now: now, Lang: "id", Reader: &actor}
 	switch strings.ToLower(q.Get("includeSubmitted")) {
 	case "1", "true", "yes":
 		o.IncludeSubmitted = true

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/access"
 	"jangkau/areas"
 	"jangkau/catalog"
 )
@@ -34,6 +35,10 @@ type Options struct {
 	Plan             string    // RAD: a plan period ("2022-2026") to report year by year with its summary
 	Now              time.Time // RAD pace and "as of"; tests set it
 	Lang             string    // export headers: "id" (default) or "en"
+	// Reader is who asks (nil: the server itself). Counts cover the area
+	// whatever the reader's record grants; a list naming records (report
+	// 1's activities of a village) holds only those it may view.
+	Reader *access.Actor
 	background       bool      // RAD values computed ahead of readers (radcache.go): not counted as a reader's
 }
 
