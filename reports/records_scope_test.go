@@ -34,7 +34,7 @@ func TestVillageActivityListHoldsWhatTheReaderMayView(t *testing.T) {
 			t.Fatalf("%s %s: %d %s", email, path, res.Status, res.Body)
 		}
 		var answer struct {
-			Records []struct{ ID string } `json:"records"`
+			Records    []struct{ ID string } `json:"records"`
 			Activities struct {
 				Records []struct{ ID string } `json:"records"`
 			} `json:"activities"`

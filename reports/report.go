@@ -38,8 +38,8 @@ type Options struct {
 	// Reader is who asks (nil: the server itself). Counts cover the area
 	// whatever the reader's record grants; a list naming records (report
 	// 1's activities of a village) holds only those it may view.
-	Reader *access.Actor
-	background       bool      // RAD values computed ahead of readers (radcache.go): not counted as a reader's
+	Reader     *access.Actor
+	background bool // RAD values computed ahead of readers (radcache.go): not counted as a reader's
 }
 
 // Statuses are the record statuses counted.
