@@ -287,6 +287,12 @@ func applyCaseRow(run *Run, set *vocab.Set, col *core.Collection, row *Row, seen
 		}
 	}
 	sort.Strings(changed)
+	// the key names no cluster: the record it finds may be another
+	// cluster's, which this row may neither read (unchanged, changes) nor
+	// overwrite
+	if !row.Failed() && !run.Reach(row, rec, caseFieldColumns(set, row), stored, "cluster") {
+		return nil
+	}
 	if stored != nil && len(changed) == 0 && !row.Failed() {
 		row.SetUnchanged()
 		return nil

@@ -406,12 +406,37 @@ func (r *Run) Reveal(row *Row, label, value string) {
 	r.secrets = append(r.secrets, Secret{Sheet: row.Sheet, Row: row.Line, Key: row.Key, Label: label, Value: value})
 }
 
-// Write saves rec for row as the record API would: the policy table first
-// (a refusal marks the row), then Save; a saved row is marked new (stored
-// nil) or changed (the fields in changed).
-func (r *Run) Write(row *Row, rec *core.Record, columns map[string]string, stored *core.Record, changed []string) error {
+// CodeKeptElsewhere is a row's error when its key names a stored record
+// the importer may not change (another cluster's case figure).
+const CodeKeptElsewhere = "kept_elsewhere"
+
+const msgKeptElsewhere = "Data dengan kunci ini (wilayah, periode, sumber) dikelola pihak lain, misalnya klaster lain; hubungi sekretariat provinsi. / A record with this key (area, period, source) is kept by someone else, such as another cluster; ask the province secretariat."
+
+// Reach checks a row against the policy table before it is compared with
+// its stored record: the actor may write the record where the row puts it
+// (access.CheckWrite), and may change the stored record as the record API's
+// update rule would (access.Reaches on the record as stored). An importer
+// looks a row's record up by a natural key, which may name a record out of
+// the caller's reach: such a row must neither overwrite it nor learn
+// whether it is "unchanged" or which fields differ. A refusal marks the
+// row (the stored record's refusal on keyColumn) and returns false.
+func (r *Run) Reach(row *Row, rec *core.Record, columns map[string]string, stored *core.Record, keyColumn string) bool {
 	if errs := access.CheckWrite(r.Actor, rec); errs != nil {
 		row.FailWith(errs, columns)
+		return false
+	}
+	if stored != nil && !access.Reaches(r.Actor, stored.Collection().Name, access.Update, stored.Original()) {
+		row.Fail(keyColumn, CodeKeptElsewhere, msgKeptElsewhere)
+		return false
+	}
+	return true
+}
+
+// Write saves rec for row as the record API would: the policy table first
+// (a refusal marks the row: Reach), then Save; a saved row is marked new
+// (stored nil) or changed (the fields in changed).
+func (r *Run) Write(row *Row, rec *core.Record, columns map[string]string, stored *core.Record, changed []string) error {
+	if !r.Reach(row, rec, columns, stored, "") {
 		return nil
 	}
 	if ok, err := r.Save(row, rec, columns); err != nil || !ok {
