@@ -222,13 +222,19 @@ func getNotices(e *core.RequestEvent) error {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
+	// notices about records the user may no longer view are left out
+	hidden, err := hiddenNotices(e.App, u)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	mine := dbx.And(dbx.HashExp{"user": u.Id}, dbx.Not(dbx.In("id", hidden...)))
 	items := []Notice{}
-	if err := e.App.DB().NewQuery(`SELECT id, kind, title_id, title_en, body_id, body_en, link, record_collection, record_id, read_at, created
-		FROM notices WHERE user = {:u} ORDER BY created DESC, id DESC LIMIT {:limit}`).Bind(dbx.Params{"u": u.Id, "limit": limit}).All(&items); err != nil {
+	if err := e.App.DB().Select("id", "kind", "title_id", "title_en", "body_id", "body_en", "link", "record_collection", "record_id", "read_at", "created").
+		From(catalog.Notices).Where(mine).OrderBy("created DESC", "id DESC").Limit(int64(limit)).All(&items); err != nil {
 		return e.InternalServerError("", err)
 	}
 	var unread int
-	if err := e.App.DB().NewQuery("SELECT COUNT(*) FROM notices WHERE user = {:u} AND read_at = ''").Bind(dbx.Params{"u": u.Id}).Row(&unread); err != nil {
+	if err := e.App.DB().Select("COUNT(*)").From(catalog.Notices).Where(dbx.And(mine, dbx.NewExp("read_at = ''"))).Row(&unread); err != nil {
 		return e.InternalServerError("", err)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"items": items, "unread": unread})

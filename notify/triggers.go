@@ -35,7 +35,8 @@ func bindTriggers(app core.App) {
 	noteDecision := func(e *core.RecordEvent) error {
 		from := e.Record.Original().GetString("status")
 		to := e.Record.GetString("status")
-		if from != to && (to == catalog.StatusApproved || to == catalog.StatusReturned) && e.Record.GetString("created_by") != "" {
+		if from != to && (to == catalog.StatusApproved || to == catalog.StatusReturned) && e.Record.GetString("created_by") != "" &&
+			mayView(e.App, e.Record.GetString("created_by"), e.Record) {
 			Pending(e.Record, decisionMessage(e.Record, to))
 		}
 		return e.Next()
