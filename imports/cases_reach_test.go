@@ -47,6 +47,12 @@ func TestCasesImportLeavesAnotherClustersFigure(t *testing.T) {
 			t.Errorf("%s: confirm %d wrote %+v", name, r.Status, res.Counts)
 		}
 	}
+	// another regency's verifier, with a row equal to the stored figure:
+	// refused at its area as any row of that regency, never "unchanged"
+	r, res = preview(t, srv, "cases", tt.Token(t, srv.App, tt.VerifierB), book(t, "Angka kasus", caseHeader, stored))
+	if r.Status != http.StatusOK || res.errorAt(2, "area") != "not_your_area" || res.Counts.Unchanged != 0 {
+		t.Errorf("regency B's verifier: preview %d %+v %+v", r.Status, res.Counts, res.Errors)
+	}
 	if after := fmt.Sprint(state(t, srv), count(t, srv, figure)); after != before {
 		t.Errorf("the figure changed: %s -> %s", before, after)
 	}
