@@ -12,10 +12,6 @@ import (
 	jsonv2 "encoding/json/v2"
 )
 
-// CodeInvalidJSONBody is the code of a body that is not the JSON a route
-// reads (CodeInvalidJSON's value; named for the decoders of custom routes).
-const CodeInvalidJSONBody = CodeInvalidJSON
-
 // ErrTrailingData is a decoder's refusal of a body with more after its
 // JSON value ({...}{...}); JSONProblem describes it.
 var ErrTrailingData = errors.New("data after the JSON value")
