@@ -1,6 +1,9 @@
 package accounts
 
 import (
+	"net/http"
+	"strings"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -9,6 +12,7 @@ import (
 	"github.com/spf13/cast"
 
 	"jangkau/access"
+	"jangkau/apierr"
 	"jangkau/areas"
 	"jangkau/catalog"
 	"jangkau/internal/wiring"
@@ -58,6 +62,7 @@ func Register(app core.App) {
 			}
 			return re.Next()
 		}})
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "jangkau.accounts.staleToken", Priority: wiring.MiddlewareStaleToken, Func: refuseStaleToken})
 		e.Router.GET("/api/accounts", HandleList).Bind(apis.RequireAuth())
 		return e.Next()
 	}})
@@ -103,4 +108,29 @@ func deriveUserRegency(app core.App, rec *core.Record) validation.Errors {
 		rec.Set("cluster", "")
 	}
 	return nil
+}
+
+// errStaleToken is the refusal of a token sent that is not valid.
+var errStaleToken = apierr.New(http.StatusUnauthorized, "token", apierr.CodeAuthRequired, apierr.Text(
+	"Token tidak sah atau sudah berakhir; masuk lagi.",
+	"The token is not valid or has expired; sign in again."))
+
+// refuseStaleToken refuses, on the record API and /api/batch, a request
+// that sends a token PocketBase did not accept (expired, signed with a
+// changed key, of a deleted account): PocketBase reads it as no sign-in,
+// so a list came back empty (200) and a create was "Failed to create
+// record." (400) with no word of the token, and an app kept its dead
+// session. Sign-in and the other auth routes under /api/collections are
+// left alone: the web SDK sends its stored token on them too.
+func refuseStaleToken(e *core.RequestEvent) error {
+	if e.Auth != nil || e.Request.Header.Get("Authorization") == "" {
+		return e.Next()
+	}
+	p := e.Request.URL.Path
+	rest, isCollection := strings.CutPrefix(p, "/api/collections/")
+	_, name, _ := strings.Cut(rest, "/")
+	if p == "/api/batch" || (isCollection && (name == "records" || strings.HasPrefix(name, "records/"))) {
+		return errStaleToken
+	}
+	return e.Next()
 }

@@ -3,7 +3,11 @@ package apierr
 import (
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -74,18 +78,19 @@ var indonesian = map[string]string{
 	"validation_invalid_field_value":             "Nilai kolom tidak sah",
 	"validation_invalid_old_password":            "Kata sandi lama salah",
 	"validation_invalid_auth_id":                 "Id akun tidak sah atau sudah dipakai",
+	"batch_request_failed":                       "Permintaan ini dalam kiriman gabungan gagal; lihat jawabannya",
 }
 
 // Bilingual returns a field's message in the agreed form: as it is when it
 // is bilingual already, else with the Indonesian half of its code (its
 // {{.name}} placeholders filled from params), or a general one.
 func Bilingual(code, message string, params map[string]any) string {
-	message = fill(message, params)
+	message = plainNumbers(fill(message, params))
 	if strings.Contains(message, Separator) {
 		return message
 	}
 	if id, ok := indonesian[code]; ok {
-		return Text(fill(id, params), message)
+		return Text(fillFrom(fill(id, params), message), message)
 	}
 	return Text("Nilai tidak sah", message)
 }
@@ -101,12 +106,60 @@ func Describe(err error) (code, message string) {
 	return "invalid", Bilingual("invalid", err.Error(), nil)
 }
 
-// fill replaces a message's {{.name}} placeholders by params.
+// fill replaces a message's {{.name}} placeholders by params; a whole
+// number is written as one (10000000, not 1e+07).
 func fill(message string, params map[string]any) string {
 	for k, v := range params {
+		if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			v = int64(f)
+		}
 		message = strings.ReplaceAll(message, "{{."+k+"}}", fmt.Sprint(v))
 	}
 	return message
+}
+
+// number is a number as PocketBase writes it in an English message.
+var number = regexp.MustCompile(`-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?`)
+
+// plainNumbers writes the whole numbers of a message PocketBase wrote in
+// exponent form ("Must be less or equal than 1e+07.") as people write them.
+func plainNumbers(message string) string {
+	if !strings.Contains(message, "e+") {
+		return message
+	}
+	return number.ReplaceAllStringFunc(message, func(n string) string {
+		if f, err := strconv.ParseFloat(n, 64); err == nil && strings.Contains(n, "e") && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			return strconv.FormatInt(int64(f), 10)
+		}
+		return n
+	})
+}
+
+// fillFrom fills the placeholders params left in the Indonesian half id
+// with the numbers of the English message en, in order: PocketBase sends
+// some field errors already filled and without their params (a password
+// too short: "Must be at least 8 character(s)."), which would otherwise
+// read "Paling sedikit {{.min}} karakter".
+func fillFrom(id, en string) string {
+	if !strings.Contains(id, "{{.") {
+		return id
+	}
+	nums := number.FindAllString(en, -1)
+	for _, n := range nums {
+		start := strings.Index(id, "{{.")
+		if start < 0 {
+			break
+		}
+		end := strings.Index(id[start:], "}}")
+		if end < 0 {
+			break
+		}
+		if f, err := strconv.ParseFloat(n, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			n = strconv.FormatInt(int64(f), 10)
+		}
+		id = id[:start] + n + id[start+end+2:]
+	}
+	return id
 }
 
 // statusTexts is the Indonesian half of PocketBase's general messages, by
@@ -144,8 +197,48 @@ func Middleware(e *core.RequestEvent) error {
 	if !errors.As(err, &ae) {
 		ae = router.ToApiError(err)
 	}
+	if ae.Status == http.StatusBadRequest && len(ae.Data) == 0 {
+		if bodyErr := unreadableBody(e, ae.Message); bodyErr != nil {
+			return bodyErr.APIError()
+		}
+	}
 	Translate(ae)
 	return ae
+}
+
+// unreadableBody is the refusal of a JSON body PocketBase could not read,
+// naming the field "body" (CodeInvalidJSON) and what is wrong with it, for
+// a 400 that named no field: PocketBase's record and auth handlers answer
+// such a body with a bare "Something went wrong while processing your
+// request." (their error data, the decoder's, dropped). It reads the body
+// again (PocketBase keeps it rereadable); nil when the body reads.
+func unreadableBody(e *core.RequestEvent, message string) *Error {
+	if e.Request == nil || e.Request.ContentLength == 0 ||
+		!strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
+		return nil
+	}
+	// a decoder that stopped at the fault left the body unrewound, or at an
+	// end that rewinds it on the next read: rewind it, and read it from the
+	// start again once if all it gives is that end
+	body, rereads := e.Request.Body.(router.Rereader)
+	if !rereads {
+		return nil
+	}
+	var sent any
+	body.Reread()
+	err := e.BindBody(&sent)
+	if errors.Is(err, io.EOF) {
+		body.Reread()
+		sent = nil
+		err = e.BindBody(&sent)
+	}
+	if err == nil {
+		if _, isObject := sent.(map[string]any); isObject || sent == nil || message != msgDefaultBadRequest {
+			return nil
+		}
+		return BadRequest("body", CodeInvalidJSON, Text("Isi permintaan harus objek JSON ({...}).", "The request body must be a JSON object ({...})."))
+	}
+	return InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
 }
 
 // messages is the Indonesian half of PocketBase's own general messages
@@ -162,6 +255,19 @@ var messages = map[string]string{
 	"The authorized record is not allowed to perform this action.": "Akun Anda tidak berwenang melakukan ini",
 	"Only superusers can perform this action.":                     "Hanya superuser yang boleh melakukan ini",
 	"Missing or invalid collection context.":                       "Koleksi tidak ada atau tidak sah",
+	"An error occurred while loading the submitted data.":          "Data yang dikirim tidak dapat dibaca (ada nilai yang jenisnya tidak sah)",
+	"Failed to read the submitted batch data.":                     "Kiriman gabungan tidak dapat dibaca (bentuknya tidak sah: {\"requests\": [...]})",
+	"Failed to read the submitted data.":                           "Data yang dikirim tidak dapat dibaca (bentuknya tidak sah)",
+}
+
+// bodyMessages are PocketBase's messages of a body it could not read into
+// its form (valid JSON of the wrong shape, such as a password sent as a
+// number): the refusal names the field "body" (CodeInvalidJSON).
+var bodyMessages = map[string]bool{
+	msgUnreadableBody: true,
+	"An error occurred while loading the submitted data.": true,
+	"Failed to read the submitted batch data.":            true,
+	"Failed to read the submitted data.":                  true,
 }
 
 // Codes of a refusal of the request as a whole, on the field that stands
@@ -174,6 +280,10 @@ const (
 	CodeBodyTooLarge = "too_large"      // 413, field "body"
 	CodeInvalidJSON  = "invalid_json"   // 400, field "body": PocketBase could not read the body
 )
+
+// msgDefaultBadRequest is PocketBase's message of a 400 its handler gave
+// none (router.NewBadRequestError("")).
+const msgDefaultBadRequest = "Something went wrong while processing your request."
 
 // msgUnreadableBody is PocketBase's refusal of a body it cannot decode.
 const msgUnreadableBody = "Failed to load the submitted data due to invalid formatting."
@@ -195,7 +305,7 @@ func Translate(ae *router.ApiError) {
 	ae.Message = general(ae.Status, ae.Message)
 	translateData(ae.Data)
 	if fc, ok := wholeRequest[ae.Status]; ok && len(ae.Data) == 0 {
-		if original == msgUnreadableBody {
+		if bodyMessages[original] {
 			fc = [2]string{"body", CodeInvalidJSON}
 		}
 		ae.Data = map[string]any{fc[0]: map[string]any{"code": fc[1], "message": ae.Message}}

@@ -93,7 +93,7 @@ func TestPocketBasesOwnRefusalsAreBilingual(t *testing.T) {
 		{"missing record", http.MethodGet, "/api/collections/activities/records/noSuchRecord001", "", "id", "not_found", http.StatusNotFound},
 		{"unknown collection", http.MethodGet, "/api/collections/no_such/records", "", "id", "not_found", http.StatusNotFound},
 		{"superusers only", http.MethodGet, "/api/collections/_superusers/records", "", "role", "forbidden_role", http.StatusForbidden},
-		{"broken JSON body", http.MethodPost, "/api/collections/activities/records", `{"title": `, "request", "bad_request", http.StatusBadRequest},
+		{"broken JSON body", http.MethodPost, "/api/collections/activities/records", `{"title": `, "body", "invalid_json", http.StatusBadRequest},
 	}
 	for _, c := range wholes {
 		var body any

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"jangkau/apierr"
 	"jangkau/catalog"
 	"jangkau/devices"
 )
@@ -79,7 +80,7 @@ func putPrefs(e *core.RequestEvent) error {
 		Lang string   `json:"lang"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return fieldError("body", "invalid_json", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.")
+		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
 	}
 	off := []string{}
 	for _, s := range body.Off {
@@ -144,7 +145,7 @@ func postSubscription(e *core.RequestEvent) error {
 	}
 	var body subscribeBody
 	if err := e.BindBody(&body); err != nil {
-		return fieldError("body", "invalid_json", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON.")
+		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
 	}
 	if !validEndpoint(body.Endpoint) {
 		return fieldError("endpoint", "invalid_endpoint", "Alamat langganan harus URL https dari layanan push peramban. / The endpoint must be the browser push service's https URL.")
@@ -189,7 +190,10 @@ func deleteSubscription(e *core.RequestEvent) error {
 		return err
 	}
 	var body subscribeBody
-	if err := e.BindBody(&body); err != nil || body.Endpoint == "" {
+	if err := e.BindBody(&body); err != nil {
+		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+	}
+	if body.Endpoint == "" {
 		return fieldError("endpoint", "required", "endpoint wajib diisi. / endpoint is required.")
 	}
 	if _, err := e.App.DB().Delete(catalog.NotifySubscriptions, dbx.HashExp{"user": u.Id, "endpoint": body.Endpoint}).Execute(); err != nil {
@@ -249,7 +253,10 @@ func readNotices(e *core.RequestEvent) error {
 		IDs []string `json:"ids"`
 		All bool     `json:"all"`
 	}
-	if err := e.BindBody(&body); err != nil || (!body.All && len(body.IDs) == 0) {
+	if err := e.BindBody(&body); err != nil {
+		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+	}
+	if !body.All && len(body.IDs) == 0 {
 		return fieldError("ids", "required", "Sebutkan ids atau all: true. / Give ids or all: true.")
 	}
 	where := dbx.And(dbx.HashExp{"user": u.Id}, dbx.NewExp("read_at = ''"))

@@ -74,32 +74,29 @@ func CheckDates(col *core.Collection, data map[string]any) validation.Errors {
 	return errs
 }
 
-// checkBodyDates is the request hook (REST and each request of a batch)
-// refusing a write whose body gives a date field a value that is not a
-// date. It reads the body again as the client sent it: by the time the
-// hook runs, PocketBase has replaced RequestInfo().Body's values with the
-// fields' prepared ones, an unparsable date already an empty one.
-func checkBodyDates(e *core.RecordRequestEvent) error {
-	if !hasDateField(e.Collection) {
-		return e.Next()
-	}
+// checkBodyValues is the request hook (REST and each request of a batch)
+// refusing a write whose body gives a field a value PocketBase would cast
+// into something else (CheckValues): a date field a value that is not a
+// date, a number field text that is not a number, and so on. It reads the
+// body again as the client sent it: by the time the hook runs, PocketBase
+// has replaced RequestInfo().Body's values with the fields' prepared ones,
+// an unparsable date already an empty one, "abc" already 0.
+func checkBodyValues(e *core.RecordRequestEvent) error {
 	sent := map[string]any{}
 	if err := e.BindBody(&sent); err != nil {
 		return e.BadRequestError("Failed to read the submitted data.", err)
 	}
-	if errs := CheckDates(e.Collection, sent); errs != nil {
-		return apierr.Fields(http.StatusBadRequest, msgInvalidDates, errs)
+	errs := CheckValues(e.Collection, sent)
+	if errs == nil {
+		return e.Next()
 	}
-	return e.Next()
-}
-
-func hasDateField(col *core.Collection) bool {
-	for _, f := range col.Fields {
-		if f.Type() == core.FieldTypeDate {
-			return true
+	msg := msgInvalidDates
+	for _, err := range errs {
+		if ve, ok := err.(validation.Error); !ok || ve.Code() != CodeInvalidDate {
+			msg = msgInvalidValues
 		}
 	}
-	return false
+	return apierr.Fields(http.StatusBadRequest, msg, errs)
 }
 
 // Day is the calendar day of a stored date, "YYYY-MM-DD" (empty when

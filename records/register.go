@@ -26,7 +26,7 @@ var errEmptyID = validation.NewError("empty_id",
 // from the village or area and the privacy guard on free text, evidence
 // links checked, dates in order; on REST and batch, who may write which
 // village or area with which values (the policy table), and date fields
-// given dates (the sync pushes check their values with CheckDateValue).
+// given values of their type (the sync pushes check theirs as they decode).
 func Register(app core.App) {
 	for _, c := range modelChecks() {
 		run := func(e *core.RecordEvent) error {
@@ -45,10 +45,11 @@ func Register(app core.App) {
 	request := func(id string, fn func(*core.RecordRequestEvent) error) *hook.Handler[*core.RecordRequestEvent] {
 		return &hook.Handler[*core.RecordRequestEvent]{Id: id, Priority: wiring.RequestCheck, Func: fn}
 	}
-	// A date field given a value that is not a date, in any collection:
-	// refused before PocketBase's date field turns it into no date.
-	app.OnRecordCreateRequest().Bind(request("jangkau.records.dates", checkBodyDates))
-	app.OnRecordUpdateRequest().Bind(request("jangkau.records.dates", checkBodyDates))
+	// A field given a value its type would turn into something else (a
+	// date that is not one, a number that is text), in any collection:
+	// refused before PocketBase's cast stores no date, or 0.
+	app.OnRecordCreateRequest().Bind(request("jangkau.records.values", checkBodyValues))
+	app.OnRecordUpdateRequest().Bind(request("jangkau.records.values", checkBodyValues))
 	// An id the client chose is stored, shown and synced to every phone:
 	// one that carries a NIK or a phone number is refused (any collection).
 	app.OnRecordCreateRequest().Bind(request("jangkau.records.privacyId", checkClientID))

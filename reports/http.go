@@ -64,9 +64,18 @@ func RequestOptions(e *core.RequestEvent) (Options, error) {
 	switch strings.ToLower(q.Get("includeSubmitted")) {
 	case "1", "true", "yes":
 		o.IncludeSubmitted = true
+	case "", "0", "false", "no":
+	default:
+		// a value read as "off" would count fewer records than asked for
+		return Options{}, apierr.BadRequest("includeSubmitted", CodeInvalidValue,
+			"includeSubmitted harus 1 atau true (atau kosong). / includeSubmitted must be 1 or true (or left out).")
 	}
-	if q.Get("lang") == "en" {
+	switch q.Get("lang") {
+	case "en":
 		o.Lang = "en"
+	case "", "id":
+	default:
+		return Options{}, apierr.BadRequest("lang", CodeInvalidValue, "lang harus id atau en. / lang must be id or en.")
 	}
 	if c := q.Get("cluster"); c != "" {
 		if !contains(catalog.CodesOf("clusters"), c) {

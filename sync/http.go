@@ -183,7 +183,7 @@ func decodeBody(e *core.RequestEvent, v any, strict bool) error {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON value")
+		return apierr.ErrTrailingData
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/devices"
 )
@@ -210,7 +211,7 @@ func NativePush(e *core.RequestEvent) error {
 	}
 	var body nativePushBody
 	if err := decodeBody(e, &body, true); err != nil {
-		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan JSON yang sah. / The request body is not valid JSON: "+err.Error()+".")
+		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
 	}
 	if len(body.Mutations) > MaxMutations {
 		return badRequest(e, "mutations", "too_many_mutations",

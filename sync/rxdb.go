@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/devices"
 
@@ -292,7 +293,7 @@ func RxPush(e *core.RequestEvent) error {
 	}
 	var rows []rxPushRow
 	if err := decodeBody(e, &rows, false); err != nil {
-		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah. / The body is not a valid array of {assumedMasterState, newDocumentState}: "+err.Error()+".")
+		return apierr.InvalidJSON("Isi permintaan bukan larik {assumedMasterState, newDocumentState} yang sah", "The body is not a valid array of {assumedMasterState, newDocumentState}", err)
 	}
 	if len(rows) > MaxMutations {
 		return badRequest(e, "body", "too_many_mutations", fmt.Sprintf("Paling banyak %d dokumen per kiriman. / At most %d documents per push.", MaxMutations, MaxMutations))

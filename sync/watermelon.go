@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"jangkau/apierr"
 	"jangkau/audit"
 	"jangkau/devices"
 )
@@ -309,7 +310,7 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	var body map[string]watermelonTableChanges
 	if err := decodeBody(e, &body, false); err != nil {
-		return badRequest(e, "body", "invalid_json", "Isi permintaan bukan objek perubahan WatermelonDB yang sah. / The body is not a valid WatermelonDB changes object: "+err.Error()+".")
+		return apierr.InvalidJSON("Isi permintaan bukan objek perubahan WatermelonDB yang sah", "The body is not a valid WatermelonDB changes object", err)
 	}
 	tables := make([]string, 0, len(body))
 	total := 0

@@ -66,6 +66,7 @@ const (
 	MiddlewareClientTime        = 10 // audit: X-Client-Time checked on every route
 	MiddlewareAuditSQL          = 20 // audit: raw SQL may not touch the trail
 	MiddlewareRetryAfter        = 30 // media: a 503 says when to come back
+	MiddlewareStaleToken        = 35 // accounts: a token that is not valid is refused on the record API, not read as no sign-in
 	MiddlewareRefuseDeactivated = 40 // accounts: a deactivated account is refused
 	MiddlewareMustChange        = 50 // accounts: a one-time password refused until changed
 )
