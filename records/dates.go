@@ -51,29 +51,6 @@ func CheckDateValue(f core.Field, v any) validation.Error {
 	return errInvalidDate
 }
 
-// CheckDates checks, with CheckDateValue, the value data gives for each
-// date field of col (data as the client sent it: a request body, a sync
-// mutation's data).
-func CheckDates(col *core.Collection, data map[string]any) validation.Errors {
-	errs := validation.Errors{}
-	for _, f := range col.Fields {
-		if f.Type() != core.FieldTypeDate {
-			continue
-		}
-		v, ok := data[f.GetName()]
-		if !ok {
-			continue
-		}
-		if err := CheckDateValue(f, v); err != nil {
-			errs[f.GetName()] = err
-		}
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return errs
-}
-
 // checkBodyValues is the request hook (REST and each request of a batch)
 // refusing a write whose body gives a field a value PocketBase would cast
 // into something else (CheckValues): a date field a value that is not a

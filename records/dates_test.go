@@ -42,19 +42,19 @@ func TestCheckDateValue(t *testing.T) {
 	}
 }
 
-// CheckDates names each date field of the data that holds no date, and
-// only those.
-func TestCheckDates(t *testing.T) {
+// CheckValues names each date field of the data that holds no date, and
+// only those (text and counts of the right type pass).
+func TestCheckValuesNamesDatesThatAreNone(t *testing.T) {
 	app := tt.New(t)
 	col, err := app.FindCachedCollectionByNameOrId(catalog.OutreachLogs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := records.CheckDates(col, map[string]any{"date": "2025-04-02", "follow_up_date": "2025-13-45", "note": "besok", "male_adult": 3})
+	errs := records.CheckValues(col, map[string]any{"date": "2025-04-02", "follow_up_date": "2025-13-45", "note": "besok", "male_adult": 3})
 	if len(errs) != 1 || errs["follow_up_date"] == nil {
 		t.Errorf("errors %v, want follow_up_date only", errs)
 	}
-	if errs := records.CheckDates(col, map[string]any{"date": "2025-04-02", "follow_up_date": nil}); errs != nil {
+	if errs := records.CheckValues(col, map[string]any{"date": "2025-04-02", "follow_up_date": nil}); errs != nil {
 		t.Errorf("valid data refused: %v", errs)
 	}
 }
