@@ -276,6 +276,13 @@ func CheckManaged(a Actor, user Target) ManageVerdict {
 	return ManageNotInArea
 }
 
+// AccountInArea reports whether the account user lies in the actor's area
+// (every account, for a superuser), whatever its role: an account outside
+// it is, to the actor, one that does not exist.
+func AccountInArea(a Actor, user Target) bool {
+	return a.Superuser || areas.Contains(a.Area, user.GetString(Placements[catalog.Users].Area))
+}
+
 // ManagedFilter is the SQL condition on the users table (columns prefixed
 // with alias and a dot, when given) selecting the accounts the actor
 // manages: nil for every account; ok is false when it manages none.

@@ -195,6 +195,11 @@ func resetPassword(e *core.RequestEvent) error {
 	if !a.Superuser && target.Id == e.Auth.Id {
 		return router.NewBadRequestError(msgSelfReset, bilingual("id", "own_account", msgSelfReset))
 	}
+	if !access.AccountInArea(a, target) {
+		// outside the caller's area: as if it did not exist, whatever its
+		// role (a role_not_managed answer would tell the id exists)
+		return e.NotFoundError("Akun tidak ditemukan. / Account not found.", nil)
+	}
 	switch access.CheckManaged(a, target) {
 	case access.ManageOK:
 	case access.ManageConsoleOnly:

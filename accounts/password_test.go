@@ -156,8 +156,8 @@ func TestResetScope(t *testing.T) {
 			switch v := access.CheckManaged(access.ActorOf(caller), target); {
 			case target.Id == caller.Id:
 				want = 400 // itself: change, not reset
-			case v == access.ManageNotInArea:
-				want = 404 // outside its area: as if absent
+			case v == access.ManageNotInArea || !access.AccountInArea(access.ActorOf(caller), target):
+				want = 404 // outside its area, whatever its role: as if absent
 			case v != access.ManageOK:
 				want = 403
 			}
@@ -168,6 +168,14 @@ func TestResetScope(t *testing.T) {
 	}
 	if r := srv.Do(t, http.MethodPost, "/api/accounts/nosuchuser0001/reset-password", tt.Token(t, srv.App, tt.Secretariat), nil); r.Status != 404 {
 		t.Errorf("unknown account: %d", r.Status)
+	}
+	// a verifier naming the secretariat's account (a role it does not
+	// manage, outside its regency) gets the unknown id's answer: nothing
+	// tells that the id exists
+	unknown := srv.Do(t, http.MethodPost, "/api/accounts/nosuchuser0001/reset-password", tt.Token(t, srv.App, tt.VerifierA), nil)
+	other := srv.Do(t, http.MethodPost, "/api/accounts/"+tt.UserID(tt.Secretariat)+"/reset-password", tt.Token(t, srv.App, tt.VerifierA), nil)
+	if unknown.Status != 404 || other.Status != unknown.Status || string(other.Body) != string(unknown.Body) {
+		t.Errorf("an existing account outside the area: %d %s; an unknown id: %d %s", other.Status, other.Body, unknown.Status, unknown.Body)
 	}
 	if r := srv.Do(t, http.MethodPost, "/api/accounts/"+tt.UserID(tt.OfficerA)+"/reset-password", "", nil); r.Status != 401 {
 		t.Errorf("anonymous: %d", r.Status)
