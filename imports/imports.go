@@ -349,6 +349,8 @@ type Run struct {
 	File FileInfo
 	Job  string
 
+	retry *retrySpan // RetryOf's answer, read once per run
+
 	secrets  []Secret
 	progress func(done int)
 	done     int
@@ -359,6 +361,22 @@ type Run struct {
 // answer was lost), and when that confirm (first) and its latest repeat
 // (last) were committed.
 func (r *Run) RetryOf(kind string) (first, last time.Time, ok bool) {
+	if r.retry == nil || r.retry.kind != kind {
+		r.retry = &retrySpan{kind: kind}
+		r.retry.first, r.retry.last, r.retry.ok = r.readRetry(kind)
+	}
+	return r.retry.first, r.retry.last, r.retry.ok
+}
+
+// retrySpan is RetryOf's answer for one import kind.
+type retrySpan struct {
+	kind        string
+	first, last time.Time
+	ok          bool
+}
+
+// readRetry reads RetryOf's answer from import_runs.
+func (r *Run) readRetry(kind string) (first, last time.Time, ok bool) {
 	if r.Job == "" {
 		return time.Time{}, time.Time{}, false
 	}

@@ -28,7 +28,7 @@ var errEmptyID = validation.NewError("empty_id",
 // village or area with which values (the policy table), and date fields
 // given values of their type (the sync pushes check theirs as they decode).
 func Register(app core.App) {
-	for _, c := range modelChecks() {
+	for _, c := range theModelChecks() {
 		run := func(e *core.RecordEvent) error {
 			if !wiring.CheckedAhead(e) {
 				if errs := c.check(e.App, e.Record); len(errs) > 0 {
