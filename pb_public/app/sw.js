@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = 'ee38a9eb49c4';
+const VERSION = 'f6c1f27c3c95';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=a1d6681fed47",
+  "/app/assets/app.js?v=0743d6a44468",
   "/app/assets/app.css?v=513850af8fcc",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",

@@ -8,6 +8,7 @@ import { ROOT } from './harness.mjs';
 import { parseEnrollment } from '../../web/app/src/enroll.js';
 import labels from '../../catalog/labels.json' with { type: 'json' };
 import { diff, differs, FIELDS, newId, normalize } from '../../web/app/src/model.js';
+import { oneAtATime } from '../../web/app/src/serial.js';
 
 // catalog.go variable -> catalog/labels.json group (the one file of labels,
 // over which the phone installs the vocabularies it receives)
@@ -95,4 +96,35 @@ test('enrollment: QR link, protocol-handler link, app link, bare and short codes
   assert.deepEqual(parseEnrollment(`  ${jwt}\n`), { code: jwt });
   assert.deepEqual(parseEnrollment('5B31-9FAF-1DZR'), { code: '5B31-9FAF-1DZR' });
   assert.deepEqual(parseEnrollment(''), { code: '' });
+});
+
+test('a sync asked for while one is closing runs after it (a change the stream tells of then is not missed)', async () => {
+  // The work's last step awaits (as the sync's closing writes to IndexedDB do);
+  // the stream's "something changed" lands there, after the last pull.
+  const runs = [];
+  let closing = null;
+  const sync = oneAtATime(async () => {
+    runs.push(runs.length + 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (runs.length === 1) closing = sync(); // told while closing
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+  await sync();
+  await closing;
+  assert.deepEqual(runs, [1, 2], 'one more run after the one that was closing');
+
+  // Many calls during one run make one more run, not one each.
+  runs.length = 0;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const busy = oneAtATime(async () => { runs.push(runs.length + 1); if (runs.length === 1) await held; });
+  const first = busy();
+  await Promise.all([busy(), busy(), busy()]);
+  release();
+  await first;
+  assert.deepEqual(runs, [1, 2]);
+
+  // An idle call runs at once.
+  await busy();
+  assert.deepEqual(runs, [1, 2, 3]);
 });

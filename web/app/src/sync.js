@@ -9,6 +9,7 @@
 // server answers (a replay gets the first answer). Later edits wait for the
 // next mutation, based on the version the server returned.
 import { api, ApiError, APP_VERSION, clientId, currentSession, keepFresh, OfflineError, openStream, WipeRequested } from './api.js';
+import { oneAtATime } from './serial.js';
 import { sendThenWipe } from './wipe.js';
 import { db, getMeta, queueLength, setMeta } from './db.js';
 import { COLLECTIONS, PROGRAMMES, diff, differs, normalize, missingRequired, newId } from './model.js';
@@ -39,12 +40,15 @@ function canSync() {
 }
 
 /**
- * Runs one sync (or, if one is running, one more after it). Resolves when the
- * phone and the server agree or the network is gone.
+ * Runs one sync (or, if one is running, one more after it: a trigger that
+ * comes while a sync is closing, e.g. the stream telling of a change the
+ * closing sync did not pull, is not lost). Resolves when the phone and the
+ * server agree or the network is gone.
  */
-export async function syncNow() {
+export const syncNow = oneAtATime(syncOnce);
+
+async function syncOnce() {
   if (!canSync()) return;
-  if (state.running) { state.again = true; return; }
   emit({ running: true, lastError: null });
   try {
     const wipe = () => sendThenWipe(async () => { await keepFresh(); await pushAll(); await uploadPhotos(); });
