@@ -35,8 +35,8 @@ func TestDeskRolesHaveNoPhone(t *testing.T) {
 	if n := count(t, srv.App, catalog.DeviceEnrollments, ""); n != 0 {
 		t.Errorf("%d enrollments stored for desk roles", n)
 	}
-	// a non-manager is refused for not managing, as before
-	if res := enroll(t, srv, tt.VerifierB, tt.RegencyMemberA); res.Status != http.StatusForbidden || strings.Contains(string(res.Body), devices.CodeDeskRole) {
+	// an account outside the verifier's regency is refused as unknown, before its role is read
+	if res := enroll(t, srv, tt.VerifierB, tt.RegencyMemberA); res.Status != http.StatusBadRequest || res.FieldError("user") != devices.CodeUnknownUser {
 		t.Errorf("verifier B enrolling a regency A member: %d %s", res.Status, res.Body)
 	}
 }

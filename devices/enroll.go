@@ -77,7 +77,7 @@ func CreateEnrollment(app core.App, by access.Actor, userID string) (*Enrollment
 	if err != nil {
 		return nil, errUnknownUser
 	}
-	if e := checkManager(by, user); e != nil {
+	if e := checkManager(by, user, errUnknownUser); e != nil {
 		return nil, e
 	}
 	if user.GetBool("deactivated") {
@@ -232,7 +232,7 @@ func PendingEnrollment(app core.App, by access.Actor, id string) (*core.Record, 
 	if err != nil {
 		return nil, "", errEnrollmentNotFound
 	}
-	if e := checkManager(by, user); e != nil {
+	if e := checkManager(by, user, errEnrollmentNotFound); e != nil {
 		return nil, "", e
 	}
 	if !enr.GetDateTime("used_at").IsZero() || !Now(app).Before(enr.GetDateTime("expires_at").Time()) {

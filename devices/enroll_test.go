@@ -82,11 +82,11 @@ func TestWhoMayEnroll(t *testing.T) {
 		status      int
 		field, code string
 	}{
-		{tt.VerifierA, tt.OfficerB, 403, "user", devices.CodeNotYourArea},
-		{tt.VerifierB, tt.OfficerA, 403, "user", devices.CodeNotYourArea},
+		{tt.VerifierA, tt.OfficerB, 400, "user", devices.CodeUnknownUser},
+		{tt.VerifierB, tt.OfficerA, 400, "user", devices.CodeUnknownUser},
 		{tt.VerifierA, tt.VerifierA, 403, "user", devices.CodeForbiddenRole},
-		{tt.VerifierA, tt.VerifierB, 403, "user", devices.CodeForbiddenRole},
-		{tt.VerifierA, tt.Secretariat, 403, "user", devices.CodeForbiddenRole},
+		{tt.VerifierA, tt.VerifierB, 400, "user", devices.CodeUnknownUser},   // outside its regency
+		{tt.VerifierA, tt.Secretariat, 400, "user", devices.CodeUnknownUser}, // the province's: outside too
 		{tt.OfficerA, tt.OfficerA, 403, "user", devices.CodeForbiddenRole},
 		{tt.OfficerA, tt.OfficerA2, 403, "user", devices.CodeForbiddenRole},
 		{tt.OfficerB, tt.OfficerB, 403, "user", devices.CodeForbiddenRole},
@@ -98,6 +98,11 @@ func TestWhoMayEnroll(t *testing.T) {
 	}
 	tok := tt.Token(t, srv.App, tt.Secretariat)
 	wantRefused(t, "unknown user", srv.Do(t, http.MethodPost, enrollURL, tok, map[string]any{"user": "nosuchuser0001"}), 400, "user", devices.CodeUnknownUser)
+	// An account of another regency answers as an unknown one, byte for
+	// byte: a verifier cannot tell which account ids exist elsewhere.
+	if elsewhere, unknown := enroll(t, srv, tt.VerifierA, tt.OfficerB), srv.Do(t, http.MethodPost, enrollURL, tt.Token(t, srv.App, tt.VerifierA), map[string]any{"user": "nosuchuser0001"}); string(elsewhere.Body) != string(unknown.Body) || elsewhere.Status != unknown.Status {
+		t.Errorf("another regency's account: %d %s; an unknown one: %d %s", elsewhere.Status, elsewhere.Body, unknown.Status, unknown.Body)
+	}
 	wantRefused(t, "no user", srv.Do(t, http.MethodPost, enrollURL, tok, map[string]any{}), 400, "user", devices.CodeRequired)
 	wantRefused(t, "anonymous", srv.Do(t, http.MethodPost, enrollURL, "", map[string]any{"user": tt.UserID(tt.OfficerA)}), 401, "token", "auth_required")
 	if res := srv.Do(t, http.MethodPost, enrollURL, tok, "{not json"); res.Status != 400 {

@@ -19,7 +19,6 @@ const (
 	CodeRefreshExpired  = "refresh_expired"
 	CodeRefreshReused   = "refresh_reused"
 	CodeForbiddenRole   = "forbidden_role"
-	CodeNotYourArea     = "not_your_area"
 	CodeUnknownUser     = "unknown_user"
 	CodeNotFound        = "not_found"
 	CodeRequired        = "required"
@@ -86,8 +85,6 @@ var (
 		"Hanya verifikator kabupaten/kota atau sekretariat provinsi yang boleh mendaftarkan dan mencabut perangkat. / Only a district verifier or the province secretariat may enroll and revoke devices.")
 	errVerifierOfficersOnly = newErr(http.StatusForbidden, "user", CodeForbiddenRole,
 		"Verifikator kabupaten/kota hanya mengelola perangkat operator desa. / A district verifier manages village officers' devices only.")
-	errNotYourRegency = newErr(http.StatusForbidden, "user", CodeNotYourArea,
-		"Pengguna ini di luar kabupaten/kota Anda. / This user is outside your regency.")
 	errUnknownUser = newErr(http.StatusBadRequest, "user", CodeUnknownUser,
 		"Pengguna tidak ditemukan. / The user was not found.")
 	errUserRequired = newErr(http.StatusBadRequest, "user", CodeRequired,

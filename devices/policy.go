@@ -21,15 +21,22 @@ func CanManageAny(a access.Actor) bool {
 	return access.Manages(a)
 }
 
-// checkManager decides whether the actor may enroll or revoke devices of user.
-func checkManager(a access.Actor, user *core.Record) *Error {
+// checkManager decides whether the actor may enroll or revoke devices of
+// user. An account outside the actor's area is, to the actor, one that does
+// not exist: the answer is notFound, the same as for an unknown id, so that
+// the answer does not tell which ids exist elsewhere (as resetting a
+// password does, access.AccountInArea).
+func checkManager(a access.Actor, user *core.Record, notFound *Error) *Error {
+	if !access.AccountInArea(a, user) {
+		return notFound
+	}
 	switch access.CheckManaged(a, user) {
 	case access.ManageOK:
 		return nil
 	case access.ManageRoleNot:
 		return errVerifierOfficersOnly
 	case access.ManageNotInArea:
-		return errNotYourRegency
+		return notFound
 	}
 	return errManagerRole
 }

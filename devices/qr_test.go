@@ -140,7 +140,7 @@ func TestQRCodes(t *testing.T) {
 	for _, c := range []struct {
 		who    string
 		status int
-	}{{"", 401}, {tt.OfficerA, 403}, {tt.Taskforce, 403}, {tt.VerifierB, 403}, {tt.Secretariat, 200}} {
+	}{{"", 401}, {tt.OfficerA, 403}, {tt.Taskforce, 403}, {tt.VerifierB, 404}, {tt.Secretariat, 200}} {
 		tok := ""
 		if c.who != "" {
 			tok = tt.Token(t, srv.App, c.who)
@@ -159,6 +159,14 @@ func TestQRCodes(t *testing.T) {
 	}
 	if status, _, _ := getRaw(t, srv, "/api/devices/enrollments/nosuchenrolment/qr.png", verifier); status != 404 {
 		t.Errorf("unknown enrollment: %d", status)
+	}
+	// another regency's verifier gets the answer of an unknown id, byte for
+	// byte: which enrollments exist elsewhere is not told
+	other := tt.Token(t, srv.App, tt.VerifierB)
+	_, _, elsewhere := getRaw(t, srv, str(b["qr"]), other)
+	_, _, unknown := getRaw(t, srv, "/api/devices/enrollments/nosuchenrolment/qr.png", other)
+	if string(elsewhere) != string(unknown) {
+		t.Errorf("an enrollment of another regency answers %s, an unknown one %s", elsewhere, unknown)
 	}
 	// once used, the image is gone
 	phoneFrom(t, activate(t, srv, str(b["code"])))

@@ -59,7 +59,7 @@ func Revoke(app core.App, by access.Actor, deviceID string, wipe bool) (*core.Re
 		if err != nil {
 			return errDeviceNotFound
 		}
-		if e := checkManager(by, user); e != nil {
+		if e := checkManager(by, user, errDeviceNotFound); e != nil {
 			return e
 		}
 		if !dev.GetDateTime("revoked_at").IsZero() {

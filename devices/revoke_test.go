@@ -50,7 +50,12 @@ func TestLostPhoneRevokedMidSession(t *testing.T) {
 	for _, who := range []string{tt.OfficerA, tt.OfficerA2, tt.OfficerB, tt.Taskforce} {
 		wantRefused(t, who+" revoking", revoke(t, srv, who, lost.Device), 403, "user", devices.CodeForbiddenRole)
 	}
-	wantRefused(t, "other regency's verifier", revoke(t, srv, tt.VerifierB, lost.Device), 403, "user", devices.CodeNotYourArea)
+	// another regency's verifier gets an unknown device's answer, byte for byte
+	elsewhere, unknown := revoke(t, srv, tt.VerifierB, lost.Device), revoke(t, srv, tt.VerifierB, "nosuchdevice001")
+	wantRefused(t, "other regency's verifier", elsewhere, 404, "id", devices.CodeNotFound)
+	if string(elsewhere.Body) != string(unknown.Body) {
+		t.Errorf("another regency's device answers %s, an unknown one %s", elsewhere.Body, unknown.Body)
+	}
 	wantRefused(t, "anonymous", srv.Do(t, http.MethodPost, "/api/devices/"+lost.Device+"/revoke", "", nil), 401, "token", "auth_required")
 	wantRefused(t, "unknown device", revoke(t, srv, tt.VerifierA, "nosuchdevice001"), 404, "id", devices.CodeNotFound)
 	if res := srv.Do(t, http.MethodGet, "/api/probe", lost.Token, nil); res.Status != 200 {
@@ -133,7 +138,8 @@ func TestWhoMayRevoke(t *testing.T) {
 		}
 	}
 	dev := newPhone(t, srv, tt.Secretariat, tt.VerifierB)
-	wantRefused(t, "verifier revoking a verifier", revoke(t, srv, tt.VerifierA, dev.Device), 403, "user", devices.CodeForbiddenRole)
+	// verifier B's account is outside verifier A's regency: as if unknown
+	wantRefused(t, "verifier revoking another regency's verifier", revoke(t, srv, tt.VerifierA, dev.Device), 404, "id", devices.CodeNotFound)
 	wantRefused(t, "verifier revoking itself", revoke(t, srv, tt.VerifierB, dev.Device), 403, "user", devices.CodeForbiddenRole)
 	if rec := device(t, srv.App, dev.Device); !rec.GetDateTime("revoked_at").IsZero() {
 		t.Error("refused revocation revoked")
