@@ -42,11 +42,13 @@ test('the server\'s refusal of a field is shown beside it, in both languages', a
   assert.match(await titleErr.textContent(), /nomor telepon/i);
   assert.doesNotMatch(await titleErr.textContent(), / \/ /, 'one language at a time');
   await shot('activity-title-id');
-  // in English, the next refusal reads in English (a message already shown
-  // keeps the language it came in)
+  // a switch to English turns the message already shown (no new request)
   await page.locator('#lang-switch').click();
-  await page.locator('#act-draft').click();
   await until(async () => /phone number/i.test(await titleErr.textContent()), 'the English half beside the title');
+  assert.doesNotMatch(await titleErr.textContent(), /nomor telepon/i);
+  // and the next refusal reads in English too
+  await page.locator('#act-draft').click();
+  await until(async () => /phone number/i.test(await titleErr.textContent()), 'the English half after a new refusal');
   await shot('activity-title-en');
   await page.locator('#lang-switch').click();
   assert.equal((await server.api('GET', '/api/collections/activities/records', server.superToken)).totalItems, 0, 'nothing saved');
@@ -70,8 +72,37 @@ test('the server\'s refusal of a field is shown beside it, in both languages', a
   assert.match(await emailErr.textContent(), /sudah dipakai/i);
   await shot('account-email-id');
   await page.locator('#lang-switch').click();
+  await until(async () => /(in use|unique|taken)/i.test(await emailErr.textContent()), 'the English half beside the e-mail, on the switch');
   await page.locator('#account-save').click();
   await until(async () => /(in use|unique|taken)/i.test(await emailErr.textContent()), 'the English half beside the e-mail');
   await shot('account-email-en');
+  await ctx.close();
+});
+
+test('a form\'s own check and a failed sign-in follow a switch of language', async () => {
+  const ctx = await browser.newContext({ ...SIZES.phone, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/');
+  await page.locator('#login').waitFor();
+  // nothing typed: the form's own check, in Bahasa Indonesia
+  await page.locator('#login-submit').click();
+  const emailErr = page.locator('#err-identity');
+  await emailErr.waitFor();
+  const id = await emailErr.textContent();
+  await page.locator('#lang-switch').click();
+  await until(async () => (await emailErr.textContent()) !== id, 'the form check in English');
+  assert.match(await emailErr.textContent(), /required/i);
+  await page.locator('#lang-switch').click();
+  await until(async () => (await emailErr.textContent()) === id, 'the form check back in Bahasa Indonesia');
+  // a wrong password: the answer's line follows the switch too
+  await page.locator('#email').fill(gtkab.email);
+  await page.locator('#password').fill('bukan-sandinya-2026');
+  await page.locator('#login-submit').click();
+  const failed = page.locator('#login-error');
+  await failed.waitFor();
+  const before = await failed.textContent();
+  assert.doesNotMatch(before, / \/ /, 'one language at a time');
+  await page.locator('#lang-switch').click();
+  await until(async () => (await failed.textContent()) !== before && (await failed.textContent()).length > 0, 'the sign-in error in English');
   await ctx.close();
 });

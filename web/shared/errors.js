@@ -20,11 +20,15 @@ function fieldMessage(e) {
   return pick(e.message || e.code || '');
 }
 
-/** { field: message } of a failed request (empty when none). */
+/**
+ * { field: message } of a failed request (empty when none). Each message is
+ * a getter: read when shown, it is in the language of that moment, so an
+ * error kept in a form's state follows a switch of language.
+ */
 export function fieldErrors(err) {
   const out = {};
   for (const [k, v] of Object.entries(errorFields(err))) {
-    if (v && typeof v === 'object') out[k] = fieldMessage(v);
+    if (v && typeof v === 'object') Object.defineProperty(out, k, { get: () => fieldMessage(v), enumerable: true, configurable: true });
   }
   return out;
 }

@@ -45,6 +45,17 @@ export function t(key, vars) {
 }
 
 /**
+ * Sets obj[name] to the UI string key (with vars) as a getter and returns
+ * obj: read when shown, the text is in the language of that moment, not of
+ * the moment it was set (a form's error kept in state follows a switch of
+ * language).
+ */
+export function setText(obj, name, key, vars) {
+  Object.defineProperty(obj, name, { get: () => t(key, vars), enumerable: true, configurable: true });
+  return obj;
+}
+
+/**
  * The label of a catalog code, or the code itself: the stored vocabularies
  * (shared/vocab.js) over catalog/labels.json.
  */

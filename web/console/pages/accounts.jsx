@@ -4,7 +4,7 @@
 // move go through the users record API. Moving a user resets its phones'
 // sync scope on the server.
 import { useEffect, useState } from 'preact/hooks';
-import { t, label, fmtAgo } from '../../shared/i18n.js';
+import { t, label, fmtAgo, setText } from '../../shared/i18n.js';
 import { fieldErrors } from '../../shared/errors.js';
 import { pb, useCreateOnce, useLatest } from '../pb.js';
 import { allAreas } from '../areas.js';
@@ -30,9 +30,9 @@ function CreateForm({ user, onDone, onCancel }) {
   const submit = async (e) => {
     e.preventDefault();
     const errs = {};
-    if (!v.email) errs.email = t('err.required');
-    if (!v.password || v.password.length < 8) errs.password = t('acc.err.password');
-    if (!v.area) errs.area = t('err.required');
+    if (!v.email) setText(errs, 'email', 'err.required');
+    if (!v.password || v.password.length < 8) setText(errs, 'password', 'acc.err.password');
+    if (!v.area) setText(errs, 'area', 'err.required');
     setErrors(errs);
     if (Object.keys(errs).length) return;
     setBusy(true); setError(null);

@@ -9,7 +9,7 @@
 // unless a new one is typed; a check that needs a blank hidden figure is
 // left to the server.
 import { useState } from 'preact/hooks';
-import { t, label, codes } from '../../shared/i18n.js';
+import { t, label, codes, setText } from '../../shared/i18n.js';
 import './casestrings.js';
 import { fieldErrors } from '../../shared/errors.js';
 import { pb, useCreateOnce } from '../pb.js';
@@ -45,8 +45,8 @@ export function caseChecks(v, masked = {}) {
   const errs = {};
   const hidden = (f) => (masked[f] && (v[f] ?? '') === '')
     || Object.keys(masked).some((k) => k.startsWith(f + '.') && (v[f]?.[k.slice(f.length + 1)] ?? '') === '');
-  for (const f of SCALARS) if (!isCount(v[f])) errs[f] = t('cf.notCount');
-  for (const [f] of BREAKDOWNS) if (Object.values(v[f] || {}).some((n) => !isCount(n))) errs[f] = t('cf.notCount');
+  for (const f of SCALARS) if (!isCount(v[f])) setText(errs, f, 'cf.notCount');
+  for (const [f] of BREAKDOWNS) if (Object.values(v[f] || {}).some((n) => !isCount(n))) setText(errs, f, 'cf.notCount');
   const sum = (f) => Object.values(v[f] || {}).reduce((a, n) => a + num(n), 0);
   const total = num(v.victims_total), cases = num(v.case_count);
   const set = (f, msg, ...needs) => { if (!errs[f] && !needs.some(hidden)) errs[f] = msg; };

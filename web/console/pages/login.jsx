@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../../shared/i18n.js';
+import { setText, t } from '../../shared/i18n.js';
 import { fieldErrors, errorMessage } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { FieldError } from '../ui.jsx';
@@ -16,8 +16,8 @@ export function Login() {
     setError('');
     setErrors({});
     const errs = {};
-    if (!email.trim()) errs.identity = t('err.required');
-    if (!password) errs.password = t('err.required');
+    if (!email.trim()) setText(errs, 'identity', 'err.required');
+    if (!password) setText(errs, 'password', 'err.required');
     if (Object.keys(errs).length) { setErrors(errs); return; }
     setBusy(true);
     try {
@@ -26,7 +26,8 @@ export function Login() {
     } catch (err) {
       const fe = fieldErrors(err);
       setErrors(fe);
-      setError(err.status === 400 && !Object.keys(fe).length ? t('login.failed') : errorMessage(err));
+      // kept as a getter: shown in the language of the moment (a switch follows)
+      setError({ get text() { return err.status === 400 && !Object.keys(fe).length ? t('login.failed') : errorMessage(err); } });
     } finally {
       setBusy(false);
     }
@@ -46,7 +47,7 @@ export function Login() {
           onInput={(e) => setPassword(e.currentTarget.value)} aria-invalid={!!errors.password} />
         <FieldError name="password" errors={errors} />
         <button type="submit" class="primary" id="login-submit" disabled={busy}>{busy ? t('login.busy') : t('login.submit')}</button>
-        {error && <p class="alert error" role="alert" id="login-error">{error}</p>}
+        {error && <p class="alert error" role="alert" id="login-error">{error.text}</p>}
       </form>
       <p><a href="#/forgot" class="button link-button" id="login-forgot">{t('login.forgot')}</a></p>
     </section>

@@ -3,7 +3,7 @@
 // the change of one's own password (POST /api/accounts/password, which
 // answers a new session), and the forced change after a one-time password.
 import { useState } from 'preact/hooks';
-import { t } from '../../shared/i18n.js';
+import { setText, t } from '../../shared/i18n.js';
 import { fieldErrors, errorMessage } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { FieldError, Alert } from '../ui.jsx';
@@ -67,7 +67,7 @@ function NewPassword({ v, setV, errors, withOld }) {
 function localCheck(v, withOld) {
   const errs = {};
   if (withOld && !v.oldPassword) errs.oldPassword = t('err.required');
-  if ((v.password || '').length < 10) errs.password = t('pw.short');
+  if ((v.password || '').length < 10) setText(errs, 'password', 'pw.short');
   if (v.password !== v.passwordConfirm) errs.passwordConfirm = t('pw.mismatch');
   return errs;
 }
@@ -90,7 +90,7 @@ export function ResetPassword({ query }) {
       setDone(true);
     } catch (err) {
       const fe = fieldErrors(err);
-      if (fe.token) setError({ message: t('pw.reset.expired') }); else { setErrors(fe); setError(err); }
+      if (fe.token) setError(setText({}, 'message', 'pw.reset.expired')); else { setErrors(fe); setError(err); }
     }
     setBusy(false);
   };

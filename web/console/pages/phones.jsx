@@ -4,7 +4,7 @@
 // POST /api/devices/enrollments, POST /api/devices/{id}/revoke) and falls
 // back to reading the devices collection on a server without it.
 import { useEffect, useState } from 'preact/hooks';
-import { t, fmtAgo, fmtDateTime, fmtNumber } from '../../shared/i18n.js';
+import { t, fmtAgo, fmtDateTime, fmtNumber, setText } from '../../shared/i18n.js';
 import { errorMessage, fieldErrors } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { areaName, districtName } from '../areas.js';
@@ -94,7 +94,7 @@ function Enroll({ onClose, onEnrolled }) {
     } catch (err) {
       const fe = fieldErrors(err);
       setErrors(fe);
-      if (err.status === 404) setError({ message: t('phones.enroll.unavailable') });
+      if (err.status === 404) setError(setText({}, 'message', 'phones.enroll.unavailable'));
       else if (!fe.user) setError(err);
     } finally {
       setBusy(false);

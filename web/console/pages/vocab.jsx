@@ -5,7 +5,7 @@
 // a retired code stays on the records that have it and leaves the pickers.
 // Phones receive the changes at their next sync.
 import { useEffect, useState } from 'preact/hooks';
-import { t, label } from '../../shared/i18n.js';
+import { t, label, pick } from '../../shared/i18n.js';
 import { KINDS } from '../../shared/vocab.js';
 import { fieldErrors } from '../../shared/errors.js';
 import { pb, useCreateOnce } from '../pb.js';
@@ -23,7 +23,7 @@ function Row({ e, editable, first, last, onMove, onSaved }) {
   const save = async (patch) => {
     setBusy(true); setErrors({});
     try { await pb.collection('vocabularies').update(e.id, patch); await onSaved(); }
-    catch (err) { setErrors({ ...fieldErrors(err), _: err.message }); }
+    catch (err) { setErrors(Object.defineProperty(fieldErrors(err), '_', { get: () => pick(err.message), enumerable: true })); }
     finally { setBusy(false); }
   };
   const dirty = v.label_id !== e.label_id || v.label_en !== e.label_en;
