@@ -110,6 +110,11 @@ for (const size of ['phone', 'laptop']) {
       assert.match(text, /Email atau kata sandi salah/);
       assert.doesNotMatch(text, /Failed to authenticate/);
       await shot('login-error');
+      // the message shown follows a switch of language
+      await page.click('[data-testid=lang-switch]');
+      await until(async () => /Wrong email or password/.test(await page.textContent('[data-testid=login-form] [role=alert]')), 'the message in English');
+      await page.click('[data-testid=lang-switch]');
+      await until(async () => /Email atau kata sandi salah/.test(await page.textContent('[data-testid=login-form] [role=alert]')), 'the message back in Bahasa Indonesia');
       await page.fill('#login-password', PASSWORD);
       await page.click('[data-testid=login-form] button[type=submit]');
       await page.waitForSelector('[data-testid=syncbar]');
@@ -154,6 +159,12 @@ for (const size of ['phone', 'laptop']) {
       const err = await page.textContent('[data-error-for=note]');
       assert.match(err, /16 digit/);
       assert.match(err, /telepon/);
+      // the form's own checks, shown, follow a switch of language
+      await page.click('[data-testid=lang-switch]');
+      await until(async () => /16-digit number.*phone number/.test(await page.textContent('[data-error-for=note]')), 'the warnings in English');
+      assert.match(await page.textContent('[data-testid=record-form] p.error:not(.field-error)'), /Check the marked fields/);
+      await page.click('[data-testid=lang-switch]');
+      await until(async () => /16 digit.*telepon/.test(await page.textContent('[data-error-for=note]')), 'the warnings back in Bahasa Indonesia');
       await page.click('button[name=save-draft]');
       await page.waitForSelector('[data-error-for=note]');
       await shot('privacy-blocked');

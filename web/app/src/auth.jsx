@@ -3,7 +3,7 @@
 // scanned with the camera where the browser can read QR codes).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activateDevice, ApiError, currentSession, loginWithPassword, parseEnrollment } from './api.js';
-import { serverText, t } from './i18n.js';
+import { serverText, setLater, t } from './i18n.js';
 
 function errorText(err) {
   if (!(err instanceof ApiError)) return t('login_offline');
@@ -27,9 +27,10 @@ export function Login({ onDone }) {
       onDone?.();
     } catch (err) {
       // PocketBase answers a wrong password (or a deactivated account) with a bare 400 "Failed to authenticate.".
-      if (err instanceof ApiError && err.status === 400) setError(t('login_wrong'));
-      else if (err instanceof ApiError && err.status === 429) setError(t('login_too_many'));
-      else setError(`${t('login_failed')}: ${errorText(err)}`);
+      // kept as a getter: shown in the language of the moment (a switch follows)
+      if (err instanceof ApiError && err.status === 400) setError(setLater({}, 'text', () => t('login_wrong')));
+      else if (err instanceof ApiError && err.status === 429) setError(setLater({}, 'text', () => t('login_too_many')));
+      else setError(setLater({}, 'text', () => `${t('login_failed')}: ${errorText(err)}`));
     } finally {
       setBusy(false);
     }
@@ -42,7 +43,7 @@ export function Login({ onDone }) {
       <input id="login-email" name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
       <label for="login-password">{t('password')}</label>
       <input id="login-password" name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && <p class="error" role="alert">{error.text}</p>}
       <button class="primary" type="submit" disabled={busy}>{t('login_btn')}</button>
       <p class="center"><a href="#/activate">{t('use_code')}</a></p>
       <p class="center"><a href="#/forgot" data-testid="forgot-link">{t('forgot')}</a></p>

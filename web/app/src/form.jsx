@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, currentSession } from './api.js';
 import { db } from './db.js';
 import { go, useLive } from './hooks.js';
-import { codes, fieldLabel, formatDate, label, serverText, t } from './i18n.js';
+import { codes, fieldLabel, formatDate, label, serverText, setLater, t, without } from './i18n.js';
 import { checkCodes } from '../../shared/vocab.js';
 import { PhotoBadge, StateBadge } from './list.jsx';
 import { COUNTS, editable, emptyRecord, FIELDS, FREE_TEXT, newId, normalize, privacyProblems, REQUIRED } from './model.js';
@@ -229,22 +229,23 @@ function Photos({ rec, data, set, newPhotos, setNewPhotos, errors, disabled }) {
  */
 export function validate(collection, data, remote = null) {
   const e = {};
+  const put = (f, text) => setLater(e, f, text); // read when shown: follows a switch of language
   // The vocabularies the phone last received: a code they lack, or a
   // retired one the server's version of the record did not hold, would be
   // refused by the server; say so now, offline.
   for (const [f, group] of Object.entries(GROUPS)) {
     if (!(f in data)) continue;
     const bad = checkCodes(group, data[f], [].concat(remote?.[f] || []));
-    if (bad) e[f] = t(bad.code === 'retired_code' ? 'code_retired' : 'code_unknown', { label: label(group, bad.value) });
+    if (bad) put(f, () => t(bad.code === 'retired_code' ? 'code_retired' : 'code_unknown', { label: label(group, bad.value) }));
   }
-  if (data.status !== 'draft') for (const f of REQUIRED[collection]) if (!data[f]) e[f] = t('required');
+  if (data.status !== 'draft') for (const f of REQUIRED[collection]) if (!data[f]) put(f, () => t('required'));
   for (const f of FREE_TEXT) {
     const problems = privacyProblems(data[f]);
-    if (problems.length) e[f] = problems.map((w) => t(`privacy_${w}_block`)).join(' ');
+    if (problems.length) put(f, () => problems.map((w) => t(`privacy_${w}_block`)).join(' '));
   }
-  if (data.end_date && data.start_date && data.end_date < data.start_date) e.end_date = t('end_before_start');
-  if (data.photos_expected.length && !data.photo_consent) e.photo_consent = t('photo_consent_needed');
-  if (collection === 'activities' && data.status !== 'draft' && data.type === 'lainnya' && !data.type_other) e.type_other = t('other_type_hint');
+  if (data.end_date && data.start_date && data.end_date < data.start_date) put('end_date', () => t('end_before_start'));
+  if (data.photos_expected.length && !data.photo_consent) put('photo_consent', () => t('photo_consent_needed'));
+  if (collection === 'activities' && data.status !== 'draft' && data.type === 'lainnya' && !data.type_other) put('type_other', () => t('other_type_hint'));
   return e;
 }
 
@@ -303,7 +304,7 @@ export function RecordForm({ collection, id }) {
   if (!isNew && !rec) return <p class="empty">404</p>;
 
   const canEdit = isNew || editable(rec);
-  const set = (f, v) => { setTouched(true); setData((d) => ({ ...d, [f]: v })); setLocalErrors((e) => ({ ...e, [f]: undefined })); };
+  const set = (f, v) => { setTouched(true); setData((d) => ({ ...d, [f]: v })); setLocalErrors((e) => without(e, f)); };
   const serverErrors = {};
   if (rec?.rejection && !touched) for (const [f, v] of Object.entries(rec.rejection.errors || {})) serverErrors[f] = serverText(v.message);
   const errors = { ...serverErrors, ...Object.fromEntries(Object.entries(localErrors).filter(([, v]) => v)) };
@@ -315,7 +316,7 @@ export function RecordForm({ collection, id }) {
     const e = validate(collection, next, rec?.remote);
     setLocalErrors(e);
     if (Object.keys(e).length) {
-      setMessage(t('fix_errors'));
+      setMessage('fix_errors'); // a key: shown in the language of the moment
       const first = document.querySelector(`[data-field="${Object.keys(e)[0]}"]`);
       first?.scrollIntoView({ block: 'center' });
       return;
@@ -427,7 +428,7 @@ export function RecordForm({ collection, id }) {
 
       <Photos rec={rec} data={data} set={set} newPhotos={newPhotos} setNewPhotos={setNewPhotos} errors={errors} disabled={!canEdit} />
 
-      {message && <p class="error" role="alert">{message}</p>}
+      {message && <p class="error" role="alert">{t(message)}</p>}
       {canEdit && (
         <div class="actions">
           <button type="button" name="save-draft" onClick={() => save(keepStatus)}>{keepStatus === 'returned' ? t('save') : t('save_draft')}</button>

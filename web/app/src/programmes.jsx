@@ -10,7 +10,7 @@
 import { useState } from 'preact/hooks';
 import { db } from './db.js';
 import { go, useLive } from './hooks.js';
-import { codes, fieldLabel, formatDate, label, serverText, t } from './i18n.js';
+import { codes, fieldLabel, formatDate, label, serverText, setLater, t } from './i18n.js';
 import { strings } from './strings.js';
 import { DRPPA_ANSWERS, DRPPA_PERCENTS, FREE_TEXT, newId, normalize, PROGRAMMES, privacyProblems, REQUIRED } from './model.js';
 import { deleteRecord, discardChanges, keyOf, saveRecord } from './store.js';
@@ -114,17 +114,18 @@ export function ProgrammeList({ saved }) {
 /** The form's own checks, offline, before anything is saved (the server checks again). */
 export function validateProgramme(d) {
   const e = {};
-  for (const f of REQUIRED[PROGRAMMES]) if (!d[f]) e[f] = t('required');
-  if (d.valid_to && d.valid_from && d.valid_to < d.valid_from) e.valid_to = t('prog_to_before_from');
+  const put = (f, key) => setLater(e, f, () => t(key)); // read when shown: follows a switch of language
+  for (const f of REQUIRED[PROGRAMMES]) if (!d[f]) put(f, 'required');
+  if (d.valid_to && d.valid_from && d.valid_to < d.valid_from) put('valid_to', 'prog_to_before_from');
   for (const f of FREE_TEXT) {
     const problems = privacyProblems(d[f]);
-    if (problems.length) e[f] = problems.map((w) => t(`privacy_${w}_block`)).join(' ');
+    if (problems.length) setLater(e, f, () => problems.map((w) => t(`privacy_${w}_block`)).join(' '));
   }
   if (d.program === 'drppa') {
     const any = DRPPA_ANSWERS.some((f) => d[f]) || DRPPA_PERCENTS.some((f) => d[f]);
-    if (any && !d.drppa_assessed_on) e.drppa_assessed_on = t('prog_date_needed');
-    if (d.drppa_assessed_on) for (const f of DRPPA_ANSWERS) if (!d[f]) e[f] = t('prog_answer_needed');
-    for (const f of DRPPA_PERCENTS) if (d[f] < 0 || d[f] > 100) e[f] = t('prog_pct_range');
+    if (any && !d.drppa_assessed_on) put('drppa_assessed_on', 'prog_date_needed');
+    if (d.drppa_assessed_on) for (const f of DRPPA_ANSWERS) if (!d[f]) put(f, 'prog_answer_needed');
+    for (const f of DRPPA_PERCENTS) if (d[f] < 0 || d[f] > 100) put(f, 'prog_pct_range');
   }
   return e;
 }
