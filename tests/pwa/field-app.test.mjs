@@ -384,7 +384,8 @@ test('an id the server reads as a phone number (drawn before ids were redrawn) g
   await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
 
   // saved while the network is down: it waits on the phone, its mutation frozen
-  await page.route('**/api/sync/push', (route) => route.abort('internetdisconnected'));
+  let cut = 0;
+  await page.route('**/api/sync/push', (route) => { cut++; return route.abort('internetdisconnected'); });
   await page.click('[data-testid=new-record]');
   await page.waitForSelector('[data-testid=record-form][data-collection=activities]');
   const drawn = await page.getAttribute('[data-testid=record-form]', 'data-id');
@@ -393,7 +394,9 @@ test('an id the server reads as a phone number (drawn before ids were redrawn) g
   await page.fill('[name=start_date]', '2025-06-02');
   await page.fill('[name=female_adult]', '9');
   await page.click('button[name=submit]');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'the failed push');
+  // the push was tried (and cut): its mutation is frozen, and no push is on the way
+  // while the record is moved below (one would reach the server under the drawn id)
+  await until(async () => cut > 0 && (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'the failed push');
 
   // the record as an older app made it: under an id that reads as a phone number
   const bad = 'hp081234567890xy';
@@ -422,7 +425,15 @@ test('an id the server reads as a phone number (drawn before ids were redrawn) g
   });
   await page.click('[data-testid=sync-now]');
   const filter = encodeURIComponent('title="Sosialisasi id lama"');
-  await until(async () => (await server.api('GET', `/api/collections/activities/records?filter=${filter}`, server.superToken)).totalItems === 1, 'the record on the server');
+  // beyond the app's retry delays (5 s, then 15 s) should a retry of the cut push be under way
+  const onServer = async () => (await server.api('GET', `/api/collections/activities/records?filter=${filter}`, server.superToken)).totalItems;
+  await until(async () => (await onServer()) === 1, 'the record on the server', 60000).catch(async (err) => {
+    const held = await page.evaluate(() => new Promise((ok) => {
+      const r = indexedDB.open('jangkau-field');
+      r.onsuccess = () => { const g = r.result.transaction('records').objectStore('records').getAll(); g.onsuccess = () => { ok(g.result.map((x) => ({ key: x.key, pending: x.pending?.mutationId, rejection: x.rejection, dirty: x.dirty }))); r.result.close(); }; };
+    }));
+    throw new Error(`${err.message}; on the server: ${await onServer()}; refused: ${JSON.stringify(refused)}; the phone holds ${JSON.stringify(held)}`);
+  });
   const stored = (await server.api('GET', `/api/collections/activities/records?filter=${filter}`, server.superToken)).items[0];
   assert.deepEqual(refused, ['privacy_phone'], 'the server refused the old id');
   assert.notEqual(stored.id, bad);
