@@ -6,7 +6,7 @@
 // with an enrollment link.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { gradientPng, launchBrowser, PASSWORD, PHONE, shooter, startServer, until } from './harness.mjs';
+import { gradientPng, launchBrowser, PASSWORD, PHONE, shooter, startServer, until, firstSync } from './harness.mjs';
 
 const VILLAGE = '18.01.04.2001'; // Hajimena, Natar, Lampung Selatan
 const REGENCY = '18.01';
@@ -77,7 +77,7 @@ test('offline-first round trip on a phone', { timeout: 240000 }, async () => {
     for (const k of keys) if (await (await caches.open(k)).match('/app/')) return true;
     return false;
   }, null, { timeout: 30000 });
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+  await firstSync(page);
   await shot('signed-in');
 
   // Offline from here.
@@ -306,7 +306,7 @@ test('lost answers: a push and a photo upload whose responses never arrive are r
   await page.fill('#login-password', PASSWORD);
   await page.click('[data-testid=login-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+  await firstSync(page);
 
   // The server gets the request; the phone never hears the answer (connection reset).
   let pushesLost = 0, uploadsLost = 0, uploads = 0;
@@ -381,7 +381,7 @@ test('an id the server reads as a phone number (drawn before ids were redrawn) g
   await page.fill('#login-password', PASSWORD);
   await page.click('[data-testid=login-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+  await firstSync(page);
 
   // saved while the network is down: it waits on the phone, its mutation frozen
   let cut = 0;

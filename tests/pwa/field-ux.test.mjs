@@ -8,7 +8,7 @@
 // test-output/pwa/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, PASSWORD, PHONE, shooter, startServer, until } from './harness.mjs';
+import { launchBrowser, PASSWORD, PHONE, shooter, startServer, until, firstSync, syncAfter } from './harness.mjs';
 
 const VILLAGES = { phone: '18.01.04.2001', laptop: '18.01.07.2012' };
 const LAPTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'id-ID' };
@@ -118,7 +118,7 @@ for (const size of ['phone', 'laptop']) {
       await page.fill('#login-password', PASSWORD);
       await page.click('[data-testid=login-form] button[type=submit]');
       await page.waitForSelector('[data-testid=syncbar]');
-      await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+      await firstSync(page);
     });
 
     await t.test('the install offer appears where the browser allows installing', async () => {
@@ -146,8 +146,7 @@ for (const size of ['phone', 'laptop']) {
       await page.click('button[name=save-draft]');
       await waitState(page, draftId, 'draft_incomplete', 'the incomplete draft');
       assert.match(await item(page, draftId).textContent(), /Tetap di HP sampai diisi: .*Judul/i);
-      await page.click('[data-testid=sync-now]');
-      await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'the sync');
+      await syncAfter(page, () => page.click('[data-testid=sync-now]'));
       assert.equal(await page.getAttribute('[data-testid=syncbar]', 'data-waiting'), '0');
       await shot('draft-incomplete');
     });

@@ -4,13 +4,32 @@
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, screenshotter, startServer as start } from '../shared/jangkau.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, screenshotter, startServer as start, until } from '../shared/jangkau.mjs';
 
 export { BIN, CHROMIUM, ROOT, until } from '../shared/jangkau.mjs';
 
 export const SHOTS = process.env.SCREENSHOTS || join(ROOT, 'test-output', 'pwa');
 export const PASSWORD = 'Uji-lapangan-2026';
 export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'id-ID' };
+
+const runsOf = async (page) => Number(await page.getAttribute('[data-testid=syncbar]', 'data-runs'));
+const idle = async (page) => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false';
+
+/**
+ * Waits until the phone's first sync has ended. The sync bar counts the
+ * syncs that ended (data-runs): "not running" alone also reads true before
+ * a sync has begun.
+ */
+export function firstSync(page) {
+  return until(async () => (await runsOf(page)) >= 1 && (await idle(page)), 'the first sync');
+}
+
+/** Does action (one that starts a sync) and waits until a sync has ended after it. */
+export async function syncAfter(page, action, what = 'the sync') {
+  const before = await runsOf(page);
+  await action();
+  await until(async () => (await runsOf(page)) > before && (await idle(page)), what);
+}
 
 /** Starts ./jangkau on a fresh data dir: migrate up, superuser upsert, serve. */
 export function startServer() {

@@ -7,7 +7,7 @@
 // screen shows a bare code.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, PASSWORD, PHONE, shooter, startServer, until } from './harness.mjs';
+import { launchBrowser, PASSWORD, PHONE, shooter, startServer, until, firstSync } from './harness.mjs';
 
 const VILLAGE = '18.01.04.2001';
 const NEIGHBOUR = '18.01.04.2011';
@@ -30,7 +30,6 @@ after(async () => {
   await server?.stop();
 });
 
-const synced = (page) => until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'sync to finish');
 const stateOf = (page, id) => page.locator(`[data-testid=programmes] [data-id="${id}"]`).first().getAttribute('data-state', { timeout: 1000 }).catch(() => null);
 const rows = async () => (await server.api('GET', `/api/collections/village_programs/records?perPage=50&sort=program,valid_from&filter=${encodeURIComponent(`village="${VILLAGE}"`)}`, verTok)).items;
 const day = (v) => String(v || '').slice(0, 10);
@@ -46,7 +45,7 @@ test('programmes offline, then synced; a refusal comes back onto its field', { t
   await page.fill('#login-password', PASSWORD);
   await page.click('[data-testid=login-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
-  await synced(page);
+  await firstSync(page);
   await page.click('[data-testid=tab-programmes]');
   await page.waitForSelector('[data-testid=list-programmes] [data-id=patbmHajimena0001]');
   assert.equal(await page.locator('[data-id=patbmBranti000001]').count(), 0, 'another village\'s programme');

@@ -4,7 +4,7 @@
 // the server answers, the same session renews its token and syncs.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, PHONE, startServer, until } from './harness.mjs';
+import { launchBrowser, PHONE, startServer, until, firstSync, syncAfter } from './harness.mjs';
 
 const VILLAGE = '18.01.04.2001'; // Hajimena, Natar, Lampung Selatan
 const REGENCY = '18.01';
@@ -46,7 +46,7 @@ test('a token refresh the server cannot answer (503) keeps the phone signed in',
   await page.fill('[name=name]', 'HP Desa Hajimena');
   await page.click('[data-testid=activate-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+  await firstSync(page);
   const first = await storedSession(page);
   assert.equal(first.kind, 'device');
 
@@ -59,9 +59,8 @@ test('a token refresh the server cannot answer (503) keeps the phone signed in',
     return route.fulfill({ status: 503, contentType: 'application/json', headers: { 'Retry-After': '5' },
       body: JSON.stringify({ status: 503, message: 'Server sibuk. / Server busy.', data: { token: { code: 'auth_unavailable', message: 'busy' } } }) });
   });
-  await page.click('[data-testid=sync-now]');
-  await until(() => refreshes > 0, 'the refresh attempt');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'the failed sync to end');
+  await syncAfter(page, () => page.click('[data-testid=sync-now]'), 'the failed sync to end');
+  assert.ok(refreshes > 0, 'the refresh was tried');
   const kept = await storedSession(page);
   assert.ok(!kept.needsLogin, `signed out by a 503: ${kept.authError}`);
   assert.equal(kept.refreshToken, first.refreshToken, 'the refresh token is kept');
@@ -70,8 +69,7 @@ test('a token refresh the server cannot answer (503) keeps the phone signed in',
   // The server answers again: the same session renews its token and syncs.
   await page.unroute('**/api/sync/pull?*');
   await page.unroute('**/api/devices/refresh');
-  await page.click('[data-testid=sync-now]');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'the sync after');
+  await syncAfter(page, () => page.click('[data-testid=sync-now]'), 'the sync after');
   const after = await storedSession(page);
   assert.ok(!after.needsLogin, 'signed in after');
   assert.equal(await page.locator('[data-testid=login-form]').count(), 0, 'no sign-in form');

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { BIN, gradientPng, launchBrowser, PASSWORD, PHONE, shooter, until } from './harness.mjs';
+import { BIN, gradientPng, launchBrowser, PASSWORD, PHONE, shooter, until, firstSync } from './harness.mjs';
 
 const run = promisify(execFile);
 const VILLAGE = '18.01.04.2001';
@@ -74,7 +74,7 @@ test('after a restore the phone re-sends what the server lost, photo included, e
   await page.click('[data-testid=login-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
   const idle = async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false';
-  await until(idle, 'first sync');
+  await firstSync(page);
 
   const stateOf = (id) => page.locator(`[data-id="${id}"]`).first().locator('[data-state]').getAttribute('data-state', { timeout: 1000 });
   // The photos this phone holds: hash -> state.

@@ -6,7 +6,7 @@
 // Afterwards no screen shows a code without its label.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, PASSWORD, PHONE, shooter, startServer, until } from './harness.mjs';
+import { launchBrowser, PASSWORD, PHONE, shooter, startServer, until, firstSync, syncAfter } from './harness.mjs';
 
 const VILLAGE = '18.01.04.2001';
 let server, browser, officer, secToken;
@@ -25,7 +25,6 @@ after(async () => {
 });
 
 const stateOf = (page, id) => page.locator(`.records [data-id="${id}"] [data-state]`).first().getAttribute('data-state', { timeout: 1000 }).catch(() => null);
-const synced = (page) => until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'sync to finish');
 
 async function entry(kind, code) {
   const q = encodeURIComponent(`kind="${kind}" && code="${code}"`);
@@ -43,7 +42,7 @@ test('a changed vocabulary reaches the phone and is checked offline', { timeout:
   await page.fill('#login-password', PASSWORD);
   await page.click('[data-testid=login-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
-  await synced(page);
+  await firstSync(page);
 
   // Offline: a draft with the topic "pengasuhan" and no title yet (an
   // incomplete draft stays on the phone).
@@ -67,8 +66,7 @@ test('a changed vocabulary reaches the phone and is checked offline', { timeout:
   // Online for one sync, then offline again.
   await ctx.setOffline(false);
   await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-online')) === 'true', 'online');
-  await page.click('[data-testid=sync-now]');
-  await synced(page);
+  await syncAfter(page, () => page.click('[data-testid=sync-now]'));
   await until(async () => page.evaluate(async () => {
     const open = indexedDB.open('jangkau-field');
     const db = await new Promise((ok, fail) => { open.onsuccess = () => ok(open.result); open.onerror = fail; });

@@ -6,7 +6,7 @@
 // finds nothing: the phone holds no data and no session.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { gradientPng, launchBrowser, PHONE, shooter, startServer, until } from './harness.mjs';
+import { gradientPng, launchBrowser, PHONE, shooter, startServer, until, firstSync } from './harness.mjs';
 
 const VILLAGE = '18.01.04.2001'; // Hajimena, Natar, Lampung Selatan
 const REGENCY = '18.01';
@@ -51,7 +51,7 @@ test('a phone revoked with wipe sends what it holds, then deletes its data', { t
   await page.fill('[name=name]', 'HP Desa Hajimena');
   await page.click('[data-testid=activate-form] button[type=submit]');
   await page.waitForSelector('[data-testid=syncbar]');
-  await until(async () => (await page.getAttribute('[data-testid=syncbar]', 'data-running')) === 'false', 'first sync');
+  await firstSync(page);
   const before = await localData(page);
   assert.ok(before.meta.includes('session') && before.meta.includes('vocab'), `session and vocabularies on the phone: ${before.meta}`);
 

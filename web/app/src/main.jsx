@@ -27,7 +27,7 @@ function SyncBar() {
   const refused = useLive(() => refusedCounts(), [], { total: 0 });
   const online = s.online ?? navigator.onLine;
   return (
-    <div class={`syncbar ${online ? 'on' : 'off'}`} data-testid="syncbar" data-online={String(online)} data-running={String(!!s.running)} data-waiting={waiting}>
+    <div class={`syncbar ${online ? 'on' : 'off'}`} data-testid="syncbar" data-online={String(online)} data-running={String(!!s.running)} data-runs={s.runs || 0} data-waiting={waiting}>
       <div class="row">
         <span class="dot" />
         <span class="net">{online ? (s.running ? t('syncing') : t('online')) : t('offline')}</span>

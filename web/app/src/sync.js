@@ -29,7 +29,8 @@ let retryTimer = null;
 // Photo errors worth retrying: the upload was cut or is still being processed.
 const PHOTO_RETRY = new Set(['photo_corrupt', 'photo_aborted']);
 
-const state = { running: false, again: false, online: navigator.onLine, lastError: null, lastSync: 0, streaming: false };
+// runs: how many syncs have ended (tests wait on it: a sync that has not begun yet also reads running: false)
+const state = { running: false, again: false, online: navigator.onLine, lastError: null, lastSync: 0, streaming: false, runs: 0 };
 const listeners = new Set();
 export function onSyncState(fn) { listeners.add(fn); fn({ ...state }); return () => listeners.delete(fn); }
 function emit(patch) { Object.assign(state, patch); for (const fn of listeners) fn({ ...state }); }
@@ -95,7 +96,7 @@ async function syncOnce() {
       retryDelay = Math.min(retryDelay * 3, RETRY_MAX);
     }
   } finally {
-    emit({ running: false });
+    emit({ running: false, runs: state.runs + 1 });
   }
 }
 
