@@ -362,6 +362,13 @@ func WatermelonPush(e *core.RequestEvent) error {
 	}
 	err := runPush(e, func(tx core.App) error {
 		rejectedIDs, rejections, conflicts = map[string][]string{}, map[string]map[string]Result{}, nil // may run again (txbatch.Run)
+		// Which pushed ids exist is read once for the whole push (Prepare),
+		// before the check of changes since the last pull: a created
+		// record's id that is not stored needs no look-up of its own.
+		p.Prebuild(e.App, all)
+		if err := p.Prepare(tx, all); err != nil {
+			return err
+		}
 		if lastPulled > 0 {
 			// WatermelonDB's rule: any pushed record changed on the server
 			// since the last pull aborts the whole push; the phone pulls first.
@@ -422,10 +429,6 @@ func WatermelonPush(e *core.RequestEvent) error {
 			if len(conflicts) > 0 {
 				return nil
 			}
-		}
-		p.Prebuild(e.App, all)
-		if err := p.Prepare(tx, all); err != nil {
-			return err
 		}
 		for _, m := range all {
 			res, err := p.Apply(tx, m, nil)
