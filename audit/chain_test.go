@@ -323,3 +323,35 @@ func TestEntriesOfSharedTransactionsStayChained(t *testing.T) {
 		t.Fatalf("the refused run's entry was kept")
 	}
 }
+
+// An INSERT of many entries that fails halfway (it is OR FAIL: the rows
+// before the failing one stay until the transaction ends) leaves nothing
+// behind: the error fails the whole transaction, which rolls back.
+func TestAFlushThatFailsHalfwayLeavesNoEntry(t *testing.T) {
+	t.Parallel()
+	app := tt.New(t)
+	if _, err := app.DB().NewQuery(`CREATE TRIGGER refuse_boom BEFORE INSERT ON audit_log WHEN NEW.note LIKE '%boom%'
+		BEGIN SELECT RAISE(FAIL, 'boom refused'); END`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	before := liveCount(t, app, "1=1", nil)
+	err := txbatch.Run(app, func(tx core.App) error {
+		for i := range 40 {
+			note := fmt.Sprint("n", i)
+			if i == 30 {
+				note = "boom"
+			}
+			if err := audit.Write(tx, audit.Entry{Action: audit.ActionView, Collection: "activities", RecordID: "r" + note, Note: note}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "boom refused") {
+		t.Fatalf("the failing entry's error: %v", err)
+	}
+	if after := liveCount(t, app, "1=1", nil); after != before {
+		t.Fatalf("%d entries before, %d after a failed flush", before, after)
+	}
+	verifyOK(t, app)
+}
