@@ -217,7 +217,8 @@ func (p *pendingStats) Flush(app core.App) error {
 		for start := 0; start < len(ids); start += 500 {
 			end := min(start+500, len(ids))
 			chunk := ids[start:end]
-			rows, err := txbatch.Query(app, `SELECT `+rowColumns[name]+` FROM `+name+` WHERE id IN `+txbatch.List(len(chunk)), chunk...)
+			in, padded := txbatch.ListOf(chunk)
+			rows, err := txbatch.Query(app, `SELECT `+rowColumns[name]+` FROM `+name+` WHERE id IN `+in, padded...)
 			if err != nil {
 				return err
 			}

@@ -194,7 +194,10 @@ func (r *Reader) run(keep bool, query string, args ...any) (*sql.Rows, error) {
 			return tx.Query(query, args...)
 		}
 	}
-	return txbatch.Query(r.app, query, args...)
+	if keep {
+		return txbatch.Query(r.app, query, args...)
+	}
+	return txbatch.QueryOnce(r.app, query, args...)
 }
 
 // readStmts are the statements of the read path, prepared on the

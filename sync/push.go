@@ -235,8 +235,9 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 		}
 	}
 	if p.ClientID != "" && len(mids) > 0 {
+		in, padded := txbatch.ListOf(mids)
 		rows, err := txbatch.Query(tx, `SELECT mutation_id, result FROM sync_mutations WHERE user_id = ? AND client_id = ? AND mutation_id IN `+
-			txbatch.List(len(mids)), append([]any{p.Actor.ID, p.ClientID}, mids...)...)
+			in, append([]any{p.Actor.ID, p.ClientID}, padded...)...)
 		if err != nil {
 			return err
 		}
@@ -279,7 +280,8 @@ func (p *Pusher) Prepare(tx core.App, muts []Mutation) error {
 // storedIDs returns which of ids table holds, the id compared with the
 // given collation clause ("" for exact).
 func storedIDs(tx core.App, table, collate string, ids []any) ([]string, error) {
-	rows, err := txbatch.Query(tx, `SELECT id FROM `+table+` WHERE id`+collate+` IN `+txbatch.List(len(ids)), ids...)
+	in, padded := txbatch.ListOf(ids)
+	rows, err := txbatch.Query(tx, `SELECT id FROM `+table+` WHERE id`+collate+` IN `+in, padded...)
 	if err != nil {
 		return nil, err
 	}

@@ -232,10 +232,26 @@ func Prepared(app core.App, query string) (stmt *sql.Stmt, release func(), err e
 	return s, func() { s.Close() }, nil
 }
 
-// Query runs a query with positional arguments on app's database (not
-// prepared: for statements whose text varies, such as IN lists): in app's
-// transaction, or outside any on PocketBase's pool for reads.
+// Query runs a query with positional arguments on app's database: in a
+// batch through the batch's statement (compiled once, and once per
+// connection when shared; IN lists through ListOf, so that their texts are
+// few), in another transaction or outside any as QueryOnce. The rows must
+// be closed before the same query runs again in the batch.
 func Query(app core.App, query string, args ...any) (*sql.Rows, error) {
+	if st := stateOf(app); st != nil {
+		s, err := st.stmt(query)
+		if err != nil {
+			return nil, err
+		}
+		return s.Query(args...)
+	}
+	return QueryOnce(app, query, args...)
+}
+
+// QueryOnce runs a query with positional arguments on app's database,
+// compiled for this call only (for texts that vary): in app's
+// transaction, or outside any on PocketBase's pool for reads.
+func QueryOnce(app core.App, query string, args ...any) (*sql.Rows, error) {
 	db := app.DB()
 	if !app.IsTransactional() {
 		db = app.ConcurrentDB()
@@ -253,6 +269,27 @@ func List(n int) string {
 		return "(NULL)" // matches nothing
 	}
 	return "(?" + strings.Repeat(", ?", n-1) + ")"
+}
+
+// ListOf returns the placeholders of an IN list of values and the values
+// to bind to them: their count rounded up to a power of two, the last value
+// repeated (an IN list means the same with a value twice). A statement with
+// an IN list is then one of a few texts, each compiled once (Query, Exec)
+// instead of once per length.
+func ListOf(values []any) (string, []any) {
+	n := 1
+	for n < len(values) {
+		n *= 2
+	}
+	if len(values) == 0 || n == len(values) {
+		return List(len(values)), values
+	}
+	padded := make([]any, n)
+	copy(padded, values)
+	for i := len(values); i < n; i++ {
+		padded[i] = values[len(values)-1]
+	}
+	return List(n), padded
 }
 
 // Scanner is a row to scan (*sql.Row).

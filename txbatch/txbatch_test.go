@@ -3,6 +3,7 @@ package txbatch_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -199,5 +200,65 @@ func TestListPlaceholders(t *testing.T) {
 		if got := txbatch.List(n); got != want {
 			t.Errorf("List(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// An IN list of any length is one of a few statement texts, and finds the
+// same rows as the list itself, in a batch (where the statement is kept)
+// and outside one.
+func TestListOfFindsTheSameRowsWithFewTexts(t *testing.T) {
+	app := newApp(t)
+	for _, k := range []string{"a", "b", "c", "d", "e"} {
+		if _, err := app.DB().NewQuery(`INSERT INTO t VALUES ({:k}, 1)`).Bind(map[string]any{"k": k}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	texts := map[string]bool{}
+	find := func(db core.App, keys []any) []string {
+		in, args := txbatch.ListOf(keys)
+		texts[in] = true
+		if len(args) < len(keys) || len(args)&(len(args)-1) != 0 {
+			t.Fatalf("%d keys bound as %d", len(keys), len(args))
+		}
+		rows, err := txbatch.Query(db, `SELECT k FROM t WHERE k IN `+in+` ORDER BY k`, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, k)
+		}
+		return got
+	}
+	cases := []struct {
+		keys []any
+		want string
+	}{
+		{nil, ""}, {[]any{"c"}, "c"}, {[]any{"e", "a", "x"}, "a e"}, {[]any{"a", "b", "c", "d", "e"}, "a b c d e"},
+		{[]any{"x", "y", "z", "b", "q", "r", "s", "t", "u"}, "b"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(find(app, c.keys), " "); got != c.want {
+			t.Errorf("outside a batch, %v: %q, want %q", c.keys, got, c.want)
+		}
+		err := txbatch.Run(app, func(tx core.App) error {
+			for range 2 { // the batch's statement, used twice
+				if got := strings.Join(find(tx, c.keys), " "); got != c.want {
+					t.Errorf("in a batch, %v: %q, want %q", c.keys, got, c.want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(texts) != 5 { // (NULL), 1, 4, 8, 16 placeholders
+		t.Errorf("%d statement texts: %v", len(texts), texts)
 	}
 }
