@@ -2,6 +2,7 @@
 // {status, message, data: {field: {code, message}}} turned into one message
 // per field, in the current language.
 import { errorFields, inLang } from './apierror.js';
+import { setLater } from './later.js';
 import { pick, t } from './i18n.js';
 
 // PocketBase's own validation codes carry English-only messages.
@@ -28,7 +29,7 @@ function fieldMessage(e) {
 export function fieldErrors(err) {
   const out = {};
   for (const [k, v] of Object.entries(errorFields(err))) {
-    if (v && typeof v === 'object') Object.defineProperty(out, k, { get: () => fieldMessage(v), enumerable: true, configurable: true });
+    if (v && typeof v === 'object') setLater(out, k, () => fieldMessage(v));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // remembered on this browser. Shared by the console (/) and the field app (/app/).
 import { inLang } from './apierror.js';
 import { activeCodes, labelIn } from './vocab.js';
+import { setLater } from './later.js';
 
 const KEY = 'jangkau.lang';
 export const LANGS = ['id', 'en'];
@@ -51,8 +52,7 @@ export function t(key, vars) {
  * language).
  */
 export function setText(obj, name, key, vars) {
-  Object.defineProperty(obj, name, { get: () => t(key, vars), enumerable: true, configurable: true });
-  return obj;
+  return setLater(obj, name, () => t(key, vars));
 }
 
 /**

@@ -3,7 +3,8 @@
 // scanned with the camera where the browser can read QR codes).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activateDevice, ApiError, currentSession, loginWithPassword, parseEnrollment } from './api.js';
-import { serverText, setLater, t } from './i18n.js';
+import { serverText, t } from './i18n.js';
+import { setLater } from '../../shared/later.js';
 
 function errorText(err) {
   if (!(err instanceof ApiError)) return t('login_offline');

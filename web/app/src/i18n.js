@@ -44,23 +44,6 @@ export function codes(group) { return activeCodes(group); }
 export function fieldLabel(name) { return label('fields', name); }
 
 /**
- * Sets obj[name] to a getter of text() and returns obj: a message kept in
- * state is then read in the language of the moment it is shown, not of the
- * moment it was made (it follows a switch of language).
- */
-export function setLater(obj, name, text) {
-  Object.defineProperty(obj, name, { get: text, enumerable: true, configurable: true });
-  return obj;
-}
-
-/** A copy of obj without name, its getters kept as getters. */
-export function without(obj, name) {
-  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(obj));
-  delete out[name];
-  return out;
-}
-
-/**
  * The part of a bilingual server message ("Bahasa Indonesia. / English.") in
  * the current language; other messages as they are.
  */

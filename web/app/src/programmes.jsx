@@ -10,7 +10,8 @@
 import { useState } from 'preact/hooks';
 import { db } from './db.js';
 import { go, useLive } from './hooks.js';
-import { codes, fieldLabel, formatDate, label, serverText, setLater, t } from './i18n.js';
+import { codes, fieldLabel, formatDate, label, serverText, t } from './i18n.js';
+import { setLater } from '../../shared/later.js';
 import { strings } from './strings.js';
 import { DRPPA_ANSWERS, DRPPA_PERCENTS, FREE_TEXT, newId, normalize, PROGRAMMES, privacyProblems, REQUIRED } from './model.js';
 import { deleteRecord, discardChanges, keyOf, saveRecord } from './store.js';

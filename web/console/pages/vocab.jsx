@@ -6,6 +6,7 @@
 // Phones receive the changes at their next sync.
 import { useEffect, useState } from 'preact/hooks';
 import { t, label, pick } from '../../shared/i18n.js';
+import { setLater } from '../../shared/later.js';
 import { KINDS } from '../../shared/vocab.js';
 import { fieldErrors } from '../../shared/errors.js';
 import { pb, useCreateOnce } from '../pb.js';
@@ -23,7 +24,7 @@ function Row({ e, editable, first, last, onMove, onSaved }) {
   const save = async (patch) => {
     setBusy(true); setErrors({});
     try { await pb.collection('vocabularies').update(e.id, patch); await onSaved(); }
-    catch (err) { setErrors(Object.defineProperty(fieldErrors(err), '_', { get: () => pick(err.message), enumerable: true })); }
+    catch (err) { setErrors(setLater(fieldErrors(err), '_', () => pick(err.message))); }
     finally { setBusy(false); }
   };
   const dirty = v.label_id !== e.label_id || v.label_en !== e.label_en;
