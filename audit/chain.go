@@ -180,7 +180,7 @@ const (
 	// OR FAIL: an INSERT of many rows that may abort halfway makes SQLite
 	// copy every page it changes into a statement journal first, to undo
 	// the statement alone; a failure here fails the whole transaction
-	// anyway, so the copy (a fifth of the time of an entry) is saved.
+	// anyway, so the copy is saved (about 6 % of a bulk push's CPU).
 	plainChainedInsertSQL = `INSERT OR FAIL INTO ` + Collection + ` (id, user, superuser, device, client_time, action, target_collection, record,
 	changes, note, server_time, created, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
