@@ -2,11 +2,11 @@
 // opens with no connection after the first visit. Data never passes through
 // here: /api/ requests go to the network untouched, and the records live in
 // IndexedDB. A new build changes VERSION, which installs a new cache.
-const VERSION = 'db1e24e63da8';
+const VERSION = '590a945814c2';
 const CACHE = 'jangkau-app-' + VERSION;
 const SHELL = [
   "/app/",
-  "/app/assets/app.js?v=755ee5f33f0d",
+  "/app/assets/app.js?v=42a2d7a2418a",
   "/app/assets/app.css?v=513850af8fcc",
   "/app/icons/icon-192.png",
   "/app/icons/icon-512.png",

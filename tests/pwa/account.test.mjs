@@ -135,6 +135,12 @@ for (const size of ['phone', 'laptop']) {
       await page.fill('#pw-passwordConfirm', 'sandi operator dusun');
       await page.click('[data-testid=pw-save]');
       await page.waitForSelector('[data-field=passwordConfirm]');
+      assert.match(await page.textContent('[data-field=passwordConfirm]'), /Tidak sama/);
+      // the check shown follows a switch of language
+      await page.click('[data-testid=lang-switch]');
+      await until(async () => /Does not match/.test(await page.textContent('[data-field=passwordConfirm]')), 'the check in English');
+      await page.click('[data-testid=lang-switch]');
+      await until(async () => /Tidak sama/.test(await page.textContent('[data-field=passwordConfirm]')), 'the check back in Bahasa Indonesia');
       await page.fill('#pw-passwordConfirm', 'sandi operator desa');
       await page.click('[data-testid=pw-save]');
       await page.waitForSelector('[data-testid=syncbar]');

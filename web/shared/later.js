@@ -14,3 +14,8 @@ export function without(obj, name) {
   delete out[name];
   return out;
 }
+
+/** A message kept in state, read when shown: `{text}`, text() giving it in the language of that moment. */
+export function later(text) {
+  return setLater({}, 'text', text);
+}

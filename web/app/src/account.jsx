@@ -5,10 +5,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, currentSession, replaceSession } from './api.js';
 import { formatTime, lang, serverText, t } from './i18n.js';
+import { later, setLater } from '../../shared/later.js';
+
+// Messages kept in state are read when shown (later, setLater): a switch of
+// language turns them too.
 
 function fieldErrs(err) {
   const out = {};
-  if (err instanceof ApiError) for (const [k, v] of Object.entries(err.data || {})) out[k] = serverText(v?.message || v?.code || '');
+  if (err instanceof ApiError) for (const [k, v] of Object.entries(err.data || {})) setLater(out, k, () => serverText(v?.message || v?.code || ''));
   return out;
 }
 
@@ -19,16 +23,19 @@ export function Forgot() {
   const [busy, setBusy] = useState(false);
   const submit = async (ev) => {
     ev.preventDefault();
-    if (!email.trim()) { setError(t('required')); return; }
+    if (!email.trim()) { setError(later(() => t('required'))); return; }
     setBusy(true); setError('');
     try {
       const res = await fetch('/api/collections/users/request-password-reset', {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: email.trim() }),
       });
-      if (res.status === 429) setError(t('login_too_many'));
-      else if (!res.ok) setError(serverText((await res.json().catch(() => ({}))).message || '') || t('pw_failed'));
+      if (res.status === 429) setError(later(() => t('login_too_many')));
+      else if (!res.ok) {
+        const message = (await res.json().catch(() => ({}))).message || '';
+        setError(later(() => serverText(message) || t('pw_failed')));
+      }
       else setSent(true);
-    } catch { setError(t('pw_offline')); }
+    } catch { setError(later(() => t('pw_offline'))); }
     setBusy(false);
   };
   return (
@@ -39,7 +46,7 @@ export function Forgot() {
         <form onSubmit={submit} novalidate>
           <label for="forgot-email">{t('email')}</label>
           <input id="forgot-email" type="email" autocomplete="username" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-          {error && <p class="error" role="alert">{error}</p>}
+          {error && <p class="error" role="alert">{error.text}</p>}
           <button class="primary" type="submit" disabled={busy} data-testid="forgot-send">{t('pw_forgot_send')}</button>
         </form>
       )}
@@ -60,9 +67,9 @@ export function ChangePassword({ forced }) {
   const submit = async (ev) => {
     ev.preventDefault();
     const errs = {};
-    if (!v.oldPassword) errs.oldPassword = t('required');
-    if (v.password.length < 10) errs.password = t('pw_short');
-    if (v.password !== v.passwordConfirm) errs.passwordConfirm = t('pw_mismatch');
+    if (!v.oldPassword) setLater(errs, 'oldPassword', () => t('required'));
+    if (v.password.length < 10) setLater(errs, 'password', () => t('pw_short'));
+    if (v.password !== v.passwordConfirm) setLater(errs, 'passwordConfirm', () => t('pw_mismatch'));
     setErrors(errs); setMsg('');
     if (Object.keys(errs).length) return;
     setBusy(true);
@@ -70,10 +77,10 @@ export function ChangePassword({ forced }) {
       const r = await api('POST', '/api/accounts/password', v);
       await replaceSession(r.token, r.record);
       setV({ oldPassword: '', password: '', passwordConfirm: '' });
-      setMsg(t('pw_saved'));
+      setMsg(later(() => t('pw_saved')));
     } catch (err) {
       const fe = fieldErrs(err);
-      setErrors(Object.keys(fe).length ? fe : { form: err instanceof ApiError ? serverText(err.message) : t('pw_offline') });
+      setErrors(Object.keys(fe).length ? fe : setLater({}, 'form', () => (err instanceof ApiError ? serverText(err.message) : t('pw_offline'))));
     }
     setBusy(false);
   };
@@ -95,7 +102,7 @@ export function ChangePassword({ forced }) {
         {f('passwordConfirm', t('pw_confirm'), 'new-password')}
         {errors.form && <p class="error" role="alert">{errors.form}</p>}
         <button class="primary" type="submit" disabled={busy} data-testid="pw-save">{t('pw_save')}</button>
-        {msg && <p class="notice" role="status" data-testid="pw-saved">{msg}</p>}
+        {msg && <p class="notice" role="status" data-testid="pw-saved">{msg.text}</p>}
       </form>
     </section>
   );
@@ -131,7 +138,7 @@ function PushSwitch() {
       setSub(s);
     } catch (err) {
       // the browser's own refusal (no push service reachable, permission) is in English: say it in the user's words first
-      setError(err instanceof ApiError ? serverText(err.message) : `${t('push_failed')} (${err.message || err})`);
+      setError(later(() => (err instanceof ApiError ? serverText(err.message) : `${t('push_failed')} (${err.message || err})`)));
     }
     setBusy(false);
   };
@@ -141,7 +148,7 @@ function PushSwitch() {
       await api('DELETE', '/api/notify/subscriptions', { endpoint: sub.endpoint });
       await sub.unsubscribe();
       setSub(null);
-    } catch (err) { setError(err instanceof ApiError ? serverText(err.message) : String(err)); }
+    } catch (err) { setError(later(() => (err instanceof ApiError ? serverText(err.message) : String(err)))); }
     setBusy(false);
   };
   return (
@@ -149,7 +156,7 @@ function PushSwitch() {
       <p>{sub ? t('push_on') : t('push_off')}</p>
       {sub ? <button type="button" disabled={busy} onClick={off} data-testid="push-off">{t('push_disable')}</button>
         : <button type="button" class="primary" disabled={busy} onClick={on} data-testid="push-on">{t('push_enable')}</button>}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && <p class="error" role="alert">{error.text}</p>}
     </div>
   );
 }
@@ -157,16 +164,16 @@ function PushSwitch() {
 export function NotifySettings() {
   const [prefs, setPrefs] = useState(null);
   const [error, setError] = useState('');
-  useEffect(() => { api('GET', '/api/notify/prefs').then(setPrefs, (e) => setError(e instanceof ApiError ? serverText(e.message) : t('pw_offline'))); }, []);
+  useEffect(() => { api('GET', '/api/notify/prefs').then(setPrefs, (e) => setError(later(() => (e instanceof ApiError ? serverText(e.message) : t('pw_offline'))))); }, []);
   const toggle = async (sw, isOn) => {
     const off = isOn ? prefs.off.filter((x) => x !== sw) : [...prefs.off, sw];
-    try { setPrefs(await api('PUT', '/api/notify/prefs', { off, lang: lang() })); } catch (e) { setError(serverText(e.message || '')); }
+    try { setPrefs(await api('PUT', '/api/notify/prefs', { off, lang: lang() })); } catch (e) { setError(later(() => serverText(e.message || ''))); }
   };
   return (
     <section class="card" data-testid="notify-settings">
       <h3>{t('notify_title')}</h3>
       <PushSwitch />
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && <p class="error" role="alert">{error.text}</p>}
       {prefs && prefs.kinds.map((k) => (
         <fieldset key={k.kind} class="prefs" data-kind={k.kind}>
           <legend>{t('notify_kind_' + k.kind)}</legend>
