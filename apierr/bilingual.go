@@ -110,12 +110,24 @@ func Describe(err error) (code, message string) {
 // number is written as one (10000000, not 1e+07).
 func fill(message string, params map[string]any) string {
 	for k, v := range params {
-		if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1e15 {
-			v = int64(f)
+		s := fmt.Sprint(v)
+		if f, ok := v.(float64); ok {
+			if whole, ok := wholeNumber(f); ok {
+				s = whole
+			}
 		}
-		message = strings.ReplaceAll(message, "{{."+k+"}}", fmt.Sprint(v))
+		message = strings.ReplaceAll(message, "{{."+k+"}}", s)
 	}
 	return message
+}
+
+// wholeNumber writes f as people write a whole number (10000000, not
+// 1e+07); ok is false when f is not one.
+func wholeNumber(f float64) (s string, ok bool) {
+	if f != math.Trunc(f) || math.Abs(f) >= 1e15 {
+		return "", false
+	}
+	return strconv.FormatInt(int64(f), 10), true
 }
 
 // number is a number as PocketBase writes it in an English message.
@@ -128,8 +140,10 @@ func plainNumbers(message string) string {
 		return message
 	}
 	return number.ReplaceAllStringFunc(message, func(n string) string {
-		if f, err := strconv.ParseFloat(n, 64); err == nil && strings.Contains(n, "e") && f == math.Trunc(f) && math.Abs(f) < 1e15 {
-			return strconv.FormatInt(int64(f), 10)
+		if f, err := strconv.ParseFloat(n, 64); err == nil && strings.Contains(n, "e") {
+			if whole, ok := wholeNumber(f); ok {
+				return whole
+			}
 		}
 		return n
 	})
@@ -154,8 +168,10 @@ func fillFrom(id, en string) string {
 		if end < 0 {
 			break
 		}
-		if f, err := strconv.ParseFloat(n, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
-			n = strconv.FormatInt(int64(f), 10)
+		if f, err := strconv.ParseFloat(n, 64); err == nil {
+			if whole, ok := wholeNumber(f); ok {
+				n = whole
+			}
 		}
 		id = id[:start] + n + id[start+end+2:]
 	}
@@ -238,7 +254,7 @@ func unreadableBody(e *core.RequestEvent, message string) *Error {
 		}
 		return BadRequest("body", CodeInvalidJSON, Text("Isi permintaan harus objek JSON ({...}).", "The request body must be a JSON object ({...})."))
 	}
-	return InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+	return InvalidBody(err)
 }
 
 // messages is the Indonesian half of PocketBase's own general messages

@@ -129,3 +129,10 @@ func InvalidJSON(whatID, whatEN string, err error) *Error {
 	id, en := JSONProblem(err)
 	return BadRequest("body", CodeInvalidJSON, Text(whatID+": "+id+".", whatEN+": "+en+"."))
 }
+
+// InvalidBody is InvalidJSON for a route whose body is a JSON object with
+// nothing more to name: "the request body is not valid JSON", then what is
+// wrong with it.
+func InvalidBody(err error) *Error {
+	return InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+}

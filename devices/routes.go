@@ -26,12 +26,6 @@ var (
 		Message: "Token perangkat diperbarui lewat /api/devices/refresh, bukan auth-refresh. / A device token is renewed through /api/devices/refresh, not auth-refresh."}
 )
 
-// badBody is the refusal of a body that is not the JSON a devices route
-// reads, saying where it stops being JSON or which member holds what.
-func badBody(err error) error {
-	return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
-}
-
 func bearer(h string) string {
 	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
 		return h[7:]
@@ -229,7 +223,7 @@ func createEnrollment(e *core.RequestEvent) error {
 		User string `json:"user"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return badBody(err)
+		return apierr.InvalidBody(err)
 	}
 	enr, err := CreateEnrollment(e.App, a, body.User)
 	if err != nil {
@@ -321,7 +315,7 @@ func credentialsJSON(c *Credentials) map[string]any {
 func activateDevice(e *core.RequestEvent) error {
 	var in ActivateInput
 	if err := e.BindBody(&in); err != nil {
-		return badBody(err)
+		return apierr.InvalidBody(err)
 	}
 	creds, err := Activate(e.App, in)
 	if err != nil {
@@ -336,7 +330,7 @@ func refreshDevice(e *core.RequestEvent) error {
 		RefreshToken string `json:"refreshToken"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return badBody(err)
+		return apierr.InvalidBody(err)
 	}
 	creds, err := Refresh(e.App, body.RefreshToken)
 	if err != nil {
@@ -365,7 +359,7 @@ func revokeDevice(e *core.RequestEvent) error {
 	}
 	if e.Request.ContentLength != 0 {
 		if err := e.BindBody(&body); err != nil {
-			return badBody(err)
+			return apierr.InvalidBody(err)
 		}
 	}
 	dev, err := Revoke(e.App, a, e.Request.PathValue("id"), body.Wipe)

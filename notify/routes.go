@@ -80,7 +80,7 @@ func putPrefs(e *core.RequestEvent) error {
 		Lang string   `json:"lang"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+		return apierr.InvalidBody(err)
 	}
 	off := []string{}
 	for _, s := range body.Off {
@@ -145,7 +145,7 @@ func postSubscription(e *core.RequestEvent) error {
 	}
 	var body subscribeBody
 	if err := e.BindBody(&body); err != nil {
-		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+		return apierr.InvalidBody(err)
 	}
 	if !validEndpoint(body.Endpoint) {
 		return fieldError("endpoint", "invalid_endpoint", "Alamat langganan harus URL https dari layanan push peramban. / The endpoint must be the browser push service's https URL.")
@@ -191,7 +191,7 @@ func deleteSubscription(e *core.RequestEvent) error {
 	}
 	var body subscribeBody
 	if err := e.BindBody(&body); err != nil {
-		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+		return apierr.InvalidBody(err)
 	}
 	if body.Endpoint == "" {
 		return fieldError("endpoint", "required", "endpoint wajib diisi. / endpoint is required.")
@@ -254,7 +254,7 @@ func readNotices(e *core.RequestEvent) error {
 		All bool     `json:"all"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+		return apierr.InvalidBody(err)
 	}
 	if !body.All && len(body.IDs) == 0 {
 		return fieldError("ids", "required", "Sebutkan ids atau all: true. / Give ids or all: true.")

@@ -21,12 +21,16 @@ const CodeInvalidType = "invalid_type"
 var msgInvalidValues = apierr.Text("Ada nilai yang tidak sah; tidak ada yang disimpan.",
 	"A value is not valid; nothing was saved.")
 
-// typeError is the field error of a value of the wrong kind: wantID and
-// wantEN say what the field takes.
+// InvalidTypeMessage is the message of a field given a value of the wrong
+// kind (CodeInvalidType, on REST and in the sync pushes): wantID and wantEN
+// say what the field takes.
+func InvalidTypeMessage(name, wantID, wantEN string) string {
+	return apierr.Text(fmt.Sprintf("Kolom %q harus %s.", name, wantID), fmt.Sprintf("Field %q must be %s.", name, wantEN))
+}
+
+// typeError is the field error of a value of the wrong kind.
 func typeError(name, wantID, wantEN string) validation.Error {
-	return apierr.Field(CodeInvalidType, apierr.Text(
-		fmt.Sprintf("Kolom %q harus %s.", name, wantID),
-		fmt.Sprintf("Field %q must be %s.", name, wantEN)))
+	return apierr.Field(CodeInvalidType, InvalidTypeMessage(name, wantID, wantEN))
 }
 
 // CheckValue checks the value a client sent for field f on REST or in a

@@ -211,7 +211,7 @@ func NativePush(e *core.RequestEvent) error {
 	}
 	var body nativePushBody
 	if err := decodeBody(e, &body, true); err != nil {
-		return apierr.InvalidJSON("Isi permintaan bukan JSON yang sah", "The request body is not valid JSON", err)
+		return apierr.InvalidBody(err)
 	}
 	if len(body.Mutations) > MaxMutations {
 		return badRequest(e, "mutations", "too_many_mutations",

@@ -825,7 +825,7 @@ func (p *Pusher) decode(col *core.Collection, data map[string]any) (map[string]a
 // typeErr refuses a value of the wrong JSON type: wantID and wantEN say
 // what the field takes, in Bahasa Indonesia and in English.
 func typeErr(name, wantID, wantEN string) *FieldError {
-	fe := fieldErr("invalid_type", fmt.Sprintf("Kolom %q harus %s. / Field %q must be %s.", name, wantID, name, wantEN))
+	fe := fieldErr(records.CodeInvalidType, records.InvalidTypeMessage(name, wantID, wantEN))
 	return &fe
 }
 
