@@ -118,11 +118,13 @@ func CurrentSeq(app core.App) (int64, error) {
 }
 
 // scopeOfRecord returns the feed scope columns of a record: records are
-// scoped by village, reference data by regency (” = everyone).
+// scoped by village, reference data by regency (” = everyone). A village
+// or a district area is in the village column under its own code, which
+// only its own phones' ranges read (Scope), and its regency's.
 func scopeOfRecord(rec *core.Record) (village, regency string) {
 	switch rec.Collection().Name {
 	case catalog.Areas:
-		return "", areas.RegencyOf(rec.Id)
+		return AreaScope(rec.Id)
 	case catalog.RadIndicators, catalog.Vocabularies:
 		return "", ""
 	}
@@ -131,6 +133,17 @@ func scopeOfRecord(rec *core.Record) (village, regency string) {
 		return activityScope(recfield.String(rec, "area"))
 	}
 	return v, areas.RegencyOf(v)
+}
+
+// AreaScope is the feed scope of an area: a village or a district under its
+// own code and its regency, a regency under its code, the province under
+// none.
+func AreaScope(code string) (village, regency string) {
+	switch areas.LevelOf(code) {
+	case catalog.LevelVillage, catalog.LevelDistrict:
+		return code, areas.RegencyOf(code)
+	}
+	return "", areas.RegencyOf(code)
 }
 
 // activityScope is the feed scope of an activity above village level: its

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/areas"
+	"jangkau/catalog"
 	"jangkau/txbatch"
 )
 
@@ -24,6 +25,7 @@ import (
 type feedRange struct {
 	column string // "" (every row), "village" or "regency"
 	vals   []any  // village and regency, or regency
+	only   string // the one collection read in the range, "" for every one
 }
 
 // ranges splits the scope into disjoint feed ranges. A village row's
@@ -35,17 +37,21 @@ func (s Scope) ranges() []feedRange {
 		return []feedRange{{}}
 	case s.Village != "":
 		rs := []feedRange{
-			{"village", []any{s.Village, areas.RegencyOf(s.Village)}},
-			{"village", []any{"", ""}},
+			{column: "village", vals: []any{s.Village, areas.RegencyOf(s.Village)}},
+			{column: "village", vals: []any{"", ""}},
 		}
 		if s.Regency != "" {
-			rs = append(rs, feedRange{"village", []any{"", s.Regency}})
+			rs = append(rs, feedRange{column: "village", vals: []any{"", s.Regency}})
+		}
+		if d := areas.DistrictOf(s.Village); d != "" {
+			// its district's area row, never the district's records
+			rs = append(rs, feedRange{column: "village", vals: []any{d, s.Regency}, only: catalog.Areas})
 		}
 		return rs
 	default:
-		rs := []feedRange{{"regency", []any{""}}}
+		rs := []feedRange{{column: "regency", vals: []any{""}}}
 		if s.Regency != "" {
-			rs = append(rs, feedRange{"regency", []any{s.Regency}})
+			rs = append(rs, feedRange{column: "regency", vals: []any{s.Regency}})
 		}
 		return rs
 	}
@@ -63,6 +69,10 @@ func (f feedRange) where(after, upto int64, collections []string) (string, []any
 		sb.WriteString("regency = ? AND ")
 	}
 	args = append(args, f.vals...)
+	if f.only != "" {
+		sb.WriteString("collection = ? AND ")
+		args = append(args, f.only)
+	}
 	sb.WriteString("seq > ? AND seq <= ?")
 	args = append(args, after, upto)
 	if len(collections) > 0 {

@@ -94,7 +94,8 @@ func TestPullsAreGzippedWhenThePhoneAcceptsIt(t *testing.T) {
 
 // The feed is read per scope as index ranges (sync.Scope.ranges); what a
 // pull sends must be exactly what the scope's rule selects: records of the
-// village (or regency), reference data of everyone and of the regency,
+// village (or regency), reference data of everyone and of the regency
+// (for a village, of its own areas),
 // tombstones of records that moved out. Checked against the rule written
 // as one plain query over the feed, for each kind of caller, after moves
 // and deletes.
@@ -125,7 +126,7 @@ func TestPullsSendWhatTheScopeRuleSelects(t *testing.T) {
 	for _, c := range []struct {
 		email, where string
 	}{
-		{tt.OfficerA, "(village = '" + tt.VillageA + "' OR (village = '' AND regency IN ('', '18.01')))"},
+		{tt.OfficerA, "(village = '" + tt.VillageA + "' OR (village = '' AND regency IN ('', '18.01')) OR (collection = 'areas' AND village = '18.01.04'))"},
 		{tt.VerifierA, "regency IN ('', '18.01')"},
 		{tt.Secretariat, "1=1"},
 	} {

@@ -257,7 +257,7 @@ func dropPage(r *Reader, old, current Scope, collection string, cp RxCheckpoint,
 	next := cp.DropSeq
 	for _, row := range rows {
 		next = row.Seq
-		if !current.Covers(row.Village, row.Regency) {
+		if !current.Covers(collection, row.Village, row.Regency) {
 			docs = append(docs, rxTombstone(row.RecordID, row.Seq))
 		}
 	}

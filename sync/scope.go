@@ -11,6 +11,14 @@ import (
 // Scope is the part of the feed one caller may read: the whole of the
 // caller's area, by the level its role works at (access.FeedLevel, from
 // the policy table's list grants of the synced collections).
+//
+// Of the areas, a village's phone gets only those it names a place with:
+// its village, district, regency and the province (4 rows rather than its
+// regency's ~280: a village officer sees its own village only, and its
+// first pull is a third of the size). Area feed rows are keyed so
+// (scopeOfRecord): a village or a district by its own code in the village
+// column, a regency by its code in the regency column; a regency's reader
+// gets them all.
 type Scope struct {
 	All     bool   // a province-level role, or a superuser
 	Village string // a village-level role
@@ -46,13 +54,15 @@ func (s Scope) Key() string {
 	}
 }
 
-// Covers reports whether a feed row with these scope columns is in the scope.
-func (s Scope) Covers(village, regency string) bool {
+// Covers reports whether a feed row of collection with these scope columns
+// is in the scope.
+func (s Scope) Covers(collection, village, regency string) bool {
 	switch {
 	case s.All:
 		return true
 	case s.Village != "":
-		return village == s.Village || (village == "" && (regency == "" || regency == s.Regency))
+		return village == s.Village || (village == "" && (regency == "" || regency == s.Regency)) ||
+			(collection == catalog.Areas && village == areas.DistrictOf(s.Village) && regency == s.Regency)
 	default:
 		return regency == "" || regency == s.Regency
 	}
@@ -64,7 +74,8 @@ func (s Scope) where() dbx.Expression {
 	case s.All:
 		return dbx.NewExp("1=1")
 	case s.Village != "":
-		return dbx.NewExp("(village = {:sv} OR (village = '' AND regency IN ('', {:sr})))", dbx.Params{"sv": s.Village, "sr": s.Regency})
+		return dbx.NewExp("(village = {:sv} OR (village = '' AND regency IN ('', {:sr})) OR (collection = 'areas' AND village = {:sd} AND regency = {:sr}))",
+			dbx.Params{"sv": s.Village, "sr": s.Regency, "sd": areas.DistrictOf(s.Village)})
 	default:
 		return dbx.NewExp("regency IN ('', {:sr})", dbx.Params{"sr": s.Regency})
 	}

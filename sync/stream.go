@@ -55,7 +55,7 @@ func (h *Hub) Notify(rec *core.Record) {
 		if s.collection != "" && s.collection != name {
 			continue
 		}
-		if s.scope.Covers(village, regency) || (oldVillage != "" && s.scope.Covers(oldVillage, oldRegency)) {
+		if s.scope.Covers(name, village, regency) || (oldVillage != "" && s.scope.Covers(name, oldVillage, oldRegency)) {
 			select {
 			case s.ch <- struct{}{}:
 			default: // a wake-up is already pending

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"github.com/pocketbase/dbx"
 	"net/http"
+	"slices"
 	"strings"
 	gosync "sync"
 	"testing"
 	"time"
 
+	"jangkau/areas"
 	"jangkau/catalog"
 	tt "jangkau/internal/testapp"
 	"jangkau/sync"
@@ -127,15 +129,36 @@ func TestPullIsScopedOrderedAndComplete(t *testing.T) {
 			t.Errorf("officer A receives %s", key)
 		}
 	}
-	n, _ := srv.App.CountRecords(catalog.Areas)
-	areasSeen := 0
+	// of the areas, only those that name its own place: village, district,
+	// regency, province (not its district's other villages, nor its
+	// regency's other districts)
+	var areasSeen []string
 	for key := range state {
-		if strings.HasPrefix(key, "areas/") {
-			areasSeen++
+		if id, ok := strings.CutPrefix(key, "areas/"); ok {
+			areasSeen = append(areasSeen, id)
 		}
 	}
-	if areasSeen >= int(n) || areasSeen < 100 {
-		t.Errorf("officer A got %d of %d areas; want its regency and the province", areasSeen, n)
+	slices.Sort(areasSeen)
+	if want := []string{"18", "18.01", "18.01.04", tt.VillageA}; !slices.Equal(areasSeen, want) {
+		t.Errorf("officer A got areas %v; want %v", areasSeen, want)
+	}
+	// a district verifier still gets its whole regency's areas, and no other's
+	verifier, _, _ := pullAll(t, srv, tt.Token(t, srv.App, tt.VerifierA), 0)
+	var regencyAreas int
+	if err := srv.App.DB().NewQuery(`SELECT COUNT(*) FROM areas WHERE id = '18' OR id = '18.01' OR id LIKE '18.01.%'`).Row(&regencyAreas); err != nil {
+		t.Fatal(err)
+	}
+	verifierAreas := 0
+	for key := range verifier {
+		if id, ok := strings.CutPrefix(key, "areas/"); ok {
+			verifierAreas++
+			if id != "18" && !areas.Contains("18.01", id) {
+				t.Errorf("verifier A receives area %s", id)
+			}
+		}
+	}
+	if verifierAreas != regencyAreas || verifierAreas < 100 {
+		t.Errorf("verifier A got %d areas; want its regency's %d and the province", verifierAreas, regencyAreas)
 	}
 
 	// the province sees everything, in strictly increasing order, each record once
