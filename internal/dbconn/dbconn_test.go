@@ -38,7 +38,7 @@ func TestPinnedPocketBase(t *testing.T) {
 }
 
 // The write pool opens with the same settings as PocketBase's own
-// connections (the read pool's).
+// connections (the read pool's), its page cache apart.
 func TestSameConnectionsAsPocketBase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data.db")
 	theirs, err := core.DefaultDBConnect(path)
@@ -63,6 +63,35 @@ func TestSameConnectionsAsPocketBase(t *testing.T) {
 		}
 		if a != b {
 			t.Errorf("PRAGMA %s: PocketBase %q, dbconn %q", p, a, b)
+		}
+	}
+}
+
+// The app's write connection keeps a page cache of WriteCacheKiB, its read
+// connections PocketBase's 32 MB; and so again after the app reloads its
+// databases.
+func TestWritePoolPageCache(t *testing.T) {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), DBConnect: dbconn.Connect()})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
+	for stage := range 2 {
+		var write, read int
+		if err := app.NonconcurrentDB().NewQuery("PRAGMA cache_size").Row(&write); err != nil {
+			t.Fatal(err)
+		}
+		if err := app.ConcurrentDB().NewQuery("PRAGMA cache_size").Row(&read); err != nil {
+			t.Fatal(err)
+		}
+		if write != -dbconn.WriteCacheKiB || read != -32000 {
+			t.Errorf("stage %d: page cache of the write pool %d, of the read pool %d; want %d and -32000", stage, write, read, -dbconn.WriteCacheKiB)
+		}
+		if err := app.ClearBootstrap(); err != nil {
+			t.Fatal(err)
+		}
+		if err := app.Bootstrap(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
