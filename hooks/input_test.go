@@ -104,8 +104,9 @@ var writePaths = []writePath{
 			t.Fatal(err)
 		}
 		// a mutation id of its own: a refused update leaves the version as it
-		// was, and the same id would replay the earlier answer
-		m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-%d-%d", id, v, updateMutations.Add(1)), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
+		// was, and the same id would replay the earlier answer (letters
+		// around the 15-digit version: digits glued to it would read as a NIK)
+		m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-v%d-k%d", id, v, updateMutations.Add(1)), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
 		return resultCode(t, nativePush(t, srv, tok, m), field)
 	}},
 	{"watermelon push", false, func(t *testing.T, srv *tt.Server, tok, col, id string, fields map[string]any, field string) string {

@@ -128,7 +128,7 @@ func programmePaths() []writePath {
 					t.Fatal(err)
 				}
 				k++
-				m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-%d-%d", id, v, k), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
+				m := sync.Mutation{MutationID: fmt.Sprintf("m-%s-v%d-k%d", id, v, k), Collection: col, ID: id, Op: "upsert", BaseVersion: &v, Data: fields}
 				return resultCode(t, nativePush(t, srv, tok, m), field)
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -783,5 +784,48 @@ func TestIDOfRegencyAInAnotherCaseAnswersAsTheExactID(t *testing.T) {
 	}
 	if _, err := srv.App.FindRecordById(catalog.Activities, variant); err == nil {
 		t.Error("a case variant of a taken id was stored")
+	}
+}
+
+// The numbers a phone sees (its records' versions, a push's and a pull's
+// cursor) follow the server's clock (sync.SeqClock), not a count of
+// changes: from two of them a phone cannot tell how many changes other
+// villages made in between, only the time, which the records' dates show.
+func TestFeedNumbersTellNoCountOfChangesElsewhere(t *testing.T) {
+	t.Parallel()
+	srv := tt.NewServer(t)
+	officerA, officerB := tt.Token(t, srv.App, tt.OfficerA), tt.Token(t, srv.App, tt.OfficerB)
+	write := func(mid, id string) int64 {
+		before := sync.SeqClock(time.Now())
+		ans := push(t, srv, officerA, "clock-a", upsert(mid, catalog.Activities, id, newActivity(tt.VillageA, nil)))
+		after := sync.SeqClock(time.Now())
+		if len(ans.Results) != 1 || ans.Results[0].Status != sync.StatusApplied {
+			t.Fatalf("push: %+v", ans.Results)
+		}
+		v := ans.Results[0].Version
+		// the clock at the write, not the 3,000-odd changes the store holds
+		if v <= before || v > after+1000 || ans.Cursor < v {
+			t.Errorf("version %d, cursor %d of a write between clock %d and %d", v, ans.Cursor, before, after)
+		}
+		if len(fmt.Sprint(v)) != 15 {
+			t.Errorf("version %d: not 15 digits (16 read as a NIK)", v)
+		}
+		return v
+	}
+	write("clock-1", "clockrecord00001")
+	// another regency's village writes 300 records; the next number A sees
+	// is still the clock
+	var muts []sync.Mutation
+	for i := range 300 {
+		muts = append(muts, upsert(fmt.Sprint("clock-b-", i), catalog.Activities, fmt.Sprintf("clockrecordb%04d", i), newActivity(tt.VillageB, nil)))
+	}
+	if ans := push(t, srv, officerB, "clock-b", muts...); len(ans.Results) != 300 || ans.Results[299].Status != sync.StatusApplied {
+		t.Fatalf("B's push: %d results", len(ans.Results))
+	}
+	write("clock-2", "clockrecord00002")
+	// a pull of A that finds nothing new answers a position of the clock too
+	before := sync.SeqClock(time.Now())
+	if p := pull(t, srv, officerA, currentSeq(t, srv), ""); p.Cursor > sync.SeqClock(time.Now())+1000 || p.Cursor < before-6_000_000 {
+		t.Errorf("caught-up pull's cursor %d, clock %d", p.Cursor, before)
 	}
 }

@@ -226,11 +226,12 @@ describe('RxDB replicateRxCollection with Jangkau', () => {
       assert.deepEqual(second.conflicts, [], 'the replay is no conflict')
       assert.equal(second.cursorAfter, first.cursorAfter, 'the replay wrote nothing')
     }
-    assert.equal(pushes.at(-1).cursorAfter, before + 2, 'two changes written in all')
+    assert.equal(await server.changesSince(before), 2, 'two changes written in all')
+    assert.ok(pushes.at(-1).cursorAfter > before)
     assert.equal((await server.records('activities', `id = "${created}"`)).length, 1)
     assert.equal((await server.record('activities', edited)).outcome_summary, 'Peserta memahami migrasi aman')
     await converged('after the replays')
-    assert.equal(await server.feedCursor(), before + 2)
+    assert.equal(await server.feedCursor(), pushes.at(-1).cursorAfter, 'the syncs after the replays wrote nothing')
   })
 
   it("a phone's own successive edits are no conflicts, also when no pull came between them", async () => {

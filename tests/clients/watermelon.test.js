@@ -228,7 +228,8 @@ describe('WatermelonDB synchronize() with Jangkau', () => {
     const [first, second] = a2.pushes.slice(n)
     assert.equal(first.status, 200)
     assert.equal(second.status, 200, 'the retried push is accepted, not refused as a conflict')
-    assert.equal(first.cursorAfter, before + 2, 'the first push wrote two changes')
+    assert.equal(await server.changesSince(before), 2, 'the pushes wrote two changes')
+    assert.ok(first.cursorAfter > before)
     assert.equal(second.cursorAfter, first.cursorAfter, 'the second push wrote nothing')
     assert.deepEqual(second.body.experimentalRejectedIds, {})
 

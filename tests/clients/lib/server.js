@@ -121,6 +121,19 @@ export class JangkauServer {
   // feedCursor is the server's change sequence: the position of the last
   // committed change of any synced collection, read through the native pull
   // as the superuser (a caught-up pull answers the snapshot's end).
+  // changesSince counts the feed's changes after cursor (each record's
+  // latest): positions follow the server's clock, so only a count of the
+  // changes themselves says how many writes there were.
+  async changesSince(cursor) {
+    let n = 0
+    for (;;) {
+      const res = await this.request('GET', `/api/sync/pull?cursor=${cursor}&limit=5000`, { token: this.tokens.superuser })
+      n += res.body.changes.length
+      cursor = res.body.cursor
+      if (!res.body.hasMore) return n
+    }
+  }
+
   async feedCursor() {
     let cursor = this.lastFeedCursor || 0
     for (;;) {
