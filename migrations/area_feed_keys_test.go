@@ -13,21 +13,7 @@ import (
 // down puts them back.
 func TestAreaFeedKeysMigration(t *testing.T) {
 	t.Parallel()
-	const mine = "1767100000_area_feed_keys.go"
-	var before, after core.MigrationsList
-	found := false
-	for _, m := range core.AppMigrations.Items() {
-		if m.File == mine {
-			found = true
-		}
-		if !found {
-			before.Add(m)
-		}
-		after.Add(m)
-	}
-	if !found {
-		t.Fatalf("%s not registered", mine)
-	}
+	before, after := splitAt(t, "1767100000_area_feed_keys.go")
 	app := newApp(t, t.TempDir())
 	if _, err := core.NewMigrationsRunner(app, before).Up(); err != nil {
 		t.Fatal(err)

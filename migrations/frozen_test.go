@@ -67,6 +67,27 @@ func TestMigrationsImportNoDomainPackage(t *testing.T) {
 // migrations. Jangkau's hooks are not bound: what is compared is what the
 // migrations make, not what live hooks add (the feed and audit rows of the
 // loaded areas).
+// splitAt returns the registered migrations before the one in file, and
+// all of them: a test runs the first list, writes the data of before, then
+// the second.
+func splitAt(t *testing.T, file string) (before, all core.MigrationsList) {
+	t.Helper()
+	found := false
+	for _, m := range core.AppMigrations.Items() {
+		if m.File == file {
+			found = true
+		}
+		if !found {
+			before.Add(m)
+		}
+		all.Add(m)
+	}
+	if !found {
+		t.Fatalf("%s not registered", file)
+	}
+	return before, all
+}
+
 func newApp(t *testing.T, dir string) *core.BaseApp {
 	t.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})

@@ -14,22 +14,7 @@ import (
 // every programme announced again in the sync feed.
 func TestProgrammeHistoryMigration(t *testing.T) {
 	t.Parallel()
-	const mine = "1766200000_programme_history.go"
-	all := core.AppMigrations.Items()
-	var before, after core.MigrationsList
-	found := false
-	for _, m := range all {
-		if m.File == mine {
-			found = true
-		}
-		if !found {
-			before.Add(m)
-		}
-		after.Add(m)
-	}
-	if !found {
-		t.Fatalf("%s not registered", mine)
-	}
+	before, after := splitAt(t, "1766200000_programme_history.go")
 	dir := t.TempDir()
 	app := newApp(t, dir)
 	if _, err := core.NewMigrationsRunner(app, before).Up(); err != nil {
