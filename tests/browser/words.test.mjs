@@ -106,3 +106,20 @@ test('a form\'s own check and a failed sign-in follow a switch of language', asy
   await until(async () => (await failed.textContent()) !== before && (await failed.textContent()).length > 0, 'the sign-in error in English');
   await ctx.close();
 });
+
+test('a success notice kept on screen follows a switch of language', async () => {
+  const ctx = await browser.newContext({ ...SIZES.laptop, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  await signIn(page, server.url, gtkab.email);
+  await page.goto(server.url + '/#/settings');
+  await page.locator('input[data-switch]').first().click(); // whichever notice this role has
+  const saved = page.locator('#prefs-saved');
+  await saved.waitFor();
+  assert.match(await saved.textContent(), /tersimpan/i);
+  await page.locator('#lang-switch').click();
+  await until(async () => /saved/i.test(await saved.textContent()), 'the notice in English, without a new save');
+  assert.doesNotMatch(await saved.textContent(), /tersimpan/i);
+  await page.locator('#lang-switch').click();
+  await until(async () => /tersimpan/i.test(await saved.textContent()), 'the notice back in Bahasa Indonesia');
+  await ctx.close();
+});

@@ -9,7 +9,8 @@ export function Spinner() {
 
 /** An error (or message) with an optional retry button. */
 export function Alert({ error, message, retry, kind = 'error', id }) {
-  const text = message || errorMessage(error);
+  // a message kept in state comes as later(): read now, in the language of the moment
+  const text = (message && typeof message === 'object' ? message.text : message) || errorMessage(error);
   if (!text) return null;
   return (
     <div class={'alert ' + kind} role={kind === 'error' ? 'alert' : 'status'} id={id}>

@@ -6,6 +6,7 @@ import { t, lang, fmtDateTime } from '../../shared/i18n.js';
 import { pb } from '../pb.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { ChangePassword } from './password.jsx';
+import { later } from '../../shared/later.js';
 
 export function Notices({ onCount }) {
   const [state, setState] = useState({ loading: true });
@@ -45,7 +46,7 @@ export function Prefs({ id = 'notify-prefs' }) {
     setMsg('');
     try {
       const r = await pb.send('/api/notify/prefs', { method: 'PUT', body: { off, lang: lang() } });
-      setState(r); setMsg(t('set.notify.saved'));
+      setState(r); setMsg(later(() => t('set.notify.saved')));
     } catch (error) { setState({ ...state, error }); }
   };
   return (
