@@ -6,6 +6,7 @@ import (
 	"strings"
 	gosync "sync"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"jangkau/areas"
@@ -55,6 +56,24 @@ func (s Scope) ranges() []feedRange {
 		}
 		return rs
 	}
+}
+
+// exp is the range's equalities as an expression (Scope.where); the whole
+// feed reads as 1=1.
+func (f feedRange) exp() dbx.Expression {
+	h := dbx.HashExp{}
+	switch f.column {
+	case "village":
+		h["village"], h["regency"] = f.vals[0], f.vals[1]
+	case "regency":
+		h["regency"] = f.vals[0]
+	default:
+		return dbx.NewExp("1=1")
+	}
+	if f.only != "" {
+		h["collection"] = f.only
+	}
+	return h
 }
 
 // where is the range's condition with its arguments, the sequence range

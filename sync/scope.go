@@ -68,15 +68,12 @@ func (s Scope) Covers(collection, village, regency string) bool {
 	}
 }
 
-// where is the feed filter of the scope; each branch can use an index.
+// where is the feed filter of the scope as one expression: its ranges
+// (feedscan.go) joined, so the two never differ.
 func (s Scope) where() dbx.Expression {
-	switch {
-	case s.All:
-		return dbx.NewExp("1=1")
-	case s.Village != "":
-		return dbx.NewExp("(village = {:sv} OR (village = '' AND regency IN ('', {:sr})) OR (collection = 'areas' AND village = {:sd} AND regency = {:sr}))",
-			dbx.Params{"sv": s.Village, "sr": s.Regency, "sd": areas.DistrictOf(s.Village)})
-	default:
-		return dbx.NewExp("regency IN ('', {:sr})", dbx.Params{"sr": s.Regency})
+	var exps []dbx.Expression
+	for _, f := range s.ranges() {
+		exps = append(exps, f.exp())
 	}
+	return dbx.Or(exps...)
 }

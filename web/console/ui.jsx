@@ -9,7 +9,7 @@ export function Spinner() {
 
 /** An error (or message) with an optional retry button. */
 export function Alert({ error, message, retry, kind = 'error', id }) {
-  // a message kept in state comes as later(): read now, in the language of the moment
+  // a message kept in state comes as {text} (i18n.setText): read now, in the language of the moment
   const text = (message && typeof message === 'object' ? message.text : message) || errorMessage(error);
   if (!text) return null;
   return (

@@ -13,7 +13,6 @@ import { PROVINCE, VERIFIER, TASKFORCE, OFFICER, REGENCY_TF, AGENCY } from '../r
 import { Field, AreaPicker, areaLabel } from '../dash/forms.jsx';
 import { AreaCell } from '../dash/views.jsx';
 import '../desk-strings.js';
-import { later } from '../../shared/later.js';
 
 // Desk roles work in the console: no phone is ever enrolled for them (issue 15).
 const DESK_ROLES = [REGENCY_TF, AGENCY];
@@ -147,8 +146,7 @@ export function Accounts({ user }) {
   const toggle = async (acc) => {
     try {
       await pb.collection('users').update(acc.id, { deactivated: !acc.deactivated });
-      const done = acc.deactivated ? 'acc.reactivated' : 'acc.deactivated';
-      setMsg(later(() => t(done, { name: acc.name || acc.email })));
+      setMsg(setText({}, 'text', acc.deactivated ? 'acc.reactivated' : 'acc.deactivated', { name: acc.name || acc.email }));
       load();
     } catch (e) { setState((s) => ({ ...s, error: e })); }
   };
@@ -160,7 +158,7 @@ export function Accounts({ user }) {
         {!creating && <button type="button" class="primary" id="account-new" onClick={() => setCreating(true)}>{t('acc.new')}</button>}
       </div>
       <p class="muted">{t(user.role === PROVINCE ? 'acc.intro.province' : 'acc.intro.verifier')}</p>
-      {creating && <CreateForm user={user} onCancel={() => setCreating(false)} onDone={() => { setCreating(false); setMsg(later(() => t('acc.created'))); load(); }} />}
+      {creating && <CreateForm user={user} onCancel={() => setCreating(false)} onDone={() => { setCreating(false); setMsg(setText({}, 'text', 'acc.created')); load(); }} />}
       <form class="filters acc-filters" onSubmit={(e) => e.preventDefault()}>
         <div><label for="acc-q">{t('acc.search')}</label><input id="acc-q" type="search" value={filters.q} onChange={(e) => setFilters({ ...filters, q: e.currentTarget.value })} /></div>
         <div><label for="acc-role">{t('acc.role')}</label>
@@ -193,7 +191,7 @@ export function Accounts({ user }) {
                   {a.id !== user.id && !a.deactivated && <button type="button" class="link" data-move={a.email} onClick={() => setMoving(moving === a.id ? '' : a.id)}>{t('acc.move')}</button>}
                   {a.id !== user.id && !a.deactivated && <button type="button" class="link" data-reset={a.email} onClick={() => setResetting(resetting === a.id ? '' : a.id)}>{t('acc.reset')}</button>}
                   {resetting === a.id && <Reset acc={a} onCancel={() => setResetting('')} />}
-                  {moving === a.id && <Move acc={a} user={user} onCancel={() => setMoving('')} onDone={() => { setMoving(''); setMsg(later(() => t('acc.moved', { name: a.name || a.email }))); load(); }} />}
+                  {moving === a.id && <Move acc={a} user={user} onCancel={() => setMoving('')} onDone={() => { setMoving(''); setMsg(setText({}, 'text', 'acc.moved', { name: a.name || a.email })); load(); }} />}
                 </td>
               </tr>
             ))}

@@ -7,14 +7,13 @@
 // and kept as it is unless a new one is typed. "Ubah" shows only on the rows
 // the server lets this user change (the same rules as access/rules.go).
 import { useEffect, useState } from 'preact/hooks';
-import { t, label } from '../../shared/i18n.js';
+import { t, label, setText } from '../../shared/i18n.js';
 import { pb, useLatest } from '../pb.js';
 import { placeLabel } from '../areas.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { PROVINCE, VERIFIER, TASKFORCE, REGENCY_TF } from '../roles.js';
 import { thisYear } from '../dash/api.js';
 import { CaseForm, blankCase, SCALARS, BREAKDOWNS } from './caseform.jsx';
-import { later } from '../../shared/later.js';
 
 const COUNTS = SCALARS;
 
@@ -89,7 +88,7 @@ export function Cases({ user }) {
         {canWrite && !editing && <button type="button" class="primary" id="case-new" onClick={() => setEditing(blankCase(user))}>{t('case.new')}</button>}
       </div>
       <p class="muted">{t('case.intro')}</p>
-      {editing && <CaseForm key={editing.id || 'new'} user={user} initial={editing} onCancel={() => setEditing(null)} onDone={() => { setEditing(null); setMsg(later(() => t('case.saved'))); load(); }} />}
+      {editing && <CaseForm key={editing.id || 'new'} user={user} initial={editing} onCancel={() => setEditing(null)} onDone={() => { setEditing(null); setMsg(setText({}, 'text', 'case.saved')); load(); }} />}
       <div class="toolbar">
         <label class="check">{t('dash.year')}
           <input id="case-year" type="number" min="2000" max="2100" value={yearDraft} onInput={(e) => setYearDraft(e.currentTarget.value)} onChange={(e) => setYear(e.currentTarget.value)} style={{ width: '7rem' }} />

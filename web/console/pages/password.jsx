@@ -7,7 +7,6 @@ import { setText, t } from '../../shared/i18n.js';
 import { fieldErrors, errorMessage } from '../../shared/errors.js';
 import { pb } from '../pb.js';
 import { FieldError, Alert } from '../ui.jsx';
-import { later } from '../../shared/later.js';
 
 export function Forgot() {
   const [email, setEmail] = useState('');
@@ -131,7 +130,7 @@ export function ChangePassword({ forced, onDone }) {
     setBusy(true);
     const done = () => {
       setV({ oldPassword: '', password: '', passwordConfirm: '' });
-      setMsg(later(() => t('pw.saved')));
+      setMsg(setText({}, 'text', 'pw.saved'));
       onDone?.();
     };
     const email = pb.authStore.record?.email;

@@ -10,7 +10,6 @@ import { pb } from '../pb.js';
 import { areaName, districtName } from '../areas.js';
 import { Alert, FieldError, Spinner, Place } from '../ui.jsx';
 import '../desk-strings.js';
-import { later } from '../../shared/later.js';
 
 // loopback tells whether the enrollment link names the server's own machine
 // (localhost, 127.x, ::1): a phone's camera would open a dead address. The
@@ -159,7 +158,7 @@ export function Phones() {
     try {
       // wipe: the phone sends what it holds, then deletes its data (docs/devices.md)
       await pb.send(`/api/devices/${encodeURIComponent(id)}/revoke`, { method: 'POST', body: { wipe } });
-      setMessage(later(() => t(wipe ? 'phones.revoked.wipe' : 'phones.revoked.done')));
+      setMessage(setText({}, 'text', wipe ? 'phones.revoked.wipe' : 'phones.revoked.done'));
       setWipe(false);
       load();
     } catch (err) {

@@ -2,11 +2,10 @@
 // (GET/PUT /api/notify/prefs: each kind per channel) and the change of
 // password.
 import { useEffect, useState } from 'preact/hooks';
-import { t, lang, fmtDateTime } from '../../shared/i18n.js';
+import { t, lang, fmtDateTime, setText } from '../../shared/i18n.js';
 import { pb } from '../pb.js';
 import { Alert, Spinner } from '../ui.jsx';
 import { ChangePassword } from './password.jsx';
-import { later } from '../../shared/later.js';
 
 export function Notices({ onCount }) {
   const [state, setState] = useState({ loading: true });
@@ -46,7 +45,7 @@ export function Prefs({ id = 'notify-prefs' }) {
     setMsg('');
     try {
       const r = await pb.send('/api/notify/prefs', { method: 'PUT', body: { off, lang: lang() } });
-      setState(r); setMsg(later(() => t('set.notify.saved')));
+      setState(r); setMsg(setText({}, 'text', 'set.notify.saved'));
     } catch (error) { setState({ ...state, error }); }
   };
   return (
